@@ -1,0 +1,1 @@
+"""Chunfeng (春风): 送温暖 campaign reporting for trade-union federations."""

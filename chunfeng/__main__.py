@@ -1,0 +1,3 @@
+from chunfeng.cli import main
+
+main()

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Campaign(models.Model):
+    """A 送温暖 campaign: who must report which forms, for which period, by when."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    notice = models.TextField(_("通知正文"), blank=True)
+    owner = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="owned_campaigns"
+    )
+    period_start = models.DateField(_("活动开始"))
+    period_end = models.DateField(_("活动结束"))
+    deadline = models.DateField(_("报送截止"))
+    recipients = models.ManyToManyField("orgunits.OrgUnit", related_name="campaigns")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="campaign_period_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignForm(models.Model):
+    """A form a campaign asks for, pinned to one version, with its reference date."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="forms")
+    form_version = models.ForeignKey("formdefs.FormVersion", on_delete=models.PROTECT)
+    code = models.CharField(max_length=16)  # the form's code, kept for unique lookups
+    reference_date = models.DateField(_("统计截止日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="campaignform_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} / {self.form_version}"

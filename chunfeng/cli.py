@@ -1,0 +1,11 @@
+"""The ``chunfeng`` console command: Django's management commands plus our own."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chunfeng.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["chunfeng", *(sys.argv[1:] if argv is None else argv)])

@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("chunfeng.api.urls")),
+    path("units/", include("chunfeng.orgunits.urls")),
+    path("users/", include("chunfeng.accounts.urls")),
+    path("", include("chunfeng.campaigns.urls")),
+    path("", include("chunfeng.reports.urls")),
+]

@@ -1,0 +1,1 @@
+"""Forms as data: versioned declarative form definitions, value parsing and logic checks."""

@@ -1,0 +1,29 @@
+from django.db import models
+
+
+class FormVersion(models.Model):
+    """One immutable version of a form definition, stored as loaded from its YAML file.
+    Reports point to the exact version they were filled against."""
+
+    code = models.CharField(max_length=16)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=128)
+    attachment = models.CharField(max_length=32, blank=True)
+    source = models.JSONField()
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="formversion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attachment} {self.title}（{self.code} v{self.version}）"
+
+    @property
+    def definition(self):
+        from .selectors import definition_of
+
+        return definition_of(self)

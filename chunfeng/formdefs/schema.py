@@ -1,0 +1,116 @@
+"""The in-memory shape of a form definition. Immutable once loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BLANK_TYPES = ("count", "wan", "yuan", "yesno")
+CHECK_LEVELS = ("error", "warning")
+MISSING_STRATEGIES = ("skip_if_any", "skip_if_all", "never")
+
+
+@dataclass(frozen=True)
+class Blank:
+    code: str
+    label: str
+    unit: str
+    type: str
+    item: str
+    letter: str
+
+    @property
+    def is_money(self) -> bool:
+        return self.type in ("wan", "yuan")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a line as printed: literal text, or a blank (then ``text`` is empty)."""
+
+    text: str = ""
+    blank: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    letter: str
+    text: str
+    segments: tuple[Segment, ...]
+    blanks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    number: str
+    intro: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    expr: str
+    level: str
+    message: str
+    missing: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    code: str
+    version: int
+    attachment: str
+    title: str
+    number_style: str
+    header: tuple[HeaderField, ...]
+    items: tuple[Item, ...]
+    notes: tuple[str, ...]
+    checks: tuple[Check, ...]
+    blanks: dict[str, Blank] = field(default_factory=dict, compare=False)
+
+    def item_label(self, number: str) -> str:
+        return f"({number})" if self.number_style == "paren" else number
+
+    def to_json(self) -> dict:
+        """The public shape used by the CLI and the API (stable contract)."""
+        return {
+            "code": self.code,
+            "version": self.version,
+            "attachment": self.attachment,
+            "title": self.title,
+            "header": [{"code": h.code, "label": h.label} for h in self.header],
+            "items": [
+                {
+                    "number": item.number,
+                    "intro": item.intro,
+                    "lines": [
+                        {"letter": line.letter, "text": line.text, "blanks": list(line.blanks)}
+                        for line in item.lines
+                    ],
+                }
+                for item in self.items
+            ],
+            "fields": [
+                {"code": b.code, "label": b.label, "unit": b.unit, "type": b.type}
+                for b in self.blanks.values()
+            ],
+            "checks": [
+                {
+                    "id": c.id,
+                    "expr": c.expr,
+                    "level": c.level,
+                    "message": c.message,
+                    "missing": c.missing,
+                    "fields": list(c.fields),
+                }
+                for c in self.checks
+            ],
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.http import Http404
+
+from .loader import build
+from .models import FormVersion
+from .schema import FormDefinition
+
+
+@lru_cache(maxsize=64)
+def _cached(pk: int, digest: str) -> FormDefinition:
+    return build(FormVersion.objects.get(pk=pk).source)
+
+
+def definition_of(version: FormVersion) -> FormDefinition:
+    return _cached(version.pk, version.digest)
+
+
+def form_versions_latest() -> list[FormVersion]:
+    latest: dict[str, FormVersion] = {}
+    for fv in FormVersion.objects.order_by("code", "-version"):
+        latest.setdefault(fv.code, fv)
+    return list(latest.values())
+
+
+def form_version_latest(code: str) -> FormVersion:
+    fv = FormVersion.objects.filter(code=code).order_by("-version").first()
+    if fv is None:
+        raise Http404(f"没有代码为 {code} 的表单")
+    return fv

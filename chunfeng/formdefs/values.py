@@ -1,0 +1,120 @@
+"""Typed values of blanks: parse what a user typed, refuse bad input naming the blank."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .schema import Blank, FormDefinition
+
+Value = int | Decimal | bool | None
+
+# Upper bounds beyond which a figure is taken as a typing error, per type.
+MAX_COUNT = 10**9
+MAX_WAN = Decimal(10**8)  # 1 万亿元
+MAX_YUAN = Decimal(10**12)
+DECIMALS = {"wan": 4, "yuan": 2}
+_YES = {"是", "yes", "y", "true", "1", "√"}
+_NO = {"否", "no", "n", "false", "0", "×"}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"field": self.code, "message": self.message}
+
+
+class BadValue(ValueError):
+    pass
+
+
+def parse_value(blank: Blank, raw) -> Value:
+    """One raw input (str, number, bool or None) to the blank's type; ``BadValue`` if invalid."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if blank.type == "yesno":
+        return _parse_yesno(raw)
+    if isinstance(raw, bool):
+        raise BadValue("应填数字")
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise BadValue(f"“{raw}”不是数字") from None
+    if not number.is_finite():
+        raise BadValue(f"“{raw}”不是数字")
+    if number < 0:
+        raise BadValue("不能为负数")
+    return _parse_count(number) if blank.type == "count" else _parse_money(blank, number)
+
+
+def _parse_yesno(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = unicodedata.normalize("NFKC", str(raw)).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise BadValue(f"“{raw}”不是“是”或“否”")
+
+
+def _parse_count(number: Decimal) -> int:
+    if number != number.to_integral_value():
+        raise BadValue("应填整数（人数、户数等不能有小数）")
+    if number > MAX_COUNT:
+        raise BadValue(f"数值过大（超过 {MAX_COUNT:,}），请核实")
+    return int(number)
+
+
+def _parse_money(blank: Blank, number: Decimal) -> Decimal:
+    places = DECIMALS[blank.type]
+    if not _fits(number, places):
+        raise BadValue(f"{blank.unit}最多保留 {places} 位小数")
+    limit = MAX_WAN if blank.type == "wan" else MAX_YUAN
+    if number > limit:
+        raise BadValue(f"数值过大（超过 {limit:,} {blank.unit}），请核实")
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def _fits(number: Decimal, places: int) -> bool:
+    return number.normalize().as_tuple().exponent >= -places
+
+
+def parse_values(
+    definition: FormDefinition, raw: dict
+) -> tuple[dict[str, Value], list[FieldError]]:
+    """Parse a whole submission. Unknown codes and bad values become errors naming the blank."""
+    values: dict[str, Value] = {}
+    errors: list[FieldError] = []
+    for code, raw_value in raw.items():
+        blank = definition.blanks.get(code)
+        if blank is None:
+            errors.append(FieldError(code, f"{code}：表“{definition.title}”中没有这个填报项"))
+            continue
+        try:
+            values[code] = parse_value(blank, raw_value)
+        except BadValue as exc:
+            errors.append(FieldError(code, f"{code} {blank.label}：{exc}"))
+    return values, errors
+
+
+def format_value(blank: Blank, value: Value) -> str:
+    """The canonical text of a value, as shown in inputs and returned by the API."""
+    if value is None:
+        return ""
+    if blank.type == "yesno":
+        return "是" if value else "否"
+    if blank.type == "count":
+        return str(int(value))
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-DECIMALS[blank.type])))
+
+
+def to_number(value: Value) -> Decimal:
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    return Decimal(value)

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审核通过")
+
+
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class Report(models.Model):
+    """One unit's filling of one campaign form, against the exact form version it used."""
+
+    campaign_form = models.ForeignKey(
+        "campaigns.CampaignForm", on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="reports")
+    form_version = models.ForeignKey("formdefs.FormVersion", on_delete=models.PROTECT)
+    status = models.CharField(
+        max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    filler_name = models.CharField(_("填报人"), max_length=64, blank=True)
+    filler_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    fill_date = models.DateField(_("填报日期"), null=True, blank=True)
+    explanations = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign_form", "unit"], name="report_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.campaign_form}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class ReportValue(models.Model):
+    """A filled blank. An empty blank has no row: empty is not zero. Counts and yes/no (1/0)
+    are stored as whole numbers; money exactly in the blank's own unit (万元 or 元)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
+    code = models.CharField(max_length=16)
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "code"], name="reportvalue_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.value}"

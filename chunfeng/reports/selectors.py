@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from chunfeng.campaigns.models import Campaign, CampaignForm
+from chunfeng.campaigns.selectors import campaign_for, campaign_form
+from chunfeng.formdefs.schema import FormDefinition
+from chunfeng.formdefs.selectors import definition_of
+from chunfeng.formdefs.values import Value
+from chunfeng.orgunits.models import OrgUnit
+from chunfeng.orgunits.selectors import unit_for
+
+from .models import Report, ReportValue
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    if not getattr(user, "is_authenticated", False) or user.unit_id is None:
+        return Report.objects.none()
+    return Report.objects.filter(unit__path__startswith=user.unit.path)
+
+
+@dataclass
+class ReportSlot:
+    """Where a report lives (campaign, form, unit), whether or not it has been started."""
+
+    campaign: Campaign
+    campaign_form: CampaignForm
+    unit: OrgUnit
+    report: Report | None
+
+    @property
+    def definition(self) -> FormDefinition:
+        version = self.report.form_version if self.report else self.campaign_form.form_version
+        return definition_of(version)
+
+
+def report_slot_for(user, campaign_id: int, unit_code: str, form_code: str) -> ReportSlot:
+    """The one lookup every report page and endpoint uses; 404 outside the user's reach."""
+    campaign = campaign_for(user, campaign_id)
+    unit = unit_for(user, unit_code)
+    cform = campaign_form(campaign, form_code)
+    if not campaign.recipients.filter(pk=unit.pk).exists():
+        raise Http404(f"{unit.name}不是活动“{campaign.name}”的报送单位")
+    report = (
+        Report.objects.select_related("form_version", "updated_by")
+        .filter(campaign_form=cform, unit=unit)
+        .first()
+    )
+    return ReportSlot(campaign=campaign, campaign_form=cform, unit=unit, report=report)
+
+
+def report_values(report: Report | None, definition: FormDefinition) -> dict[str, Value]:
+    if report is None:
+        return {}
+    values: dict[str, Value] = {}
+    for code, raw in ReportValue.objects.filter(report=report).values_list("code", "value"):
+        blank = definition.blanks.get(code)
+        if blank is None:
+            continue
+        if blank.type == "count":
+            values[code] = int(raw)
+        elif blank.type == "yesno":
+            values[code] = bool(raw)
+        else:
+            values[code] = raw
+    return values

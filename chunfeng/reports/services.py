@@ -1,0 +1,143 @@
+"""Writes to reports. Every save is one transaction that also writes its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from chunfeng.accounts.permissions import can_fill
+from chunfeng.core.audit import audit_record
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.formdefs.checks import Outcome, empty_blanks, run_checks
+from chunfeng.formdefs.schema import FormDefinition
+from chunfeng.formdefs.values import Value, format_value, parse_values, to_number
+
+from .models import Report, ReportValue
+from .selectors import ReportSlot, report_values
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What still stands between a report and its submission."""
+
+    empty: tuple[str, ...]
+    errors: int
+    unexplained: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not (self.empty or self.errors or self.unexplained)
+
+
+def report_readiness(
+    definition: FormDefinition, values: dict[str, Value], explanations: dict, outcome: Outcome
+) -> Readiness:
+    return Readiness(
+        empty=tuple(empty_blanks(definition, values)),
+        errors=len(outcome.errors),
+        unexplained=tuple(
+            w.check for w in outcome.warnings if not str(explanations.get(w.check, "")).strip()
+        ),
+    )
+
+
+def _parse_header(header: dict) -> dict:
+    parsed = {}
+    if "filler_name" in header:
+        parsed["filler_name"] = str(header["filler_name"] or "").strip()[:64]
+    if "filler_phone" in header:
+        parsed["filler_phone"] = str(header["filler_phone"] or "").strip()[:32]
+    if "fill_date" in header:
+        raw = header["fill_date"]
+        try:
+            parsed["fill_date"] = dt.date.fromisoformat(str(raw)) if raw else None
+        except ValueError:
+            raise ApplicationError(
+                f"填报日期“{raw}”不是有效日期（格式：2012-01-08）",
+                code="bad_values",
+                details=[{"field": "fill_date", "message": "填报日期格式应为 YYYY-MM-DD"}],
+            ) from None
+    return parsed
+
+
+def _clean_explanations(definition: FormDefinition, explanations: dict) -> dict:
+    known = {c.id for c in definition.checks if c.level == "warning"}
+    unknown = [k for k in explanations if k not in known]
+    if unknown:
+        raise ApplicationError(
+            f"说明对应的审核规则不存在或不是警告：{'、'.join(unknown)}",
+            code="bad_values",
+            details=[{"field": k, "message": "没有这条警告规则"} for k in unknown],
+        )
+    return {k: str(v).strip() for k, v in explanations.items() if str(v or "").strip()}
+
+
+def report_save(
+    *, slot: ReportSlot, actor, values: dict, explanations: dict | None = None,
+    header: dict | None = None,
+) -> tuple[Report, Outcome]:  # fmt: skip
+    """Save a draft. ``values`` is the complete set of blanks: a code left out becomes empty.
+    Bad input raises ``ApplicationError`` naming each blank, and nothing is saved."""
+    if not can_fill(actor, slot.unit):
+        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+    if slot.report is not None and not slot.report.editable:
+        raise NotPermitted(
+            f"报表状态为“{slot.report.get_status_display()}”，不能修改", code="locked"
+        )
+    definition = slot.definition
+    parsed, errors = parse_values(definition, values)
+    if errors:
+        raise ApplicationError(
+            "有 %d 处填写有误，未保存：" % len(errors) + "；".join(e.message for e in errors),
+            code="bad_values",
+            details=[e.as_dict() for e in errors],
+        )
+    clean_expl = _clean_explanations(definition, explanations or {})
+    header_fields = _parse_header(header or {})
+    with transaction.atomic():
+        report = _lock_or_create(slot, actor)
+        old = report_values(report, definition)
+        changes = _write_values(report, definition, old, parsed)
+        for name, value in header_fields.items():
+            setattr(report, name, value)
+        if explanations is not None:
+            report.explanations = clean_expl
+        report.updated_by = actor
+        report.save()
+        audit_record(actor=actor, action="report.save", target=report, changes=changes)
+    new_values = {k: v for k, v in parsed.items() if v is not None}
+    return report, run_checks(definition, new_values)
+
+
+def _lock_or_create(slot: ReportSlot, actor) -> Report:
+    report, _created = Report.objects.select_for_update().get_or_create(
+        campaign_form=slot.campaign_form,
+        unit=slot.unit,
+        defaults={"form_version": slot.campaign_form.form_version, "updated_by": actor},
+    )
+    if not report.editable:  # changed status since the slot was read
+        raise NotPermitted(f"报表状态为“{report.get_status_display()}”，不能修改", code="locked")
+    return report
+
+
+def _write_values(report, definition, old: dict, new: dict) -> dict:
+    changes = {
+        code: [format_value(blank, old.get(code)), format_value(blank, new.get(code))]
+        for code, blank in definition.blanks.items()
+        if old.get(code) != new.get(code)
+    }
+    emptied = [code for code in changes if new.get(code) is None]
+    ReportValue.objects.filter(report=report, code__in=emptied).delete()
+    ReportValue.objects.bulk_create(
+        [
+            ReportValue(report=report, code=code, value=to_number(new[code]))
+            for code in changes
+            if new.get(code) is not None
+        ],
+        update_conflicts=True,
+        unique_fields=["report", "code"],
+        update_fields=["value"],
+    )
+    return changes
