@@ -33,3 +33,36 @@ def campaign_form(campaign: Campaign, code: str) -> CampaignForm:
         return campaign.forms.select_related("form_version").get(code=code)
     except CampaignForm.DoesNotExist:
         raise Http404(f"活动“{campaign.name}”不包含表单 {code}") from None
+
+
+def recipients_visible_to(user, campaign: Campaign) -> QuerySet[OrgUnit]:
+    return campaign.recipients.filter(path__startswith=user.unit.path).order_by("path")
+
+
+def report_grid(user, campaign: Campaign) -> list[dict]:
+    """Rows of (unit, [(campaign form, report or None)]) for the recipients the user sees."""
+    from chunfeng.reports.models import Report
+
+    forms = list(campaign.forms.select_related("form_version"))
+    units = list(recipients_visible_to(user, campaign))
+    reports = {
+        (r.unit_id, r.campaign_form_id): r
+        for r in Report.objects.filter(campaign_form__in=forms, unit__in=units)
+    }
+    return [
+        {"unit": u, "cells": [(f, reports.get((u.pk, f.pk))) for f in forms]} for u in units
+    ]
+
+
+def todo_for(user) -> list[dict]:
+    """The reports the user's own unit owes, per visible campaign, with their state."""
+    if user.unit_id is None:
+        return []
+    from chunfeng.reports.models import Report
+
+    rows = []
+    for campaign in campaigns_visible_to(user).filter(recipients=user.unit):
+        for cform in campaign.forms.select_related("form_version"):
+            report = Report.objects.filter(campaign_form=cform, unit=user.unit).first()
+            rows.append({"campaign": campaign, "form": cform, "report": report})
+    return rows

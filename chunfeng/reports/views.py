@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chunfeng.accounts.permissions import can_fill
+from chunfeng.core.audit import audit_for
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.formdefs.checks import run_checks
+from chunfeng.formdefs.values import format_value, parse_values
+
+from .presenters import paper_items
+from .selectors import report_slot_for, report_values
+from .services import report_readiness, report_save
+
+
+def _posted(post, definition):
+    values = {code: post.get(f"v-{code}", "") for code in definition.blanks}
+    explanations = {
+        c.id: post[f"x-{c.id}"] for c in definition.checks if f"x-{c.id}" in post
+    }
+    header = {k: post.get(k, "") for k in ("filler_name", "filler_phone", "fill_date")}
+    return values, explanations, header
+
+
+def _stored(slot, definition):
+    values = report_values(slot.report, definition)
+    texts = {code: format_value(definition.blanks[code], v) for code, v in values.items()}
+    report = slot.report
+    header = {
+        "filler_name": report.filler_name if report else "",
+        "filler_phone": report.filler_phone if report else "",
+        "fill_date": report.fill_date.isoformat() if report and report.fill_date else "",
+    }
+    return values, texts, (report.explanations if report else {}), header
+
+
+def _evaluate(definition, texts):
+    """Parse what was typed; check the valid part. Returns (values, outcome, field errors)."""
+    parsed, field_errors = parse_values(definition, texts)
+    values = {k: v for k, v in parsed.items() if v is not None}
+    return values, run_checks(definition, values), field_errors
+
+
+@login_required
+def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    definition = slot.definition
+    editable = can_fill(request.user, slot.unit) and (slot.report is None or slot.report.editable)
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("您不能修改这张报表")
+        texts, explanations, header = _posted(request.POST, definition)
+        try:
+            report_save(slot=slot, actor=request.user, values=texts,
+                        explanations=explanations, header=header)  # fmt: skip
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            messages.success(request, "草稿已保存。")
+            return redirect(request.path)
+        values, outcome, field_errors = _evaluate(definition, texts)
+    else:
+        values, texts, explanations, header = _stored(slot, definition)
+        outcome, field_errors = run_checks(definition, values), []
+    context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
+    context.update(editable=editable, history=audit_for(slot.report)[:50] if slot.report else [])
+    return render(request, "reports/entry.html", context, status=status)
+
+
+def _context(slot, definition, texts, explanations, header, outcome, field_errors):
+    parsed = {k: v for k, v in parse_values(definition, texts)[0].items() if v is not None}
+    readiness = report_readiness(definition, parsed, explanations, outcome)
+    return {
+        "slot": slot,
+        "definition": definition,
+        "items": paper_items(definition, texts, outcome, field_errors),
+        "outcome": outcome,
+        "field_errors": field_errors,
+        "explanations": explanations,
+        "header": header,
+        "readiness": readiness,
+        "empty_count": len(readiness.empty),
+        "error_count": len(outcome.errors) + len(field_errors),
+    }
+
+
+@login_required
+@require_POST
+def report_check(request, campaign_id: int, unit_code: str, form_code: str):
+    """HTMX: run the checks on what is typed, without saving; swaps the check list and the
+    messages beside each line."""
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    definition = slot.definition
+    texts, explanations, header = _posted(request.POST, definition)
+    _values, outcome, field_errors = _evaluate(definition, texts)
+    context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
+    context["editable"] = can_fill(request.user, slot.unit)
+    return render(request, "reports/_check_response.html", context)
+

@@ -1,0 +1,52 @@
+"""Real-browser tests: Playwright drives Debian's chromium against Django's live server."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+# itself (fixtures, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM) and shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is missing: ./dev test installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    os.makedirs("test-artifacts", exist_ok=True)
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    def do(user):
+        from tests.fixtures import PASSWORD
+
+        page.goto(live_server.url + "/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(live_server.url + "/")
+        return page
+
+    return do
