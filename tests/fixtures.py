@@ -66,3 +66,33 @@ def build_federation() -> Federation:
 def zeros(definition) -> dict[str, str]:
     """Every blank filled with 0 (否 for yes/no): a report that passes every check."""
     return {code: ("否" if b.type == "yesno" else "0") for code, b in definition.blanks.items()}
+
+
+def attach_work_report(campaign, unit, user):
+    """Upload a small PDF work report for ``unit`` (needed before submitting)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chunfeng.campaigns.services import work_report_upload
+
+    upload = SimpleUploadedFile("工作报告.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    return work_report_upload(campaign=campaign, unit=unit, upload=upload, actor=user)
+
+
+def file_report(fed, unit, form: str = "F1", values: dict | None = None, *, submit=True,
+                filler=None):  # fmt: skip
+    """Fill (all zeros unless given) and optionally submit ``unit``'s report as its filler."""
+    from chunfeng.formdefs.loader import latest_builtin
+    from chunfeng.reports.selectors import report_slot_for
+    from chunfeng.reports.services import report_save
+    from chunfeng.reports.workflow import report_submit
+
+    filler = filler or unit.users.get(role="filler")
+    campaign = fed.campaign
+    slot = report_slot_for(filler, campaign.pk, unit.code, form)
+    data = zeros(latest_builtin(form)) | {k: str(v) for k, v in (values or {}).items()}
+    report, _outcome = report_save(slot=slot, actor=filler, values=data)
+    if submit:
+        if not campaign.work_reports.filter(unit=unit).exists():
+            attach_work_report(campaign, unit, filler)
+        report = report_submit(report=report, actor=filler)
+    return report

@@ -2,4 +2,22 @@
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="春风 API", version="1", urls_namespace="api")
+from . import campaigns, forms, orgunits, reports, validate
+from .auth import TokenAuth
+from .errors import install_error_handlers
+from .parser import DecimalJsonParser
+
+api = NinjaAPI(
+    title="春风 API",
+    version="1",
+    description="送温暖活动报表的 JSON 接口。除文档外，每个请求需带 `Authorization: Bearer <令牌>`。",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    parser=DecimalJsonParser(),
+)
+install_error_handlers(api)
+api.add_router("/forms", forms.router)
+api.add_router("/orgunits", orgunits.router)
+api.add_router("/campaigns", campaigns.router)
+api.add_router("", reports.router)
+api.add_router("", validate.router)

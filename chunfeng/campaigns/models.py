@@ -16,6 +16,11 @@ class Campaign(models.Model):
     period_end = models.DateField(_("活动结束"))
     deadline = models.DateField(_("报送截止"))
     recipients = models.ManyToManyField("orgunits.OrgUnit", related_name="campaigns")
+    notice_file = models.FileField(_("通知附件"), upload_to="notices/", blank=True)
+    requires_work_report = models.BooleanField(_("须上传工作报告"), default=True)
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -49,3 +54,46 @@ class CampaignForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} / {self.form_version}"
+
+
+WORK_REPORT_TYPES = (".doc", ".docx", ".pdf", ".wps")
+
+
+class WorkReport(models.Model):
+    """The 工作报告 a reporting unit files with its forms (docx/pdf/wps)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="work_reports")
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="work_reports/%Y/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="workreport_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Reminder(models.Model):
+    """催报: a reviewer's reminder to a unit that has not reported."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    message = models.TextField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} → {self.unit}"

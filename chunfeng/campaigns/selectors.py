@@ -66,3 +66,19 @@ def todo_for(user) -> list[dict]:
             report = Report.objects.filter(campaign_form=cform, unit=user.unit).first()
             rows.append({"campaign": campaign, "form": cform, "report": report})
     return rows
+
+
+def reviewing_unit(campaign: Campaign, unit: OrgUnit) -> OrgUnit | None:
+    """Who reviews ``unit``'s reports: its nearest ancestor that takes part in the campaign,
+    as a recipient that collects from below or as the campaign's owner."""
+    codes = unit.path.strip("/").split("/")[:-1]
+    participants = {
+        u.code: u
+        for u in OrgUnit.objects.filter(code__in=codes).filter(
+            Q(pk=campaign.owner_id) | Q(campaigns=campaign)
+        )
+    }
+    for code in reversed(codes):
+        if code in participants:
+            return participants[code]
+    return None

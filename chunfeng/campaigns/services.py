@@ -12,7 +12,7 @@ from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.formdefs.models import FormVersion
 from chunfeng.orgunits.models import OrgUnit
 
-from .models import Campaign, CampaignForm
+from .models import WORK_REPORT_TYPES, Campaign, CampaignForm, Reminder, WorkReport
 
 
 def _check_dates(period_start: dt.date, period_end: dt.date, deadline: dt.date) -> None:
@@ -36,7 +36,7 @@ def _latest_versions(codes) -> dict[str, FormVersion]:
 def campaign_create(
     *, owner: OrgUnit, name: str, period_start: dt.date, period_end: dt.date,
     deadline: dt.date, forms: dict[str, dt.date | None], recipients: list[OrgUnit],
-    actor=None, notice: str = "",
+    actor=None, notice: str = "", requires_work_report: bool = True, notice_file=None,
 ) -> Campaign:  # fmt: skip
     """``forms`` maps form codes to their reference date (None: the activity period)."""
     if actor is not None and not (actor.role == Role.ADMIN and owner.is_within(actor.unit)):
@@ -57,7 +57,10 @@ def campaign_create(
     campaign = Campaign.objects.create(
         name=name.strip(), notice=notice, owner=owner, period_start=period_start,
         period_end=period_end, deadline=deadline, created_by=actor,
+        requires_work_report=requires_work_report,
     )  # fmt: skip
+    if notice_file:
+        campaign.notice_file.save(notice_file.name, notice_file, save=True)
     CampaignForm.objects.bulk_create(
         CampaignForm(campaign=campaign, form_version=fv, code=code, reference_date=forms[code])
         for code, fv in versions.items()
@@ -68,3 +71,92 @@ def campaign_create(
         forms=sorted(forms), recipients=sorted(u.code for u in recipients),
     )  # fmt: skip
     return campaign
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def campaign_copy(*, campaign: Campaign, actor, name: str, years: int = 1) -> Campaign:
+    """Next year's campaign: same forms (their latest versions) and the recipients still
+    active, with every date moved on by ``years``."""
+    forms = {
+        f.code: _shift_year(f.reference_date, years) if f.reference_date else None
+        for f in campaign.forms.all()
+    }
+    copy = campaign_create(
+        owner=campaign.owner, name=name, notice=campaign.notice, actor=actor,
+        period_start=_shift_year(campaign.period_start, years),
+        period_end=_shift_year(campaign.period_end, years),
+        deadline=_shift_year(campaign.deadline, years), forms=forms,
+        recipients=list(campaign.recipients.filter(active=True)),
+    )  # fmt: skip
+    copy.copied_from = campaign
+    copy.requires_work_report = campaign.requires_work_report
+    copy.save(update_fields=["copied_from", "requires_work_report"])
+    return copy
+
+
+MAX_WORK_REPORT_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def work_report_upload(*, campaign: Campaign, unit: OrgUnit, upload, actor) -> WorkReport:
+    from chunfeng.accounts.permissions import can_fill
+
+    if not can_fill(actor, unit):
+        raise NotPermitted(f"只有{unit.name}的填报员可以上传本单位的工作报告")
+    if not campaign.recipients.filter(pk=unit.pk).exists():
+        raise ApplicationError(f"{unit.name}不是本活动的报送单位", code="not_recipient")
+    name = upload.name or ""
+    if not name.lower().endswith(WORK_REPORT_TYPES):
+        raise ApplicationError(
+            f"工作报告“{name}”的格式不支持，请上传 {'、'.join(WORK_REPORT_TYPES)} 文件",
+            code="bad_file_type",
+        )
+    if upload.size > MAX_WORK_REPORT_BYTES:
+        raise ApplicationError("工作报告超过 20 MB，请压缩后再上传", code="file_too_large")
+    existing = WorkReport.objects.filter(campaign=campaign, unit=unit).first()
+    if existing:
+        existing.file.delete(save=False)
+    report = existing or WorkReport(campaign=campaign, unit=unit)
+    report.file, report.original_name, report.size = upload, name[:255], upload.size
+    report.uploaded_by = actor
+    report.save()
+    audit_record(actor=actor, action="workreport.upload", target=report, name=name)
+    return report
+
+
+@transaction.atomic
+def reminder_send(*, campaign: Campaign, actor, units: list[OrgUnit], message: str = ""):
+    """催报 to each unit; they see it on their home page and by e-mail after commit."""
+    from django.core.mail import send_mass_mail
+
+    from chunfeng.accounts.models import User
+
+    if actor.role not in (Role.REVIEWER, Role.ADMIN):
+        raise NotPermitted("只有审核员或管理员可以催报")
+    outside = [u.code for u in units if u.pk == actor.unit_id or not u.is_within(actor.unit)]
+    if outside:
+        raise NotPermitted(f"不能向管辖范围以外的单位催报：{'、'.join(outside)}")
+    text = message.strip() or (
+        f"请尽快报送“{campaign.name}”的统计表和工作报告（截止日期 {campaign.deadline:%Y-%m-%d}）。"
+    )
+    reminders = Reminder.objects.bulk_create(
+        Reminder(campaign=campaign, unit=u, message=text, sent_by=actor) for u in units
+    )
+    for r in reminders:
+        audit_record(actor=actor, action="reminder.send", target=campaign, unit=r.unit.code)
+    emails = list(
+        User.objects.filter(unit__in=units, is_active=True).exclude(email="").values_list(
+            "email", flat=True
+        )
+    )
+    subject = f"【春风】催报：{campaign.name}"
+    messages = [(subject, text, None, [e]) for e in emails]
+    transaction.on_commit(lambda: send_mass_mail(messages))
+    return reminders

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "chunfeng.formdefs",
     "chunfeng.campaigns",
     "chunfeng.reports",
+    "chunfeng.rollups",
     "chunfeng.demo",
 ]
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("users/", include("chunfeng.accounts.urls")),
     path("", include("chunfeng.campaigns.urls")),
     path("", include("chunfeng.reports.urls")),
+    path("", include("chunfeng.rollups.urls")),
 ]

@@ -125,4 +125,7 @@ def _describe(node: ast.AST, names: dict[str, str], labels: dict[str, str]) -> s
     if isinstance(node, ast.Name):
         code = names[node.id]
         return f"{labels.get(code, code)}（{code}）"
-    return ast.unparse(node)
+    text = ast.unparse(node)
+    for name, code in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(name, code)
+    return text

@@ -49,12 +49,17 @@ def build(data: dict) -> FormDefinition:
         if key not in data:
             raise DefinitionError(f"缺少 {key}")
     blanks: dict[str, Blank] = {}
+    numbers = [str(raw.get("number")) for raw in data["items"]]
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated:
+        raise DefinitionError(f"项目编号重复：{'、'.join(repeated)}")
     items = tuple(_build_item(raw, blanks) for raw in data["items"])
     labels = {code: b.label for code, b in blanks.items()}
     checks = tuple(_build_check(raw, blanks, labels) for raw in data.get("checks", []))
     ids = [c.id for c in checks]
-    if len(ids) != len(set(ids)):
-        raise DefinitionError("审核规则编号重复")
+    repeated_ids = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated_ids:
+        raise DefinitionError(f"审核规则编号重复：{'、'.join(repeated_ids)}")
     return FormDefinition(
         code=str(data["code"]),
         version=int(data["version"]),
@@ -123,7 +128,11 @@ def _segments(text: str) -> tuple[Segment, ...]:
 
 
 def _build_check(raw: dict, blanks: dict[str, Blank], labels: dict[str, str]) -> Check:
-    cid = str(raw.get("id", ""))
+    cid = str(raw.get("id") or "").strip()
+    if not cid:
+        raise DefinitionError(f"审核规则缺少编号（id）：{raw.get('expr', raw)}")
+    if not raw.get("expr"):
+        raise DefinitionError(f"审核规则 {cid}：缺少表达式（expr）")
     try:
         expression = parse(raw["expr"])
     except ExpressionError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,8 @@ MAX_COUNT = 10**9
 MAX_WAN = Decimal(10**8)  # 1 万亿元
 MAX_YUAN = Decimal(10**12)
 DECIMALS = {"wan": 4, "yuan": 2}
+# Plain digits with an optional fraction; thousands separators only in groups of three.
+_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+")
 _YES = {"是", "yes", "y", "true", "1", "√"}
 _NO = {"否", "no", "n", "false", "0", "×"}
 
@@ -40,16 +43,27 @@ def parse_value(blank: Blank, raw) -> Value:
         return _parse_yesno(raw)
     if isinstance(raw, bool):
         raise BadValue("应填数字")
-    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise BadValue(f"“{raw}”不是数字") from None
+    number = _to_decimal(raw)
     if not number.is_finite():
         raise BadValue(f"“{raw}”不是数字")
     if number < 0:
         raise BadValue("不能为负数")
     return _parse_count(number) if blank.type == "count" else _parse_money(blank, number)
+
+
+def _to_decimal(raw) -> Decimal:
+    """Numbers from JSON arrive as int/Decimal; typed text must look like a plain number."""
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(str(raw))
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    if not _NUMBER.fullmatch(text):
+        raise BadValue(f"“{raw}”不是数字")
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+        raise BadValue(f"“{raw}”不是数字") from None
 
 
 def _parse_yesno(raw) -> bool:
@@ -82,7 +96,12 @@ def _parse_money(blank: Blank, number: Decimal) -> Decimal:
 
 
 def _fits(number: Decimal, places: int) -> bool:
-    return number.normalize().as_tuple().exponent >= -places
+    """No non-zero digit beyond ``places`` decimals (exact: no rounding context involved)."""
+    exponent = number.as_tuple().exponent
+    if exponent >= -places:
+        return True
+    digits = number.as_tuple().digits
+    return not any(digits[len(digits) + exponent + places :])
 
 
 def parse_values(

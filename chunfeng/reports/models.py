@@ -35,6 +35,9 @@ class Report(models.Model):
         related_name="+",
     )  # fmt: skip
     submitted_at = models.DateTimeField(null=True, blank=True)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [

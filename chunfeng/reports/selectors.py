@@ -67,3 +67,24 @@ def report_values(report: Report | None, definition: FormDefinition) -> dict[str
         else:
             values[code] = raw
     return values
+
+
+def review_queue(user) -> list[Report]:
+    """Submitted reports waiting for this reviewer: those whose reviewing unit is theirs."""
+    from chunfeng.accounts.models import Role
+    from chunfeng.campaigns.selectors import reviewing_unit
+
+    if user.role != Role.REVIEWER or user.unit_id is None:
+        return []
+    candidates = (
+        reports_visible_to(user)
+        .filter(status="submitted")
+        .exclude(unit=user.unit)
+        .select_related("unit", "campaign_form__campaign", "form_version")
+        .order_by("submitted_at")
+    )
+    return [
+        r for r in candidates
+        if (ru := reviewing_unit(r.campaign_form.campaign, r.unit)) is not None
+        and ru.pk == user.unit_id
+    ]  # fmt: skip

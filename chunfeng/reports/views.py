@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chunfeng.accounts.permissions import can_fill
+from chunfeng.campaigns.models import WorkReport
 from chunfeng.core.audit import audit_for
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.formdefs.checks import run_checks
@@ -12,7 +14,10 @@ from chunfeng.formdefs.values import format_value, parse_values
 
 from .presenters import paper_items
 from .selectors import report_slot_for, report_values
+from chunfeng.rollups.selectors import contributors
+
 from .services import report_readiness, report_save
+from .workflow import can_review_report, submission_problems
 
 
 def _posted(post, definition):
@@ -70,7 +75,29 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
         outcome, field_errors = run_checks(definition, values), []
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
     context.update(editable=editable, history=audit_for(slot.report)[:50] if slot.report else [])
+    context.update(_workflow_context(request.user, slot, editable))
     return render(request, "reports/entry.html", context, status=status)
+
+
+def _workflow_context(user, slot, editable):
+    report = slot.report
+    return {
+        "can_submit": editable and report is not None,
+        "can_review": report is not None and can_review_report(user, report),
+        "can_fill_from_children": editable and bool(contributors(slot.campaign, slot.unit)),
+        "work_report": WorkReport.objects.filter(campaign=slot.campaign, unit=slot.unit).first(),
+        "problems": submission_problems(report) if editable and report else [],
+    }
+
+
+@login_required
+def work_report_download(request, campaign_id: int, unit_code: str, form_code: str):
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    work_report = WorkReport.objects.filter(campaign=slot.campaign, unit=slot.unit).first()
+    if work_report is None:
+        raise Http404("尚未上传工作报告")
+    return FileResponse(work_report.file.open("rb"), as_attachment=True,
+                        filename=work_report.original_name)  # fmt: skip
 
 
 def _context(slot, definition, texts, explanations, header, outcome, field_errors):

@@ -1,0 +1,92 @@
+"""One place that turns failures into JSON answers: ``{"code", "message", "details"}``.
+
+Application errors keep their own status (400, or 403 for ``NotPermitted``); a missing or
+out-of-reach object is 404; a request body of the wrong shape is 422. Messages are Chinese.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from chunfeng.core.errors import ApplicationError
+
+
+class FieldProblem(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: list[FieldProblem] = []
+
+
+def error_responses(*statuses: int) -> dict[int, type[Schema]]:
+    """``response={200: X, **error_responses(403, 404)}``: documents the error answers."""
+    return {status: ErrorOut for status in statuses}
+
+
+_HTTP_ERRORS = {
+    400: ("bad_request", "请求内容无法解析：应为有效的 JSON"),
+    401: ("unauthorized", "缺少或无效的访问令牌：请在请求头中提供 Authorization: Bearer <令牌>"),
+    403: ("forbidden", "您没有执行此操作的权限。"),
+    429: ("throttled", "请求过于频繁，请稍后再试"),
+}
+
+# Chinese wording for the pydantic error types a malformed body most often produces.
+_TYPE_MESSAGES = {
+    "missing": "缺少此项",
+    "extra_forbidden": "不支持此项",
+    "dict_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "list_type": "应为数组",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def answer(request, status: int, code: str, message: str, details=()) -> HttpResponse:
+        data = {"code": code, "message": message, "details": list(details)}
+        return api.create_response(request, data, status=status)
+
+    @api.exception_handler(ApplicationError)
+    def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        return answer(request, exc.status, exc.code, exc.message, exc.details)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return answer(request, 404, "not_found", str(exc) or "未找到请求的对象")
+
+    @api.exception_handler(ValidationError)
+    def bad_body(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        details = [_field_problem(error) for error in exc.errors]
+        listed = "；".join(f"{d['field']}：{d['message']}" for d in details)
+        return answer(request, 422, "invalid_request", f"请求内容格式不正确：{listed}", details)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code, message = _HTTP_ERRORS.get(exc.status_code, (f"http_{exc.status_code}", str(exc)))
+        response = answer(request, exc.status_code, code, message)
+        if isinstance(exc, AuthenticationError):
+            response["WWW-Authenticate"] = "Bearer"
+        return response
+
+
+def _field_problem(error: dict) -> dict:
+    """``{"loc": ["body", "payload", "values"], ...}`` → ``{"field": "values", ...}``."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if loc[:1] == ["body"]:
+        loc = loc[2:]  # drop "body" and the parameter's name
+    elif loc[:1] in (["path"], ["query"]):
+        loc = loc[1:]
+    message = _TYPE_MESSAGES.get(error.get("type", ""), f"格式不正确（{error.get('msg', '')}）")
+    return {"field": ".".join(loc) or "body", "message": message}

@@ -1,0 +1,68 @@
+"""Form definitions: the latest version of each form, in ``FormDefinition.to_json()`` shape."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from chunfeng.formdefs.selectors import definition_of, form_version_latest, form_versions_latest
+
+from .errors import error_responses
+
+router = Router(tags=["表单"])
+
+
+class HeaderFieldOut(Schema):
+    code: str
+    label: str
+
+
+class LineOut(Schema):
+    letter: str
+    text: str
+    blanks: list[str]
+
+
+class ItemOut(Schema):
+    number: str
+    intro: str
+    lines: list[LineOut]
+
+
+class FieldOut(Schema):
+    code: str
+    label: str
+    unit: str
+    type: str
+
+
+class CheckOut(Schema):
+    id: str
+    expr: str
+    level: str
+    message: str
+    missing: str
+    fields: list[str]
+
+
+class FormOut(Schema):
+    code: str
+    version: int
+    attachment: str
+    title: str
+    header: list[HeaderFieldOut]
+    items: list[ItemOut]
+    fields: list[FieldOut]
+    checks: list[CheckOut]
+    notes: list[str]
+
+
+@router.get("", response=list[FormOut], summary="表单定义列表（每张表的最新版本）")
+def form_list(request: HttpRequest):
+    return [definition_of(fv).to_json() for fv in form_versions_latest()]
+
+
+@router.get("/{code}", response={200: FormOut, **error_responses(404)}, summary="一张表单的定义")
+def form_detail(request: HttpRequest, code: str):
+    """最新版本的表单定义，与命令行 `chunfeng forms show CODE --json` 的输出相同。"""
+    return definition_of(form_version_latest(code)).to_json()

@@ -1,0 +1,139 @@
+"""One unit's report for one campaign form: read it, or save the whole set of values."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from chunfeng.formdefs.checks import run_checks
+from chunfeng.formdefs.values import format_value
+from chunfeng.reports.selectors import ReportSlot, report_slot_for, report_values
+from chunfeng.reports.services import report_readiness, report_save
+
+from .errors import error_responses
+from .values import CheckFailureOut, RawValue, StrictIn
+
+router = Router(tags=["报表"])
+
+PATH = "/campaigns/{campaign_id}/reports/{unit_code}/{form_code}"
+NOT_STARTED = "not_started"
+
+
+class HeaderOut(Schema):
+    filler_name: str
+    filler_phone: str
+    fill_date: dt.date | None
+
+
+class ReportOut(Schema):
+    campaign: int
+    unit: str
+    form: str
+    version: int
+    status: str = Field(
+        description="draft / submitted / returned / approved；尚无报表时为 not_started"
+    )
+    values: dict[str, str] = Field(description="已填项的规范文本（如万元“12.3400”），未填项不出现")
+    explanations: dict[str, str] = Field(description="警告规则编号 → 说明")
+    header: HeaderOut
+    errors: list[CheckFailureOut]
+    warnings: list[CheckFailureOut]
+
+
+class ReadinessOut(Schema):
+    ready: bool
+    empty: list[str]
+    errors: int
+    unexplained: list[str]
+
+
+class ReportSavedOut(ReportOut):
+    readiness: ReadinessOut
+
+
+class HeaderIn(StrictIn):
+    filler_name: str | None = None
+    filler_phone: str | None = None
+    fill_date: str | None = Field(None, description="YYYY-MM-DD；空则清除")
+
+
+class ReportIn(StrictIn):
+    values: dict[str, RawValue] = Field(description="本表全部填报项的值；未列出的项将被清空")
+    explanations: dict[str, str] | None = Field(
+        None, description="警告规则编号 → 说明；省略则保留原有说明，给出则整体替换"
+    )
+    header: HeaderIn | None = Field(None, description="表头；只修改给出的项")
+
+
+@router.get(PATH, response={200: ReportOut, **error_responses(404)}, summary="读取报表")
+def report_get(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
+    """报表的已填值、说明、表头与审核结果；尚未填写时 status 为 not_started。"""
+    return _answer(report_slot_for(request.auth, campaign_id, unit_code, form_code))
+
+
+@router.put(
+    PATH,
+    response={200: ReportSavedOut, **error_responses(400, 403, 404, 422)},
+    summary="保存报表（整体替换）",
+)
+def report_put(
+    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, payload: ReportIn
+):
+    """整体替换本报表的填报值：`values` 应包含全部填报项，未列出的项将被清空（不是置 0）。
+
+    任何一项有误（未知代码、类型不符、负数、小数位过多、数值过大）时返回 400，`details`
+    逐项列出，且不保存任何内容。只有本单位的填报员可以保存（否则 403）。
+    """
+    user = request.auth
+    slot = report_slot_for(user, campaign_id, unit_code, form_code)
+    header = payload.header.model_dump(exclude_unset=True) if payload.header else None
+    report, _outcome = report_save(
+        slot=slot, actor=user, values=payload.values,
+        explanations=payload.explanations, header=header,
+    )  # fmt: skip
+    return _answer(dataclasses.replace(slot, report=report), with_readiness=True)
+
+
+def _answer(slot: ReportSlot, *, with_readiness: bool = False) -> dict:
+    definition, report = slot.definition, slot.report
+    values = report_values(report, definition)
+    outcome = run_checks(definition, values)
+    explanations = dict(report.explanations) if report else {}
+    answer = {
+        "campaign": slot.campaign.pk,
+        "unit": slot.unit.code,
+        "form": slot.campaign_form.code,
+        "version": definition.version,
+        "status": report.status if report else NOT_STARTED,
+        "values": {
+            code: format_value(blank, values[code])
+            for code, blank in definition.blanks.items()
+            if values.get(code) is not None
+        },
+        "explanations": explanations,
+        "header": _header(report),
+        **outcome.as_dict(),
+    }
+    if with_readiness:
+        readiness = report_readiness(definition, values, explanations, outcome)
+        answer["readiness"] = {
+            "ready": readiness.ready,
+            "empty": list(readiness.empty),
+            "errors": readiness.errors,
+            "unexplained": list(readiness.unexplained),
+        }
+    return answer
+
+
+def _header(report) -> dict:
+    if report is None:
+        return {"filler_name": "", "filler_phone": "", "fill_date": None}
+    return {
+        "filler_name": report.filler_name,
+        "filler_phone": report.filler_phone,
+        "fill_date": report.fill_date,
+    }

@@ -1,0 +1,133 @@
+"""The review workflow: draft → submitted → approved, or submitted → returned → resubmitted;
+an approved report can be reopened. Each transition is guarded, atomic and audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from chunfeng.accounts.models import Role
+from chunfeng.accounts.permissions import can_fill
+from chunfeng.campaigns.models import WorkReport
+from chunfeng.campaigns.selectors import reviewing_unit
+from chunfeng.core.audit import audit_record
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.formdefs.checks import run_checks
+
+from .models import Report, ReportStatus
+from .notify import notify_transition
+from .selectors import report_values
+from .services import report_readiness
+
+S = ReportStatus
+
+
+def can_review_report(user, report: Report) -> bool:
+    if not (user.is_active and user.role == Role.REVIEWER and user.unit_id):
+        return False
+    reviewer_unit = reviewing_unit(report.campaign_form.campaign, report.unit)
+    return reviewer_unit is not None and reviewer_unit.pk == user.unit_id
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related(
+        "campaign_form__campaign", "unit", "form_version"
+    ).get(pk=report.pk)
+
+
+def _move(report: Report, *, actor, to: str, action: str, **details) -> Report:
+    old = report.status
+    report.status = to
+    report.save(update_fields=[
+        "status", "submitted_at", "first_submitted_at", "approved_at", "return_reason",
+    ])  # fmt: skip
+    audit_record(actor=actor, action=f"report.{action}", target=report, old=old, new=to,
+                 **details)  # fmt: skip
+    transaction.on_commit(lambda: notify_transition(report, action, actor, details))
+    return report
+
+
+def _require(report: Report, allowed: tuple, verb: str) -> None:
+    if report.status not in allowed:
+        raise ApplicationError(
+            f"报表当前状态为“{report.get_status_display()}”，不能{verb}", code="bad_status"
+        )
+
+
+def submission_problems(report: Report) -> list[str]:
+    definition = report.form_version.definition
+    values = report_values(report, definition)
+    readiness = report_readiness(
+        definition, values, report.explanations, run_checks(definition, values)
+    )
+    problems = []
+    if readiness.empty:
+        problems.append(f"还有 {len(readiness.empty)} 个空未填（没有数据请填 0）："
+                        + "、".join(readiness.empty[:10]))  # fmt: skip
+    if readiness.errors:
+        problems.append(f"还有 {readiness.errors} 处审核错误")
+    if readiness.unexplained:
+        problems.append("以下警告需要填写说明：" + "、".join(readiness.unexplained))
+    campaign = report.campaign_form.campaign
+    if campaign.requires_work_report and not WorkReport.objects.filter(
+        campaign=campaign, unit=report.unit
+    ).exists():
+        problems.append("请先上传本单位的工作报告")
+    return problems
+
+
+@transaction.atomic
+def report_submit(*, report: Report, actor) -> Report:
+    report = _locked(report)
+    if not can_fill(actor, report.unit):
+        raise NotPermitted(f"只有{report.unit.name}的填报员可以报送本单位的报表")
+    _require(report, (S.DRAFT, S.RETURNED), "报送")
+    problems = submission_problems(report)
+    if problems:
+        raise ApplicationError("不能报送：" + "；".join(problems), code="not_ready",
+                               details=problems)  # fmt: skip
+    now = timezone.now()
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+    report.return_reason = ""
+    return _move(report, actor=actor, to=S.SUBMITTED, action="submit")
+
+
+def _reviewer_guard(report: Report, actor) -> None:
+    if not can_review_report(actor, report):
+        raise NotPermitted(f"只有负责审核{report.unit.name}的上级单位审核员可以执行此操作")
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("请填写原因", code="reason_required")
+    return reason
+
+
+@transaction.atomic
+def report_approve(*, report: Report, actor, comment: str = "") -> Report:
+    report = _locked(report)
+    _reviewer_guard(report, actor)
+    _require(report, (S.SUBMITTED,), "审核通过")
+    report.approved_at = timezone.now()
+    return _move(report, actor=actor, to=S.APPROVED, action="approve", reason=comment.strip())
+
+
+@transaction.atomic
+def report_return(*, report: Report, actor, reason: str) -> Report:
+    report = _locked(report)
+    _reviewer_guard(report, actor)
+    _require(report, (S.SUBMITTED,), "退回")
+    report.return_reason = _reason(reason)
+    return _move(report, actor=actor, to=S.RETURNED, action="return", reason=report.return_reason)
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, actor, reason: str) -> Report:
+    report = _locked(report)
+    _reviewer_guard(report, actor)
+    _require(report, (S.APPROVED,), "重新打开")
+    report.return_reason = _reason(reason)
+    report.approved_at = None
+    return _move(report, actor=actor, to=S.RETURNED, action="reopen", reason=report.return_reason)

@@ -1,0 +1,143 @@
+"""汇总: the exact sum of the reports filed in a unit's subtree, laid out as the same form.
+
+Only the topmost reporting units below the unit are summed (a district's report already holds
+its grassroots unions' figures), so nothing is counted twice. Counts sum as integers, money as
+Decimal in the blank's own unit (万元 keeps 4 decimals, 元 2), and a yes/no blank rolls up as
+the number of units answering 是."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from chunfeng.campaigns.models import Campaign, CampaignForm
+from chunfeng.formdefs.checks import Outcome, run_checks
+from chunfeng.formdefs.schema import FormDefinition
+from chunfeng.formdefs.values import DECIMALS
+from chunfeng.orgunits.models import OrgUnit
+from chunfeng.reports.models import Report, ReportStatus, ReportValue
+
+INCLUDE = {
+    "approved": (ReportStatus.APPROVED,),
+    "submitted": (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+}
+
+
+@dataclass
+class Summary:
+    campaign: Campaign
+    unit: OrgUnit
+    campaign_form: CampaignForm
+    definition: FormDefinition
+    include: str
+    contributors: list[OrgUnit]  # the units whose reports are expected in this sum
+    included: list[OrgUnit]  # those whose reports qualified and were summed
+    values: dict[str, int | Decimal]
+    per_unit: dict[str, dict[str, int | Decimal | bool]] = field(default_factory=dict)
+    outcome: Outcome | None = None
+
+    @property
+    def missing(self) -> list[OrgUnit]:
+        included = {u.pk for u in self.included}
+        return [u for u in self.contributors if u.pk not in included]
+
+
+def contributors(campaign: Campaign, unit: OrgUnit) -> list[OrgUnit]:
+    """The topmost recipients strictly below ``unit``."""
+    below = list(
+        campaign.recipients.filter(path__startswith=unit.path).exclude(pk=unit.pk).order_by("path")
+    )
+    paths = [u.path for u in below]
+    return [u for u in below if not any(u.path != p and u.path.startswith(p) for p in paths)]
+
+
+def summary_for(
+    campaign: Campaign, unit: OrgUnit, campaign_form: CampaignForm, include: str = "approved"
+) -> Summary:
+    if include not in INCLUDE:
+        raise ValueError(include)
+    definition = campaign_form.form_version.definition
+    units = contributors(campaign, unit)
+    reports = Report.objects.filter(
+        campaign_form=campaign_form, unit__in=units, status__in=INCLUDE[include]
+    ).select_related("unit")
+    by_id = {r.pk: r.unit for r in reports}
+    per_unit: dict[str, dict] = {u.code: {} for u in by_id.values()}
+    rows = ReportValue.objects.filter(report_id__in=by_id).values_list("report_id", "code", "value")
+    for report_id, code, value in rows:
+        blank = definition.blanks.get(code)
+        if blank is not None:
+            per_unit[by_id[report_id].code][code] = _typed(blank.type, value)
+    totals = sum_values(definition, per_unit.values())
+    included = [u for u in units if u.code in per_unit]
+    return Summary(campaign, unit, campaign_form, definition, include, units, included, totals,
+                   per_unit, run_checks(definition, totals))  # fmt: skip
+
+
+def _typed(btype: str, value: Decimal):
+    if btype == "count":
+        return int(value)
+    if btype == "yesno":
+        return bool(value)
+    return value.quantize(Decimal(1).scaleb(-DECIMALS[btype]))
+
+
+def sum_values(definition: FormDefinition, rows) -> dict[str, int | Decimal]:
+    """Exact totals per blank over rows of typed values; yes/no counts the 是 answers."""
+    totals: dict[str, int | Decimal] = defaultdict(int)
+    seen: set[str] = set()
+    for row in rows:
+        for code, value in row.items():
+            seen.add(code)
+            totals[code] += int(value) if isinstance(value, bool) else value
+    return {code: totals[code] for code in definition.blanks if code in seen}
+
+
+def previous_campaign(campaign: Campaign, form_code: str) -> Campaign | None:
+    """The latest earlier campaign of the same owner that asked for the same form."""
+    return (
+        Campaign.objects.filter(
+            owner=campaign.owner, forms__code=form_code, period_start__lt=campaign.period_start
+        )
+        .order_by("-period_start")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    label: str
+    unit: str
+    current: int | Decimal | None
+    previous: int | Decimal | None
+
+    @property
+    def delta(self):
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.delta is None or not self.previous:
+            return None
+        return (Decimal(self.delta) * 100 / Decimal(self.previous)).quantize(Decimal("0.1"))
+
+    @property
+    def flagged(self) -> bool:
+        """A large change: at least half again or half less, or from nothing to something."""
+        if self.delta is None:
+            return False
+        if not self.previous:
+            return bool(self.current)
+        return abs(self.percent) >= 50
+
+
+def compare(current: Summary, previous: Summary | None) -> list[Change]:
+    old = previous.values if previous else {}
+    return [
+        Change(code, b.label, b.unit, current.values.get(code), old.get(code))
+        for code, b in current.definition.blanks.items()
+    ]

@@ -1,0 +1,1 @@
+"""Unit tests of the forms engine (definitions, values, expressions, checks). No database."""
