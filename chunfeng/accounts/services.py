@@ -31,7 +31,9 @@ def user_create(
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ApplicationError("密码不符合要求：" + "；".join(exc.messages), code="bad_password")
+        raise ApplicationError(
+            "密码不符合要求：" + "；".join(exc.messages), code="bad_password"
+        ) from exc
     user.set_password(password)
     user.save()
     audit_record(actor=actor, action="user.create", target=user, unit=unit.code, role=role)

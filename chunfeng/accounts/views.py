@@ -1,10 +1,71 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from chunfeng.core.errors import ApplicationError
+from chunfeng.orgunits.selectors import units_visible_to
+
+from .decorators import admin_required, managed_unit
+from .forms import UserChangeForm, UserCreateForm
 from .models import User
+from .selectors import users_visible_to
+from .services import user_create, user_update
 
 
-@login_required
+def _render_list(request, *, form=None, status=200):
+    units = units_visible_to(request.user).filter(active=True)
+    context = {
+        "users": users_visible_to(request.user),
+        "create_form": form or UserCreateForm(units=units),
+        "change_form": UserChangeForm(),
+    }
+    return render(request, "accounts/user_list.html", context, status=status)
+
+
+@admin_required
 def user_list(request):
-    users = User.objects.filter(unit__path__startswith=request.user.unit.path).select_related("unit")
-    return render(request, "accounts/user_list.html", {"users": users})
+    return _render_list(request)
+
+
+@admin_required
+@require_POST
+def user_add(request):
+    form = UserCreateForm(request.POST, units=units_visible_to(request.user).filter(active=True))
+    if not form.is_valid():
+        return _render_list(request, form=form, status=400)
+    data = form.cleaned_data
+    unit = managed_unit(request.user, data["unit"])
+    try:
+        user = user_create(
+            username=data["username"], unit=unit, role=data["role"], password=data["password"],
+            full_name=data["full_name"], actor=request.user,
+        )  # fmt: skip
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+        return _render_list(request, form=form, status=400)
+    messages.success(request, _("已新增用户 %(user)s") % {"user": user.username})
+    return redirect("user-list")
+
+
+@admin_required
+@require_POST
+def user_change(request, pk: int):
+    target = get_object_or_404(users_visible_to(request.user), pk=pk)
+    form = UserChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("角色或状态无效"))
+    elif target.pk == request.user.pk and form.cleaned_data["role"] != target.role:
+        messages.error(request, _("不能修改自己的角色"))
+    else:
+        _apply_change(request, target, form.cleaned_data)
+    return redirect("user-list")
+
+
+def _apply_change(request, target: User, data: dict) -> None:
+    try:
+        user_update(user=target, actor=request.user, role=data["role"], active=data["active"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return
+    messages.success(request, _("已更新用户 %(user)s") % {"user": target.username})

@@ -16,8 +16,12 @@ class CampaignForm(forms.Form):
     notice = forms.CharField(label=_("通知正文"), widget=forms.Textarea(attrs={"rows": 6}),
                              required=False)  # fmt: skip
     notice_file = forms.FileField(label=_("通知附件"), required=False)
-    period_start = forms.DateField(label=_("活动开始"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("活动结束"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("活动开始"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("活动结束"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     deadline = forms.DateField(label=_("报送截止"), widget=forms.DateInput(attrs={"type": "date"}))
     requires_work_report = forms.BooleanField(label=_("须上传工作报告"), required=False,
                                               initial=True)  # fmt: skip
@@ -31,7 +35,9 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, owner: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        below = OrgUnit.objects.filter(path__startswith=owner.path, active=True).exclude(pk=owner.pk)
+        below = OrgUnit.objects.filter(path__startswith=owner.path, active=True).exclude(
+            pk=owner.pk
+        )
         self.fields["rule_unit"].queryset = OrgUnit.objects.filter(
             path__startswith=owner.path, active=True
         ).exclude(kind=UnitKind.GRASSROOTS)

@@ -49,9 +49,7 @@ def report_grid(user, campaign: Campaign) -> list[dict]:
         (r.unit_id, r.campaign_form_id): r
         for r in Report.objects.filter(campaign_form__in=forms, unit__in=units)
     }
-    return [
-        {"unit": u, "cells": [(f, reports.get((u.pk, f.pk))) for f in forms]} for u in units
-    ]
+    return [{"unit": u, "cells": [(f, reports.get((u.pk, f.pk))) for f in forms]} for u in units]
 
 
 def todo_for(user) -> list[dict]:

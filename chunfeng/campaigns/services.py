@@ -152,9 +152,9 @@ def reminder_send(*, campaign: Campaign, actor, units: list[OrgUnit], message: s
     for r in reminders:
         audit_record(actor=actor, action="reminder.send", target=campaign, unit=r.unit.code)
     emails = list(
-        User.objects.filter(unit__in=units, is_active=True).exclude(email="").values_list(
-            "email", flat=True
-        )
+        User.objects.filter(unit__in=units, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
     subject = f"【春风】催报：{campaign.name}"
     messages = [(subject, text, None, [e]) for e in emails]

@@ -93,7 +93,11 @@ def campaign_copy_view(request, pk: int):
 @login_required
 def completeness_page(request, pk: int):
     campaign = campaign_for(request.user, pk)
-    root = unit_for(request.user, request.GET["unit"]) if request.GET.get("unit") else request.user.unit
+    root = (
+        unit_for(request.user, request.GET["unit"])
+        if request.GET.get("unit")
+        else request.user.unit
+    )
     rows = completeness(campaign, root)
     context = {
         "campaign": campaign, "root": root, "rows": rows, "rates": rates(rows),

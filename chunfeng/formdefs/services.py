@@ -12,7 +12,9 @@ from .models import FormVersion
 
 
 def _digest(source: dict) -> str:
-    return hashlib.sha256(json.dumps(source, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(source, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,10 @@ class OrgUnit(models.Model):
     """A union in the federation tree. ``path`` is the chain of codes from the root, so that a
     subtree is one indexed prefix query (``path__startswith``)."""
 
-    code = models.CharField(_("代码"), max_length=32, unique=True)
+    code = models.CharField(
+        _("代码"), max_length=32, unique=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z_-]+$", _("代码只能由字母、数字、- 和 _ 组成"))],
+    )  # fmt: skip
     name = models.CharField(_("名称"), max_length=128)
     kind = models.CharField(_("类别"), max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
+from chunfeng.accounts.permissions import can_manage
 from chunfeng.core.audit import audit_record
-from chunfeng.core.errors import ApplicationError
+from chunfeng.core.errors import ApplicationError, NotPermitted
 
 from .models import OrgUnit, UnitKind
 
@@ -27,9 +31,9 @@ def _path_for(parent: OrgUnit | None, code: str) -> str:
 def _check_parent(kind: str, parent: OrgUnit | None, code: str) -> None:
     parent_kind = parent.kind if parent else None
     if parent_kind not in _ALLOWED_PARENTS[UnitKind(kind)]:
-        wanted = "、".join(str(UnitKind(k).label) for k in _ALLOWED_PARENTS[kind] if k) or "无"
         raise ApplicationError(
-            f"单位 {code}：{UnitKind(kind).label}的上级应为{wanted}", code="bad_parent"
+            f"单位 {code}：{UnitKind(kind).label}的上级应为{_wanted_parents(kind)}",
+            code="bad_parent",
         )
     if parent is not None and not parent.active:
         raise ApplicationError(f"单位 {code}：上级单位 {parent.code} 已撤销", code="bad_parent")
@@ -41,6 +45,8 @@ def orgunit_create(
     contact_person: str = "", contact_phone: str = "",
 ) -> OrgUnit:  # fmt: skip
     code, name = code.strip(), name.strip()
+    if not re.fullmatch(CODE_PATTERN, code):
+        raise ApplicationError(f"单位代码“{code}”只能由字母、数字、- 和 _ 组成", code="bad_code")
     if kind not in UnitKind.values:
         raise ApplicationError(f"单位 {code}：类别“{kind}”无效", code="bad_kind")
     _check_parent(kind, parent, code)
@@ -93,3 +99,170 @@ def orgunit_retire(*, unit: OrgUnit, on: dt.date, actor=None) -> OrgUnit:
     unit.save(update_fields=["active", "retired_on"])
     audit_record(actor=actor, action="orgunit.retire", target=unit, on=on.isoformat())
     return unit
+
+
+# --- import of a unit list ----------------------------------------------------------------
+
+IMPORT_COLUMNS = ("代码", "名称", "类别", "上级代码", "联系人", "联系电话")
+REQUIRED_COLUMNS = IMPORT_COLUMNS[:4]
+CODE_PATTERN = r"^[0-9A-Za-z_-]+$"
+_MAX_LENGTH = {"代码": 32, "名称": 128, "上级代码": 32, "联系人": 64, "联系电话": 32}
+
+
+@dataclass
+class _ImportRow:
+    number: int
+    values: dict[str, str]
+    kind: str | None = None
+
+    def __getitem__(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+class _Problems(list):
+    def add(self, row: _ImportRow, column: str, message: str) -> None:
+        self.append(
+            (row.number, IMPORT_COLUMNS.index(column), f"第 {row.number} 行 {column}：{message}")
+        )
+
+    def messages(self) -> list[str]:
+        return [text for *_key, text in sorted(self)]
+
+
+def kind_from_text(text: str) -> str | None:
+    """``基层工会`` or ``grassroots`` → ``grassroots``; None when neither."""
+    with translation.override(None):  # the labels' source strings are the Chinese names
+        names = {str(label): value for value, label in UnitKind.choices}
+    return names.get(text) or (text if text in UnitKind.values else None)
+
+
+def _wanted_parents(kind: str) -> str:
+    allowed = _ALLOWED_PARENTS[UnitKind(kind)]
+    return "、".join(str(k.label) for k in UnitKind if k in allowed) or "无"
+
+
+@transaction.atomic
+def orgunit_import(*, rows, actor, first_row: int = 2) -> list[OrgUnit]:
+    """Create the units of an imported list, all or nothing. ``rows`` are mappings from the
+    column names of IMPORT_COLUMNS to text; ``rows[i]`` is row ``first_row + i`` of the file
+    (blank rows are skipped). Every problem is collected first and raised together, each
+    naming its row and column; parents are existing units the actor manages or earlier rows."""
+    if actor is None or not can_manage(actor, actor.unit):
+        raise NotPermitted("只有管理员可以导入单位")
+    parsed = _import_rows(rows, first_row)
+    if not parsed:
+        raise ApplicationError("文件中没有单位数据", code="import_empty")
+    existing = _existing_units(parsed)
+    problems = _Problems()
+    for row in parsed:
+        _check_fields(row, problems)
+    _check_codes(parsed, existing, problems)
+    _check_parents(parsed, existing, actor, problems)
+    if problems:
+        raise ApplicationError(
+            f"导入失败：共发现 {len(problems)} 处问题，没有导入任何单位。",
+            code="import_invalid", details=problems.messages(),
+        )  # fmt: skip
+    return _import_create(parsed, existing, actor)
+
+
+def _import_rows(rows, first_row: int) -> list[_ImportRow]:
+    parsed = []
+    for number, raw in enumerate(rows, start=first_row):
+        values = {c: str(raw.get(c) or "").strip() for c in IMPORT_COLUMNS}
+        if any(values.values()):
+            parsed.append(_ImportRow(number, values, kind_from_text(values["类别"])))
+    return parsed
+
+
+def _existing_units(parsed: list[_ImportRow]) -> dict[str, OrgUnit]:
+    codes = {row[c] for row in parsed for c in ("代码", "上级代码") if row[c]}
+    return {u.code: u for u in OrgUnit.objects.select_for_update().filter(code__in=codes)}
+
+
+def _check_fields(row: _ImportRow, problems: _Problems) -> None:
+    for column in REQUIRED_COLUMNS:
+        if not row[column]:
+            problems.add(row, column, "不能为空")
+    for column, limit in _MAX_LENGTH.items():
+        if len(row[column]) > limit:
+            problems.add(row, column, f"不能超过 {limit} 个字符")
+    if row["代码"] and not re.fullmatch(CODE_PATTERN, row["代码"]):
+        problems.add(row, "代码", f"“{row['代码']}”只能由字母、数字、- 和 _ 组成")
+    if row["类别"] and row.kind is None:
+        problems.add(row, "类别", f"“{row['类别']}”无效，应为 {'、'.join(_kind_names())}")
+
+
+def _kind_names() -> list[str]:
+    with translation.override(None):
+        return [str(label) for label in UnitKind.labels]
+
+
+def _check_codes(parsed, existing: dict[str, OrgUnit], problems: _Problems) -> None:
+    seen: dict[str, int] = {}
+    for row in parsed:
+        code = row["代码"]
+        if code in seen:
+            problems.add(row, "代码", f"与第 {seen[code]} 行重复")
+        elif code in existing:
+            problems.add(row, "代码", f"单位代码 {code} 已存在")
+        elif code:
+            seen[code] = row.number
+
+
+def _check_parents(parsed, existing: dict[str, OrgUnit], actor, problems: _Problems) -> None:
+    later = {row["代码"]: row.number for row in reversed(parsed)}
+    earlier: dict[str, _ImportRow] = {}
+    for row in parsed:
+        message = _parent_problem(row, earlier, later, existing, actor)
+        if message:
+            problems.add(row, "上级代码", message)
+        earlier.setdefault(row["代码"], row)
+
+
+def _parent_problem(row, earlier, later, existing, actor) -> str | None:
+    code = row["上级代码"]
+    if not code:
+        return None
+    if code == row["代码"]:
+        return "不能以本单位作为上级"
+    if code in earlier:
+        return _kind_problem(row.kind, earlier[code].kind, code)
+    if code in existing:
+        return _existing_parent_problem(row, existing[code], actor)
+    if code in later:
+        return f"单位 {code} 在第 {later[code]} 行，上级单位须排在本行之前"
+    return f"单位 {code} 不存在"
+
+
+def _existing_parent_problem(row, parent: OrgUnit, actor) -> str | None:
+    if not can_manage(actor, parent):
+        return f"单位 {parent.code} 不在您的管辖范围内"
+    if not parent.active:
+        return f"上级单位 {parent.code} 已撤销"
+    return _kind_problem(row.kind, parent.kind, parent.code)
+
+
+def _kind_problem(kind: str | None, parent_kind: str | None, parent_code: str) -> str | None:
+    if kind is None or parent_kind is None or parent_kind in _ALLOWED_PARENTS[UnitKind(kind)]:
+        return None
+    return (
+        f"{UnitKind(kind).label}的上级应为{_wanted_parents(kind)}，"
+        f"而单位 {parent_code} 是{UnitKind(parent_kind).label}"
+    )
+
+
+def _import_create(parsed, existing: dict[str, OrgUnit], actor) -> list[OrgUnit]:
+    created: dict[str, OrgUnit] = {}
+    for row in parsed:
+        parent = created.get(row["上级代码"]) or existing[row["上级代码"]]
+        try:
+            created[row["代码"]] = orgunit_create(
+                code=row["代码"], name=row["名称"], kind=row.kind, parent=parent, actor=actor,
+                contact_person=row["联系人"], contact_phone=row["联系电话"],
+            )  # fmt: skip
+        except ApplicationError as exc:
+            raise ApplicationError(
+                f"第 {row.number} 行：{exc.message}", code=exc.code, details=[exc.message]
+            ) from exc
+    return list(created.values())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mass_mail
 from django.conf import settings
+from django.core.mail import send_mass_mail
 
 from chunfeng.accounts.models import Role, User
 

@@ -90,7 +90,7 @@ def report_save(
     parsed, errors = parse_values(definition, values)
     if errors:
         raise ApplicationError(
-            "有 %d 处填写有误，未保存：" % len(errors) + "；".join(e.message for e in errors),
+            f"有 {len(errors)} 处填写有误，未保存：" + "；".join(e.message for e in errors),
             code="bad_values",
             details=[e.as_dict() for e in errors],
         )

@@ -11,20 +11,17 @@ from chunfeng.core.audit import audit_for
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.values import format_value, parse_values
+from chunfeng.rollups.selectors import contributors
 
 from .presenters import paper_items
 from .selectors import report_slot_for, report_values
-from chunfeng.rollups.selectors import contributors
-
 from .services import report_readiness, report_save
 from .workflow import can_review_report, submission_problems
 
 
 def _posted(post, definition):
     values = {code: post.get(f"v-{code}", "") for code in definition.blanks}
-    explanations = {
-        c.id: post[f"x-{c.id}"] for c in definition.checks if f"x-{c.id}" in post
-    }
+    explanations = {c.id: post[f"x-{c.id}"] for c in definition.checks if f"x-{c.id}" in post}
     header = {k: post.get(k, "") for k in ("filler_name", "filler_phone", "fill_date")}
     return values, explanations, header
 
@@ -129,4 +126,3 @@ def report_check(request, campaign_id: int, unit_code: str, form_code: str):
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
     context["editable"] = can_fill(request.user, slot.unit)
     return render(request, "reports/_check_response.html", context)
-

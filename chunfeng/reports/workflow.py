@@ -30,9 +30,11 @@ def can_review_report(user, report: Report) -> bool:
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related(
-        "campaign_form__campaign", "unit", "form_version"
-    ).get(pk=report.pk)
+    return (
+        Report.objects.select_for_update()
+        .select_related("campaign_form__campaign", "unit", "form_version")
+        .get(pk=report.pk)
+    )
 
 
 def _move(report: Report, *, actor, to: str, action: str, **details) -> Report:
@@ -69,9 +71,10 @@ def submission_problems(report: Report) -> list[str]:
     if readiness.unexplained:
         problems.append("以下警告需要填写说明：" + "、".join(readiness.unexplained))
     campaign = report.campaign_form.campaign
-    if campaign.requires_work_report and not WorkReport.objects.filter(
-        campaign=campaign, unit=report.unit
-    ).exists():
+    if (
+        campaign.requires_work_report
+        and not WorkReport.objects.filter(campaign=campaign, unit=report.unit).exists()
+    ):
         problems.append("请先上传本单位的工作报告")
     return problems
 

@@ -56,10 +56,7 @@ def drill_down(request, campaign_id: int, unit_code: str, form_code: str, code: 
     blank = summary.definition.blanks.get(code)
     if blank is None:
         raise Http404(f"表单中没有填报项 {code}")
-    rows = [
-        (u, total_text(blank, summary.per_unit[u.code].get(code)))
-        for u in summary.included
-    ]
+    rows = [(u, total_text(blank, summary.per_unit[u.code].get(code))) for u in summary.included]
     context = {"summary": summary, "blank": blank, "rows": rows,
                "total": total_text(blank, summary.values.get(code))}  # fmt: skip
     return render(request, "rollups/_drill.html", context)

@@ -14,7 +14,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM) and shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is missing: ./dev test installs it (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is missing: ./dev test installs it (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

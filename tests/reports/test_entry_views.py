@@ -67,7 +67,13 @@ def test_failed_check_shown_next_to_blank_and_in_list(fed, login):
 
 @pytest.mark.parametrize(
     "value, words",
-    [("abc", "不是数字"), ("-3", "负数"), ("2.5", "整数"), ("10000000000", "过大"), ("1e3", "不是数字")],
+    [
+        ("abc", "不是数字"),
+        ("-3", "负数"),
+        ("2.5", "整数"),
+        ("10000000000", "过大"),
+        ("1e3", "不是数字"),
+    ],
 )
 def test_bad_input_refused_and_nothing_saved(fed, login, value, words):
     client = login(fed.user("zs", "filler"))

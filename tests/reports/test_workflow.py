@@ -34,7 +34,9 @@ def test_errors_block_submission_and_warnings_need_explanation(fed):
     report = file_report(fed, fed.zs, submit=False, values={"01A": 5, "01A.2": 9})
     with pytest.raises(ApplicationError, match="审核错误"):
         report_submit(report=report, actor=filler)
-    report = file_report(fed, fed.zs, submit=False, values={"05A": 10, "05B": 10, "06A": 9, "04C": 3})
+    report = file_report(
+        fed, fed.zs, submit=False, values={"05A": 10, "05B": 10, "06A": 9, "04C": 3}
+    )
     with pytest.raises(ApplicationError, match="F1-W01"):
         report_submit(report=report, actor=filler)
     slot = report_slot_for(filler, fed.campaign.pk, "210202", "F1")
@@ -88,7 +90,11 @@ def test_only_the_reviewer_above_may_approve_or_return(fed, who):
     report = file_report(fed, fed.zs)
     for act in (report_approve, report_reopen):
         with pytest.raises(NotPermitted):
-            act(report=report, actor=fed.user(*who), **({"reason": "x"} if act is report_reopen else {}))
+            act(
+                report=report,
+                actor=fed.user(*who),
+                **({"reason": "x"} if act is report_reopen else {}),
+            )
     with pytest.raises(NotPermitted):
         report_return(report=report, actor=fed.user(*who), reason="x")
     report.refresh_from_db()

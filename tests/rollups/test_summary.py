@@ -115,8 +115,18 @@ def test_multi_level_grassroots_district_city(fed):
 
     values = report_values(report, latest_builtin("F1"))
     assert values["01A"] == 150 and values["05A"] == Decimal("2.4690")
-    report = file_report(fed, fed.zs, values={"01A": 160, "01A.2": 75, "05A": "2.4690",
-                                              "05E": "2.4690", "06A": "2.4690", "04C": 2})
+    report = file_report(
+        fed,
+        fed.zs,
+        values={
+            "01A": 160,
+            "01A.2": 75,
+            "05A": "2.4690",
+            "05E": "2.4690",
+            "06A": "2.4690",
+            "04C": 2,
+        },
+    )
     # adjusted by the district, then submitted to the city
     report_approve(report=report, actor=fed.user("city", "reviewer"))
     city = summary_for(fed.campaign, fed.city, campaign_form(fed.campaign, "F1"))

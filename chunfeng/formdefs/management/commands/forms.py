@@ -43,7 +43,9 @@ class Command(BaseCommand):
         if opts["json"]:
             self.stdout.write(json.dumps(definition.to_json(), ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{definition.attachment} {definition.title}（{definition.code} v{definition.version}）")
+        self.stdout.write(
+            f"{definition.attachment} {definition.title}（{definition.code} v{definition.version}）"
+        )
         for b in definition.blanks.values():
             self.stdout.write(f"  {b.code:8}{b.label}（{b.unit}，{b.type}）")
         for c in definition.checks:

@@ -1,0 +1,33 @@
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
+
+from chunfeng.orgunits.forms import unit_choices
+
+from .models import Role
+
+
+class UserCreateForm(forms.Form):
+    """The unit is posted by code; the view resolves it within the admin's subtree."""
+
+    username = forms.CharField(
+        label=_("用户名"), max_length=150, validators=[UnicodeUsernameValidator()]
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=64, required=False)
+    unit = forms.CharField(label=_("单位"), widget=forms.Select)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices, initial=Role.FILLER)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, units=(), **kwargs):
+        kwargs.setdefault("auto_id", "id_new_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget.choices = unit_choices(units)
+
+
+class UserChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    active = forms.TypedChoiceField(
+        label=_("状态"),
+        choices=[("1", _("在用")), ("0", _("停用"))],
+        coerce=lambda value: value == "1",
+    )
