@@ -1,6 +1,7 @@
 """Settings, read from the environment with safe defaults and grouped by concern."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -11,7 +12,9 @@ DATA_DIR = Path(os.environ.get("CHUNFENG_DATA_DIR", PROJECT_DIR / "data"))
 
 # --- security ---------------------------------------------------------------
 DEBUG = os.environ.get("CHUNFENG_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("CHUNFENG_SECRET_KEY") or "dev-only-" + "chunfeng-insecure-key-change-me"
+SECRET_KEY = (
+    os.environ.get("CHUNFENG_SECRET_KEY") or "dev-only-" + "chunfeng-insecure-key-change-me"
+)
 ALLOWED_HOSTS = os.environ.get("CHUNFENG_ALLOWED_HOSTS", "*").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CHUNFENG_CSRF_ORIGINS", "").split(",") if o]
 
@@ -76,6 +79,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not Django's shared in-memory database, so that the browser tests' live server
+    # threads each open their own connection.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"chunfeng-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ---------------------------------------------------------------------
