@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "chunfeng.campaigns",
     "chunfeng.reports",
     "chunfeng.rollups",
+    "chunfeng.sheets",
     "chunfeng.demo",
 ]
 
