@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/", include("chunfeng.orgunits.urls")),
     path("users/", include("chunfeng.accounts.urls")),
     path("", include("chunfeng.campaigns.urls")),
+    path("", include("chunfeng.sheets.urls")),
     path("", include("chunfeng.reports.urls")),
     path("", include("chunfeng.rollups.urls")),
 ]

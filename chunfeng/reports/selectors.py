@@ -39,8 +39,20 @@ class ReportSlot:
 
 def report_slot_for(user, campaign_id: int, unit_code: str, form_code: str) -> ReportSlot:
     """The one lookup every report page and endpoint uses; 404 outside the user's reach."""
-    campaign = campaign_for(user, campaign_id)
-    unit = unit_for(user, unit_code)
+    return _slot(campaign_for(user, campaign_id), unit_for(user, unit_code), form_code)
+
+
+def report_slot_system(campaign_id: int, unit_code: str, form_code: str) -> ReportSlot:
+    """The same lookup for the command line, which acts for the system with no user scope."""
+    try:
+        campaign = Campaign.objects.get(pk=campaign_id)
+        unit = OrgUnit.objects.get(code=unit_code)
+    except (Campaign.DoesNotExist, OrgUnit.DoesNotExist):
+        raise Http404(f"没有编号为 {campaign_id} 的活动或代码为 {unit_code} 的单位") from None
+    return _slot(campaign, unit, form_code)
+
+
+def _slot(campaign: Campaign, unit: OrgUnit, form_code: str) -> ReportSlot:
     cform = campaign_form(campaign, form_code)
     if not campaign.recipients.filter(pk=unit.pk).exists():
         raise Http404(f"{unit.name}不是活动“{campaign.name}”的报送单位")

@@ -79,8 +79,9 @@ def report_save(
     header: dict | None = None,
 ) -> tuple[Report, Outcome]:  # fmt: skip
     """Save a draft. ``values`` is the complete set of blanks: a code left out becomes empty.
-    Bad input raises ``ApplicationError`` naming each blank, and nothing is saved."""
-    if not can_fill(actor, slot.unit):
+    Bad input raises ``ApplicationError`` naming each blank, and nothing is saved.
+    ``actor=None`` is the command line acting for the system (recorded as such)."""
+    if actor is not None and not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     if slot.report is not None and not slot.report.editable:
         raise NotPermitted(
@@ -106,7 +107,8 @@ def report_save(
             report.explanations = clean_expl
         report.updated_by = actor
         report.save()
-        audit_record(actor=actor, action="report.save", target=report, changes=changes)
+        via = {} if actor is not None else {"via": "cli"}
+        audit_record(actor=actor, action="report.save", target=report, changes=changes, **via)
     new_values = {k: v for k, v in parsed.items() if v is not None}
     return report, run_checks(definition, new_values)
 

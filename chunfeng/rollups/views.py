@@ -10,7 +10,7 @@ from chunfeng.reports.presenters import paper_items
 from .selectors import INCLUDE, compare, previous_campaign, summary_for
 
 
-def _summary(request, campaign_id: int, unit_code: str, form_code: str):
+def summary_from_request(request, campaign_id: int, unit_code: str, form_code: str):
     campaign = campaign_for(request.user, campaign_id)
     unit = unit_for(request.user, unit_code)
     cform = campaign_form(campaign, form_code)
@@ -30,7 +30,7 @@ def total_text(blank, total) -> str:
 
 @login_required
 def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
-    summary = _summary(request, campaign_id, unit_code, form_code)
+    summary = summary_from_request(request, campaign_id, unit_code, form_code)
     definition = summary.definition
     texts = {c: total_text(definition.blanks[c], v) for c, v in summary.values.items()}
     previous = previous_campaign(summary.campaign, form_code)
@@ -52,7 +52,7 @@ def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
 
 @login_required
 def drill_down(request, campaign_id: int, unit_code: str, form_code: str, code: str):
-    summary = _summary(request, campaign_id, unit_code, form_code)
+    summary = summary_from_request(request, campaign_id, unit_code, form_code)
     blank = summary.definition.blanks.get(code)
     if blank is None:
         raise Http404(f"表单中没有填报项 {code}")
@@ -64,7 +64,7 @@ def drill_down(request, campaign_id: int, unit_code: str, form_code: str, code: 
 
 @login_required
 def unit_table(request, campaign_id: int, unit_code: str, form_code: str):
-    summary = _summary(request, campaign_id, unit_code, form_code)
+    summary = summary_from_request(request, campaign_id, unit_code, form_code)
     blanks = list(summary.definition.blanks.values())
     sort, desc = request.GET.get("sort", ""), request.GET.get("dir") == "desc"
     units = list(summary.included)

@@ -1,0 +1,128 @@
+"""Reports and 汇总 as files: the official xlsx layout, the PDF print, and the unit-by-blank
+table as xlsx and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from chunfeng.formdefs.values import format_value
+from chunfeng.reports.selectors import ReportSlot, report_values
+from chunfeng.rollups.selectors import Summary
+
+from .safe import csv_text, put_text
+from .xlsx_form import SheetContext, build_workbook
+
+
+def _header(report) -> dict:
+    if report is None:
+        return {}
+    return {
+        "filler_name": report.filler_name,
+        "filler_phone": report.filler_phone,
+        "fill_date": report.fill_date.isoformat() if report.fill_date else "",
+    }
+
+
+def report_context(slot: ReportSlot, kind: str = "report") -> SheetContext:
+    values = report_values(slot.report, slot.definition)
+    return SheetContext(kind, slot.campaign.pk, slot.campaign.name, slot.unit.code,
+                        slot.unit.name, _header(slot.report), values)  # fmt: skip
+
+
+def summary_context(summary: Summary) -> SheetContext:
+    return SheetContext("summary", summary.campaign.pk, summary.campaign.name,
+                        summary.unit.code, summary.unit.name, {}, summary.values)  # fmt: skip
+
+
+def report_xlsx(slot: ReportSlot, kind: str = "report") -> bytes:
+    return build_workbook(slot.definition, report_context(slot, kind))
+
+
+def summary_xlsx(summary: Summary) -> bytes:
+    return build_workbook(summary.definition, summary_context(summary))
+
+
+def total_text(blank, value) -> str:
+    """Text of a value in a report or 汇总 (a yes/no total is a count of 是)."""
+    if value is None:
+        return ""
+    if blank.type == "yesno" and not isinstance(value, bool):
+        return f"{value}个“是”"
+    return format_value(blank, value)
+
+
+def _texts(definition, values: dict) -> dict[str, str]:
+    return {code: total_text(definition.blanks[code], v) for code, v in values.items()}
+
+
+def report_pdf(slot: ReportSlot) -> bytes:
+    from .pdf import render_form_pdf
+
+    ctx = report_context(slot)
+    return render_form_pdf(
+        definition=slot.definition, unit_name=slot.unit.name,
+        texts=_texts(slot.definition, ctx.values), header=ctx.header,
+        campaign_name=slot.campaign.name, generated_at=_now(),
+    )  # fmt: skip
+
+
+def summary_pdf(summary: Summary) -> bytes:
+    from .pdf import render_form_pdf
+
+    return render_form_pdf(
+        definition=summary.definition, unit_name=summary.unit.name,
+        texts=_texts(summary.definition, summary.values), summary=True,
+        campaign_name=summary.campaign.name, generated_at=_now(),
+    )  # fmt: skip
+
+
+def _now() -> str:
+    return timezone.localtime().strftime("%Y-%m-%d %H:%M")
+
+
+def _cell_value(blank, value):
+    """A number for the spreadsheet (是/否 for a unit's yes/no answer)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _table_rows(summary: Summary, fmt=total_text):
+    blanks = list(summary.definition.blanks.values())
+    head = ["单位代码", "单位名称"] + [f"{b.code} {b.label}（{b.unit}）" for b in blanks]
+    rows = [
+        [u.code, u.name] + [fmt(b, summary.per_unit[u.code].get(b.code)) for b in blanks]
+        for u in summary.included
+    ]
+    total = ["合计", ""] + [fmt(b, summary.values.get(b.code)) for b in blanks]
+    return head, rows, total
+
+
+def unit_table_csv(summary: Summary) -> bytes:
+    head, rows, total = _table_rows(summary)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in [head, *rows, total]:
+        writer.writerow([csv_text(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def unit_table_xlsx(summary: Summary) -> bytes:
+    head, rows, total = _table_rows(summary, _cell_value)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "分单位明细"
+    for r, row in enumerate([head, *rows, total], start=1):
+        for c, value in enumerate(row, start=1):
+            put_text(ws.cell(row=r, column=c), value)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "C2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,123 @@
+"""Import a filled template into a report: the same type and logic checks as the entry page,
+every problem named by cell address and blank code, and nothing saved unless all is well."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl.utils.cell import coordinate_to_tuple
+
+from chunfeng.core.errors import ApplicationError
+from chunfeng.formdefs.checks import Outcome
+from chunfeng.formdefs.values import parse_values
+from chunfeng.reports.selectors import ReportSlot
+from chunfeng.reports.services import report_save
+
+from .layout import COLUMNS, MAGIC
+from .reader import Sheet, cell_in_ranges, read_upload
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    report: object
+    outcome: Outcome
+    cells: dict[str, str]  # blank code → cell address, to point at the cells of each check
+
+
+def _refuse(message: str, code: str, details=None):
+    raise ApplicationError(message, code=code, details=details or [])
+
+
+def _check_identity(sheet: Sheet, slot: ReportSlot) -> None:
+    m, definition = sheet.mapping, slot.definition
+    if m.get("magic") != MAGIC:
+        _refuse("这不是从本系统下载的报表模板，无法导入。", "not_template")
+    if m.get("kind") == "summary":
+        _refuse("这是汇总表的导出文件，不是填报模板，不能作为本单位报表导入。", "summary_file")
+    if m.get("form") != definition.code:
+        _refuse(f"这个模板是表单 {m.get('form')} 的，不是“{definition.title}”（{definition.code}）"
+                "的模板。请下载本表的模板。", "wrong_form")  # fmt: skip
+    if str(m.get("version")) != str(definition.version):
+        _refuse(f"这个模板是表单 {definition.code} 第 {m.get('version')} 版的，本活动使用第 "
+                f"{definition.version} 版，填报项可能已变化。请重新下载模板。", "old_version")  # fmt: skip
+    if str(m.get("campaign")) != str(slot.campaign.pk):
+        _refuse(f"这个模板属于另一个活动（{m.get('campaign_name')}），不是“{slot.campaign.name}”。",
+                "wrong_campaign")  # fmt: skip
+    if str(m.get("unit")) != slot.unit.code:
+        _refuse(f"这个模板是为 {m.get('unit_name')}（{m.get('unit')}）下载的，不能导入到 "
+                f"{slot.unit.name}（{slot.unit.code}）。", "wrong_unit")  # fmt: skip
+
+
+def _cells(sheet: Sheet, definition) -> dict[str, str]:
+    """Blank code → cell, after making sure no row was inserted, deleted, moved or merged."""
+    cells, problems = {}, []
+    for code, blank in definition.blanks.items():
+        address = sheet.mapping.get(f"blank:{code}")
+        if not address:
+            _refuse(f"模板的对照表缺少填报项 {code}，模板与表单版本不符，请重新下载模板。",
+                    "old_version")  # fmt: skip
+        row, _col = coordinate_to_tuple(str(address))
+        marker = str(sheet.values.get(f"{COLUMNS['code']}{row}", "")).strip()
+        if marker != code:
+            problems.append({"cell": address, "field": code, "message":
+                f"第 {row} 行应是 {code}（{blank.label}），却是“{marker or '空'}”：模板的行被插入、"
+                "删除或移动过"})  # fmt: skip
+        elif rng := cell_in_ranges(str(address), sheet.merged):
+            problems.append({"cell": address, "field": code,
+                             "message": f"{address}（{code}）被合并到单元格区域 {rng} 中"})  # fmt: skip
+        cells[code] = str(address)
+    if problems:
+        _refuse("模板的结构被改动过，无法可靠地读取数值（请不要插入、删除、合并行或单元格）："
+                + "；".join(f"{p['cell']} {p['message']}" for p in problems[:5]),
+                "structure_changed", problems)  # fmt: skip
+    return cells
+
+
+def _raw(value):
+    if value is None or isinstance(value, bool | str | int | Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return f"{value}（日期）"
+    return str(value)
+
+
+def _read_values(sheet: Sheet, definition, cells: dict[str, str]) -> dict:
+    formulas = [
+        {"cell": cell, "field": code,
+         "message": f"{cell}（{code} {definition.blanks[code].label}）是公式，请只填数值"}
+        for code, cell in cells.items() if cell in sheet.formulas
+    ]  # fmt: skip
+    if formulas:
+        _refuse(f"有 {len(formulas)} 个单元格填的是公式而不是数值（可在 Excel 中“选择性粘贴→数值”）："
+                + "；".join(p["cell"] for p in formulas), "formulas", formulas)  # fmt: skip
+    return {code: _raw(sheet.values.get(cell)) for code, cell in cells.items()}
+
+
+def _header(sheet: Sheet) -> dict:
+    header = {}
+    for key in ("filler_name", "filler_phone", "fill_date"):
+        value = sheet.values.get(str(sheet.mapping.get(f"header:{key}")))
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.strftime("%Y-%m-%d")
+        header[key] = "" if value is None else str(value).strip()
+    return header
+
+
+def report_import(*, slot: ReportSlot, data: bytes, name: str, actor) -> ImportResult:
+    sheet = read_upload(data, name)
+    _check_identity(sheet, slot)
+    definition = slot.definition
+    cells = _cells(sheet, definition)
+    values = _read_values(sheet, definition, cells)
+    _parsed, errors = parse_values(definition, values)
+    if errors:
+        details = [{"cell": cells[e.code], **e.as_dict()} for e in errors]
+        _refuse(f"有 {len(errors)} 个单元格填写有误，未导入："
+                + "；".join(f"{d['cell']} {d['message']}" for d in details), "bad_values",
+                details)  # fmt: skip
+    report, outcome = report_save(slot=slot, actor=actor, values=values, header=_header(sheet))
+    return ImportResult(report=report, outcome=outcome, cells=cells)

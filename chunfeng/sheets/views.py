@@ -1,0 +1,92 @@
+"""Downloads and uploads of report and 汇总 files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.reports.selectors import report_slot_for
+from chunfeng.rollups.views import summary_from_request
+
+from . import exports
+from .importer import report_import
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TYPES = {"xlsx": XLSX, "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def file_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=TYPES[filename.rsplit(".", 1)[-1]])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _name(slot, suffix: str) -> str:
+    return f"{slot.unit.name}-{slot.definition.title}{suffix}"
+
+
+@login_required
+def report_file(request, campaign_id: int, unit_code: str, form_code: str, kind: str, ext: str):
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    if (kind, ext) == ("template", "xlsx"):
+        return file_response(exports.report_xlsx(slot, "template"), _name(slot, "-模板.xlsx"))
+    if (kind, ext) == ("export", "xlsx"):
+        return file_response(exports.report_xlsx(slot), _name(slot, ".xlsx"))
+    if (kind, ext) == ("export", "pdf"):
+        return file_response(exports.report_pdf(slot), _name(slot, ".pdf"))
+    raise Http404("不支持的文件类型")
+
+
+@login_required
+def report_upload(request, campaign_id: int, unit_code: str, form_code: str):
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    context = {"slot": slot, "definition": slot.definition}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            context["result"] = _import(request, slot, upload)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            context["error"] = exc
+            return render(request, "sheets/import.html", context, status=400)
+        messages.success(request, "已导入并保存为草稿。")
+    return render(request, "sheets/import.html", context)
+
+
+def _import(request, slot, upload):
+    if upload is None:
+        raise ApplicationError("请选择要上传的文件", code="no_file")
+    if upload.size > MAX_UPLOAD:
+        raise ApplicationError("文件超过 10 MB，不像是本系统的报表模板", code="file_too_large")
+    result = report_import(slot=slot, data=upload.read(), name=upload.name, actor=request.user)
+    return {
+        "errors": [(r, [result.cells[c] for c in r.fields]) for r in result.outcome.errors],
+        "warnings": [(r, [result.cells[c] for c in r.fields]) for r in result.outcome.warnings],
+    }
+
+
+@login_required
+def summary_file(request, campaign_id: int, unit_code: str, form_code: str, ext: str):
+    summary = summary_from_request(request, campaign_id, unit_code, form_code)
+    base = f"{summary.unit.name}-{summary.definition.title}-汇总"
+    if ext == "xlsx":
+        return file_response(exports.summary_xlsx(summary), base + ".xlsx")
+    if ext == "pdf":
+        return file_response(exports.summary_pdf(summary), base + ".pdf")
+    raise Http404("不支持的文件类型")
+
+
+@login_required
+def unit_table_file(request, campaign_id: int, unit_code: str, form_code: str, ext: str):
+    summary = summary_from_request(request, campaign_id, unit_code, form_code)
+    base = f"{summary.unit.name}-{summary.definition.title}-分单位明细"
+    if ext == "xlsx":
+        return file_response(exports.unit_table_xlsx(summary), base + ".xlsx")
+    if ext == "csv":
+        return file_response(exports.unit_table_csv(summary), base + ".csv")
+    raise Http404("不支持的文件类型")
