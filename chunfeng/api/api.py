@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from . import campaigns, forms, orgunits, reports, validate
+from . import campaigns, forms, orgunits, reports, rollups, validate, workflow
 from .auth import TokenAuth
 from .errors import install_error_handlers
 from .parser import DecimalJsonParser
@@ -20,4 +20,6 @@ api.add_router("/forms", forms.router)
 api.add_router("/orgunits", orgunits.router)
 api.add_router("/campaigns", campaigns.router)
 api.add_router("", reports.router)
+api.add_router("", workflow.router)
+api.add_router("", rollups.router)
 api.add_router("", validate.router)

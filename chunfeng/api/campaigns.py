@@ -1,4 +1,5 @@
-"""Campaigns the caller's unit owns or reports to; recipients shown only within its subtree."""
+"""Campaigns the caller's unit owns or reports to (recipients shown only within its subtree):
+list, read, create, and who has reported how far (报送率、及时率)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,22 @@ import datetime as dt
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from pydantic import Field
 
+from chunfeng.accounts.models import Role
+from chunfeng.campaigns.completeness import completeness, rates
 from chunfeng.campaigns.models import Campaign, CampaignForm
 from chunfeng.campaigns.selectors import campaign_for, campaigns_visible_to
-from chunfeng.orgunits.selectors import units_visible_to
+from chunfeng.campaigns.services import campaign_create
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.formdefs.models import FormVersion
+from chunfeng.orgunits.models import OrgUnit
+from chunfeng.orgunits.selectors import unit_for, units_visible_to
 
 from .errors import error_responses
+from .values import StrictIn
 
 router = Router(tags=["活动"])
 
@@ -76,3 +86,149 @@ def campaign_detail(request: HttpRequest, campaign_id: int):
     campaign = campaign_for(request.auth, campaign_id)
     prefetch_related_objects([campaign], "owner", *_details(request.auth))
     return campaign
+
+
+class CampaignIn(StrictIn):
+    name: str = Field(description="活动名称")
+    period_start: dt.date = Field(description="活动开始（YYYY-MM-DD）")
+    period_end: dt.date = Field(description="活动结束，不早于开始")
+    deadline: dt.date = Field(description="报送截止，不早于活动开始")
+    forms: list[str] | dict[str, dt.date | None] = Field(
+        description='表单代码列表，如 ["F1", "F2"]；或 代码 → 统计截止日期（null：活动期间）'
+    )
+    recipients: list[str] = Field(description="报送单位代码：本单位的下级单位")
+    notice: str = Field("", description="通知正文")
+    requires_work_report: bool = Field(True, description="报送前须上传工作报告")
+
+
+@router.post(
+    "",
+    response={201: CampaignOut, **error_responses(400, 403, 422)},
+    summary="发起活动",
+)
+def campaign_new(request: HttpRequest, payload: CampaignIn):
+    """本单位管理员发起活动，本单位为发起单位。报送单位须为本单位的下级单位；不存在或
+    不在管辖范围内的单位代码、未知的表单代码、顺序不对的日期都返回 400。"""
+    user = request.auth
+    if user.role != Role.ADMIN or user.unit_id is None:
+        raise NotPermitted("只有管理员可以发起活动")
+    forms = dict.fromkeys(payload.forms) if isinstance(payload.forms, list) else dict(payload.forms)
+    recipients = _recipients(user, payload.recipients)
+    _check_forms(forms)
+    campaign = campaign_create(
+        owner=user.unit, name=payload.name, period_start=payload.period_start,
+        period_end=payload.period_end, deadline=payload.deadline, forms=forms,
+        recipients=recipients, actor=user, notice=payload.notice,
+        requires_work_report=payload.requires_work_report,
+    )  # fmt: skip
+    prefetch_related_objects([campaign], "owner", *_details(user))
+    return Status(201, campaign)
+
+
+def _recipients(user, codes: list[str]) -> list[OrgUnit]:
+    """The units below the caller's own; every other code is refused alike, so that the answer
+    never tells whether a unit outside the caller's subtree exists."""
+    codes = list(dict.fromkeys(codes))
+    found = {
+        u.code: u for u in units_visible_to(user).filter(code__in=codes).exclude(pk=user.unit_id)
+    }
+    bad = [c for c in codes if c not in found]
+    if bad:
+        raise ApplicationError(
+            f"报送单位须为{user.unit.name}的下级单位，以下代码不存在或不在管辖范围内："
+            + "、".join(bad),
+            code="bad_recipients",
+            details=[{"field": "recipients", "message": f"{c}：不是下级单位"} for c in bad],
+        )
+    retired = [c for c in codes if not found[c].active]
+    if retired:
+        raise ApplicationError(
+            "以下报送单位已撤销：" + "、".join(retired),
+            code="bad_recipients",
+            details=[{"field": "recipients", "message": f"{c}：已撤销"} for c in retired],
+        )
+    return [found[c] for c in codes]
+
+
+def _check_forms(forms: dict) -> None:
+    known = set(FormVersion.objects.filter(code__in=forms).values_list("code", flat=True))
+    unknown = [code for code in forms if code not in known]
+    if unknown:
+        raise ApplicationError(
+            "没有以下表单：" + "、".join(unknown),
+            code="unknown_form",
+            details=[{"field": "forms", "message": f"{c}：没有这张表单"} for c in unknown],
+        )
+
+
+class CompletenessRowOut(Schema):
+    unit: str
+    unit_name: str
+    form: str
+    status: str = Field(description="not_started / draft / submitted / returned / approved")
+    submitted_at: dt.datetime | None = Field(description="首次报送时间；未报送为 null")
+    on_time: bool | None = Field(description="首次报送是否在截止日（含）之前；未报送为 null")
+    overdue: bool = Field(description="已过截止日且尚未报送")
+
+
+class RateOut(Schema):
+    level: str = Field(description="单位类别，或“合计”")
+    expected: int
+    filed: int
+    on_time: int
+    filing_rate: str | None = Field(description="报送率（%，一位小数）；无应报时为 null")
+    timely_rate: str | None = Field(description="及时率（%，一位小数）；无应报时为 null")
+
+
+class CompletenessOut(Schema):
+    campaign: int
+    unit: str
+    deadline: dt.date
+    rows: list[CompletenessRowOut]
+    rates: list[RateOut]
+
+
+@router.get(
+    "/{campaign_id}/completeness",
+    response={200: CompletenessOut, **error_responses(404)},
+    summary="报送情况",
+)
+def campaign_completeness(request: HttpRequest, campaign_id: int, unit: str | None = None):
+    """`unit`（默认本单位）及其下级中应报的单位、每张表的报送状态，以及各级报送率与及时率。
+    截止日前已撤销的单位不计入应报。"""
+    user = request.auth
+    campaign = campaign_for(user, campaign_id)
+    root = unit_for(user, unit) if unit else user.unit
+    rows = completeness(campaign, root)
+    return {
+        "campaign": campaign.pk,
+        "unit": root.code,
+        "deadline": campaign.deadline,
+        "rows": [
+            {
+                "unit": row.unit.code,
+                "unit_name": row.unit.name,
+                "form": row.form.code,
+                "status": row.status,
+                "submitted_at": timezone.localtime(row.submitted_at) if row.submitted_at else None,
+                "on_time": row.on_time,
+                "overdue": row.overdue,
+            }
+            for row in rows
+        ],
+        "rates": [
+            {
+                "level": str(rate.level),
+                "expected": rate.expected,
+                "filed": rate.filed,
+                "on_time": rate.on_time,
+                "filing_rate": _percent(rate.filing_rate),
+                "timely_rate": _percent(rate.timely_rate),
+            }
+            for rate in rates(rows)
+        ],
+    }
+
+
+def _percent(value) -> str | None:
+    return None if value is None else str(value)

@@ -1,6 +1,7 @@
 """One place that turns failures into JSON answers: ``{"code", "message", "details"}``.
 
-Application errors keep their own status (400, or 403 for ``NotPermitted``); a missing or
+Application errors keep their own status (400, or 403 for ``NotPermitted``), except those
+whose code names a conflict with the object's current state (``bad_status``: 409); a missing or
 out-of-reach object is 404; a request body of the wrong shape is 422. Messages are Chinese.
 """
 
@@ -28,6 +29,11 @@ def error_responses(*statuses: int) -> dict[int, type[Schema]]:
     """``response={200: X, **error_responses(403, 404)}``: documents the error answers."""
     return {status: ErrorOut for status in statuses}
 
+
+# Application error codes answered with another status than the error's own.
+_STATUS_BY_CODE = {
+    "bad_status": 409,  # e.g. approving a report that is not submitted
+}
 
 _HTTP_ERRORS = {
     400: ("bad_request", "请求内容无法解析：应为有效的 JSON"),
@@ -60,7 +66,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApplicationError)
     def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-        return answer(request, exc.status, exc.code, exc.message, exc.details)
+        status = _STATUS_BY_CODE.get(exc.code, exc.status)
+        return answer(request, status, exc.code, exc.message, exc.details)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

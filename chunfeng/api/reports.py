@@ -72,7 +72,7 @@ class ReportIn(StrictIn):
 @router.get(PATH, response={200: ReportOut, **error_responses(404)}, summary="读取报表")
 def report_get(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
     """报表的已填值、说明、表头与审核结果；尚未填写时 status 为 not_started。"""
-    return _answer(report_slot_for(request.auth, campaign_id, unit_code, form_code))
+    return report_answer(report_slot_for(request.auth, campaign_id, unit_code, form_code))
 
 
 @router.put(
@@ -95,10 +95,10 @@ def report_put(
         slot=slot, actor=user, values=payload.values,
         explanations=payload.explanations, header=header,
     )  # fmt: skip
-    return _answer(dataclasses.replace(slot, report=report), with_readiness=True)
+    return report_answer(dataclasses.replace(slot, report=report), with_readiness=True)
 
 
-def _answer(slot: ReportSlot, *, with_readiness: bool = False) -> dict:
+def report_answer(slot: ReportSlot, *, with_readiness: bool = False) -> dict:
     definition, report = slot.definition, slot.report
     values = report_values(report, definition)
     outcome = run_checks(definition, values)

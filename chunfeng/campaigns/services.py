@@ -23,12 +23,14 @@ def _check_dates(period_start: dt.date, period_end: dt.date, deadline: dt.date) 
 
 
 def _latest_versions(codes) -> dict[str, FormVersion]:
-    found = {}
-    for code in codes:
-        fv = FormVersion.objects.filter(code=code).order_by("-version").first()
-        if fv is None:
-            raise ApplicationError(f"没有代码为 {code} 的表单", code="unknown_form")
-        found[code] = fv
+    found = {code: FormVersion.objects.filter(code=code).order_by("-version").first()
+             for code in codes}  # fmt: skip
+    unknown = [code for code, fv in found.items() if fv is None]
+    if unknown:
+        raise ApplicationError(
+            f"没有代码为 {'、'.join(unknown)} 的表单", code="unknown_form",
+            details=[{"field": "forms", "message": f"{c}：没有这个表单"} for c in unknown],
+        )  # fmt: skip
     return found
 
 
@@ -48,6 +50,10 @@ def campaign_create(
         raise ApplicationError("活动至少要包含一张表单", code="no_forms")
     if not recipients:
         raise ApplicationError("活动至少要有一个报送单位", code="no_recipients")
+    retired = [u.code for u in recipients if not u.active]
+    if retired:
+        raise ApplicationError(f"以下单位已撤销，不能作为报送单位：{'、'.join(retired)}",
+                               code="bad_recipients")  # fmt: skip
     outside = [u.code for u in recipients if not u.is_within(owner) or u.pk == owner.pk]
     if outside:
         raise ApplicationError(

@@ -87,8 +87,10 @@ def report_submit(*, report: Report, actor) -> Report:
     _require(report, (S.DRAFT, S.RETURNED), "报送")
     problems = submission_problems(report)
     if problems:
-        raise ApplicationError("不能报送：" + "；".join(problems), code="not_ready",
-                               details=problems)  # fmt: skip
+        raise ApplicationError(
+            "不能报送：" + "；".join(problems), code="not_ready",
+            details=[{"field": "report", "message": p} for p in problems],
+        )  # fmt: skip
     now = timezone.now()
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now

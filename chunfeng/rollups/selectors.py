@@ -39,8 +39,14 @@ class Summary:
 
     @property
     def missing(self) -> list[OrgUnit]:
+        """Expected units without a qualifying report; a unit retired on or before the
+        deadline is not expected (its report, if it filed one, is still summed)."""
         included = {u.pk for u in self.included}
-        return [u for u in self.contributors if u.pk not in included]
+        deadline = self.campaign.deadline
+        return [
+            u for u in self.contributors
+            if u.pk not in included and (u.active or (u.retired_on and u.retired_on > deadline))
+        ]  # fmt: skip
 
 
 def contributors(campaign: Campaign, unit: OrgUnit) -> list[OrgUnit]:

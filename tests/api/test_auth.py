@@ -11,6 +11,12 @@ PATHS = (
     "/api/v1/campaigns/{campaign_id}",
     "/api/v1/campaigns/{campaign_id}/reports/{unit_code}/{form_code}",
     "/api/v1/validate",
+    "/api/v1/campaigns/{campaign_id}/reports/{unit_code}/{form_code}/submit",
+    "/api/v1/campaigns/{campaign_id}/reports/{unit_code}/{form_code}/approve",
+    "/api/v1/campaigns/{campaign_id}/reports/{unit_code}/{form_code}/return",
+    "/api/v1/campaigns/{campaign_id}/reports/{unit_code}/{form_code}/reopen",
+    "/api/v1/campaigns/{campaign_id}/completeness",
+    "/api/v1/campaigns/{campaign_id}/summary/{unit_code}/{form_code}",
 )
 
 
@@ -70,6 +76,27 @@ def test_openapi_is_public_and_lists_the_paths(fed, api):
     put = schema["paths"][PATHS[5]]["put"]
     assert "清空" in put["description"]
     assert {"200", "400", "403", "404"} <= set(put["responses"])
+
+
+def test_openapi_documents_the_new_answers(fed, api):
+    paths = api(None).get("/api/v1/openapi.json").json()["paths"]
+    assert {"201", "400", "403", "422"} <= set(paths["/api/v1/campaigns"]["post"]["responses"])
+    for action in ("submit", "approve", "return", "reopen"):
+        post = paths[f"{PATHS[5]}/{action}"]["post"]
+        assert {"200", "400", "403", "404", "409"} <= set(post["responses"])
+
+
+@pytest.mark.parametrize("action", ["submit", "approve", "return", "reopen"])
+def test_workflow_without_token_is_401(fed, api, report_url, action):
+    from tests.fixtures import file_report
+
+    report = file_report(fed, fed.zs)
+    response = api(None).post(
+        f"{report_url('210202', 'F1')}/{action}", {"reason": "x"}, content_type="application/json"
+    )
+    assert_unauthorized(response)
+    report.refresh_from_db()
+    assert report.status == "submitted"
 
 
 def test_docs_are_public(fed, api):
