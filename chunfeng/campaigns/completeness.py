@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -40,8 +40,9 @@ class Row:
 
     @property
     def on_time(self) -> bool | None:
-        """None until first submitted; then whether that was on or before the deadline day."""
-        if self.submitted_at is None:
+        """None unless filed (submitted or approved); then whether it was first submitted on or
+        before the deadline day. A returned report is not filed until it is resubmitted."""
+        if self.submitted_at is None or not self.filed:
             return None
         return timezone.localdate(self.submitted_at) <= self.deadline
 
@@ -81,7 +82,9 @@ class Rate:
 
     @staticmethod
     def _pct(n: int, d: int) -> Decimal | None:
-        return (Decimal(n) * 100 / d).quantize(Decimal("0.1")) if d else None
+        if not d:
+            return None
+        return (Decimal(n) * 100 / d).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
     def filing_rate(self):

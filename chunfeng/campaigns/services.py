@@ -118,6 +118,12 @@ def work_report_upload(*, campaign: Campaign, unit: OrgUnit, upload, actor) -> W
         raise NotPermitted(f"只有{unit.name}的填报员可以上传本单位的工作报告")
     if not campaign.recipients.filter(pk=unit.pk).exists():
         raise ApplicationError(f"{unit.name}不是本活动的报送单位", code="not_recipient")
+    from chunfeng.reports.models import EDITABLE_STATUSES, Report
+
+    filed = Report.objects.filter(campaign_form__campaign=campaign, unit=unit)
+    if filed.exists() and not filed.filter(status__in=EDITABLE_STATUSES).exists():
+        raise ApplicationError("本单位的报表都已报送或审核通过，工作报告不能再替换；"
+                               "如需修改，请上级审核员退回或重新打开报表", code="locked")  # fmt: skip
     name = upload.name or ""
     if not name.lower().endswith(WORK_REPORT_TYPES):
         raise ApplicationError(

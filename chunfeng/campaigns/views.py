@@ -42,8 +42,10 @@ def campaign_list(request):
 @login_required
 def campaign_detail(request, pk: int):
     campaign = campaign_for(request.user, pk)
+    user = request.user
     context = {
         "campaign": campaign,
+        "can_copy": user.role == Role.ADMIN and campaign.owner.is_within(user.unit),
         "forms": campaign.forms.select_related("form_version"),
         "grid": report_grid(request.user, campaign),
     }
@@ -99,9 +101,10 @@ def completeness_page(request, pk: int):
         else request.user.unit
     )
     rows = completeness(campaign, root)
+    overdue = overdue_units(rows)
     context = {
         "campaign": campaign, "root": root, "rows": rows, "rates": rates(rows),
-        "overdue": overdue_units(rows),
+        "overdue": overdue, "remindable": [u for u in overdue if u.pk != request.user.unit_id],
         "can_remind": request.user.role in (Role.REVIEWER, Role.ADMIN),
     }  # fmt: skip
     return render(request, "campaigns/completeness.html", context)
@@ -111,8 +114,13 @@ def completeness_page(request, pk: int):
 @require_POST
 def remind_overdue(request, pk: int):
     campaign = campaign_for(request.user, pk)
+    if request.user.role not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("只有审核员或管理员可以催报")
     rows = completeness(campaign, request.user.unit)
     units = [u for u in overdue_units(rows) if u.pk != request.user.unit_id]
+    if not units:
+        messages.info(request, "没有可以催报的逾期单位。")
+        return redirect("campaign-completeness", pk)
     try:
         sent = reminder_send(campaign=campaign, actor=request.user, units=units,
                              message=request.POST.get("message", ""))  # fmt: skip

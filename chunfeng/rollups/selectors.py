@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from chunfeng.campaigns.models import Campaign, CampaignForm
 from chunfeng.formdefs.checks import Outcome, run_checks
@@ -129,7 +129,8 @@ class Change:
     def percent(self) -> Decimal | None:
         if self.delta is None or not self.previous:
             return None
-        return (Decimal(self.delta) * 100 / Decimal(self.previous)).quantize(Decimal("0.1"))
+        percent = Decimal(self.delta) * 100 / Decimal(self.previous)
+        return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
     def flagged(self) -> bool:

@@ -21,10 +21,12 @@ def summary_from_request(request, campaign_id: int, unit_code: str, form_code: s
 
 
 def total_text(blank, total) -> str:
+    """A unit's figure or a total as text; a unit's yes/no answer reads 是/否, a yes/no total
+    is the number of units answering 是."""
     if total is None:
         return ""
     if blank.type == "yesno":
-        return str(total)
+        return ("是" if total else "否") if isinstance(total, bool) else str(total)
     return format_value(blank, total)
 
 

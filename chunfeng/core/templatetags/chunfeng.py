@@ -12,3 +12,29 @@ def get_item(mapping, key):
 @register.filter
 def blank_dom_id(code: str) -> str:
     return "b-" + str(code).replace(".", "-")
+
+
+ACTION_LABELS = {
+    "report.save": "保存草稿",
+    "report.submit": "报送",
+    "report.approve": "审核通过",
+    "report.return": "退回",
+    "report.reopen": "重新打开",
+    "report.fill_from_children": "按下级汇总填入",
+    "report.take_derived": "按档案和发放记录取数",
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    from chunfeng.reports.models import ReportStatus
+
+    try:
+        return str(ReportStatus(status).label)
+    except ValueError:
+        return status

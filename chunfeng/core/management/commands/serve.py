@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from chunfeng.demo.services import demo_credentials, demo_load, demo_needed
 from chunfeng.formdefs.services import formdefs_sync
+from chunfeng.jobs.services import jobs_fail_interrupted
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         formdefs_sync()
+        jobs_fail_interrupted()
         if opts["demo"]:
             if demo_needed():
                 demo_load()
