@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "chunfeng.reports",
     "chunfeng.rollups",
     "chunfeng.sheets",
+    "chunfeng.jobs",
+    "chunfeng.register",
+    "chunfeng.funds",
     "chunfeng.demo",
 ]
 

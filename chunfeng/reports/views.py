@@ -11,6 +11,7 @@ from chunfeng.core.audit import audit_for
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.values import format_value, parse_values
+from chunfeng.register.derived import DERIVED_FORM, derived_figures
 from chunfeng.rollups.selectors import contributors
 
 from .presenters import paper_items
@@ -73,7 +74,19 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
     context.update(editable=editable, history=audit_for(slot.report)[:50] if slot.report else [])
     context.update(_workflow_context(request.user, slot, editable))
+    context.update(_records_context(slot, values))
     return render(request, "reports/entry.html", context, status=status)
+
+
+def _records_context(slot, values) -> dict:
+    """表实相符: the figures the real-name records give, beside what the report says."""
+    if slot.definition.code != DERIVED_FORM:
+        return {}
+    recorded = derived_figures(slot.campaign, slot.unit)
+    blanks = slot.definition.blanks
+    rows = [(blanks[c], values.get(c), v, values.get(c) is not None and values[c] != v)
+            for c, v in recorded.items()]  # fmt: skip
+    return {"records": rows, "record_diffs": sum(1 for r in rows if r[3])}
 
 
 def _workflow_context(user, slot, editable):

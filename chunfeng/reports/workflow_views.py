@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from chunfeng.campaigns.services import work_report_upload
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.register.derived import report_take_derived
 from chunfeng.rollups.services import report_fill_from_children
 
 from .selectors import report_slot_for
@@ -25,7 +26,7 @@ _DONE = {
 
 def _run(request, action, slot):
     report = slot.report
-    if report is None and action != "fill":
+    if report is None and action not in ("fill", "derive"):
         raise Http404("这张报表还没有开始填写")
     reason = request.POST.get("reason", "")
     if action == "submit":
@@ -36,6 +37,9 @@ def _run(request, action, slot):
         report_return(report=report, actor=request.user, reason=reason)
     elif action == "reopen":
         report_reopen(report=report, actor=request.user, reason=reason)
+    elif action == "derive":
+        report_take_derived(slot=slot, actor=request.user)
+        return "已按困难职工档案、走访和发放记录填入相关数字，请核对后保存或报送。"
     elif action == "fill":
         include = request.POST.get("include", "approved")
         _r, _o, summary = report_fill_from_children(slot=slot, actor=request.user,
@@ -47,7 +51,7 @@ def _run(request, action, slot):
 @login_required
 @require_POST
 def report_action(request, campaign_id: int, unit_code: str, form_code: str, action: str):
-    if action not in (*_DONE, "fill"):
+    if action not in (*_DONE, "fill", "derive"):
         raise Http404(action)
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
     try:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from chunfeng.campaigns.selectors import campaign_for, campaign_form
 from chunfeng.formdefs.values import format_value
 from chunfeng.orgunits.selectors import unit_for
+from chunfeng.register.derived import DERIVED_FORM, derived_figures, differences
 from chunfeng.reports.presenters import paper_items
 
 from .selectors import INCLUDE, compare, previous_campaign, summary_for
@@ -44,6 +45,7 @@ def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
     context = {
         "summary": summary,
         "definition": definition,
+        **_record_differences(summary),
         "items": paper_items(definition, texts, summary.outcome),
         "previous": previous,
         "changes": changes,
@@ -80,3 +82,18 @@ def unit_table(request, campaign_id: int, unit_code: str, form_code: str):
     context = {"summary": summary, "blanks": blanks, "rows": rows, "totals": totals,
                "sort": sort, "desc": desc}  # fmt: skip
     return render(request, "rollups/table.html", context)
+
+
+def _record_differences(summary) -> dict:
+    """表实相符 on the 汇总 page: the totals and each unit's figures against the records."""
+    if summary.definition.code != DERIVED_FORM:
+        return {}
+    definition, campaign = summary.definition, summary.campaign
+    total = differences(definition, summary.values, derived_figures(campaign, summary.unit))
+    per_unit = [
+        (u, diffs) for u in summary.included
+        if (diffs := differences(definition, summary.per_unit[u.code],
+                                 derived_figures(campaign, u)))
+    ]  # fmt: skip
+    return {"record_diffs": total, "unit_diffs": per_unit,
+            "diff_codes": {d.code: d.recorded for d in total}}  # fmt: skip

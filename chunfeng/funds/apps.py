@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FundsConfig(AppConfig):
+    name = "chunfeng.funds"
+    verbose_name = "资金与发放"

@@ -1,0 +1,151 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    """附件1 item 05."""
+
+    GOVERNMENT = "government", _("政府拨款")
+    UNION = "union", _("工会投入")
+    DONATION = "donation", _("社会捐助")
+    OTHER = "other", _("其他收入")
+
+
+class Receipt(models.Model):
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="receipts")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="receipts")
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    received_on = models.DateField(_("到账日期"))
+    note = models.CharField(_("摘要"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.amount}"
+
+
+class AidType(models.TextChoices):
+    LIVING = "living", _("生活救助")
+    MEDICAL = "medical", _("医疗救助")
+    SCHOOLING = "schooling", _("助学")
+    HEATING = "heating", _("取暖补贴")
+    CONDOLENCE = "condolence", _("慰问金")
+    LEGAL = "legal", _("法律援助")
+    OTHER = "other", _("其他")
+
+
+class PaymentKind(models.TextChoices):
+    CASH = "cash", _("现金")
+    GOODS = "goods", _("实物")
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("待发放")
+    CONFIRMED = "confirmed", _("已确认发放")
+
+
+class PaymentBatch(models.Model):
+    """发放批次: one real-name list of a unit in a campaign."""
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="batches")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="batches")
+    name = models.CharField(_("批次名称"), max_length=100)
+    status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.DRAFT)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    confirm_note = models.CharField(_("确认说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaymentLine(models.Model):
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
+    household = models.ForeignKey("register.Household", on_delete=models.PROTECT, related_name="payments")
+    # denormalised from the batch and household, so duplicate checks are single indexed queries
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
+    id_number = models.CharField(max_length=18)
+    name = models.CharField(max_length=64)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    kind = models.CharField(max_length=8, choices=PaymentKind.choices, default=PaymentKind.CASH)
+    goods = models.CharField(_("实物名称"), max_length=100, blank=True)
+    aid_type = models.CharField(max_length=16, choices=AidType.choices)
+    paid_on = models.DateField(_("发放日期"))
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["campaign", "id_number"]),
+            models.Index(fields=["campaign", "unit"]),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="line_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount}"
+
+
+class FlagKind(models.TextChoices):
+    EXACT = "exact", _("同一身份证号重复发放")
+    NAME_BIRTH = "name_birth", _("疑似重复：姓名和出生日期相同")
+    PHONE = "phone", _("疑似重复：联系电话相同")
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    DISTINCT = "distinct", _("确认不是同一户")
+    GENUINE = "genuine", _("确属第二次发放")
+    CANCELLED = "cancelled", _("已撤销该笔发放")
+
+
+class DuplicateFlag(models.Model):
+    """不重复: a line that pays a household already paid in the same campaign."""
+
+    line = models.ForeignKey(PaymentLine, on_delete=models.CASCADE, related_name="flags")
+    other = models.ForeignKey(PaymentLine, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=FlagKind.choices)
+    status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    reason = models.CharField(_("处理说明"), max_length=200, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.line} / {self.other}"
+
+
+class VisitKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("走访企业")
+    HOUSEHOLD = "household", _("走访职工家庭")
+
+
+class Visit(models.Model):
+    """走访慰问."""
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="visits")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="visits")
+    kind = models.CharField(max_length=16, choices=VisitKind.choices)
+    household = models.ForeignKey("register.Household", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="visits")  # fmt: skip
+    enterprise = models.CharField(_("企业名称"), max_length=128, blank=True)
+    is_hardship_enterprise = models.BooleanField(_("困难企业"), default=False)
+    visited_on = models.DateField(_("走访日期"))
+    visitors = models.CharField(_("走访人"), max_length=200)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.visited_on}"

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """附件1 item 03: B below the minimum-living line; C slightly above it with a cause;
+    D accident, serious illness or disaster."""
+
+    B = "B", _("低于当地最低生活保障线")
+    C = "C", _("略高于低保标准但因故生活困难")
+    D = "D", _("因意外事件、重大疾病、自然灾害等致困")
+
+
+class HouseholdStatus(models.TextChoices):
+    ACTIVE = "active", _("在档")
+    ESCAPED = "escaped", _("已脱困")
+
+
+CAUSES = {
+    "illness": "大病", "schooling": "子女上学", "unemployment": "失业", "disability": "残疾",
+    "disaster": "灾害", "accident": "意外事件", "low_income": "收入低", "other": "其他",
+}  # fmt: skip
+
+
+class Household(models.Model):
+    """A hardship worker's family file (困难职工档案), kept by one union."""
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="households")
+    name = models.CharField(_("姓名"), max_length=64)
+    id_number = models.CharField(_("身份证号码"), max_length=18, db_index=True)
+    gender = models.CharField(max_length=1)
+    birth_date = models.DateField()
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True, db_index=True)
+    employer = models.CharField(_("工作单位"), max_length=128, blank=True)
+    family_size = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
+    income = models.DecimalField(_("家庭月人均收入（元）"), max_digits=12, decimal_places=2, default=0)
+    category = models.CharField(_("困难类别"), max_length=1, choices=Category.choices)
+    is_migrant = models.BooleanField(_("农民工"), default=False)
+    is_model_worker = models.BooleanField(_("劳模"), default=False)
+    is_laid_off = models.BooleanField(_("下岗失业"), default=False)
+    causes = models.JSONField(_("致困原因"), default=list, blank=True)
+    bank_account = models.CharField(_("银行卡号"), max_length=32, blank=True)
+    status = models.CharField(max_length=8, choices=HouseholdStatus.choices,
+                              default=HouseholdStatus.ACTIVE)  # fmt: skip
+    escaped_on = models.DateField(_("脱困日期"), null=True, blank=True)
+    escaped_reason = models.CharField(_("脱困原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["name", "birth_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(escaped_on__isnull=False),
+                name="household_escaped_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_new_generation_migrant(self) -> bool:
+        """新生代农民工: a migrant worker born in 1980 or later."""
+        return self.is_migrant and self.birth_date.year >= 1980
+
+
+class Member(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("姓名"), max_length=64)
+    id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    relation = models.CharField(_("与户主关系"), max_length=16, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """一户一档: each ID number on at most one active file, as the worker or as a member.
+    The conditional unique constraint keeps it true in the database."""
+
+    id_number = models.CharField(max_length=18)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="persons")
+    is_worker = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(active=True), name="person_one_active_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.id_number
+
+
+class IdAccess(models.Model):
+    """Every full view or export of an ID number."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL)
+    purpose = models.CharField(max_length=64)  # view, export:bank, export:list …
+    count = models.PositiveIntegerField(default=1)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.purpose}"

@@ -1,0 +1,495 @@
+"""Writes to the hardship households register. 一户一档 is enforced here with a clear message
+naming the union that already holds a person's file, and in the database by a constraint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, connection, transaction
+
+from chunfeng.accounts.models import Role
+from chunfeng.core.audit import audit_record
+from chunfeng.core.errors import ApplicationError, NotPermitted
+
+from .idnumbers import InvalidIdNumber, mask, parse_id
+from .models import Category, Household, HouseholdStatus, IdAccess, Member, Person
+
+EDITOR_ROLES = (Role.FILLER, Role.ADMIN)
+
+
+def can_edit_households(user, unit) -> bool:
+    return (
+        user.is_active and user.role in EDITOR_ROLES and user.unit_id is not None
+        and unit.is_within(user.unit)
+    )  # fmt: skip
+
+
+def can_see_full_ids(user, unit) -> bool:
+    """Fillers and admins of the keeping union or above need full numbers to pay by real name;
+    reviewers and auditors see them masked."""
+    return can_edit_households(user, unit)
+
+
+def id_access_log(*, user, purpose: str, household=None, count: int = 1) -> None:
+    IdAccess.objects.create(user=user, household=household, purpose=purpose, count=count)
+
+
+def _field_error(field: str, message: str):
+    raise ApplicationError(message, code="invalid", details=[{"field": field, "message": message}])
+
+
+def clean_household_data(data: dict) -> dict:
+    """Validate and normalise the fields of a household (from a form, the API or an import)."""
+    try:
+        ident = parse_id(data.get("id_number"))
+    except InvalidIdNumber as exc:
+        _field_error("id_number", str(exc))
+    name = str(data.get("name") or "").strip()
+    if not name:
+        _field_error("name", "姓名不能为空")
+    category = _category(data.get("category"))
+    try:
+        income = Decimal(str(data.get("income") or 0)).quantize(Decimal("0.01"))
+        size = int(data.get("family_size") or 1)
+    except (InvalidOperation, ValueError):
+        _field_error("income", "家庭人口应为整数，月人均收入应为金额")
+    if size < 1 or size > 30 or income < 0:
+        _field_error("family_size", "家庭人口应在 1～30 之间，收入不能为负")
+    return {
+        "id_number": ident.number, "name": name[:64], "gender": ident.gender,
+        "birth_date": ident.birth_date, "category": category, "income": income,
+        "family_size": size, "phone": str(data.get("phone") or "").strip()[:32],
+        "employer": str(data.get("employer") or "").strip()[:128],
+        "is_migrant": _bool(data.get("is_migrant")),
+        "is_model_worker": _bool(data.get("is_model_worker")),
+        "is_laid_off": _bool(data.get("is_laid_off")),
+        "bank_account": str(data.get("bank_account") or "").replace(" ", "")[:32],
+        "causes": list(data.get("causes") or []),
+    }  # fmt: skip
+
+
+_CATEGORY_NAMES = {c.value: c.value for c in Category} | {str(c.label): c.value for c in Category}
+
+
+def _category(raw) -> str:
+    value = _CATEGORY_NAMES.get(str(raw or "").strip().upper()) or _CATEGORY_NAMES.get(
+        str(raw or "").strip()
+    )
+    if value is None:
+        _field_error("category", f"困难类别“{raw}”无效，应为 B、C、D 或其中文名称")
+    return value
+
+
+def _bool(raw) -> bool:
+    return str(raw).strip().lower() in ("是", "true", "1", "yes", "y", "√")
+
+
+def holder_of(id_number: str) -> Person | None:
+    return (
+        Person.objects.select_related("household__unit")
+        .filter(id_number=id_number, active=True)
+        .first()
+    )
+
+
+def second_file_message(id_number: str, unit) -> str:
+    """一户一档: the refusal of a second file, naming the union that holds the first."""
+    return (f"身份证号码 {mask(id_number)} 已在{unit.name}（{unit.code}）建档，"
+            "一户一档，不能重复建档")  # fmt: skip
+
+
+def _refuse_second_file(id_number: str) -> None:
+    holder = holder_of(id_number)
+    if holder is not None:
+        _field_error("id_number", second_file_message(id_number, holder.household.unit))
+
+
+@transaction.atomic
+def household_create(*, unit, data: dict, actor, members: list[dict] = ()) -> Household:
+    if actor is not None and not can_edit_households(actor, unit):
+        raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
+    fields = clean_household_data(data)
+    _refuse_second_file(fields["id_number"])
+    household = Household.objects.create(unit=unit, created_by=actor, **fields)
+    persons = [Person(id_number=household.id_number, household=household, is_worker=True)]
+    for m in members:
+        member = _member(household, m)
+        if member.id_number:
+            _refuse_second_file(member.id_number)
+            persons.append(Person(id_number=member.id_number, household=household, is_worker=False))
+    try:
+        with transaction.atomic():
+            Person.objects.bulk_create(persons)
+    except IntegrityError:  # a concurrent file for the same person won the race
+        _refuse_second_file(fields["id_number"])
+        raise
+    audit_record(actor=actor, action="household.create", target=household,
+                 id=mask(household.id_number), unit=unit.code)  # fmt: skip
+    return household
+
+
+def _member(household, data) -> Member:
+    number = ""
+    if data.get("id_number"):
+        try:
+            number = parse_id(data["id_number"]).number
+        except InvalidIdNumber as exc:
+            _field_error("members", f"家庭成员 {data.get('name', '')}：{exc}")
+    return Member.objects.create(household=household, name=str(data.get("name", ""))[:64],
+                                 id_number=number, relation=str(data.get("relation", ""))[:16])  # fmt: skip
+
+
+@transaction.atomic
+def household_update(*, household: Household, data: dict, actor) -> Household:
+    if not can_edit_households(actor, household.unit):
+        raise NotPermitted("您不能修改这份档案")
+    fields = clean_household_data({**_current(household), **data})
+    if fields["id_number"] != household.id_number:
+        _field_error("id_number", "身份证号码建档后不能修改；如确有错误，请将本档案标为脱困并重新建档")
+    changes = {k: [str(getattr(household, k)), str(v)] for k, v in fields.items()
+               if getattr(household, k) != v}  # fmt: skip
+    for key, value in fields.items():
+        setattr(household, key, value)
+    household.save()
+    audit_record(actor=actor, action="household.update", target=household, changes=changes)
+    return household
+
+
+def _current(h: Household) -> dict:
+    keys = ("id_number", "name", "category", "income", "family_size", "phone", "employer",
+            "is_migrant", "is_model_worker", "is_laid_off", "bank_account", "causes")  # fmt: skip
+    return {k: getattr(h, k) for k in keys}
+
+
+@transaction.atomic
+def household_escape(*, household: Household, on: dt.date, reason: str, actor) -> Household:
+    """脱困: the file leaves the register (附件1 03E counts those of the year)."""
+    if not can_edit_households(actor, household.unit):
+        raise NotPermitted("您不能修改这份档案")
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ApplicationError("这份档案已经是脱困状态", code="bad_status")
+    if not reason.strip():
+        _field_error("escaped_reason", "请填写脱困原因")
+    household.status, household.escaped_on = HouseholdStatus.ESCAPED, on
+    household.escaped_reason = reason.strip()[:200]
+    household.save(update_fields=["status", "escaped_on", "escaped_reason"])
+    household.persons.update(active=False)
+    audit_record(actor=actor, action="household.escape", target=household, on=on.isoformat(),
+                 reason=household.escaped_reason)  # fmt: skip
+    return household
+
+
+# --- family members -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_member_add(*, household: Household, data: dict, actor) -> Member:
+    """Add a family member; a member with an ID number counts for 一户一档 like the worker."""
+    if not can_edit_households(actor, household.unit):
+        raise NotPermitted("您不能修改这份档案")
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ApplicationError("已脱困的档案不能再添加家庭成员", code="bad_status")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        _field_error("name", "家庭成员的姓名不能为空")
+    number = ""
+    if str(data.get("id_number") or "").strip():
+        try:
+            number = parse_id(data["id_number"]).number
+        except InvalidIdNumber as exc:
+            _field_error("id_number", str(exc))
+        if number == household.id_number:
+            _field_error("id_number", "家庭成员的身份证号码与户主相同")
+        _refuse_second_file(number)
+    member = Member.objects.create(household=household, name=name[:64], id_number=number,
+                                   relation=str(data.get("relation") or "").strip()[:16])  # fmt: skip
+    if number:
+        try:
+            with transaction.atomic():
+                Person.objects.create(id_number=number, household=household, is_worker=False)
+        except IntegrityError:  # a concurrent file for the same person won the race
+            _refuse_second_file(number)
+            raise
+    audit_record(actor=actor, action="household.member_add", target=household, name=member.name,
+                 id=mask(number) if number else "", relation=member.relation)  # fmt: skip
+    return member
+
+
+# --- bulk import --------------------------------------------------------------------------
+
+IMPORT_CHUNK = 2000  # rows per 一户一档 query and per bulk insert
+MAX_INCOME = Decimal("9999999999.99")
+_YES = frozenset({"是", "Y", "YES", "TRUE", "1", "√", "✓", "T"})
+_NO = frozenset({"", "否", "N", "NO", "FALSE", "0", "×", "✗", "F"})
+_FLAGS = (("is_migrant", "是否农民工"), ("is_model_worker", "是否劳模"),
+          ("is_laid_off", "是否下岗失业"))  # fmt: skip
+_CENT = Decimal("0.01")
+
+
+def _text_of(raw) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def clean_household_row(data: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """A household row of an import, checked field by field: ``(fields, errors)`` with every
+    problem as ``(field, message)``. ``fields`` is complete only when there are no errors, but
+    it holds the normalised ``id_number`` whenever that is valid (to find duplicates)."""
+    errors: list[tuple[str, str]] = []
+    fields: dict = {}
+    try:
+        ident = parse_id(data.get("id_number"))
+    except InvalidIdNumber as exc:
+        errors.append(("id_number", str(exc)))
+        ident = None
+    else:
+        fields["id_number"] = ident.number
+    name = _text_of(data.get("name"))
+    if not name:
+        errors.append(("name", "姓名不能为空"))
+    elif len(name) > 64:
+        errors.append(("name", f"姓名不能超过 64 个字（现有 {len(name)} 个）"))
+    raw = _text_of(data.get("category"))
+    category = _CATEGORY_NAMES.get(raw.upper()) or _CATEGORY_NAMES.get(raw)
+    if category is None:
+        errors.append(("category", f"困难类别“{raw}”无效，应为 B、C、D 或其中文名称" if raw
+                                   else "困难类别不能为空，应为 B、C、D 或其中文名称"))  # fmt: skip
+    raw = _text_of(data.get("family_size"))
+    size = 1
+    if raw:
+        size = int(raw) if raw.isdigit() else 0
+        if not 1 <= size <= 30:
+            errors.append(("family_size", f"家庭人口“{raw}”应为 1～30 之间的整数"))
+    raw = _text_of(data.get("income"))
+    income = Decimal(0)
+    if raw:
+        try:
+            income = Decimal(raw.replace(",", "").replace("，", "").removesuffix("元"))
+            ok = income.is_finite() and 0 <= income <= MAX_INCOME
+            income = income.quantize(_CENT) if ok else income
+        except InvalidOperation:
+            ok = False
+        if not ok:
+            errors.append(("income", f"家庭月人均收入“{raw}”应为不小于 0 的金额（元）"))
+    for key, label in _FLAGS:
+        raw = _text_of(data.get(key))
+        flag = raw.upper()
+        if flag in _YES:
+            fields[key] = True
+        elif flag in _NO:
+            fields[key] = False
+        else:
+            errors.append((key, f"{label}应填“是”或“否”，不能是“{raw}”"))
+    phone = _text_of(data.get("phone"))
+    if len(phone) > 32:
+        errors.append(("phone", "联系电话不能超过 32 个字符"))
+    employer = _text_of(data.get("employer"))
+    if len(employer) > 128:
+        errors.append(("employer", "工作单位不能超过 128 个字"))
+    bank = _text_of(data.get("bank_account")).replace(" ", "")
+    if len(bank) > 32:
+        errors.append(("bank_account", "银行卡号不能超过 32 位"))
+    if errors:
+        return fields, errors
+    fields.update(
+        name=name, gender=ident.gender, birth_date=ident.birth_date, category=category,
+        income=income, family_size=size, phone=phone, employer=employer, bank_account=bank,
+        causes=[],
+    )  # fmt: skip
+    return fields, errors
+
+
+def holders_by_id(id_numbers) -> dict:
+    """``{id_number: unit}`` for those of ``id_numbers`` already on an active file (one query)."""
+    rows = Person.objects.filter(active=True, id_number__in=list(id_numbers)).select_related(
+        "household__unit"
+    )
+    return {p.id_number: p.household.unit for p in rows}
+
+
+def _id_key(number: str) -> int:
+    """An 18-character ID number as a small int (a set of 200,000 of them stays small)."""
+    return int(number[:17]) * 11 + (10 if number[17] == "X" else int(number[17]))
+
+
+# Spooled rows (marshal-friendly tuples): the fields of a household in this order.
+_SPOOL = ("name", "id_number", "gender", "birth_date", "phone", "employer", "family_size",
+          "income", "category", "is_migrant", "is_model_worker", "is_laid_off", "bank_account")  # fmt: skip
+
+
+@dataclass
+class ImportCheck:
+    """What the validation of an import found. ``errors`` holds the first problems as
+    ``{row, column, message}`` (row numbers of the file); ``error_count`` counts all."""
+
+    rows: int = 0
+    valid: int = 0
+    bad_rows: int = 0
+    error_count: int = 0
+    errors: list[dict] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0 and self.valid > 0
+
+    def summary(self) -> str:
+        if self.rows == 0:
+            return "文件中没有数据行"
+        if self.error_count:
+            return (f"共 {self.rows} 行，其中 {self.bad_rows} 行有错误（共 {self.error_count} 处），"
+                    "未导入任何数据。请改正后重新上传。")  # fmt: skip
+        return f"共 {self.rows} 行，全部检查通过"
+
+
+def household_import_check(*, rows, columns: dict[str, str], spool=None, on_progress=None,
+                           max_errors: int | None = 10_000, preview: int = 20) -> ImportCheck:  # fmt: skip
+    """Validate household rows ``(row number, {field: raw value})`` streaming: every field,
+    duplicates inside the file and 一户一档 against the database (one query per chunk). Only
+    the ID numbers seen and the errors are kept; valid rows go to ``spool`` (a binary file)
+    chunk by chunk when it is given. ``columns`` names each field's column for the errors."""
+    check = ImportCheck()
+    seen: dict[int, int] = {}
+    chunk: list[tuple[int, dict]] = []
+    chunk_errors: list[tuple[int, str, str]] = []
+    bad: set[int] = set()
+
+    def flush():
+        holders = holders_by_id(f["id_number"] for _, f in chunk) if chunk else {}
+        good = []
+        for row, fields in chunk:
+            unit = holders.get(fields["id_number"])
+            if unit is not None:
+                message = second_file_message(fields["id_number"], unit)
+                chunk_errors.append((row, "id_number", message))
+                bad.add(row)
+            elif row not in bad:
+                good.append(fields)
+        chunk_errors.sort(key=lambda e: e[0])
+        for row, name, message in chunk_errors:
+            check.error_count += 1
+            if max_errors is None or len(check.errors) < max_errors:
+                column = columns.get(name, name)
+                check.errors.append({"row": row, "column": column, "message": message})
+        check.bad_rows += len(bad)
+        check.valid += len(good)
+        for fields in good[: max(0, preview - len(check.preview))]:
+            check.preview.append(_preview_row(fields))
+        if spool is not None and good:
+            marshal.dump([_spooled(f) for f in good], spool)
+        chunk.clear()
+        chunk_errors.clear()
+        bad.clear()
+        if on_progress is not None:
+            on_progress(check.rows)
+
+    for row, data in rows:
+        check.rows += 1
+        fields, errors = clean_household_row(data)
+        number = fields.get("id_number")
+        if number is not None:
+            key = _id_key(number)
+            first = seen.setdefault(key, row)
+            if first != row:
+                errors.append(("id_number", f"身份证号码 {mask(number)} 与第 {first} 行重复："
+                                            "同一人只能建一份档案（一户一档）"))  # fmt: skip
+        if errors:
+            bad.add(row)
+            chunk_errors.extend((row, name, message) for name, message in errors)
+        if number is not None:
+            chunk.append((row, fields))
+        if len(chunk) >= IMPORT_CHUNK:
+            flush()
+    flush()
+    return check
+
+
+def _preview_row(f: dict) -> dict:
+    migrant = f["is_migrant"]
+    return {
+        "name": f["name"], "id_number": mask(f["id_number"]),
+        "gender": "男" if f["gender"] == "M" else "女", "birth_date": f["birth_date"].isoformat(),
+        "phone": f["phone"], "employer": f["employer"], "category": f["category"],
+        "family_size": f["family_size"], "income": str(f["income"]), "is_migrant": migrant,
+        "is_new_generation_migrant": migrant and f["birth_date"].year >= 1980,
+        "is_model_worker": f["is_model_worker"], "is_laid_off": f["is_laid_off"],
+    }  # fmt: skip
+
+
+def _spooled(f: dict) -> tuple:
+    return tuple(
+        f[k].toordinal() if k == "birth_date" else str(f[k]) if k == "income" else f[k]
+        for k in _SPOOL
+    )
+
+
+def _unspooled(t: tuple) -> dict:
+    f = dict(zip(_SPOOL, t, strict=True))
+    f["birth_date"] = dt.date.fromordinal(f["birth_date"])
+    f["income"] = Decimal(f["income"])
+    return f
+
+
+def household_import(*, unit, rows, columns: dict[str, str], actor, source: str = "",
+                     on_progress=None, max_errors: int | None = 10_000) -> ImportCheck:  # fmt: skip
+    """All or nothing: validate every row first (``household_import_check``); when any is bad,
+    raise ``ApplicationError`` (code ``import_invalid``) whose details are ``{row, column,
+    message}`` and save nothing. Otherwise insert the households and their 一户一档 persons in
+    chunks inside one transaction. ``on_progress(stage, done)`` reports "check" and "save"."""
+    if actor is not None and not can_edit_households(actor, unit):
+        raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
+    if not unit.active:
+        raise ApplicationError(f"{unit.name}已撤销，不能再为其建立档案", code="unit_retired")
+    report = on_progress or (lambda stage, done: None)
+    with tempfile.TemporaryFile() as spool:
+        check = household_import_check(
+            rows=rows, columns=columns, spool=spool, max_errors=max_errors, preview=0,
+            on_progress=lambda done: report("check", done),
+        )  # fmt: skip
+        if check.error_count:
+            raise ApplicationError(check.summary(), code="import_invalid", details=check.errors)
+        if not check.valid:
+            raise ApplicationError("文件中没有可导入的数据行", code="import_empty")
+        spool.seek(0)
+        try:
+            with transaction.atomic():
+                saved = _insert_spooled(spool, unit=unit, actor=actor, report=report)
+                audit_record(actor=actor, action="household.import", target=unit,
+                             count=saved, source=source)  # fmt: skip
+        except IntegrityError:
+            raise ApplicationError(
+                "导入过程中，有人同时为文件中的职工建立了档案，本次未导入任何数据。"
+                "请重新导入，系统会指出是哪些行。", code="import_conflict",
+            ) from None  # fmt: skip
+    return check
+
+
+def _insert_spooled(spool, *, unit, actor, report) -> int:
+    saved = 0
+    returns_pks = connection.features.can_return_rows_from_bulk_insert
+    while True:
+        try:
+            chunk = marshal.load(spool)
+        except EOFError:
+            break
+        households = [
+            Household(unit=unit, created_by=actor, **_unspooled(t)) for t in chunk
+        ]  # fmt: skip
+        Household.objects.bulk_create(households, batch_size=IMPORT_CHUNK)
+        if not returns_pks:  # an old SQLite: look the new rows up by their ID numbers
+            pks = dict(Household.objects.filter(
+                unit=unit, status=HouseholdStatus.ACTIVE,
+                id_number__in=[h.id_number for h in households],
+            ).values_list("id_number", "pk"))  # fmt: skip
+            for h in households:
+                h.pk = pks[h.id_number]
+        Person.objects.bulk_create(
+            [Person(id_number=h.id_number, household_id=h.pk, is_worker=True) for h in households],
+            batch_size=IMPORT_CHUNK,
+        )
+        saved += len(households)
+        report("save", saved)
+    return saved
