@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from . import campaigns, forms, orgunits, reports, rollups, validate, workflow
+from . import campaigns, forms, orgunits, reports, rollups, sheets, validate, workflow
 from .auth import TokenAuth
 from .errors import install_error_handlers
 from .parser import DecimalJsonParser
@@ -23,3 +23,4 @@ api.add_router("", reports.router)
 api.add_router("", workflow.router)
 api.add_router("", rollups.router)
 api.add_router("", validate.router)
+api.add_router("", sheets.router)
