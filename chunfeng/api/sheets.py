@@ -47,7 +47,7 @@ class ImportOut(ReportOut):
 @router.post(PATH + "/import", response={200: ImportOut, **error_responses(400, 403, 404)},
              summary="上传填好的 Excel 模板")  # fmt: skip
 def import_file(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str,
-                file: UploadedFile = File(...)):  # fmt: skip
+                file: File[UploadedFile]):  # fmt: skip
     """multipart 上传（字段名 file）。数值经过与网页填报相同的类型和审核检查；模板不属于本活动、
     单位或表单，文件损坏、加密、含公式或行被改动时返回 400 并说明原因，问题单元格在 `details`
     中给出 `cell`；此时不保存任何数值。成功时保存为草稿，并返回各审核结果所涉及的单元格。"""
