@@ -11,6 +11,7 @@ from chunfeng.orgunits.models import OrgUnit, UnitKind
 from chunfeng.orgunits.services import orgunit_create
 
 from . import data
+from .reports import demo_reports
 
 
 def demo_needed() -> bool:
@@ -33,16 +34,18 @@ def demo_load() -> None:
         units[code] = orgunit_create(
             code=code, name=name, kind=UnitKind.GRASSROOTS, parent=units[parent]
         )
+    users = {}
     for username, unit, role, full_name in data.USERS:
-        user_create(username=username, unit=units[unit], role=role, password=data.DEMO_PASSWORD,
-                    full_name=full_name)  # fmt: skip
+        users[username] = user_create(username=username, unit=units[unit], role=role,
+                                      password=data.DEMO_PASSWORD, full_name=full_name)  # fmt: skip
     c = data.CAMPAIGN
-    campaign_create(
+    campaign = campaign_create(
         owner=city, name=c["name"], period_start=c["period_start"], period_end=c["period_end"],
         deadline=c["deadline"], forms=c["forms"],
         recipients=[u for u in units.values() if u.kind in (UnitKind.COUNTY, UnitKind.INDUSTRY)],
         notice=(Path(__file__).parent / "notice_2012.txt").read_text(encoding="utf-8"),
     )  # fmt: skip
+    demo_reports(campaign, users)
 
 
 def demo_credentials() -> list[tuple[str, str, str, str]]:
