@@ -3,12 +3,15 @@ completeness page and 汇总 show something real. Figures are consistent with ev
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from chunfeng.campaigns.services import work_report_upload
 from chunfeng.formdefs.loader import latest_builtin
+from chunfeng.reports.models import Report
 from chunfeng.reports.selectors import report_slot_system
 from chunfeng.reports.services import report_save
 from chunfeng.reports.workflow import report_approve, report_submit
@@ -50,18 +53,18 @@ def scaled(factor: Decimal) -> dict[str, str]:
     return out
 
 
-DEMO_FILINGS = [  # unit code, scale, final status
-    ("210203", Decimal("0.8"), "submitted"),
-    ("210204", Decimal("1.1"), "approved"),
-    ("210211", Decimal("1.6"), "approved"),
-    ("210213", Decimal("1.3"), "approved"),
-    ("2102C01", Decimal("0.4"), "approved"),
+DEMO_FILINGS = [  # unit code, scale, final status, first submitted (the deadline is 01-08)
+    ("210203", Decimal("0.8"), "submitted", dt.datetime(2012, 1, 9, 10, 30)),
+    ("210204", Decimal("1.1"), "approved", dt.datetime(2012, 1, 5, 16, 0)),
+    ("210211", Decimal("1.6"), "approved", dt.datetime(2012, 1, 6, 9, 15)),
+    ("210213", Decimal("1.3"), "approved", dt.datetime(2012, 1, 8, 17, 45)),
+    ("2102C01", Decimal("0.4"), "approved", dt.datetime(2012, 1, 4, 11, 0)),
 ]
 
 
 def demo_reports(campaign, users: dict) -> None:
     reviewer = users["city_reviewer"]
-    for code, factor, status in DEMO_FILINGS:
+    for code, factor, status, submitted in DEMO_FILINGS:
         slot = report_slot_system(campaign.pk, code, "F1")
         report, _ = report_save(slot=slot, actor=None, values=scaled(factor),
                                 header={"filler_name": "演示填报人", "filler_phone": "82610000"})  # fmt: skip
@@ -70,6 +73,8 @@ def demo_reports(campaign, users: dict) -> None:
         )
         work_report_upload(campaign=campaign, unit=slot.unit, upload=upload, actor=None)
         report = report_submit(report=report, actor=None)
+        when = timezone.make_aware(submitted)  # as if filed in 2012
+        Report.objects.filter(pk=report.pk).update(first_submitted_at=when, submitted_at=when)
         if status == "approved":
             report_approve(report=report, actor=reviewer)
     zs = report_slot_system(campaign.pk, "210202", "F1")

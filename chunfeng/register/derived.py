@@ -94,13 +94,32 @@ def _payments(campaign, unit) -> dict:
     }  # fmt: skip
 
 
+def record_kinds(campaign, unit: OrgUnit) -> dict[str, bool]:
+    """Which kinds of real-name records ``unit``'s subtree keeps for the campaign."""
+    below = {"unit__path__startswith": unit.path}
+    return {
+        "register": Household.objects.filter(**below).exists(),
+        "visits": Visit.objects.filter(campaign=campaign, **below).exists(),
+        "receipts": Receipt.objects.filter(campaign=campaign, **below).exists(),
+        "payments": PaymentLine.objects.filter(campaign=campaign, **below).exists(),
+    }
+
+
 def derived_figures(campaign, unit: OrgUnit) -> dict[str, int | Decimal]:
     """附件1 blanks computed from the register, visits, receipts and payments of ``unit``'s
-    subtree for ``campaign``."""
-    return (
-        _register(campaign, unit) | _visits(campaign, unit) | _receipts(campaign, unit)
-        | _payments(campaign, unit)
-    )  # fmt: skip
+    subtree for ``campaign`` — only for the kinds of records the subtree keeps: a union that
+    keeps no register yet is not told that every figure differs from zero."""
+    kinds = record_kinds(campaign, unit)
+    figures: dict[str, int | Decimal] = {}
+    if kinds["register"]:
+        figures |= _register(campaign, unit)
+    if kinds["visits"] or kinds["payments"]:
+        figures |= _visits(campaign, unit)
+    if kinds["receipts"]:
+        figures |= _receipts(campaign, unit)
+    if kinds["payments"]:
+        figures |= _payments(campaign, unit)
+    return figures
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,14 @@ def test_derive_button_through_the_page(fed, records, login):
         f"/campaigns/{fed.campaign.pk}/reports/210202/F1/derive/"
     )
     assert other.status_code == 403
+
+
+def test_no_records_no_comparison(fed, login):
+    assert derived_figures(fed.campaign, fed.zs) == {}
+    file_report(fed, fed.zs, submit=False, values={"03A": 50})
+    page = (
+        login(fed.user("zs", "filler"))
+        .get(f"/campaigns/{fed.campaign.pk}/reports/210202/F1/")
+        .content.decode()
+    )
+    assert "暂无可核对的数字" in page and "与报表不一致" not in page
