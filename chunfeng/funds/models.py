@@ -15,7 +15,9 @@ class Source(models.TextChoices):
 
 class Receipt(models.Model):
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="receipts")
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="receipts")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="receipts"
+    )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     received_on = models.DateField(_("到账日期"))
@@ -55,7 +57,9 @@ class PaymentBatch(models.Model):
     """发放批次: one real-name list of a unit in a campaign."""
 
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="batches")
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="batches")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="batches"
+    )
     name = models.CharField(_("批次名称"), max_length=100)
     status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.DRAFT)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -72,7 +76,9 @@ class PaymentBatch(models.Model):
 
 class PaymentLine(models.Model):
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
-    household = models.ForeignKey("register.Household", on_delete=models.PROTECT, related_name="payments")
+    household = models.ForeignKey(
+        "register.Household", on_delete=models.PROTECT, related_name="payments"
+    )
     # denormalised from the batch and household, so duplicate checks are single indexed queries
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
@@ -135,7 +141,9 @@ class Visit(models.Model):
     """走访慰问."""
 
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="visits")
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="visits")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="visits"
+    )
     kind = models.CharField(max_length=16, choices=VisitKind.choices)
     household = models.ForeignKey("register.Household", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="visits")  # fmt: skip

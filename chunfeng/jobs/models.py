@@ -21,7 +21,9 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     file = models.FileField(upload_to="jobs/%Y/", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    unit = models.ForeignKey("orgunits.OrgUnit", null=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -33,4 +35,8 @@ class Job(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(self.done * 100 / self.total) if self.total else (100 if self.status == "done" else 0)
+        return (
+            int(self.done * 100 / self.total)
+            if self.total
+            else (100 if self.status == "done" else 0)
+        )

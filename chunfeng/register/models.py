@@ -27,7 +27,9 @@ CAUSES = {
 class Household(models.Model):
     """A hardship worker's family file (困难职工档案), kept by one union."""
 
-    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="households")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="households"
+    )
     name = models.CharField(_("姓名"), max_length=64)
     id_number = models.CharField(_("身份证号码"), max_length=18, db_index=True)
     gender = models.CharField(max_length=1)
@@ -35,7 +37,9 @@ class Household(models.Model):
     phone = models.CharField(_("联系电话"), max_length=32, blank=True, db_index=True)
     employer = models.CharField(_("工作单位"), max_length=128, blank=True)
     family_size = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
-    income = models.DecimalField(_("家庭月人均收入（元）"), max_digits=12, decimal_places=2, default=0)
+    income = models.DecimalField(
+        _("家庭月人均收入（元）"), max_digits=12, decimal_places=2, default=0
+    )
     category = models.CharField(_("困难类别"), max_length=1, choices=Category.choices)
     is_migrant = models.BooleanField(_("农民工"), default=False)
     is_model_worker = models.BooleanField(_("劳模"), default=False)
@@ -51,7 +55,10 @@ class Household(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")  # fmt: skip
 
     class Meta:
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["name", "birth_date"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["name", "birth_date"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="active") | Q(escaped_on__isnull=False),
