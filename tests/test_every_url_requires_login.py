@@ -1,0 +1,48 @@
+"""No page or endpoint is left open: every URL the project routes, called without a session or
+token, is refused (login redirect for pages, 401 for the API), whatever the method."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {"login", "set_language", "api:openapi-json", "api:openapi-view"}
+
+
+def walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name}" if p.name else "", prefix + str(p.pattern)
+
+
+def concrete(route: str) -> str:
+    route = re.sub(r"<int:[^>]+>", "1", route)
+    route = re.sub(r"<(?:str:)?[^>]+>", "x", route)
+    return "/" + route.lstrip("^").rstrip("$").replace("\\", "")
+
+
+ROUTES = sorted({(name, concrete(route)) for name, route in walk(get_resolver().url_patterns)})
+
+
+@pytest.mark.parametrize(
+    "name, path", [r for r in ROUTES if r[0] not in PUBLIC and r[0] != "logout"]
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_is_refused(db, client, name, path, method):
+    response = getattr(client, method)(path)
+    if path.startswith("/api/"):
+        assert response.status_code in (401, 405), (name, path, response.status_code)
+    else:
+        assert response.status_code in (302, 405), (name, path, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith("/login/"), (name, path)
+
+
+def test_the_guard_sees_the_routes():
+    names = {name for name, _ in ROUTES}
+    for expected in ("report-entry", "summary", "campaign-completeness", "unit-list", "user-list"):
+        assert expected in names
+    assert any(path.startswith("/api/v1/") for _, path in ROUTES)
