@@ -16,6 +16,9 @@ class ChineseFirstLocaleMiddleware:
         language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # the thread goes back to the default for other work
         response.headers.setdefault("Content-Language", language)
         return response
