@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.orgunits.models import OrgUnit, UnitKind
 from chunfeng.reports.models import Report, ReportStatus
@@ -101,7 +102,7 @@ def rates(rows: list[Row]) -> list[Rate]:
     groups: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         groups[UnitKind(row.unit.kind).label].append(row)
-    groups["合计"] = rows
+    groups[str(_("合计"))] = rows
     return [
         Rate(level, len(rs), sum(r.filed for r in rs), sum(bool(r.on_time) for r in rs))
         for level, rs in groups.items()

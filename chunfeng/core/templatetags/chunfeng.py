@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -15,19 +16,19 @@ def blank_dom_id(code: str) -> str:
 
 
 ACTION_LABELS = {
-    "report.save": "保存草稿",
-    "report.submit": "报送",
-    "report.approve": "审核通过",
-    "report.return": "退回",
-    "report.reopen": "重新打开",
-    "report.fill_from_children": "按下级汇总填入",
-    "report.take_derived": "按档案和发放记录取数",
+    "report.save": _("保存草稿"),
+    "report.submit": _("报送"),
+    "report.approve": _("审核通过"),
+    "report.return": _("退回"),
+    "report.reopen": _("重新打开"),
+    "report.fill_from_children": _("按下级汇总填入"),
+    "report.take_derived": _("按档案和发放记录取数"),
 }
 
 
 @register.filter
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return str(ACTION_LABELS.get(action, action))
 
 
 @register.filter
