@@ -1,0 +1,76 @@
+"""一户一档: one active file per ID number, as the worker or as a family member. A second file
+is refused with the name of the union holding the first; after 脱困 a new file is allowed."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from chunfeng.core.errors import ApplicationError
+from chunfeng.register.importer import HouseholdFile, contract_mapping, import_file
+from chunfeng.register.models import Household
+from chunfeng.register.services import household_escape
+
+from .conftest import csv_bytes, make_id, new_household, row
+
+HELD_BY_ZS = "中山区总工会（210202）"
+
+
+def post_new(client, number, unit="210203"):
+    return client.post(reverse("household-new"), {
+        "unit": unit, "name": "重复", "id_number": number, "category": "B", "family_size": 1,
+        "income": "0",
+    })  # fmt: skip
+
+
+def import_rows(tmp_path, fed, rows, unit=None):
+    path = tmp_path / "h.csv"
+    path.write_bytes(csv_bytes(rows))
+    file = HouseholdFile(path)
+    return import_file(file, contract_mapping(file.header().columns), unit=unit or fed.xg,
+                       actor=None)  # fmt: skip
+
+
+def test_a_second_file_for_the_worker_names_the_holding_union(fed, login):
+    new_household(fed, fed.zs, 1)
+    response = post_new(login(fed.user("xg", "filler")), make_id(1))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert HELD_BY_ZS in html and "一户一档" in html
+    assert html.count(make_id(1)) == 1  # only the number the user typed, given back to fix
+    assert Household.objects.count() == 1
+
+
+def test_a_worker_who_is_a_member_elsewhere_is_refused(fed, login):
+    new_household(fed, fed.zs, 1, members=[{"name": "配偶", "id_number": make_id(50)}])
+    response = post_new(login(fed.user("xg", "filler")), make_id(50))
+    assert response.status_code == 400 and HELD_BY_ZS in response.content.decode()
+
+
+def test_a_member_who_has_a_file_elsewhere_is_refused(fed):
+    new_household(fed, fed.zs, 1)
+    with pytest.raises(ApplicationError) as err:
+        new_household(fed, fed.xg, 2, members=[{"name": "配偶", "id_number": make_id(1)}])
+    assert HELD_BY_ZS in err.value.message
+
+
+def test_the_import_refuses_files_held_elsewhere(fed, tmp_path):
+    new_household(fed, fed.zs, 1, members=[{"name": "配偶", "id_number": make_id(50)}])
+    with pytest.raises(ApplicationError) as err:
+        import_rows(tmp_path, fed, [row(2), row(1), row(3, 身份证号码=make_id(50))])
+    assert [(d["row"], d["column"]) for d in err.value.details] == [(3, "身份证号码"),
+                                                                   (4, "身份证号码")]  # fmt: skip
+    assert all(HELD_BY_ZS in d["message"] for d in err.value.details)
+    assert Household.objects.count() == 1
+
+
+def test_after_escape_a_new_file_is_allowed(fed, login, tmp_path):
+    first = new_household(fed, fed.zs, 1, members=[{"name": "配偶", "id_number": make_id(50)}])
+    household_escape(household=first, on=dt.date(2012, 1, 5), reason="再就业",
+                     actor=fed.user("zs", "filler"))  # fmt: skip
+    response = post_new(login(fed.user("xg", "filler")), make_id(1))
+    assert response.status_code == 302
+    import_rows(tmp_path, fed, [row(50)])  # the former member, now a worker in 西岗区
+    assert Household.objects.filter(status="active", unit=fed.xg).count() == 2
+    with pytest.raises(ApplicationError, match="西岗区总工会（210203）"):
+        new_household(fed, fed.zs, 1)
