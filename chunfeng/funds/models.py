@@ -128,6 +128,11 @@ class DuplicateFlag(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "other", "kind"], name="flag_once_per_pair")
+        ]
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.line} / {self.other}"
 

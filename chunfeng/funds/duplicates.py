@@ -1,0 +1,273 @@
+"""不重复: a household paid twice in one campaign, by one union or by two, anywhere in the
+federation (the subtree of the topmost ancestor).
+
+Two ways in:
+
+* ``duplicates_flag`` runs when lines are added or imported, in the same transaction: three
+  indexed look-ups per kind for the whole set of new lines (by ID number on
+  ``PaymentLine(campaign, id_number)``; by name and birth date through ``Household(name,
+  birth_date)``; by phone through ``Household.phone``), never a query per existing line.
+* ``duplicates_scan`` finds every duplicate group of a campaign with one GROUP BY … HAVING query
+  per kind joined back to its lines (for the reviewer's page and the bench).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+
+from chunfeng.orgunits.models import OrgUnit
+from chunfeng.register.idnumbers import mask
+from chunfeng.register.models import Household
+
+from .models import DuplicateFlag, FlagKind, PaymentKind, PaymentLine
+from .selectors import root_of
+
+CHUNK = 500  # IN-list size, well under every backend's parameter limit
+
+
+def _chunks(values, size: int = CHUNK):
+    values = list(values)
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _candidates(campaign_id: int, root: OrgUnit):
+    """Non-cancelled lines of the campaign anywhere in ``root``'s subtree."""
+    qs = PaymentLine.objects.filter(campaign_id=campaign_id, cancelled=False)
+    return qs if _whole_federation(root) else qs.filter(unit__path__startswith=root.path)
+
+
+def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
+    """Flag each of ``lines`` (just saved, same campaign and federation, households loaded)
+    against the campaign's other non-cancelled lines, and against the earlier ones of
+    ``lines`` themselves (a file naming one family twice). One flag per pair, the strongest
+    kind: the same ID number, else the same name and birth date, else the same phone."""
+    if not lines:
+        return []
+    campaign_id = lines[0].campaign_id
+    base = _candidates(campaign_id, root_of(lines[0].unit))
+    new_ids = {line.pk for line in lines}
+    flags: list[DuplicateFlag] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(line: PaymentLine, other_id: int, kind: str) -> None:
+        if other_id == line.pk or (other_id in new_ids and other_id > line.pk):
+            return  # itself, or a later line of the same set (flagged the other way round)
+        if (line.pk, other_id) in seen:
+            return
+        seen.add((line.pk, other_id))
+        flags.append(DuplicateFlag(line=line, other_id=other_id, kind=kind))
+
+    # the same ID number: same unit twice, or two units
+    by_number: dict[str, list[int]] = defaultdict(list)
+    for chunk in _chunks({line.id_number for line in lines}):
+        for pk, number in base.filter(id_number__in=chunk).values_list("pk", "id_number"):
+            by_number[number].append(pk)
+    for line in lines:
+        for other_id in by_number[line.id_number]:
+            add(line, other_id, FlagKind.EXACT)
+
+    # suspected: same name and birth date, another ID number
+    by_person: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    keys = {(line.household.name, line.household.birth_date) for line in lines}
+    for chunk in _chunks(keys):
+        rows = base.filter(
+            household__name__in={k[0] for k in chunk},
+            household__birth_date__in={k[1] for k in chunk},
+        ).values_list("pk", "id_number", "household__name", "household__birth_date")
+        for pk, number, name, birth in rows:
+            by_person[(name, birth)].append((pk, number))
+    for line in lines:
+        for other_id, number in by_person[(line.household.name, line.household.birth_date)]:
+            if number != line.id_number:
+                add(line, other_id, FlagKind.NAME_BIRTH)
+
+    # suspected: same (non-empty) phone, another ID number
+    phones = {line.household.phone for line in lines if line.household.phone}
+    by_phone: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for chunk in _chunks(phones):
+        rows = base.filter(household__phone__in=chunk).values_list(
+            "pk", "id_number", "household__phone"
+        )
+        for pk, number, phone in rows:
+            by_phone[phone].append((pk, number))
+    for line in lines:
+        for other_id, number in (
+            by_phone.get(line.household.phone, ()) if line.household.phone else ()
+        ):
+            if number != line.id_number:
+                add(line, other_id, FlagKind.PHONE)
+
+    return DuplicateFlag.objects.bulk_create(flags)
+
+
+# ---- what the user is told ------------------------------------------------------------------
+
+
+def _paid(line: PaymentLine) -> str:
+    what = "现金" if line.kind == PaymentKind.CASH else f"实物（{line.goods or '物品'}）"
+    return f"{what} {line.amount:,.2f} 元（{line.get_aid_type_display()}）"
+
+
+def flag_message(flag: DuplicateFlag) -> str:
+    """“该户已由西岗区总工会于 2012-01-05 发放 现金 500.00 元（慰问金）…” (IDs masked)."""
+    line, other = flag.line, flag.other
+    who = "本单位" if other.unit_id == line.unit_id else other.unit.name
+    when = f"于 {other.paid_on.isoformat()} 在批次“{other.batch.name}”中发放 {_paid(other)}"
+    if flag.kind == FlagKind.EXACT:
+        return f"{line.name}（{mask(line.id_number)}）：该户已由{who}{when}，同一活动内重复发放。"
+    reason = "姓名和出生日期相同" if flag.kind == FlagKind.NAME_BIRTH else "联系电话相同"
+    return (
+        f"{line.name}（{mask(line.id_number)}）：疑似重复——{who}{when}给 {other.name}"
+        f"（{mask(other.id_number)}），{reason}。"
+    )
+
+
+def flags_with_messages(flags: list[DuplicateFlag]) -> list[str]:
+    ids = [f.pk for f in flags]
+    loaded = DuplicateFlag.objects.filter(pk__in=ids).select_related(
+        "line", "other__unit", "other__batch"
+    )
+    return [flag_message(f) for f in sorted(loaded, key=lambda f: (f.line_id, f.pk))]
+
+
+# ---- the set-based scan ---------------------------------------------------------------------
+
+
+@dataclass
+class GroupLine:
+    pk: int
+    unit_id: int
+    unit_name: str
+    batch_id: int
+    name: str
+    id_number: str
+    amount: Decimal
+    paid_on: object
+
+    @property
+    def masked_id(self) -> str:
+        return mask(self.id_number)
+
+
+@dataclass
+class DuplicateGroup:
+    kind: str
+    key: tuple
+    lines: list[GroupLine] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return str(FlagKind(self.kind).label)
+
+    @property
+    def key_text(self) -> str:
+        if self.kind == FlagKind.EXACT:
+            return mask(self.key[0])
+        if self.kind == FlagKind.NAME_BIRTH:
+            return f"{self.key[0]} {self.key[1]}"
+        return str(self.key[0])
+
+    @property
+    def units(self) -> int:
+        return len({line.unit_id for line in self.lines})
+
+
+@dataclass
+class ScanResult:
+    groups: dict[str, list[DuplicateGroup]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: len(groups) for kind, groups in self.groups.items()}
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _whole_federation(root: OrgUnit) -> bool:
+    """True when ``root``'s subtree is every unit (one tree): the scope filter can be skipped."""
+    return (
+        root.parent_id is None
+        and not OrgUnit.objects.filter(parent__isnull=True).exclude(pk=root.pk).exists()
+    )
+
+
+def _scan_sql(kind: str, scoped: bool) -> str:
+    lines, households = PaymentLine._meta.db_table, Household._meta.db_table
+    units = OrgUnit._meta.db_table
+
+    def where(alias: str) -> str:
+        text = f"{alias}.campaign_id = %s AND {alias}.cancelled = %s"
+        if scoped:
+            text += (
+                f" AND {alias}.unit_id IN (SELECT id FROM {units} WHERE path LIKE %s ESCAPE '\\')"
+            )
+        return text
+
+    if kind == FlagKind.EXACT:
+        keys = (
+            f"SELECT l2.id_number AS k1, NULL AS k2 FROM {lines} l2 WHERE {where('l2')} "
+            "GROUP BY l2.id_number HAVING COUNT(*) > 1"
+        )
+        on = "g.k1 = l.id_number"
+    elif kind == FlagKind.NAME_BIRTH:
+        # only the (name, birth date) pairs held by two files or more: an index-only pass over
+        # Household(name, birth_date) before the lines are joined
+        keys = (
+            f"SELECT h2.name AS k1, h2.birth_date AS k2 FROM (SELECT name, birth_date "
+            f"FROM {households} GROUP BY name, birth_date HAVING COUNT(*) > 1) c "
+            f"JOIN {households} h2 ON h2.name = c.name AND h2.birth_date = c.birth_date "
+            f"JOIN {lines} l2 ON l2.household_id = h2.id WHERE {where('l2')} "
+            "GROUP BY h2.name, h2.birth_date HAVING COUNT(DISTINCT l2.id_number) > 1"
+        )
+        on = "g.k1 = h.name AND g.k2 = h.birth_date"
+    else:
+        keys = (
+            f"SELECT h2.phone AS k1, NULL AS k2 FROM (SELECT phone FROM {households} "
+            "WHERE phone <> '' GROUP BY phone HAVING COUNT(*) > 1) c "
+            f"JOIN {households} h2 ON h2.phone = c.phone "
+            f"JOIN {lines} l2 ON l2.household_id = h2.id WHERE {where('l2')} "
+            "GROUP BY h2.phone HAVING COUNT(DISTINCT l2.id_number) > 1"
+        )
+        on = "g.k1 = h.phone"
+    return (
+        "SELECT g.k1, g.k2, l.id, l.unit_id, u.name, l.batch_id, l.name, l.id_number, "
+        f"l.amount, l.paid_on FROM {lines} l JOIN {households} h ON h.id = l.household_id "
+        f"JOIN {units} u ON u.id = l.unit_id JOIN ({keys}) g ON {on} "
+        f"WHERE {where('l')} ORDER BY g.k1, g.k2, l.id"
+    )
+
+
+def duplicates_scan(campaign, root: OrgUnit, *, kinds=tuple(FlagKind.values)) -> ScanResult:
+    """Every group of non-cancelled lines of ``campaign`` in ``root``'s subtree that pay one
+    family twice: the same ID number, or different ID numbers with the same name and birth
+    date, or with the same phone. One GROUP BY … HAVING query per kind, joined to its lines."""
+    scoped = not _whole_federation(root)
+    params = [campaign.pk, False]
+    if scoped:
+        params.append(root.path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    groups: dict[str, list[DuplicateGroup]] = {}
+    with connection.cursor() as cursor:
+        for kind in kinds:
+            cursor.execute(_scan_sql(kind, scoped), params * 2)
+            found: dict[tuple, DuplicateGroup] = {}
+            for k1, k2, pk, unit_id, unit_name, batch_id, name, number, amount, paid in cursor:
+                if kind == FlagKind.NAME_BIRTH:
+                    k2 = _date(k2)
+                group = found.setdefault((k1, k2), DuplicateGroup(kind, (k1, k2)))
+                group.lines.append(GroupLine(pk, unit_id, unit_name, batch_id, name, number,
+                                             Decimal(amount), _date(paid)))  # fmt: skip
+            groups[kind] = list(found.values())
+    return ScanResult(groups)
+
+
+def _date(value):
+    """SQLite hands dates back as text from raw SQL."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

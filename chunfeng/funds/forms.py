@@ -1,0 +1,90 @@
+"""Form shapes of the funds pages. Amounts are taken as text and checked by the services (yuan
+with at most two decimals), so that the page, the import and the API say the same thing."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import AidType, FlagStatus, PaymentKind, Source, VisitKind
+from .services import CONFIRM_BASES
+
+
+def unit_choices(units) -> list[tuple[str, str]]:
+    return [(u.code, f"{u.name}（{u.code}）") for u in units]
+
+
+class _UnitForm(forms.Form):
+    """``unit`` is a code among the units the user may write for (the view resolves it)."""
+
+    unit = forms.ChoiceField(label=_("单位"))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = unit_choices(units)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker wants ISO dates whatever the locale's display format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ReceiptForm(_UnitForm):
+    source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
+    amount = forms.CharField(label=_("金额（元）"), max_length=20)
+    received_on = forms.DateField(label=_("到账日期"), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label=_("摘要"), max_length=200, required=False)
+
+
+class BatchForm(_UnitForm):
+    name = forms.CharField(label=_("批次名称"), max_length=100,
+                           widget=forms.TextInput(attrs={"placeholder": "春节慰问第一批"}))  # fmt: skip
+
+
+class LineForm(forms.Form):
+    id_number = forms.CharField(label=_("身份证号码"), max_length=30)
+    amount = forms.CharField(label=_("金额（元）"), max_length=20)
+    kind = forms.ChoiceField(label=_("发放方式"), choices=PaymentKind.choices,
+                             initial=PaymentKind.CASH)  # fmt: skip
+    goods = forms.CharField(label=_("实物名称"), max_length=100, required=False)
+    aid_type = forms.ChoiceField(label=_("救助类别"), choices=AidType.choices,
+                                 initial=AidType.CONDOLENCE)  # fmt: skip
+    paid_on = forms.DateField(label=_("发放日期"), widget=DateInput, initial=timezone.localdate)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("文件（xlsx 或 CSV）"))
+
+
+class ConfirmForm(forms.Form):
+    basis = forms.ChoiceField(label=_("确认依据"), choices=list(CONFIRM_BASES.items()))
+    note = forms.CharField(label=_("说明"), max_length=150, required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=150)
+
+
+class VisitForm(_UnitForm):
+    kind = forms.ChoiceField(label=_("走访类别"), choices=VisitKind.choices)
+    visited_on = forms.DateField(label=_("走访日期"), widget=DateInput, initial=timezone.localdate)
+    visitors = forms.CharField(label=_("走访人"), max_length=200)
+    id_number = forms.CharField(
+        label=_("职工身份证号码（走访家庭）"), max_length=30, required=False
+    )
+    enterprise = forms.CharField(label=_("企业名称（走访企业）"), max_length=128, required=False)
+    is_hardship_enterprise = forms.BooleanField(label=_("困难企业"), required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+RESOLUTIONS = [(s.value, s.label) for s in FlagStatus if s != FlagStatus.OPEN]
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=RESOLUTIONS)
+    reason = forms.CharField(
+        label=_("说明（确属第二次发放时必填）"), max_length=200, required=False
+    )

@@ -1,0 +1,222 @@
+"""A payment batch on paper and for the bank: the 签领表 (signature sheet, A4, one line per
+recipient), the 公示名单 (public notice list, ID numbers masked) and the bank payroll CSV for
+payment by real-name bank card.
+
+The PDFs use the project's embedded CJK font and page numbering (``chunfeng.sheets.pdf``).
+Full ID numbers appear only for users who may see them, and each such export is logged."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from functools import partial
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.register.idnumbers import mask
+from chunfeng.register.services import can_see_full_ids, id_access_log
+from chunfeng.sheets.pdf import _NumberedCanvas, register_cjk_font
+from chunfeng.sheets.safe import csv_text
+
+from .models import PaymentBatch, PaymentKind, PaymentLine
+
+MARGIN = 15 * mm
+ROW_HEIGHT = 10 * mm  # room to sign
+NOTICE_DAYS = 7
+CATEGORY_SHORT = {"B": "低保线以下", "C": "低保边缘", "D": "意外致困"}
+BANK_COLUMNS = ("姓名", "身份证号码", "银行卡号", "金额")
+
+
+def printable_lines(batch: PaymentBatch) -> list[PaymentLine]:
+    """The recipients of a batch: its non-cancelled lines, in the order they were entered."""
+    return list(batch.lines.filter(cancelled=False).select_related("household").order_by("id"))
+
+
+def _total(lines) -> Decimal:
+    return sum((line.amount for line in lines), Decimal("0.00"))
+
+
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
+    return {
+        "body": body,
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11),
+        "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9),
+        "title": ParagraphStyle(
+            "title", parent=body, fontSize=16, leading=24, alignment=TA_CENTER, spaceAfter=4
+        ),  # fmt: skip
+        "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
+    }
+
+
+def _doc(buffer, title: str, subject: str, font: str) -> SimpleDocTemplate:
+    return SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm, title=title, subject=subject, creator="春风 Chunfeng",
+        invariant=True, initialFontName=font,
+    )  # fmt: skip
+
+
+def _grid(rows, widths, font: str, *, heights=None, total_row: bool = True) -> Table:
+    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="CENTER")
+    style = [
+        ("FONT", (0, 0), (-1, -1), font, 9),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("ALIGN", (0, 1), (0, -1), "CENTER"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if total_row:
+        style.append(("SPAN", (0, -1), (1, -1)))
+    table.setStyle(style)
+    return table
+
+
+def _amount_cell(line: PaymentLine, styles) -> Paragraph:
+    text = f"{line.amount:,.2f}"
+    if line.kind == PaymentKind.GOODS:
+        text += f"<br/><font size='7'>实物：{escape(line.goods)}</font>"
+    return Paragraph(text, ParagraphStyle("amt", parent=styles["cell"], alignment=TA_RIGHT))
+
+
+def _now() -> str:
+    return timezone.localtime().strftime("%Y-%m-%d %H:%M")
+
+
+def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
+    """签领表: one line per recipient with room to sign, a total row and page numbers. ID
+    numbers in full (logged) for those who may see them, masked otherwise."""
+    lines = printable_lines(batch)
+    full = can_see_full_ids(user, batch.unit)
+    if full and lines:
+        id_access_log(user=user, purpose="export:sign-sheet", count=len(lines))
+    font = register_cjk_font()
+    styles = _styles(font)
+    title = f"{batch.campaign.name} 送温暖慰问金（物）签领表"
+    header = ["序号", "姓名", "身份证号码", "困难类别", "救助类别", "金额（元）", "签名", "日期"]
+    rows: list[list] = [header]
+    for i, line in enumerate(lines, start=1):
+        rows.append([
+            str(i), Paragraph(escape(line.name), styles["cell"]),
+            line.id_number if full else mask(line.id_number),
+            CATEGORY_SHORT.get(line.household.category, line.household.category),
+            line.get_aid_type_display(), _amount_cell(line, styles), "", "",
+        ])  # fmt: skip
+    rows.append(["合计", "", f"{len(lines)} 人", "", "", f"{_total(lines):,.2f}", "", ""])
+    widths = [w * mm for w in (10, 22, 40, 20, 20, 26, 24, 18)]
+    heights = [8 * mm] + [ROW_HEIGHT] * len(lines) + [8 * mm]
+    table = _grid(rows, widths, font, heights=heights)
+    table.setStyle([("ALIGN", (5, -1), (5, -1), "RIGHT")])
+    info = (
+        f"发放单位：{escape(batch.unit.name)}　　批次：{escape(batch.name)}　　"
+        f"状态：{escape(batch.get_status_display())}"
+    )
+    story = [
+        Paragraph(escape(title), styles["title"]),
+        Paragraph(info, styles["body"]),
+        Spacer(1, 3 * mm),
+        table,
+        Spacer(1, 8 * mm),
+        Paragraph(
+            "经办人（签字）：____________　　审核人（签字）：____________　　"
+            f"{escape(batch.unit.name)}（盖章）",
+            styles["body"],
+        ),  # fmt: skip
+        Spacer(1, 2 * mm),
+        Paragraph(
+            "注：领取人须本人签名（或按手印）并写明领取日期；代领的须注明代领人姓名及关系。",
+            styles["small"],
+        ),  # fmt: skip
+    ]
+    buffer = io.BytesIO()
+    doc = _doc(buffer, title, batch.unit.name, font)
+    footer = f"{batch.campaign.name}　{batch.unit.name}　{batch.name}　生成于 {_now()}"
+    doc.build(story, canvasmaker=partial(_NumberedCanvas, font=font, footer=footer))
+    return buffer.getvalue()
+
+
+def notice_pdf(*, batch: PaymentBatch, start: dt.date | None = None,
+               days: int = NOTICE_DAYS) -> bytes:  # fmt: skip
+    """公示名单: names, masked ID numbers and amounts, with the publicity period."""
+    lines = printable_lines(batch)
+    start = start or timezone.localdate()
+    end = start + dt.timedelta(days=max(days, 1) - 1)
+    font = register_cjk_font()
+    styles = _styles(font)
+    unit, campaign = batch.unit, batch.campaign
+    title = f"{campaign.name} 送温暖慰问金（物）发放公示名单"
+    contact = ""
+    if unit.contact_person or unit.contact_phone:
+        contact = f"（联系人：{unit.contact_person}，电话：{unit.contact_phone}）"
+    sentence = (
+        f"根据{campaign.owner.name}关于开展“{campaign.name}”的要求，{unit.name}向以下 "
+        f"{len(lines)} 户困难职工家庭发放送温暖慰问金（物）共计 {_total(lines):,.2f} 元，"
+        f"现予以公示。公示期为 {start:%Y年%m月%d日} 至 {end:%Y年%m月%d日}（{max(days, 1)} 天）。"
+        f"如有异议，请在公示期内向{unit.name}反映{contact}。"
+    )
+    rows: list[list] = [["序号", "姓名", "身份证号码", "救助类别", "发放方式", "金额（元）"]]
+    for i, line in enumerate(lines, start=1):
+        kind = "现金" if line.kind == PaymentKind.CASH else f"实物（{line.goods}）"
+        rows.append([str(i), Paragraph(escape(line.name), styles["cell"]), mask(line.id_number),
+                     line.get_aid_type_display(), Paragraph(escape(kind), styles["cell"]),
+                     f"{line.amount:,.2f}"])  # fmt: skip
+    rows.append(["合计", "", f"{len(lines)} 户", "", "", f"{_total(lines):,.2f}"])
+    widths = [w * mm for w in (12, 28, 44, 26, 36, 34)]
+    table = _grid(rows, widths, font)
+    table.setStyle([("ALIGN", (5, 1), (5, -1), "RIGHT")])
+    story = [
+        Paragraph(escape(title), styles["title"]),
+        Paragraph(escape(sentence), styles["body"]),
+        Spacer(1, 4 * mm),
+        table,
+        Spacer(1, 10 * mm),
+        Paragraph(f"{escape(unit.name)}（盖章）", styles["right"]),
+        Paragraph(f"{start:%Y年%m月%d日}", styles["right"]),
+    ]
+    buffer = io.BytesIO()
+    doc = _doc(buffer, title, unit.name, font)
+    footer = f"{campaign.name}　{unit.name}　{batch.name}"
+    doc.build(story, canvasmaker=partial(_NumberedCanvas, font=font, footer=footer))
+    return buffer.getvalue()
+
+
+def bank_csv(*, batch: PaymentBatch, user) -> bytes:
+    """The bank payroll file (UTF-8 with BOM): 姓名, 身份证号码 (full), 银行卡号, 金额 (two
+    decimals), for the cash lines. Only for users who may see full ID numbers; logged."""
+    if not can_see_full_ids(user, batch.unit):
+        raise NotPermitted(
+            "代发工资文件含完整身份证号码，只有本单位或上级单位的填报员、管理员可以导出"
+        )
+    lines = [line for line in printable_lines(batch) if line.kind == PaymentKind.CASH]
+    if not lines:
+        raise ApplicationError("批次中没有现金发放记录，无需生成银行代发文件", code="no_cash")
+    missing = [line for line in lines if not line.household.bank_account.strip()]
+    if missing:
+        names = "、".join(f"{line.name}（{mask(line.id_number)}）" for line in missing[:10])
+        more = f"等 {len(missing)} 户" if len(missing) > 10 else ""
+        raise ApplicationError(
+            f"以下困难职工的档案中没有银行卡号：{names}{more}。请先在档案中补录银行卡号，"
+            "或改为现场发放（签领表）。",
+            code="no_bank_account",
+        )  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(BANK_COLUMNS)
+    for line in lines:
+        writer.writerow([csv_text(line.name), csv_text(line.id_number),
+                         csv_text(line.household.bank_account.strip()), f"{line.amount:.2f}"])  # fmt: skip
+    id_access_log(user=user, purpose="export:bank", count=len(lines))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

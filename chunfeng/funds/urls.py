@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.funds_home, name="funds-home"),
+    path("receipts/", views.receipt_list, name="receipt-list"),
+    path("receipts/add/", views.receipt_add, name="receipt-add"),
+    path("batches/", views.batch_list, name="batch-list"),
+    path("batches/new/", views.batch_new, name="batch-create"),
+    path("batches/import-template.csv", views.import_template, name="batch-import-template"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch-detail"),
+    path("batches/<int:pk>/lines/", views.line_add_view, name="batch-line-add"),
+    path("batches/<int:pk>/import/", views.line_import_view, name="batch-import"),
+    path("batches/<int:pk>/confirm/", views.batch_confirm_view, name="batch-confirm"),
+    path("batches/<int:pk>/sign-sheet.pdf", views.batch_sign_sheet, name="batch-sign-sheet"),
+    path("batches/<int:pk>/notice.pdf", views.batch_notice, name="batch-notice"),
+    path("batches/<int:pk>/bank.csv", views.batch_bank, name="batch-bank"),
+    path("lines/<int:pk>/cancel/", views.line_cancel_view, name="line-cancel"),
+    path("visits/", views.visit_list, name="visit-list"),
+    path("visits/add/", views.visit_add, name="visit-add"),
+    path("duplicates/", views.duplicate_list, name="duplicate-list"),
+    path("duplicates/<int:pk>/resolve/", views.flag_resolve_view, name="flag-resolve"),
+    path("coverage/", views.coverage_page, name="coverage"),
+]

@@ -1,0 +1,45 @@
+"""Households, batches and lines for the funds tests, built through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from chunfeng.funds.services import batch_create, line_add
+from chunfeng.register.idnumbers import check_digit
+from chunfeng.register.services import household_create
+
+PAID_ON = dt.date(2012, 1, 5)
+
+
+def ident(seq: int, *, birth: str = "19700101", region: str = "210202") -> str:
+    """A valid 18-digit ID number: region, birth date, a 3-digit sequence and its check digit."""
+    first17 = f"{region}{birth}{seq:03d}"
+    return first17 + check_digit(first17)
+
+
+def household(unit, seq: int, name: str = "", *, birth: str = "19700101", region: str = "",
+              phone: str = "", bank: str = "", category: str = "B"):  # fmt: skip
+    region = region or (unit.code[:6] if unit.code[:6].isdigit() else "210200")
+    number = ident(seq, birth=birth, region=region)
+    data = {"id_number": number, "name": name or f"职工{seq}", "category": category,
+            "phone": phone, "bank_account": bank, "family_size": 3, "income": "500"}  # fmt: skip
+    return household_create(unit=unit, data=data, actor=None)
+
+
+def batch(fed, unit, user, name: str = "第一批", campaign=None):
+    return batch_create(unit=unit, campaign=campaign or fed.campaign, name=name, actor=user)
+
+
+def pay(batch_, user, hh, amount="500.00", *, kind="cash", goods="", aid="condolence",
+        on=PAID_ON):  # fmt: skip
+    return line_add(batch=batch_, id_number=hh.id_number, amount=amount, kind=kind, goods=goods,
+                    aid_type=aid, paid_on=on, actor=user)  # fmt: skip
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def squash(text_: str) -> str:
+    return re.sub(r"\s+", " ", text_)
