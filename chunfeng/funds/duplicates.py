@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Q
 
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.idnumbers import mask
@@ -271,3 +272,28 @@ def duplicates_scan(campaign, root: OrgUnit, *, kinds=tuple(FlagKind.values)) ->
 def _date(value):
     """SQLite hands dates back as text from raw SQL."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# ---- before a line is saved -----------------------------------------------------------------
+
+
+def duplicates_preview(*, campaign, unit: OrgUnit, household) -> list[str]:
+    """What paying ``household`` from ``unit`` would be flagged against, said before the line
+    is saved: earlier non-cancelled payments of the campaign to the same ID number, or to
+    someone with the same name and birth date or the same phone (IDs masked)."""
+    base = _candidates(campaign.pk, root_of(unit)).select_related("unit", "batch")
+    same = Q(id_number=household.id_number)
+    similar = Q(household__name=household.name, household__birth_date=household.birth_date)
+    if household.phone:
+        similar |= Q(household__phone=household.phone)
+    messages = []
+    for other in base.filter(same | similar).order_by("paid_on", "pk")[:20]:
+        who = "本单位" if other.unit_id == unit.pk else other.unit.name
+        paid = f"{who}已于 {other.paid_on.isoformat()} 发放 {_paid(other)}"
+        if other.id_number == household.id_number:
+            messages.append(f"注意：{household.name}（{mask(household.id_number)}）{paid}，"
+                            "再发放将被标记为重复发放。")  # fmt: skip
+        else:
+            messages.append(f"疑似重复：{paid}给 {other.name}（{mask(other.id_number)}），"
+                            "姓名和出生日期或联系电话与本户相同。")  # fmt: skip
+    return messages

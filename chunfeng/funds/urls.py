@@ -11,6 +11,7 @@ urlpatterns = [
     path("batches/import-template.csv", views.import_template, name="batch-import-template"),
     path("batches/<int:pk>/", views.batch_detail, name="batch-detail"),
     path("batches/<int:pk>/lines/", views.line_add_view, name="batch-line-add"),
+    path("batches/<int:pk>/precheck/", views.line_precheck, name="batch-line-precheck"),
     path("batches/<int:pk>/import/", views.line_import_view, name="batch-import"),
     path("batches/<int:pk>/confirm/", views.batch_confirm_view, name="batch-confirm"),
     path("batches/<int:pk>/sign-sheet.pdf", views.batch_sign_sheet, name="batch-sign-sheet"),

@@ -22,12 +22,13 @@ from django.views.decorators.http import require_POST
 from chunfeng.accounts.models import Role
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.orgunits.selectors import unit_for, units_visible_to
-from chunfeng.register.idnumbers import mask
+from chunfeng.register.idnumbers import InvalidIdNumber, mask, parse_id
+from chunfeng.register.selectors import households_visible_to
 from chunfeng.register.services import can_see_full_ids
 
 from . import printing
 from .coverage import coverage
-from .duplicates import duplicates_scan, flag_message
+from .duplicates import duplicates_preview, duplicates_scan, flag_message
 from .forms import (
     BatchForm,
     CancelForm,
@@ -267,12 +268,46 @@ def _render_batch(request, batch: PaymentBatch, *, status=200, **forms):
         "open_flag_count": sum(len(line.open_flags) for line in lines),
         "writable": writable,
         "can_bank": can_see_full_ids(request.user, batch.unit),
-        "line_form": forms.get("line_form") or (LineForm() if writable else None),
+        "line_form": _with_precheck(forms.get("line_form") or (LineForm() if writable else None),
+                                    batch),
         "import_form": forms.get("import_form") or (ImportForm() if writable else None),
         "confirm_form": forms.get("confirm_form") or (ConfirmForm() if writable else None),
         "import_error": forms.get("import_error"), "columns": IMPORT_COLUMNS,
     }  # fmt: skip
     return render(request, "funds/batch_detail.html", context, status=status)
+
+
+def _with_precheck(form, batch):
+    """The ID field asks the server, as the user types, whether the family was already paid."""
+    if form is not None:
+        form.fields["id_number"].widget.attrs.update({
+            "hx-get": reverse("batch-line-precheck", args=[batch.pk]),
+            "hx-trigger": "keyup changed delay:400ms, change",
+            "hx-target": "#precheck", "hx-swap": "innerHTML", "autocomplete": "off",
+        })  # fmt: skip
+    return form
+
+
+@login_required
+def line_precheck(request, pk: int):
+    """HTMX: before a line is saved, say whether this family was already paid in the campaign
+    (by this or any other union of the federation)."""
+    batch = _writable_batch(request, pk)
+    raw = request.GET.get("id_number", "")
+    try:
+        number = parse_id(raw).number
+    except InvalidIdNumber as exc:
+        notes = [str(exc)] if len(raw.strip()) >= 15 else []
+        return render(request, "funds/_precheck.html", {"notes": notes, "level": "error"})
+    household = (
+        households_visible_to(request.user).filter(id_number=number, status="active").first()
+    )
+    if household is None:
+        notes = [f"{mask(number)} 不在您管辖范围内的在档困难职工中，请先建档。"]
+        return render(request, "funds/_precheck.html", {"notes": notes, "level": "error"})
+    notes = duplicates_preview(campaign=batch.campaign, unit=batch.unit, household=household)
+    context = {"notes": notes, "level": "warning", "household": household}
+    return render(request, "funds/_precheck.html", context)
 
 
 def _batch_flags(batch: PaymentBatch):
