@@ -282,7 +282,7 @@ def _with_precheck(form, batch):
     if form is not None:
         form.fields["id_number"].widget.attrs.update({
             "hx-get": reverse("batch-line-precheck", args=[batch.pk]),
-            "hx-trigger": "keyup changed delay:400ms, change",
+            "hx-trigger": "input changed delay:400ms, change",
             "hx-target": "#precheck", "hx-swap": "innerHTML", "autocomplete": "off",
         })  # fmt: skip
     return form
