@@ -11,6 +11,7 @@ from chunfeng.orgunits.models import OrgUnit, UnitKind
 from chunfeng.orgunits.services import orgunit_create
 
 from . import data
+from .register import demo_register
 from .reports import demo_reports
 
 
@@ -46,6 +47,7 @@ def demo_load() -> None:
         notice=(Path(__file__).parent / "notice_2012.txt").read_text(encoding="utf-8"),
     )  # fmt: skip
     demo_reports(campaign, users)
+    demo_register(campaign, users, units)
 
 
 def demo_credentials() -> list[tuple[str, str, str, str]]:

@@ -34,6 +34,13 @@ def test_demo_federation_campaign_and_filings(db, settings, tmp_path):
     summary = summary_for(campaign, OrgUnit.objects.get(code="210200"),
                           campaign_form(campaign, "F1"))  # fmt: skip
     assert len(summary.included) == 4 and not summary.outcome.errors
+    from chunfeng.funds.models import DuplicateFlag, PaymentLine
+    from chunfeng.register.models import Household
+
+    assert Household.objects.filter(unit__path__startswith="/210200/210202/").count() == 8
+    assert PaymentLine.objects.count() == 9
+    flag = DuplicateFlag.objects.get()  # 王大山 paid by his street union and by the district
+    assert flag.kind == "exact" and flag.line.name == "王大山"
 
 
 def test_serve_prepares_and_prints_credentials(db, settings, tmp_path, capsys):
