@@ -2,7 +2,19 @@
 
 from ninja import NinjaAPI
 
-from . import campaigns, forms, orgunits, reports, rollups, sheets, validate, workflow
+from . import (
+    campaigns,
+    forms,
+    funds,
+    households,
+    orgunits,
+    payments,
+    reports,
+    rollups,
+    sheets,
+    validate,
+    workflow,
+)
 from .auth import TokenAuth
 from .errors import install_error_handlers
 from .parser import DecimalJsonParser
@@ -10,7 +22,7 @@ from .parser import DecimalJsonParser
 api = NinjaAPI(
     title="春风 API",
     version="1",
-    description="送温暖活动报表的 JSON 接口。除文档外，每个请求需带 `Authorization: Bearer <令牌>`。",
+    description="送温暖活动报表、困难职工档案与实名发放的 JSON 接口。除文档外，每个请求需带 `Authorization: Bearer <令牌>`。",
     urls_namespace="api",
     auth=TokenAuth(),
     parser=DecimalJsonParser(),
@@ -24,3 +36,6 @@ api.add_router("", workflow.router)
 api.add_router("", rollups.router)
 api.add_router("", validate.router)
 api.add_router("", sheets.router)
+api.add_router("/households", households.router)
+api.add_router("/payments", payments.router)
+api.add_router("", funds.router)

@@ -1,8 +1,9 @@
 """One place that turns failures into JSON answers: ``{"code", "message", "details"}``.
 
 Application errors keep their own status (400, or 403 for ``NotPermitted``), except those
-whose code names a conflict with the object's current state (``bad_status``: 409); a missing or
-out-of-reach object is 404; a request body of the wrong shape is 422. Messages are Chinese.
+whose code names a conflict with the object's current state (``bad_status``, ``batch_locked``,
+``open_flags``: 409); a missing or out-of-reach object is 404; a request body of the wrong
+shape is 422. Messages are Chinese.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def error_responses(*statuses: int) -> dict[int, type[Schema]]:
 # Application error codes answered with another status than the error's own.
 _STATUS_BY_CODE = {
     "bad_status": 409,  # e.g. approving a report that is not submitted
+    "batch_locked": 409,  # a confirmed payment batch
+    "open_flags": 409,  # confirming a batch whose duplicate flags are not yet resolved
 }
 
 _HTTP_ERRORS = {

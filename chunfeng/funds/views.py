@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -208,7 +209,16 @@ def _render_batches(request, campaign, form=None, status=200):
         .annotate(
             recipients=Count("lines", filter=live),
             total=Sum("lines__amount", filter=live),
-            open_flags=Count("lines__flags", filter=Q(lines__flags__status=FlagStatus.OPEN)),
+            # a subquery: joining the flags here would count a flagged line more than once
+            open_flags=Coalesce(
+                Subquery(
+                    DuplicateFlag.objects.filter(line__batch=OuterRef("pk"), status=FlagStatus.OPEN)
+                    .values("line__batch")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
         .order_by("unit__path", "-created_at", "-id")
     )

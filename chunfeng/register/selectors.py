@@ -21,9 +21,9 @@ def household_for(user, pk: int) -> Household:
         raise Http404("没有这份档案，或不在您的管辖范围内") from None
 
 
-def shown_id(user, household: Household, *, reveal: bool = False) -> str:
-    """The ID number as this user may see it. A full view is logged."""
+def shown_id(user, household: Household, *, reveal: bool = False, purpose: str = "view") -> str:
+    """The ID number as this user may see it. A full view is logged with ``purpose``."""
     if reveal and can_see_full_ids(user, household.unit):
-        id_access_log(user=user, household=household, purpose="view")
+        id_access_log(user=user, household=household, purpose=purpose)
         return household.id_number
     return mask(household.id_number)

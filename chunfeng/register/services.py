@@ -19,7 +19,7 @@ from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 
 from .idnumbers import CHECK_CHARS, PROVINCES, WEIGHTS, IdNumber, InvalidIdNumber, mask, parse_id
-from .models import Category, Household, HouseholdStatus, IdAccess, Member, Person
+from .models import CAUSES, Category, Household, HouseholdStatus, IdAccess, Member, Person
 
 EDITOR_ROLES = (Role.FILLER, Role.ADMIN)
 
@@ -57,11 +57,21 @@ def clean_household_data(data: dict) -> dict:
     category = _category(data.get("category"))
     try:
         income = Decimal(str(data.get("income") or 0)).quantize(Decimal("0.01"))
-        size = int(data.get("family_size") or 1)
-    except (InvalidOperation, ValueError):
-        _field_error("income", "家庭人口应为整数，月人均收入应为金额")
-    if size < 1 or size > 30 or income < 0:
-        _field_error("family_size", "家庭人口应在 1～30 之间，收入不能为负")
+    except InvalidOperation:
+        _field_error("income", f"家庭月人均收入“{data.get('income')}”应为金额（元）")
+    if income < 0:
+        _field_error("income", "家庭月人均收入不能为负")
+    raw_size = data.get("family_size")
+    try:
+        size = 1 if raw_size in (None, "") else int(raw_size)
+    except (TypeError, ValueError):
+        size = 0
+    if not 1 <= size <= 30:
+        _field_error("family_size", f"家庭人口“{raw_size}”应为 1～30 之间的整数")
+    unknown = [c for c in (data.get("causes") or []) if c not in CAUSES]
+    if unknown:
+        _field_error("causes", f"致困原因 {'、'.join(map(str, unknown))} 无效，应为 "
+                               + "、".join(f"{k}（{v}）" for k, v in CAUSES.items()))  # fmt: skip
     return {
         "id_number": ident.number, "name": name[:64], "gender": ident.gender,
         "birth_date": ident.birth_date, "category": category, "income": income,
@@ -115,6 +125,8 @@ def _refuse_second_file(id_number: str) -> None:
 def household_create(*, unit, data: dict, actor, members: list[dict] = ()) -> Household:
     if actor is not None and not can_edit_households(actor, unit):
         raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
+    if not unit.active:
+        raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
     fields = clean_household_data(data)
     _refuse_second_file(fields["id_number"])
     household = Household.objects.create(unit=unit, created_by=actor, **fields)
@@ -501,6 +513,8 @@ def household_import(*, unit, rows, columns: dict[str, str], actor, source: str 
     "checked" once all are (before the transaction) and the rows "save"d."""
     if actor is not None and not can_edit_households(actor, unit):
         raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
+    if not unit.active:
+        raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
     if not unit.active:
         raise ApplicationError(f"{unit.name}已撤销，不能再为其建立档案", code="unit_retired")
     report = on_progress or (lambda stage, done: None)

@@ -1,6 +1,8 @@
 """Before a payment line is saved, the ID field tells the filler whether the family was already
 paid in the campaign — by this union or any other of the federation."""
 
+import re
+
 from tests.funds.helpers import batch, household, ident, pay
 
 
@@ -47,3 +49,20 @@ def test_only_writers_of_the_batch(fed, login):
     b = batch(fed, fed.zs, fed.user("zs", "filler"))
     assert login(fed.user("zs", "viewer")).get(url(b, ident(1))).status_code == 403
     assert login(fed.user("xg", "filler")).get(url(b, ident(1))).status_code == 404
+
+
+def test_batch_list_counts_each_line_once_despite_flags(fed, login):
+    family = household(fed.zs, 5, "周明")
+    b = batch(fed, fed.zs, fed.user("zs", "filler"))
+    for _ in range(3):  # the same family three times: each later line is flagged
+        pay(b, fed.user("zs", "filler"), family, "100.00")
+    page = (
+        login(fed.user("zs", "filler"))
+        .get(f"/funds/batches/?campaign={fed.campaign.pk}")
+        .content.decode()
+    )
+    row = page[page.index(f">{b.name}</a>") :]
+    row = row[: row.index("</tr>")]
+    cells = re.findall(r'<td class="num-cell">([^<]*)</td>', row)
+    assert cells == ["3", "300.00"]
+    assert '<span class="flag">3</span>' in row  # 2→1, 3→1, 3→2

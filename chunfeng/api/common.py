@@ -1,0 +1,53 @@
+"""Small pieces shared by the register and funds endpoints: money as text, refused query
+parameters and page slicing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from ninja import Schema
+
+from chunfeng.core.errors import ApplicationError
+
+CENT = Decimal("0.01")
+MAX_PAGE_SIZE = 200
+
+
+def money(value) -> str:
+    """Yuan as canonical text with two decimals: ``Decimal("650")`` → ``"650.00"``."""
+    return str(Decimal(value or 0).quantize(CENT))
+
+
+def bad_parameter(field: str, message: str) -> ApplicationError:
+    """A query parameter the endpoint cannot use: 400 naming it."""
+    return ApplicationError(
+        message, code="bad_parameter", details=[{"field": field, "message": message}]
+    )
+
+
+def choice(field: str, value: str | None, allowed) -> str | None:
+    """``value`` when it is one of ``allowed`` (or empty: no filter), else 400."""
+    if not value:
+        return None
+    allowed = list(allowed)
+    if value not in allowed:
+        raise bad_parameter(field, f"{field} 只能是 {' / '.join(allowed)}，不能是“{value}”")
+    return value
+
+
+def page_of(queryset: QuerySet, page: int, page_size: int, *, max_size: int = MAX_PAGE_SIZE):
+    """``(rows of that page, total count)``; a page past the end is empty."""
+    if page < 1:
+        raise bad_parameter("page", "page 应为从 1 开始的整数")
+    if not 1 <= page_size <= max_size:
+        raise bad_parameter("page_size", f"page_size 应在 1～{max_size} 之间")
+    count = queryset.count()
+    start = (page - 1) * page_size
+    return list(queryset[start : start + page_size]), count
+
+
+class PageMeta(Schema):
+    count: int
+    page: int
+    page_size: int

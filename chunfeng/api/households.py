@@ -1,0 +1,355 @@
+"""困难职工档案 through the API: list, read, create, change, 脱困 and the bulk import.
+
+Every household is reached through ``households_visible_to`` / ``household_for`` (outside the
+caller's subtree → 404); writes are the register services' own (403 for viewers and
+reviewers). ID and bank account numbers are masked in every answer, except one household read
+with ``?reveal=1`` by a caller whose role may see full numbers; each such disclosure is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.http import HttpRequest
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.orgunits.models import OrgUnit
+from chunfeng.orgunits.selectors import unit_for
+from chunfeng.register import importer
+from chunfeng.register.idnumbers import InvalidIdNumber, mask, parse_id
+from chunfeng.register.models import CAUSES, Category, Household, HouseholdStatus
+from chunfeng.register.selectors import household_for, households_visible_to
+from chunfeng.register.services import (
+    can_edit_households,
+    can_see_full_ids,
+    household_create,
+    household_escape,
+    household_update,
+    id_access_log,
+)
+
+from .common import PageMeta, choice, money, page_of
+from .errors import error_responses
+from .values import StrictIn
+
+router = Router(tags=["困难职工档案"])
+
+VIEW_PURPOSE = "api:view"
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+class HouseholdOut(Schema):
+    id: int
+    id_number: str = Field(description="身份证号码；除 `?reveal=1` 且角色允许外均为掩码")
+    revealed: bool = Field(description="id_number 与 bank_account 是否为完整号码")
+    name: str
+    gender: str = Field(description="M 男 / F 女（取自身份证号码）")
+    birth_date: dt.date
+    phone: str
+    employer: str
+    unit: str = Field(description="建档单位代码")
+    category: str = Field(description="困难类别 B / C / D")
+    family_size: int
+    income: str = Field(description="家庭月人均收入（元，两位小数）")
+    is_migrant: bool
+    is_new_generation_migrant: bool = Field(description="1980 年及以后出生的农民工")
+    is_model_worker: bool
+    is_laid_off: bool
+    causes: list[str] = Field(description=f"致困原因：{'、'.join(CAUSES)}")
+    bank_account: str = Field(description="银行卡号；与 id_number 同样掩码")
+    status: str = Field(description="active 在档 / escaped 已脱困")
+    escaped_on: dt.date | None
+    escaped_reason: str
+
+
+class HouseholdPageOut(PageMeta):
+    items: list[HouseholdOut]
+
+
+def household_answer(household: Household, *, full: bool = False) -> dict:
+    bank = household.bank_account
+    return {
+        "id": household.pk,
+        "id_number": household.id_number if full else mask(household.id_number),
+        "revealed": full,
+        "name": household.name,
+        "gender": household.gender,
+        "birth_date": household.birth_date,
+        "phone": household.phone,
+        "employer": household.employer,
+        "unit": household.unit.code,
+        "category": household.category,
+        "family_size": household.family_size,
+        "income": money(household.income),
+        "is_migrant": household.is_migrant,
+        "is_new_generation_migrant": household.is_new_generation_migrant,
+        "is_model_worker": household.is_model_worker,
+        "is_laid_off": household.is_laid_off,
+        "causes": list(household.causes or []),
+        "bank_account": bank if full or not bank else mask(bank),
+        "status": household.status,
+        "escaped_on": household.escaped_on,
+        "escaped_reason": household.escaped_reason,
+    }
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def _full_id(text: str) -> str | None:
+    """The normalised number when ``text`` is a whole, valid ID number (an exact search)."""
+    text = (text or "").strip()
+    if len(text) < 15:
+        return None
+    try:
+        return parse_id(text).number
+    except InvalidIdNumber:
+        return None
+
+
+@router.get(
+    "",
+    response={200: HouseholdPageOut, **error_responses(400, 404)},
+    summary="档案列表",
+)
+def household_list(
+    request: HttpRequest, unit: str | None = None, status: str | None = None,
+    category: str | None = None, q: str | None = None, page: int = 1, page_size: int = 50,
+):  # fmt: skip
+    """本单位及下级单位的档案，新建的在前。`unit` 限定为该单位及其下级（不在管辖范围内时
+    404）；`status`（active / escaped）、`category`（B / C / D）筛选；`q` 按姓名模糊查找，或给出
+    完整身份证号码时精确查找。`page_size` 最大 200。列表中的身份证号码与银行卡号一律为掩码。"""
+    user = request.auth
+    households = households_visible_to(user)
+    if unit:
+        households = households.filter(unit__path__startswith=unit_for(user, unit).path)
+    if status := choice("status", status, HouseholdStatus.values):
+        households = households.filter(status=status)
+    if category := choice("category", category, Category.values):
+        households = households.filter(category=category)
+    if q and q.strip():
+        number = _full_id(q)
+        if number:
+            households = households.filter(id_number=number)
+        else:
+            households = households.filter(name__icontains=q.strip())
+    rows, count = page_of(households.order_by("-pk"), page, page_size)
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "items": [household_answer(h) for h in rows],
+    }
+
+
+@router.get(
+    "/{int:household_id}",
+    response={200: HouseholdOut, **error_responses(404)},
+    summary="一份档案",
+)
+def household_get(request: HttpRequest, household_id: int, reveal: bool = False):
+    """`?reveal=1`：本单位或上级单位的填报员、管理员可看到完整的身份证号码与银行卡号，每次
+    查看都记入身份证号码查看记录；其他角色（审核员、查看员）仍得到掩码。"""
+    user = request.auth
+    household = household_for(user, household_id)
+    full = reveal and can_see_full_ids(user, household.unit)
+    if full:
+        id_access_log(user=user, household=household, purpose=VIEW_PURPOSE)
+    return household_answer(household, full=full)
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+Money = Decimal | str
+
+
+class HouseholdFields(StrictIn):
+    name: str | None = Field(None, description="姓名")
+    phone: str | None = Field(None, description="联系电话")
+    employer: str | None = Field(None, description="工作单位")
+    category: str | None = Field(None, description="困难类别 B / C / D（或其中文名称）")
+    family_size: int | None = Field(None, description="家庭人口 1～30")
+    income: Money | None = Field(None, description="家庭月人均收入（元），数字或数字文本")
+    is_migrant: bool | None = None
+    is_model_worker: bool | None = None
+    is_laid_off: bool | None = None
+    causes: list[str] | None = Field(None, description=f"致困原因：{'、'.join(CAUSES)}")
+    bank_account: str | None = Field(None, description="银行卡号")
+
+
+class HouseholdIn(HouseholdFields):
+    unit: str | None = Field(None, description="建档单位代码；省略时为本单位")
+    id_number: str = Field(description="身份证号码（18 位，或 15 位旧号码）")
+    name: str = Field(description="姓名")
+    category: str = Field(description="困难类别 B / C / D（或其中文名称）")
+
+
+class HouseholdPatch(HouseholdFields):
+    id_number: str | None = Field(None, description="建档后不能修改；给出不同的号码时返回 400")
+
+
+def _service_data(payload: StrictIn) -> dict:
+    data = payload.model_dump(exclude_unset=True, exclude={"unit"})
+    size = data.get("family_size")
+    if size is not None and not 1 <= size <= 30:
+        raise _field_problem("family_size", "家庭人口应在 1～30 之间")
+    if _negative(data.get("income")):  # the service would name family_size
+        raise _field_problem("income", "家庭月人均收入不能为负")
+    unknown = [c for c in data.get("causes") or () if c not in CAUSES]
+    if unknown:
+        raise _field_problem(
+            "causes", f"致困原因只能是 {'、'.join(CAUSES)}，不能是 {'、'.join(unknown)}"
+        )
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _negative(value) -> bool:
+    try:
+        return value is not None and Decimal(str(value).strip()) < 0
+    except InvalidOperation:  # not a number at all: the service says so
+        return False
+
+
+def _field_problem(field: str, message: str) -> ApplicationError:
+    return ApplicationError(message, code="invalid", details=[{"field": field, "message": message}])
+
+
+def _editable(user, code: str | None) -> OrgUnit:
+    """The unit to keep a file in: 404 outside the subtree, 403 for a role that does not write,
+    400 for a retired unit."""
+    if not code and user.unit_id is None:
+        raise NotPermitted("您不属于任何单位，不能建立档案")
+    unit = unit_for(user, code) if code else user.unit
+    if not can_edit_households(user, unit):
+        raise NotPermitted(f"您不能为{unit.name}建立或导入困难职工档案（只有填报员、管理员可以）")
+    if not unit.active:
+        raise ApplicationError(f"{unit.name}已撤销，不能再为其建立档案", code="unit_retired")
+    return unit
+
+
+WRITE_ERRORS = error_responses(400, 403, 404, 422)
+
+
+@router.post("", response={201: HouseholdOut, **WRITE_ERRORS}, summary="建立档案")
+def household_new(request: HttpRequest, payload: HouseholdIn):
+    """在本单位或下级单位建档（`unit`，默认本单位）。一户一档：该身份证号码已在某单位建档
+    时返回 400 并指明建档单位；号码无效等填写问题返回 400，`details` 指明字段。"""
+    user = request.auth
+    unit = _editable(user, payload.unit)
+    household = household_create(unit=unit, data=_service_data(payload), actor=user)
+    return Status(201, household_answer(household))
+
+
+@router.patch(
+    "/{int:household_id}", response={200: HouseholdOut, **WRITE_ERRORS}, summary="修改档案"
+)
+def household_change(request: HttpRequest, household_id: int, payload: HouseholdPatch):
+    """只修改给出的项（给出 null 等于不修改；清空文本项请给空文本）。身份证号码建档后不能
+    修改；本单位或上级单位的填报员、管理员可以修改（否则 403）。"""
+    user = request.auth
+    household = household_for(user, household_id)
+    household = household_update(household=household, data=_service_data(payload), actor=user)
+    return household_answer(household)
+
+
+class EscapeIn(StrictIn):
+    on: dt.date = Field(description="脱困日期（YYYY-MM-DD）")
+    reason: str = Field(description="脱困原因（必填）")
+
+
+@router.post(
+    "/{int:household_id}/escape",
+    response={200: HouseholdOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="标为脱困",
+)
+def household_mark_escaped(request: HttpRequest, household_id: int, payload: EscapeIn):
+    """档案标为已脱困（附件1 03E 计入当年脱困户数），此人此后可以重新建档。已脱困的档案
+    返回 409。"""
+    user = request.auth
+    household = household_for(user, household_id)
+    household = household_escape(
+        household=household, on=payload.on, reason=payload.reason, actor=user
+    )
+    return household_answer(household)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+class ImportProblem(Schema):
+    row: int | None = Field(None, description="文件中的行号（列名为第 1 行）")
+    column: str = Field(description="列名")
+    message: str
+
+
+class ImportErrorOut(Schema):
+    code: str
+    message: str
+    details: list[ImportProblem]
+
+
+class ImportedOut(Schema):
+    imported: int = Field(description="导入的户数")
+
+
+@router.post(
+    "/import",
+    response={200: ImportedOut, 400: ImportErrorOut, **error_responses(403, 404, 422)},
+    summary="批量导入档案",
+)
+def household_import(request: HttpRequest, file: File[UploadedFile], unit: str | None = None):
+    """multipart 上传（字段名 file）xlsx 或 csv（UTF-8 或 GBK），第一行为列名：
+    姓名、身份证号码、联系电话、工作单位、困难类别、家庭人口、家庭月人均收入、是否农民工、
+    是否劳模（可另有是否下岗失业、银行卡号）。导入到 `unit`（默认本单位）。
+
+    全部或全不：任何一行有错（包括文件内重复、一户一档冲突）时返回 400，`details` 逐处列出
+    `{row, column, message}`（最多 1000 处），不导入任何数据；成功时返回导入的户数。"""
+    user = request.auth
+    target = _editable(user, unit)
+    name = Path(file.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in importer.SUFFIXES:
+        raise ApplicationError(
+            "只能导入 Excel（xlsx）或 CSV 文件", code="bad_type",
+            details=[{"row": None, "column": "", "message": f"文件“{name}”不是 xlsx 或 csv 文件"}],
+        )  # fmt: skip
+    if file.size > importer.MAX_BYTES:
+        raise ApplicationError(
+            f"文件过大，上限为 {importer.MAX_BYTES // 1024 // 1024} MB", code="too_large"
+        )
+    fd, path = tempfile.mkstemp(suffix=suffix, prefix="chunfeng-api-import-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for block in file.chunks():
+                out.write(block)
+        source = importer.HouseholdFile(path, name)
+        header = source.header()
+        mapping = importer.contract_mapping(header.columns)
+        if mapping is None:
+            raise _missing_columns(header)
+        check = importer.import_file(
+            source, mapping, unit=target, actor=user, max_errors=importer.DETAILS_IN_RESULT
+        )
+    finally:
+        Path(path).unlink(missing_ok=True)
+    return {"imported": check.valid}
+
+
+def _missing_columns(header: importer.Header) -> ApplicationError:
+    present = {"".join(str(c).split()) for c in header.columns}
+    missing = [c for c in importer.CONTRACT if c not in present]
+    return ApplicationError(
+        f"文件的列名与模板不符，缺少：{'、'.join(missing)}。"
+        f"第一行应为：{'、'.join(importer.CONTRACT)}",
+        code="bad_columns",
+        details=[{"row": header.row, "column": c, "message": "缺少这一列"} for c in missing],
+    )

@@ -1,0 +1,271 @@
+"""实名发放 through the API: payment batches, their lines, and confirmation.
+
+Batches are reached through ``batches_visible_to`` / ``batch_for`` (outside the caller's
+subtree → 404); writes are the funds services' own (403 for viewers and reviewers, 409 once a
+batch is confirmed). A line added here answers at once with the duplicate flags it raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from chunfeng.core.errors import ApplicationError
+from chunfeng.funds.duplicates import flag_message
+from chunfeng.funds.models import DuplicateFlag, FlagStatus, PaymentBatch, PaymentLine
+from chunfeng.funds.selectors import (
+    batch_for,
+    batch_lines,
+    batches_visible_to,
+    funds_campaign_for,
+)
+from chunfeng.funds.services import CONFIRM_BASES, batch_confirm, batch_create, line_add
+from chunfeng.orgunits.selectors import unit_for
+from chunfeng.register.idnumbers import mask
+from chunfeng.register.services import can_see_full_ids, id_access_log
+
+from .common import money
+from .errors import error_responses
+from .values import StrictIn
+
+router = Router(tags=["实名发放"])
+
+BATCH_PURPOSE = "api:batch"
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+class FlagOut(Schema):
+    id: int
+    kind: str = Field(
+        description="exact 同一身份证号 / name_birth 姓名和出生日期相同 / phone 电话相同"
+    )
+    status: str = Field(description="open 待处理 / distinct / genuine / cancelled")
+    other_line: int = Field(description="此前的那笔发放记录")
+    other_unit: str = Field(description="此前发放的单位代码")
+    other_date: dt.date = Field(description="此前发放的日期")
+    message: str = Field(description="提示文字（身份证号码为掩码）")
+
+
+class LineOut(Schema):
+    id: int
+    batch: int
+    id_number: str = Field(description="身份证号码；除 `?reveal=1` 且角色允许外均为掩码")
+    name: str
+    household: int
+    amount: str = Field(description="金额（元，两位小数）；实物为折合价值")
+    kind: str = Field(description="cash 现金 / goods 实物")
+    goods: str
+    aid_type: str = Field(description="living / medical / schooling / heating / condolence / "
+                                      "legal / other")  # fmt: skip
+    date: dt.date = Field(description="发放日期")
+    unit: str
+    campaign: int
+    cancelled: bool
+    flags: list[FlagOut] = Field(description="这笔发放引起的重复发放提示")
+
+
+class BatchOut(Schema):
+    id: int
+    campaign: int
+    unit: str
+    name: str
+    status: str = Field(description="draft 待发放 / confirmed 已确认发放（锁定）")
+    created_at: dt.datetime
+    confirmed_at: dt.datetime | None
+    confirm_note: str
+    lines: int = Field(description="未撤销的发放户次")
+    total: str = Field(description="未撤销发放的合计（元）")
+    open_flags: int = Field(description="尚未处理的重复发放提示")
+
+
+class BatchDetailOut(BatchOut):
+    revealed: bool = Field(description="发放记录中的身份证号码是否为完整号码")
+    items: list[LineOut] = Field(description="发放记录（含已撤销的），按录入顺序")
+
+
+def flag_answer(flag: DuplicateFlag) -> dict:
+    """``flag`` with ``line`` and ``other`` (its unit and batch) loaded."""
+    other = flag.other
+    return {
+        "id": flag.pk, "kind": flag.kind, "status": flag.status, "other_line": other.pk,
+        "other_unit": other.unit.code, "other_date": other.paid_on,
+        "message": flag_message(flag),
+    }  # fmt: skip
+
+
+def line_answer(line: PaymentLine, flags: list[DuplicateFlag], *, full: bool = False) -> dict:
+    return {
+        "id": line.pk, "batch": line.batch_id,
+        "id_number": line.id_number if full else mask(line.id_number), "name": line.name,
+        "household": line.household_id, "amount": money(line.amount), "kind": line.kind,
+        "goods": line.goods, "aid_type": line.aid_type, "date": line.paid_on,
+        "unit": line.unit.code, "campaign": line.campaign_id, "cancelled": line.cancelled,
+        "flags": [flag_answer(f) for f in flags],
+    }  # fmt: skip
+
+
+def _flags_of(lines) -> dict[int, list[DuplicateFlag]]:
+    by_line: dict[int, list[DuplicateFlag]] = {}
+    flags = (
+        DuplicateFlag.objects.filter(line__in=[line.pk for line in lines])
+        .select_related("line", "other__unit", "other__batch")
+        .order_by("line_id", "id")
+    )
+    for flag in flags:
+        by_line.setdefault(flag.line_id, []).append(flag)
+    return by_line
+
+
+def batch_answer(batch: PaymentBatch) -> dict:
+    """A batch of ``batches_with_figures`` (its figures annotated)."""
+    return {
+        "id": batch.pk, "campaign": batch.campaign_id, "unit": batch.unit.code,
+        "name": batch.name, "status": batch.status, "created_at": batch.created_at,
+        "confirmed_at": batch.confirmed_at, "confirm_note": batch.confirm_note,
+        "lines": batch.live_lines, "total": money(batch.live_total),
+        "open_flags": batch.open_flag_count,
+    }  # fmt: skip
+
+
+def batches_with_figures(queryset):
+    """Each batch's live lines, their total and its open flags: the lines in one join, the
+    flags in a sub-query (joining both would count each line once per flag)."""
+    open_flags = (
+        DuplicateFlag.objects.filter(line__batch=OuterRef("pk"), status=FlagStatus.OPEN)
+        .order_by()
+        .values("line__batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    live = Q(lines__cancelled=False)
+    return queryset.annotate(
+        live_lines=Count("lines", filter=live),
+        live_total=Coalesce(Sum("lines__amount", filter=live), Value(Decimal(0))),
+        open_flag_count=Coalesce(Subquery(open_flags[:1], output_field=IntegerField()), 0),
+    )
+
+
+def _detail(user, batch_id: int, *, reveal: bool = False) -> dict:
+    batch = batch_for(user, batch_id)
+    batch = batches_with_figures(batches_visible_to(user).filter(pk=batch.pk)).get()
+    lines = list(batch_lines(batch).select_related("unit"))
+    full = reveal and can_see_full_ids(user, batch.unit)
+    if full and lines:
+        id_access_log(user=user, purpose=BATCH_PURPOSE, count=len(lines))
+    flags = _flags_of(lines)
+    items = [line_answer(line, flags.get(line.pk, []), full=full) for line in lines]
+    return {**batch_answer(batch), "revealed": full, "items": items}
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+@router.get("", response={200: list[BatchOut], **error_responses(404)}, summary="发放批次")
+def batch_list(request: HttpRequest, campaign: int | None = None, unit: str | None = None):
+    """本单位及下级单位的发放批次；`campaign`、`unit`（该单位及其下级）筛选，不在范围内时
+    404。"""
+    user = request.auth
+    batches = batches_visible_to(user)
+    if campaign is not None:
+        batches = batches.filter(campaign=funds_campaign_for(user, campaign))
+    if unit:
+        batches = batches.filter(unit__path__startswith=unit_for(user, unit).path)
+    batches = batches_with_figures(batches).order_by("unit__path", "-created_at", "-id")
+    return [batch_answer(b) for b in batches]
+
+
+class BatchIn(StrictIn):
+    campaign: int = Field(description="活动编号")
+    unit: str = Field(description="发放单位代码：本单位或下级单位")
+    name: str = Field(description="批次名称，如“春节慰问第一批”")
+
+
+@router.post(
+    "",
+    response={201: BatchDetailOut, **error_responses(400, 403, 404, 422)},
+    summary="建立发放批次",
+)
+def batch_new(request: HttpRequest, payload: BatchIn):
+    """本单位或上级单位的填报员、管理员为 `unit` 建立发放批次（其他角色 403）。"""
+    user = request.auth
+    unit = unit_for(user, payload.unit)
+    campaign = funds_campaign_for(user, payload.campaign)
+    batch = batch_create(unit=unit, campaign=campaign, name=payload.name, actor=user)
+    return Status(201, _detail(user, batch.pk))
+
+
+@router.get(
+    "/{batch_id}", response={200: BatchDetailOut, **error_responses(404)}, summary="一个批次"
+)
+def batch_get(request: HttpRequest, batch_id: int, reveal: bool = False):
+    """批次及其全部发放记录，每条记录带有它引起的重复发放提示。身份证号码为掩码；
+    `?reveal=1` 时，本单位或上级单位的填报员、管理员得到完整号码（记入查看记录）。"""
+    return _detail(request.auth, batch_id, reveal=reveal)
+
+
+# --- lines and confirmation -------------------------------------------------------------------
+
+
+class LineIn(StrictIn):
+    id_number: str = Field(description="受助职工的身份证号码（须已在本单位或下级单位建档）")
+    amount: Decimal | str = Field(description="金额（元），大于 0，最多两位小数")
+    kind: str = Field("cash", description="cash 现金 / goods 实物")
+    goods: str = Field("", description="实物名称（实物发放时必填）")
+    aid_type: str = Field(description="living / medical / schooling / heating / condolence / "
+                                      "legal / other")  # fmt: skip
+    date: str = Field(description="发放日期（YYYY-MM-DD）")
+
+
+@router.post(
+    "/{batch_id}/lines",
+    response={201: LineOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="添加发放记录",
+)
+def line_new(request: HttpRequest, batch_id: int, payload: LineIn):
+    """按身份证号码添加一户。同一活动内该户已被任何单位发放过（同一身份证号），或疑似同一户
+    （姓名和出生日期相同、联系电话相同）时，记录照常保存，`flags` 列出新产生的重复发放提示，
+    须由上级审核员处理后批次才能确认。已确认的批次返回 409。"""
+    user = request.auth
+    batch = batch_for(user, batch_id)
+    try:
+        line = line_add(
+            batch=batch, id_number=payload.id_number, amount=payload.amount, kind=payload.kind,
+            goods=payload.goods, aid_type=payload.aid_type, paid_on=payload.date, actor=user,
+        )  # fmt: skip
+    except ApplicationError as exc:
+        for detail in exc.details:  # the service's name of the date is not the API's
+            if isinstance(detail, dict) and detail.get("field") == "paid_on":
+                detail["field"] = "date"
+        raise
+    line = PaymentLine.objects.select_related("unit").get(pk=line.pk)
+    flags = _flags_of([line]).get(line.pk, [])
+    return Status(201, line_answer(line, flags))
+
+
+class ConfirmIn(StrictIn):
+    basis: str = Field(
+        description="确认依据：" + "；".join(f"{k} {v}" for k, v in CONFIRM_BASES.items())
+    )
+    note: str = Field("", description="说明（可省略）")
+
+
+@router.post(
+    "/{batch_id}/confirm",
+    response={200: BatchDetailOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="确认发放",
+)
+def confirm(request: HttpRequest, batch_id: int, payload: ConfirmIn):
+    """签领表已签字（signed）或银行代发结果已返回（bank）后确认发放，批次从此锁定。批次中
+    还有未处理的重复发放提示、或已确认时返回 409；没有发放记录时 400。"""
+    user = request.auth
+    batch = batch_for(user, batch_id)
+    batch_confirm(batch=batch, basis=payload.basis, note=payload.note, actor=user)
+    return _detail(user, batch.pk)
