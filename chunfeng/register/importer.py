@@ -4,7 +4,7 @@ The file is read streaming: xlsx with python-calamine (``iter_rows``), csv with 
 (UTF-8 with or without BOM, else GBK/GB18030). Row numbers are the file's own (the header is
 row 1 in the template). The contract columns are read without a mapping step; other headers
 are mapped by the user (``guess_mapping`` proposes one). The validation and the all-or-nothing
-commit are ``services.household_import_check`` / ``services.household_import``; this module
+commit are ``bulk.household_import_check`` / ``bulk.household_import``; this module
 turns a file into their rows and runs them as background jobs."""
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from django.db import connection, connections
 
 from chunfeng.core.errors import ApplicationError
 
+from .bulk import household_import, household_import_check
 from .idnumbers import check_digit
-from .services import household_import, household_import_check
 
 # The file contract: these headers import without a mapping step (and make the template).
 CONTRACT = ("姓名", "身份证号码", "联系电话", "工作单位", "困难类别", "家庭人口",

@@ -5,11 +5,11 @@ and the user is told to format the column as text."""
 import pytest
 from django.urls import reverse
 
+from chunfeng.register.bulk import quick_parse_id
 from chunfeng.register.forms import HouseholdForm
 from chunfeng.register.idnumbers import InvalidIdNumber, check_digit, parse_id
 from chunfeng.register.importer import CONTRACT, HouseholdFile, check_file, contract_mapping
 from chunfeng.register.models import Household
-from chunfeng.register.services import quick_parse_id
 
 from .conftest import csv_bytes, make_id, row, wrong_check, xlsx_bytes
 

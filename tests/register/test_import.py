@@ -318,7 +318,7 @@ def test_the_import_job_rechecks_the_permission(fed, filler, run_jobs):
 
 
 def test_a_file_of_bad_ids_keeps_the_first_errors_and_counts_all(fed, tmp_path):
-    from chunfeng.register.services import household_import_check
+    from chunfeng.register.bulk import household_import_check
 
     rows = ((n, {"name": "甲", "id_number": "123", "category": "B"}) for n in range(2, 7002))
     check = household_import_check(rows=rows, columns={"id_number": "身份证号码"}, max_errors=100)
