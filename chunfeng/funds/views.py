@@ -40,6 +40,7 @@ from .forms import (
     ResolveForm,
     VisitForm,
 )
+from .linefiles import import_template_csv, read_line_rows
 from .models import BatchStatus, DuplicateFlag, FlagStatus, PaymentBatch
 from .selectors import (
     batch_for,
@@ -61,11 +62,9 @@ from .services import (
     can_resolve,
     can_write_funds,
     flag_resolve,
-    import_template_csv,
     line_add,
     line_cancel,
     lines_import,
-    read_line_rows,
     receipt_create,
     visit_create,
 )

@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chunfeng.core.errors import ApplicationError
+from chunfeng.funds.linefiles import read_line_rows
 from chunfeng.funds.models import DuplicateFlag, FlagKind, PaymentLine
-from chunfeng.funds.services import lines_import, read_line_rows
+from chunfeng.funds.services import lines_import
 from chunfeng.register.services import household_escape
 
 from .helpers import batch, household, ident, pay, text
