@@ -1,6 +1,7 @@
 """Settings, read from the environment with safe defaults and grouped by concern."""
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -12,9 +13,29 @@ DATA_DIR = Path(os.environ.get("CHUNFENG_DATA_DIR", PROJECT_DIR / "data"))
 
 # --- security ---------------------------------------------------------------
 DEBUG = os.environ.get("CHUNFENG_DEBUG", "0") == "1"
-SECRET_KEY = (
-    os.environ.get("CHUNFENG_SECRET_KEY") or "dev-only-" + "chunfeng-insecure-key-change-me"
-)
+
+
+def _secret_key() -> str:
+    """CHUNFENG_SECRET_KEY, else a random key made once and kept in the data folder (mode 600),
+    so that no installation runs with a key published in the code."""
+    if os.environ.get("CHUNFENG_SECRET_KEY"):
+        return os.environ["CHUNFENG_SECRET_KEY"]
+    path = DATA_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("CHUNFENG_ALLOWED_HOSTS", "*").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CHUNFENG_CSRF_ORIGINS", "").split(",") if o]
 
