@@ -470,7 +470,7 @@ def measure(plan, city, districts, target, *, explain_plans: bool, samples: int)
     bench_line_add(target, districts, plan, samples)
 
     from chunfeng.funds.coverage import coverage
-    from chunfeng.funds.selectors import ledger_figures
+    from chunfeng.funds.ledger import ledger_figures
 
     _r, secs = timed(ledger_figures, target, city)
     print(f"(also) ledger_figures over the federation: {secs:.2f} s")

@@ -188,9 +188,11 @@ def phase_import(path: Path, *, expect_errors: bool, trace: bool = False) -> dic
         import tracemalloc
 
         tracemalloc.start()
+    from chunfeng.core.actors import SYSTEM
     from chunfeng.core.errors import ApplicationError
     from chunfeng.orgunits.models import OrgUnit
-    from chunfeng.register.importer import HouseholdFile, import_file, mapping_for_cli
+    from chunfeng.register.import_jobs import import_file, mapping_for_cli
+    from chunfeng.register.listfile import HouseholdFile
     from chunfeng.register.models import Household
 
     _empty_register()
@@ -199,7 +201,7 @@ def phase_import(path: Path, *, expect_errors: bool, trace: bool = False) -> dic
     file = HouseholdFile(path)
     out: dict = {}
     try:
-        check = import_file(file, mapping_for_cli(file), unit=unit, actor=None, max_errors=None)
+        check = import_file(file, mapping_for_cli(file), unit=unit, actor=SYSTEM, max_errors=None)
         out |= {"imported": check.valid}
     except ApplicationError as exc:
         out |= {"errors": len(exc.details), "message": exc.message}

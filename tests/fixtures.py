@@ -72,7 +72,7 @@ def attach_work_report(campaign, unit, user):
     """Upload a small PDF work report for ``unit`` (needed before submitting)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from chunfeng.campaigns.services import work_report_upload
+    from chunfeng.reports.work_reports import work_report_upload
 
     upload = SimpleUploadedFile("工作报告.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     return work_report_upload(campaign=campaign, unit=unit, upload=upload, actor=user)

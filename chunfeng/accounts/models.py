@@ -4,12 +4,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chunfeng.core.rules import Role
 
-class Role(models.TextChoices):
-    FILLER = "filler", _("填报员")
-    REVIEWER = "reviewer", _("审核员")
-    ADMIN = "admin", _("管理员")
-    VIEWER = "viewer", _("查看员")
+__all__ = ["ApiToken", "Role", "User"]
 
 
 class User(AbstractUser):

@@ -9,25 +9,37 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chunfeng.core.actors import SYSTEM
 from chunfeng.core.audit import audit_record
-from chunfeng.core.errors import ApplicationError
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.rules import can_manage
 
 from .models import ApiToken, Role, User
 
 
 @transaction.atomic
 def user_create(
-    *, username: str, unit, role: str, password: str, actor=None, full_name: str = "",
-    phone: str = "", email: str = "",
-) -> User:  # fmt: skip
+    *,
+    username: str,
+    unit,
+    role: str,
+    password: str,
+    actor=SYSTEM,
+    full_name: str = "",
+    phone: str = "",
+    email: str = "",
+) -> User:
+    if not can_manage(actor, unit):
+        raise NotPermitted(f"单位 {unit.code} 不在您的管辖范围内")
     if role not in Role.values:
         raise ApplicationError(f"角色“{role}”无效，应为 {'/'.join(Role.values)}", code="bad_role")
     if User.objects.filter(username=username).exists():
         raise ApplicationError(f"用户名 {username} 已存在", code="duplicate_user")
     if not unit.active:
         raise ApplicationError(f"单位 {unit.code} 已撤销", code="retired_unit")
-    user = User(username=username, unit=unit, role=role, full_name=full_name, phone=phone,
-                email=email)  # fmt: skip
+    user = User(
+        username=username, unit=unit, role=role, full_name=full_name, phone=phone, email=email
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -42,8 +54,12 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, user: User, actor, role: str | None = None, active: bool | None = None) -> User:
+    if user.unit_id is None or not can_manage(actor, user.unit):
+        raise NotPermitted(f"用户 {user.username} 不在您的管辖范围内")
     changes = {}
     if role is not None and role != user.role:
+        if user.pk == getattr(actor, "pk", None):
+            raise ApplicationError("不能修改自己的角色", code="self_role")
         if role not in Role.values:
             raise ApplicationError(f"角色“{role}”无效", code="bad_role")
         changes["role"] = [user.role, role]
@@ -60,7 +76,7 @@ def user_update(*, user: User, actor, role: str | None = None, active: bool | No
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str = "", actor=None) -> str:
+def token_create(*, user: User, name: str = "", actor=SYSTEM) -> str:
     """Create a token and return it; it cannot be recovered later."""
     token = "cf_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, digest=ApiToken.hash(token), prefix=token[:8])

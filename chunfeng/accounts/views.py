@@ -3,12 +3,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chunfeng.core.errors import ApplicationError
+from chunfeng.core.web import attempt
 from chunfeng.orgunits.selectors import units_visible_to
 
 from .decorators import admin_required, managed_unit
 from .forms import UserChangeForm, UserCreateForm
-from .models import User
 from .selectors import users_visible_to
 from .services import user_create, user_update
 
@@ -36,13 +35,18 @@ def user_add(request):
         return _render_list(request, form=form, status=400)
     data = form.cleaned_data
     unit = managed_unit(request.user, data["unit"])
-    try:
-        user = user_create(
-            username=data["username"], unit=unit, role=data["role"], password=data["password"],
-            full_name=data["full_name"], actor=request.user,
-        )  # fmt: skip
-    except ApplicationError as exc:
-        form.add_error(None, exc.message)
+    user = attempt(
+        form,
+        lambda: user_create(
+            username=data["username"],
+            unit=unit,
+            role=data["role"],
+            password=data["password"],
+            full_name=data["full_name"],
+            actor=request.user,
+        ),
+    )
+    if user is None:
         return _render_list(request, form=form, status=400)
     messages.success(request, _("已新增用户 %(user)s") % {"user": user.username})
     return redirect("user-list")
@@ -55,17 +59,19 @@ def user_change(request, pk: int):
     form = UserChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("角色或状态无效"))
-    elif target.pk == request.user.pk and form.cleaned_data["role"] != target.role:
-        messages.error(request, _("不能修改自己的角色"))
+        return redirect("user-list")
+    done = attempt(
+        form,
+        lambda: user_update(
+            user=target,
+            actor=request.user,
+            role=form.cleaned_data["role"],
+            active=form.cleaned_data["active"],
+        ),
+    )
+    if done is None:
+        for error in form.non_field_errors():
+            messages.error(request, error)
     else:
-        _apply_change(request, target, form.cleaned_data)
+        messages.success(request, _("已更新用户 %(user)s") % {"user": target.username})
     return redirect("user-list")
-
-
-def _apply_change(request, target: User, data: dict) -> None:
-    try:
-        user_update(user=target, actor=request.user, role=data["role"], active=data["active"])
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return
-    messages.success(request, _("已更新用户 %(user)s") % {"user": target.username})

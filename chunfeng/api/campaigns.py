@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from chunfeng.accounts.models import Role
-from chunfeng.campaigns.completeness import completeness, rates
-from chunfeng.campaigns.models import Campaign, CampaignForm
-from chunfeng.campaigns.selectors import campaign_for, campaigns_visible_to
+from chunfeng.campaigns.models import Campaign
+from chunfeng.campaigns.selectors import (
+    campaign_for,
+    campaign_with_details,
+    campaigns_with_details,
+)
 from chunfeng.campaigns.services import campaign_create
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.formdefs.models import FormVersion
+from chunfeng.formdefs.selectors import known_form_codes
 from chunfeng.orgunits.models import OrgUnit
-from chunfeng.orgunits.selectors import unit_for, units_visible_to
+from chunfeng.orgunits.selectors import unit_for, units_below
+from chunfeng.reports.completeness import completeness, rates
 
 from .errors import error_responses
 from .values import StrictIn
@@ -65,27 +68,16 @@ class CampaignOut(Schema):
         return [unit.code for unit in campaign.visible_recipients]
 
 
-def _details(user) -> tuple[Prefetch, ...]:
-    """What the schema reads, in a fixed number of queries; recipients limited to the subtree."""
-    return (
-        Prefetch("forms", queryset=CampaignForm.objects.select_related("form_version")),
-        Prefetch("recipients", queryset=units_visible_to(user), to_attr="visible_recipients"),
-    )
-
-
 @router.get("", response=list[CampaignOut], summary="可见的活动")
 def campaign_list(request: HttpRequest):
-    user = request.auth
-    return campaigns_visible_to(user).select_related("owner").prefetch_related(*_details(user))
+    return campaigns_with_details(request.auth)
 
 
 @router.get(
     "/{campaign_id}", response={200: CampaignOut, **error_responses(404)}, summary="一个活动"
 )
 def campaign_detail(request: HttpRequest, campaign_id: int):
-    campaign = campaign_for(request.auth, campaign_id)
-    prefetch_related_objects([campaign], "owner", *_details(request.auth))
-    return campaign
+    return campaign_with_details(request.auth, campaign_for(request.auth, campaign_id))
 
 
 class CampaignIn(StrictIn):
@@ -121,17 +113,14 @@ def campaign_new(request: HttpRequest, payload: CampaignIn):
         recipients=recipients, actor=user, notice=payload.notice,
         requires_work_report=payload.requires_work_report,
     )  # fmt: skip
-    prefetch_related_objects([campaign], "owner", *_details(user))
-    return Status(201, campaign)
+    return Status(201, campaign_with_details(user, campaign))
 
 
 def _recipients(user, codes: list[str]) -> list[OrgUnit]:
     """The units below the caller's own; every other code is refused alike, so that the answer
     never tells whether a unit outside the caller's subtree exists."""
     codes = list(dict.fromkeys(codes))
-    found = {
-        u.code: u for u in units_visible_to(user).filter(code__in=codes).exclude(pk=user.unit_id)
-    }
+    found = units_below(user, codes)
     bad = [c for c in codes if c not in found]
     if bad:
         raise ApplicationError(
@@ -151,7 +140,7 @@ def _recipients(user, codes: list[str]) -> list[OrgUnit]:
 
 
 def _check_forms(forms: dict) -> None:
-    known = set(FormVersion.objects.filter(code__in=forms).values_list("code", flat=True))
+    known = known_form_codes(forms)
     unknown = [code for code in forms if code not in known]
     if unknown:
         raise ApplicationError(

@@ -3,6 +3,8 @@ parameters and page slicing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -51,3 +53,16 @@ class PageMeta(Schema):
     count: int
     page: int
     page_size: int
+
+
+@contextmanager
+def fields_named(names: dict[str, str]) -> Iterator[None]:
+    """Where the API calls a field by another name than the service (``date`` for the
+    service's ``paid_on``): an error's details name the API's field."""
+    try:
+        yield
+    except ApplicationError as exc:
+        for detail in exc.details:
+            if isinstance(detail, dict) and detail.get("field") in names:
+                detail["field"] = names[detail["field"]]
+        raise

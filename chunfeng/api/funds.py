@@ -9,25 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from chunfeng.campaigns.selectors import campaign_form
+from chunfeng.core.personal import mask_id
 from chunfeng.formdefs.selectors import definition_of
 from chunfeng.formdefs.values import format_value
 from chunfeng.funds.coverage import coverage
 from chunfeng.funds.duplicates import duplicates_scan, flag_message
 from chunfeng.funds.models import FlagStatus, PaymentLine, Source
-from chunfeng.funds.selectors import flags_visible_to, funds_campaign_for, receipts_visible_to
+from chunfeng.funds.selectors import flags_of, funds_campaign_for, receipts_of
 from chunfeng.funds.services import receipt_create
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
-from chunfeng.register.derived import DERIVED_FORM, derived_figures, differences
-from chunfeng.register.idnumbers import mask
-from chunfeng.reports.models import Report
-from chunfeng.reports.selectors import report_values
+from chunfeng.reconcile.figures import DERIVED_FORM, derived_figures, differences
+from chunfeng.reports.selectors import report_of, report_values
 
 from .common import choice, money, page_of
 from .errors import error_responses
@@ -72,12 +70,11 @@ def receipt_answer(receipt) -> dict:
 def receipt_list(request: HttpRequest, campaign: int | None = None, unit: str | None = None):
     """本单位及下级单位登记的筹集资金；`campaign`、`unit`（该单位及其下级）筛选。"""
     user = request.auth
-    receipts = receipts_visible_to(user)
-    if campaign is not None:
-        receipts = receipts.filter(campaign=funds_campaign_for(user, campaign))
-    if unit:
-        receipts = receipts.filter(unit__path__startswith=unit_for(user, unit).path)
-    receipts = receipts.order_by("unit__path", "-received_on", "-id")
+    receipts = receipts_of(
+        user,
+        campaign=funds_campaign_for(user, campaign) if campaign is not None else None,
+        unit=unit_for(user, unit) if unit else None,
+    )
     return [receipt_answer(r) for r in receipts]
 
 
@@ -165,7 +162,7 @@ class DuplicatesOut(Schema):
 def _flagged(line: PaymentLine) -> dict:
     return {
         "id": line.pk, "batch": line.batch_id, "unit": line.unit.code, "name": line.name,
-        "id_number": mask(line.id_number), "amount": money(line.amount), "date": line.paid_on,
+        "id_number": mask_id(line.id_number), "amount": money(line.amount), "date": line.paid_on,
     }  # fmt: skip
 
 
@@ -180,25 +177,14 @@ def duplicate_list(request: HttpRequest, campaign: int, unit: str | None = None,
     found = funds_campaign_for(user, campaign)
     root = _scope(user, unit)
     wanted = choice("status", status, FlagStatus.values)
-    flags = flags_visible_to(user).filter(
-        Q(line__unit__path__startswith=root.path) | Q(other__unit__path__startswith=root.path),
-        line__campaign=found,
-    )
-    if wanted:
-        flags = flags.filter(status=wanted)
-    flags = flags.order_by("line__unit__path", "line_id", "id")
+    flags = flags_of(user, campaign=found, status=wanted, root=root)
     scan = duplicates_scan(found, root)
     groups = [g for kind_groups in scan.groups.values() for g in kind_groups]
-    codes = dict(
-        OrgUnit.objects.filter(pk__in={ln.unit_id for g in groups for ln in g.lines}).values_list(
-            "pk", "code"
-        )
-    )
     return {
         "campaign": found.pk,
         "unit": root.code,
         "flags": [_flag(f) for f in flags],
-        "groups": [_group(g, codes) for g in groups],
+        "groups": [_group(g) for g in groups],
     }
 
 
@@ -212,9 +198,9 @@ def _flag(flag) -> dict:
     }  # fmt: skip
 
 
-def _group(group, codes: dict[int, str]) -> dict:
+def _group(group) -> dict:
     lines = [
-        {"id": ln.pk, "batch": ln.batch_id, "unit": codes[ln.unit_id], "name": ln.name,
+        {"id": ln.pk, "batch": ln.batch_id, "unit": ln.unit_code, "name": ln.name,
          "id_number": ln.masked_id, "amount": money(ln.amount), "date": ln.paid_on}
         for ln in group.lines
     ]  # fmt: skip
@@ -280,7 +266,7 @@ def coverage_get(request: HttpRequest, campaign: int, unit: str | None = None, p
         "page": page,
         "page_size": page_size,
         "missing": [
-            {"id": h.pk, "name": h.name, "id_number": mask(h.id_number), "unit": h.unit.code}
+            {"id": h.pk, "name": h.name, "id_number": mask_id(h.id_number), "unit": h.unit.code}
             for h in missing
         ],
     }
@@ -324,9 +310,7 @@ def derived(request: HttpRequest, campaign_id: int, unit_code: str, form_code: s
     if form_code != DERIVED_FORM:
         raise Http404(f"只有附件1（{DERIVED_FORM}）有由实名记录算出的数据，{form_code} 没有")
     cform = campaign_form(found, form_code)
-    report = (
-        Report.objects.select_related("form_version").filter(campaign_form=cform, unit=unit).first()
-    )
+    report = report_of(cform, unit)
     definition = definition_of(report.form_version if report else cform.form_version)
     blanks = definition.blanks
     recorded = {c: v for c, v in derived_figures(found, unit).items() if c in blanks}

@@ -9,10 +9,7 @@ with ``?reveal=1`` by a caller whose role may see full numbers; each such disclo
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
@@ -20,15 +17,14 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.personal import mask_bank, mask_id
+from chunfeng.core.rules import can_edit_households, can_see_full_ids
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
-from chunfeng.register import importer
-from chunfeng.register.idnumbers import InvalidIdNumber, mask, parse_id
+from chunfeng.register.import_jobs import import_upload_now
 from chunfeng.register.models import CAUSES, Category, Household, HouseholdStatus
-from chunfeng.register.selectors import household_for, households_visible_to
+from chunfeng.register.selectors import household_for, households_matching
 from chunfeng.register.services import (
-    can_edit_households,
-    can_see_full_ids,
     household_create,
     household_escape,
     household_update,
@@ -79,7 +75,7 @@ def household_answer(household: Household, *, full: bool = False) -> dict:
     bank = household.bank_account
     return {
         "id": household.pk,
-        "id_number": household.id_number if full else mask(household.id_number),
+        "id_number": household.id_number if full else mask_id(household.id_number),
         "revealed": full,
         "name": household.name,
         "gender": household.gender,
@@ -95,7 +91,7 @@ def household_answer(household: Household, *, full: bool = False) -> dict:
         "is_model_worker": household.is_model_worker,
         "is_laid_off": household.is_laid_off,
         "causes": list(household.causes or []),
-        "bank_account": bank if full or not bank else mask(bank),
+        "bank_account": bank if full or not bank else mask_bank(bank),
         "status": household.status,
         "escaped_on": household.escaped_on,
         "escaped_reason": household.escaped_reason,
@@ -103,17 +99,6 @@ def household_answer(household: Household, *, full: bool = False) -> dict:
 
 
 # --- reads ------------------------------------------------------------------------------------
-
-
-def _full_id(text: str) -> str | None:
-    """The normalised number when ``text`` is a whole, valid ID number (an exact search)."""
-    text = (text or "").strip()
-    if len(text) < 15:
-        return None
-    try:
-        return parse_id(text).number
-    except InvalidIdNumber:
-        return None
 
 
 @router.get(
@@ -129,20 +114,14 @@ def household_list(
     404）；`status`（active / escaped）、`category`（B / C / D）筛选；`q` 按姓名模糊查找，或给出
     完整身份证号码时精确查找。`page_size` 最大 200。列表中的身份证号码与银行卡号一律为掩码。"""
     user = request.auth
-    households = households_visible_to(user)
-    if unit:
-        households = households.filter(unit__path__startswith=unit_for(user, unit).path)
-    if status := choice("status", status, HouseholdStatus.values):
-        households = households.filter(status=status)
-    if category := choice("category", category, Category.values):
-        households = households.filter(category=category)
-    if q and q.strip():
-        number = _full_id(q)
-        if number:
-            households = households.filter(id_number=number)
-        else:
-            households = households.filter(name__icontains=q.strip())
-    rows, count = page_of(households.order_by("-pk"), page, page_size)
+    households = households_matching(
+        user,
+        unit=unit_for(user, unit) if unit else None,
+        status=choice("status", status, HouseholdStatus.values),
+        category=choice("category", category, Category.values),
+        q=q,
+    )
+    rows, count = page_of(households, page, page_size)
     return {
         "count": count,
         "page": page,
@@ -198,29 +177,9 @@ class HouseholdPatch(HouseholdFields):
 
 
 def _service_data(payload: StrictIn) -> dict:
+    """The given fields (``null`` means "no change"); the service checks them all."""
     data = payload.model_dump(exclude_unset=True, exclude={"unit"})
-    size = data.get("family_size")
-    if size is not None and not 1 <= size <= 30:
-        raise _field_problem("family_size", "家庭人口应在 1～30 之间")
-    if _negative(data.get("income")):  # the service would name family_size
-        raise _field_problem("income", "家庭月人均收入不能为负")
-    unknown = [c for c in data.get("causes") or () if c not in CAUSES]
-    if unknown:
-        raise _field_problem(
-            "causes", f"致困原因只能是 {'、'.join(CAUSES)}，不能是 {'、'.join(unknown)}"
-        )
     return {key: value for key, value in data.items() if value is not None}
-
-
-def _negative(value) -> bool:
-    try:
-        return value is not None and Decimal(str(value).strip()) < 0
-    except InvalidOperation:  # not a number at all: the service says so
-        return False
-
-
-def _field_problem(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, code="invalid", details=[{"field": field, "message": message}])
 
 
 def _editable(user, code: str | None) -> OrgUnit:
@@ -315,41 +274,5 @@ def household_import(request: HttpRequest, file: File[UploadedFile], unit: str |
     `{row, column, message}`（最多 1000 处），不导入任何数据；成功时返回导入的户数。"""
     user = request.auth
     target = _editable(user, unit)
-    name = Path(file.name or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in importer.SUFFIXES:
-        raise ApplicationError(
-            "只能导入 Excel（xlsx）或 CSV 文件", code="bad_type",
-            details=[{"row": None, "column": "", "message": f"文件“{name}”不是 xlsx 或 csv 文件"}],
-        )  # fmt: skip
-    if file.size > importer.MAX_BYTES:
-        raise ApplicationError(
-            f"文件过大，上限为 {importer.MAX_BYTES // 1024 // 1024} MB", code="too_large"
-        )
-    fd, path = tempfile.mkstemp(suffix=suffix, prefix="chunfeng-api-import-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for block in file.chunks():
-                out.write(block)
-        source = importer.HouseholdFile(path, name)
-        header = source.header()
-        mapping = importer.contract_mapping(header.columns)
-        if mapping is None:
-            raise _missing_columns(header)
-        check = importer.import_file(
-            source, mapping, unit=target, actor=user, max_errors=importer.DETAILS_IN_RESULT
-        )
-    finally:
-        Path(path).unlink(missing_ok=True)
+    check = import_upload_now(file, unit=target, actor=user)
     return {"imported": check.valid}
-
-
-def _missing_columns(header: importer.Header) -> ApplicationError:
-    present = {"".join(str(c).split()) for c in header.columns}
-    missing = [c for c in importer.CONTRACT if c not in present]
-    return ApplicationError(
-        f"文件的列名与模板不符，缺少：{'、'.join(missing)}。"
-        f"第一行应为：{'、'.join(importer.CONTRACT)}",
-        code="bad_columns",
-        details=[{"row": header.row, "column": c, "message": "缺少这一列"} for c in missing],
-    )

@@ -10,27 +10,28 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from chunfeng.core.errors import ApplicationError
+from chunfeng.core.personal import mask_id
+from chunfeng.core.rules import can_see_full_ids
 from chunfeng.funds.duplicates import flag_message
-from chunfeng.funds.models import DuplicateFlag, FlagStatus, PaymentBatch, PaymentLine
+from chunfeng.funds.models import DuplicateFlag, PaymentBatch, PaymentLine
 from chunfeng.funds.selectors import (
     batch_for,
     batch_lines,
-    batches_visible_to,
+    batch_with_figures,
+    batches_of,
+    flags_by_line,
     funds_campaign_for,
+    line_for,
 )
 from chunfeng.funds.services import CONFIRM_BASES, batch_confirm, batch_create, line_add
 from chunfeng.orgunits.selectors import unit_for
-from chunfeng.register.idnumbers import mask
-from chunfeng.register.services import can_see_full_ids, id_access_log
+from chunfeng.register.services import id_access_log
 
-from .common import money
+from .common import fields_named, money
 from .errors import error_responses
 from .values import StrictIn
 
@@ -104,24 +105,12 @@ def flag_answer(flag: DuplicateFlag) -> dict:
 def line_answer(line: PaymentLine, flags: list[DuplicateFlag], *, full: bool = False) -> dict:
     return {
         "id": line.pk, "batch": line.batch_id,
-        "id_number": line.id_number if full else mask(line.id_number), "name": line.name,
+        "id_number": line.id_number if full else mask_id(line.id_number), "name": line.name,
         "household": line.household_id, "amount": money(line.amount), "kind": line.kind,
         "goods": line.goods, "aid_type": line.aid_type, "date": line.paid_on,
         "unit": line.unit.code, "campaign": line.campaign_id, "cancelled": line.cancelled,
         "flags": [flag_answer(f) for f in flags],
     }  # fmt: skip
-
-
-def _flags_of(lines) -> dict[int, list[DuplicateFlag]]:
-    by_line: dict[int, list[DuplicateFlag]] = {}
-    flags = (
-        DuplicateFlag.objects.filter(line__in=[line.pk for line in lines])
-        .select_related("line", "other__unit", "other__batch")
-        .order_by("line_id", "id")
-    )
-    for flag in flags:
-        by_line.setdefault(flag.line_id, []).append(flag)
-    return by_line
 
 
 def batch_answer(batch: PaymentBatch) -> dict:
@@ -135,32 +124,13 @@ def batch_answer(batch: PaymentBatch) -> dict:
     }  # fmt: skip
 
 
-def batches_with_figures(queryset):
-    """Each batch's live lines, their total and its open flags: the lines in one join, the
-    flags in a sub-query (joining both would count each line once per flag)."""
-    open_flags = (
-        DuplicateFlag.objects.filter(line__batch=OuterRef("pk"), status=FlagStatus.OPEN)
-        .order_by()
-        .values("line__batch")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    live = Q(lines__cancelled=False)
-    return queryset.annotate(
-        live_lines=Count("lines", filter=live),
-        live_total=Coalesce(Sum("lines__amount", filter=live), Value(Decimal(0))),
-        open_flag_count=Coalesce(Subquery(open_flags[:1], output_field=IntegerField()), 0),
-    )
-
-
 def _detail(user, batch_id: int, *, reveal: bool = False) -> dict:
-    batch = batch_for(user, batch_id)
-    batch = batches_with_figures(batches_visible_to(user).filter(pk=batch.pk)).get()
+    batch = batch_with_figures(user, batch_id)
     lines = list(batch_lines(batch).select_related("unit"))
     full = reveal and can_see_full_ids(user, batch.unit)
     if full and lines:
         id_access_log(user=user, purpose=BATCH_PURPOSE, count=len(lines))
-    flags = _flags_of(lines)
+    flags = flags_by_line(lines)
     items = [line_answer(line, flags.get(line.pk, []), full=full) for line in lines]
     return {**batch_answer(batch), "revealed": full, "items": items}
 
@@ -173,12 +143,11 @@ def batch_list(request: HttpRequest, campaign: int | None = None, unit: str | No
     """本单位及下级单位的发放批次；`campaign`、`unit`（该单位及其下级）筛选，不在范围内时
     404。"""
     user = request.auth
-    batches = batches_visible_to(user)
-    if campaign is not None:
-        batches = batches.filter(campaign=funds_campaign_for(user, campaign))
-    if unit:
-        batches = batches.filter(unit__path__startswith=unit_for(user, unit).path)
-    batches = batches_with_figures(batches).order_by("unit__path", "-created_at", "-id")
+    batches = batches_of(
+        user,
+        campaign=funds_campaign_for(user, campaign) if campaign is not None else None,
+        unit=unit_for(user, unit) if unit else None,
+    )
     return [batch_answer(b) for b in batches]
 
 
@@ -235,18 +204,19 @@ def line_new(request: HttpRequest, batch_id: int, payload: LineIn):
     须由上级审核员处理后批次才能确认。已确认的批次返回 409。"""
     user = request.auth
     batch = batch_for(user, batch_id)
-    try:
+    with fields_named({"paid_on": "date"}):
         line = line_add(
-            batch=batch, id_number=payload.id_number, amount=payload.amount, kind=payload.kind,
-            goods=payload.goods, aid_type=payload.aid_type, paid_on=payload.date, actor=user,
-        )  # fmt: skip
-    except ApplicationError as exc:
-        for detail in exc.details:  # the service's name of the date is not the API's
-            if isinstance(detail, dict) and detail.get("field") == "paid_on":
-                detail["field"] = "date"
-        raise
-    line = PaymentLine.objects.select_related("unit").get(pk=line.pk)
-    flags = _flags_of([line]).get(line.pk, [])
+            batch=batch,
+            id_number=payload.id_number,
+            amount=payload.amount,
+            kind=payload.kind,
+            goods=payload.goods,
+            aid_type=payload.aid_type,
+            paid_on=payload.date,
+            actor=user,
+        )
+    line = line_for(user, line.pk)
+    flags = flags_by_line([line]).get(line.pk, [])
     return Status(201, line_answer(line, flags))
 
 

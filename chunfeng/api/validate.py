@@ -9,7 +9,7 @@ from pydantic import Field
 from chunfeng.core.errors import ApplicationError
 from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.models import FormVersion
-from chunfeng.formdefs.selectors import definition_of
+from chunfeng.formdefs.selectors import definition_of, form_version_of
 
 from .errors import error_responses
 from .values import CheckFailureOut, RawValue, StrictIn, parse_or_refuse
@@ -37,8 +37,7 @@ def validate(request: HttpRequest, payload: ValidateIn):
 
 
 def _form_version(code: str, version: int | None) -> FormVersion:
-    versions = FormVersion.objects.filter(code=code).order_by("-version")
-    found = versions.first() if version is None else versions.filter(version=version).first()
+    found = form_version_of(code, version)
     if found is None:
         which = code if version is None else f"{code}（版本 {version}）"
         raise ApplicationError(

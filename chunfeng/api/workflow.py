@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 from pydantic import Field
 
-from chunfeng.core.errors import ApplicationError
 from chunfeng.reports.models import Report
 from chunfeng.reports.selectors import ReportSlot, report_slot_for
 from chunfeng.reports.workflow import report_approve, report_reopen, report_return, report_submit
@@ -83,9 +82,4 @@ def reopen(request: HttpRequest, campaign_id: int, unit_code: str, form_code: st
 
 
 def _with_reason(action, slot: ReportSlot, actor, reason: str) -> Report:
-    try:
-        return action(report=slot.report, actor=actor, reason=reason)
-    except ApplicationError as exc:
-        if exc.code == "reason_required" and not exc.details:
-            exc.details = [{"field": "reason", "message": "请填写原因"}]
-        raise
+    return action(report=slot.report, actor=actor, reason=reason)

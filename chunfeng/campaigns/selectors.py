@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from chunfeng.orgunits.models import OrgUnit
+from chunfeng.orgunits.selectors import units_visible_to
 
-from .models import Campaign, CampaignForm
+from .models import Campaign, CampaignForm, Reminder
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -39,33 +40,6 @@ def recipients_visible_to(user, campaign: Campaign) -> QuerySet[OrgUnit]:
     return campaign.recipients.filter(path__startswith=user.unit.path).order_by("path")
 
 
-def report_grid(user, campaign: Campaign) -> list[dict]:
-    """Rows of (unit, [(campaign form, report or None)]) for the recipients the user sees."""
-    from chunfeng.reports.models import Report
-
-    forms = list(campaign.forms.select_related("form_version"))
-    units = list(recipients_visible_to(user, campaign))
-    reports = {
-        (r.unit_id, r.campaign_form_id): r
-        for r in Report.objects.filter(campaign_form__in=forms, unit__in=units)
-    }
-    return [{"unit": u, "cells": [(f, reports.get((u.pk, f.pk))) for f in forms]} for u in units]
-
-
-def todo_for(user) -> list[dict]:
-    """The reports the user's own unit owes, per visible campaign, with their state."""
-    if user.unit_id is None:
-        return []
-    from chunfeng.reports.models import Report
-
-    rows = []
-    for campaign in campaigns_visible_to(user).filter(recipients=user.unit):
-        for cform in campaign.forms.select_related("form_version"):
-            report = Report.objects.filter(campaign_form=cform, unit=user.unit).first()
-            rows.append({"campaign": campaign, "form": cform, "report": report})
-    return rows
-
-
 def reviewing_unit(campaign: Campaign, unit: OrgUnit) -> OrgUnit | None:
     """Who reviews ``unit``'s reports: its nearest ancestor that takes part in the campaign,
     as a recipient that collects from below or as the campaign's owner."""
@@ -80,3 +54,28 @@ def reviewing_unit(campaign: Campaign, unit: OrgUnit) -> OrgUnit | None:
         if code in participants:
             return participants[code]
     return None
+
+
+def reminders_for(unit: OrgUnit | None, limit: int = 10):
+    """The latest 催报 a unit received."""
+    if unit is None:
+        return Reminder.objects.none()
+    return Reminder.objects.filter(unit=unit).select_related("campaign", "sent_by")[:limit]
+
+
+def _details(user) -> tuple[Prefetch, ...]:
+    """What a campaign's description needs, in a fixed number of queries; its recipients only
+    those in the user's subtree (``visible_recipients``)."""
+    return (
+        Prefetch("forms", queryset=CampaignForm.objects.select_related("form_version")),
+        Prefetch("recipients", queryset=units_visible_to(user), to_attr="visible_recipients"),
+    )
+
+
+def campaigns_with_details(user) -> QuerySet[Campaign]:
+    return campaigns_visible_to(user).select_related("owner").prefetch_related(*_details(user))
+
+
+def campaign_with_details(user, campaign: Campaign) -> Campaign:
+    prefetch_related_objects([campaign], "owner", *_details(user))
+    return campaign

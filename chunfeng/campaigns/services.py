@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.mail import send_mass_mail
 from django.db import transaction
 
-from chunfeng.accounts.models import Role
+from chunfeng.accounts.models import User
+from chunfeng.core.actors import SYSTEM, user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.rules import can_launch_campaign, can_remind, may_remind_at_all
 from chunfeng.formdefs.models import FormVersion
 from chunfeng.orgunits.models import OrgUnit
 
-from .models import WORK_REPORT_TYPES, Campaign, CampaignForm, Reminder, WorkReport
+from .models import Campaign, CampaignForm, Reminder
 
 
 def _check_dates(period_start: dt.date, period_end: dt.date, deadline: dt.date) -> None:
@@ -38,10 +41,10 @@ def _latest_versions(codes) -> dict[str, FormVersion]:
 def campaign_create(
     *, owner: OrgUnit, name: str, period_start: dt.date, period_end: dt.date,
     deadline: dt.date, forms: dict[str, dt.date | None], recipients: list[OrgUnit],
-    actor=None, notice: str = "", requires_work_report: bool = True, notice_file=None,
+    actor=SYSTEM, notice: str = "", requires_work_report: bool = True, notice_file=None,
 ) -> Campaign:  # fmt: skip
     """``forms`` maps form codes to their reference date (None: the activity period)."""
-    if actor is not None and not (actor.role == Role.ADMIN and owner.is_within(actor.unit)):
+    if not can_launch_campaign(actor, owner):
         raise NotPermitted("只有本单位或上级单位的管理员可以发起活动")
     if not name.strip():
         raise ApplicationError("活动名称不能为空", code="bad_name")
@@ -62,7 +65,7 @@ def campaign_create(
     versions = _latest_versions(forms)
     campaign = Campaign.objects.create(
         name=name.strip(), notice=notice, owner=owner, period_start=period_start,
-        period_end=period_end, deadline=deadline, created_by=actor,
+        period_end=period_end, deadline=deadline, created_by=user_or_none(actor),
         requires_work_report=requires_work_report,
     )  # fmt: skip
     if notice_file:
@@ -107,59 +110,22 @@ def campaign_copy(*, campaign: Campaign, actor, name: str, years: int = 1) -> Ca
     return copy
 
 
-MAX_WORK_REPORT_BYTES = 20 * 1024 * 1024
-
-
-@transaction.atomic
-def work_report_upload(*, campaign: Campaign, unit: OrgUnit, upload, actor) -> WorkReport:
-    from chunfeng.accounts.permissions import can_fill
-
-    if actor is not None and not can_fill(actor, unit):  # None: the system (CLI, demo)
-        raise NotPermitted(f"只有{unit.name}的填报员可以上传本单位的工作报告")
-    if not campaign.recipients.filter(pk=unit.pk).exists():
-        raise ApplicationError(f"{unit.name}不是本活动的报送单位", code="not_recipient")
-    from chunfeng.reports.models import EDITABLE_STATUSES, Report
-
-    filed = Report.objects.filter(campaign_form__campaign=campaign, unit=unit)
-    if filed.exists() and not filed.filter(status__in=EDITABLE_STATUSES).exists():
-        raise ApplicationError("本单位的报表都已报送或审核通过，工作报告不能再替换；"
-                               "如需修改，请上级审核员退回或重新打开报表", code="locked")  # fmt: skip
-    name = upload.name or ""
-    if not name.lower().endswith(WORK_REPORT_TYPES):
-        raise ApplicationError(
-            f"工作报告“{name}”的格式不支持，请上传 {'、'.join(WORK_REPORT_TYPES)} 文件",
-            code="bad_file_type",
-        )
-    if upload.size > MAX_WORK_REPORT_BYTES:
-        raise ApplicationError("工作报告超过 20 MB，请压缩后再上传", code="file_too_large")
-    existing = WorkReport.objects.filter(campaign=campaign, unit=unit).first()
-    if existing:
-        existing.file.delete(save=False)
-    report = existing or WorkReport(campaign=campaign, unit=unit)
-    report.file, report.original_name, report.size = upload, name[:255], upload.size
-    report.uploaded_by = actor
-    report.save()
-    audit_record(actor=actor, action="workreport.upload", target=report, name=name)
-    return report
-
-
 @transaction.atomic
 def reminder_send(*, campaign: Campaign, actor, units: list[OrgUnit], message: str = ""):
     """催报 to each unit; they see it on their home page and by e-mail after commit."""
-    from django.core.mail import send_mass_mail
-
-    from chunfeng.accounts.models import User
-
-    if actor.role not in (Role.REVIEWER, Role.ADMIN):
+    if not may_remind_at_all(actor):
         raise NotPermitted("只有审核员或管理员可以催报")
-    outside = [u.code for u in units if u.pk == actor.unit_id or not u.is_within(actor.unit)]
+    outside = [u.code for u in units if not can_remind(actor, u)]
     if outside:
         raise NotPermitted(f"不能向管辖范围以外的单位催报：{'、'.join(outside)}")
+    if not units:
+        return []
     text = message.strip() or (
         f"请尽快报送“{campaign.name}”的统计表和工作报告（截止日期 {campaign.deadline:%Y-%m-%d}）。"
     )
     reminders = Reminder.objects.bulk_create(
-        Reminder(campaign=campaign, unit=u, message=text, sent_by=actor) for u in units
+        Reminder(campaign=campaign, unit=u, message=text, sent_by=user_or_none(actor))
+        for u in units
     )
     for r in reminders:
         audit_record(actor=actor, action="reminder.send", target=campaign, unit=r.unit.code)

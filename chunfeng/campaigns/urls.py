@@ -3,12 +3,9 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/new/", views.campaign_new, name="campaign-new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/notice-file/", views.notice_file, name="campaign-notice-file"),
     path("campaigns/<int:pk>/copy/", views.campaign_copy_view, name="campaign-copy"),
-    path("campaigns/<int:pk>/completeness/", views.completeness_page, name="campaign-completeness"),
-    path("campaigns/<int:pk>/remind/", views.remind_overdue, name="campaign-remind"),
 ]

@@ -46,18 +46,22 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Chunfeng's apps in the order of their layers (ARCHITECTURE.md), lowest first
     "chunfeng.core",
+    "chunfeng.jobs",
     "chunfeng.orgunits",
     "chunfeng.accounts",
     "chunfeng.formdefs",
     "chunfeng.campaigns",
     "chunfeng.reports",
     "chunfeng.rollups",
-    "chunfeng.sheets",
-    "chunfeng.jobs",
     "chunfeng.register",
     "chunfeng.funds",
+    "chunfeng.reconcile",
+    "chunfeng.sheets",
+    "chunfeng.dashboards",
     "chunfeng.demo",
+    "chunfeng.cli",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chunfeng.core.web.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "chunfeng.config.urls"

@@ -11,8 +11,10 @@ urlpatterns = [
     path("jobs/", include("chunfeng.jobs.urls")),
     path("register/", include("chunfeng.register.urls")),
     path("funds/", include("chunfeng.funds.urls")),
+    path("", include("chunfeng.dashboards.urls")),
     path("", include("chunfeng.campaigns.urls")),
     path("", include("chunfeng.sheets.urls")),
     path("", include("chunfeng.reports.urls")),
     path("", include("chunfeng.rollups.urls")),
+    path("", include("chunfeng.reconcile.urls")),
 ]

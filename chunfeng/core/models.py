@@ -8,6 +8,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    by_system = models.BooleanField(default=False)  # the command line, the demo, a scheduled job
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64)
@@ -20,3 +21,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}#{self.target_id}"
+
+    @property
+    def who(self) -> str:
+        """The name the history shows: the user, or 系统 for the system itself."""
+        if self.by_system:
+            return "系统"
+        return str(self.actor) if self.actor_id else "—"

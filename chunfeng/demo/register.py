@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from chunfeng.core.actors import SYSTEM
+from chunfeng.core.idnumbers import check_digit
 from chunfeng.funds.services import (
     batch_create,
     line_add,
     receipt_create,
     visit_create,
 )
-from chunfeng.register.idnumbers import check_digit
 from chunfeng.register.services import household_create
 
 FAMILIES = [  # name, birth, category, migrant, model worker, phone, income
@@ -42,7 +43,7 @@ def demo_register(campaign, users: dict, units: dict) -> None:
                 "employer": "大连市中山区某企业", "family_size": 3, "income": income,
                 "is_migrant": migrant, "is_model_worker": model,
                 "bank_account": f"62220234000{seq:05d}"}  # fmt: skip
-        families.append(household_create(unit=unit, data=data, actor=None))
+        families.append(household_create(unit=unit, data=data, actor=SYSTEM))
     day = dt.date(2011, 12, 28)
     for unit, user, source, amount in (
         (district, d_filler, "government", "30000.00"), (district, d_filler, "union", "20000.00"),

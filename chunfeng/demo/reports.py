@@ -9,11 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from chunfeng.campaigns.services import work_report_upload
+from chunfeng.core.actors import SYSTEM
 from chunfeng.formdefs.loader import latest_builtin
 from chunfeng.reports.models import Report
 from chunfeng.reports.selectors import report_slot_system
 from chunfeng.reports.services import report_save
+from chunfeng.reports.work_reports import work_report_upload
 from chunfeng.reports.workflow import report_approve, report_submit
 
 BASE_F1 = {
@@ -66,16 +67,16 @@ def demo_reports(campaign, users: dict) -> None:
     reviewer = users["city_reviewer"]
     for code, factor, status, submitted in DEMO_FILINGS:
         slot = report_slot_system(campaign.pk, code, "F1")
-        report, _ = report_save(slot=slot, actor=None, values=scaled(factor),
+        report, _ = report_save(slot=slot, actor=SYSTEM, values=scaled(factor),
                                 header={"filler_name": "演示填报人", "filler_phone": "82610000"})  # fmt: skip
         upload = ContentFile(
             b"%PDF-1.4\n% demo work report\n", name=f"{slot.unit.name}工作报告.pdf"
         )
-        work_report_upload(campaign=campaign, unit=slot.unit, upload=upload, actor=None)
-        report = report_submit(report=report, actor=None)
+        work_report_upload(campaign=campaign, unit=slot.unit, upload=upload, actor=SYSTEM)
+        report = report_submit(report=report, actor=SYSTEM)
         when = timezone.make_aware(submitted)  # as if filed in 2012
         Report.objects.filter(pk=report.pk).update(first_submitted_at=when, submitted_at=when)
         if status == "approved":
             report_approve(report=report, actor=reviewer)
     zs = report_slot_system(campaign.pk, "210202", "F1")
-    report_save(slot=zs, actor=None, values={"01A": "92000", "01A.2": "23500"})
+    report_save(slot=zs, actor=SYSTEM, values={"01A": "92000", "01A.2": "23500"})

@@ -30,3 +30,13 @@ def form_version_latest(code: str) -> FormVersion:
     if fv is None:
         raise Http404(f"没有代码为 {code} 的表单")
     return fv
+
+
+def known_form_codes(codes) -> set[str]:
+    return set(FormVersion.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+
+
+def form_version_of(code: str, version: int | None = None) -> FormVersion | None:
+    """A form's given version, or its latest; None when there is no such form or version."""
+    versions = FormVersion.objects.filter(code=code).order_by("-version")
+    return versions.first() if version is None else versions.filter(version=version).first()

@@ -21,8 +21,8 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
+from chunfeng.core.personal import mask_id
 from chunfeng.orgunits.models import OrgUnit
-from chunfeng.register.idnumbers import mask
 from chunfeng.register.models import Household
 
 from .models import DuplicateFlag, FlagKind, PaymentKind, PaymentLine
@@ -121,11 +121,11 @@ def flag_message(flag: DuplicateFlag) -> str:
     who = "本单位" if other.unit_id == line.unit_id else other.unit.name
     when = f"于 {other.paid_on.isoformat()} 在批次“{other.batch.name}”中发放 {_paid(other)}"
     if flag.kind == FlagKind.EXACT:
-        return f"{line.name}（{mask(line.id_number)}）：该户已由{who}{when}，同一活动内重复发放。"
+        return f"{line.name}（{mask_id(line.id_number)}）：该户已由{who}{when}，同一活动内重复发放。"
     reason = "姓名和出生日期相同" if flag.kind == FlagKind.NAME_BIRTH else "联系电话相同"
     return (
-        f"{line.name}（{mask(line.id_number)}）：疑似重复——{who}{when}给 {other.name}"
-        f"（{mask(other.id_number)}），{reason}。"
+        f"{line.name}（{mask_id(line.id_number)}）：疑似重复——{who}{when}给 {other.name}"
+        f"（{mask_id(other.id_number)}），{reason}。"
     )
 
 
@@ -145,6 +145,7 @@ class GroupLine:
     pk: int
     unit_id: int
     unit_name: str
+    unit_code: str
     batch_id: int
     name: str
     id_number: str
@@ -153,7 +154,7 @@ class GroupLine:
 
     @property
     def masked_id(self) -> str:
-        return mask(self.id_number)
+        return mask_id(self.id_number)
 
 
 @dataclass
@@ -169,7 +170,7 @@ class DuplicateGroup:
     @property
     def key_text(self) -> str:
         if self.kind == FlagKind.EXACT:
-            return mask(self.key[0])
+            return mask_id(self.key[0])
         if self.kind == FlagKind.NAME_BIRTH:
             return f"{self.key[0]} {self.key[1]}"
         return str(self.key[0])
@@ -239,7 +240,7 @@ def _scan_sql(kind: str, scoped: bool) -> str:
         )
         on = "g.k1 = h.phone"
     return (
-        "SELECT g.k1, g.k2, l.id, l.unit_id, u.name, l.batch_id, l.name, l.id_number, "
+        "SELECT g.k1, g.k2, l.id, l.unit_id, u.name, u.code, l.batch_id, l.name, l.id_number, "
         f"l.amount, l.paid_on FROM {lines} l JOIN {households} h ON h.id = l.household_id "
         f"JOIN {units} u ON u.id = l.unit_id JOIN ({keys}) g ON {on} "
         f"WHERE {where('l')} ORDER BY g.k1, g.k2, l.id"
@@ -259,11 +260,11 @@ def duplicates_scan(campaign, root: OrgUnit, *, kinds=tuple(FlagKind.values)) ->
         for kind in kinds:
             cursor.execute(_scan_sql(kind, scoped), params * 2)
             found: dict[tuple, DuplicateGroup] = {}
-            for k1, k2, pk, unit_id, unit_name, batch_id, name, number, amount, paid in cursor:
+            for k1, k2, pk, unit_id, unit_name, code, batch_id, name, number, amount, paid in cursor:
                 if kind == FlagKind.NAME_BIRTH:
                     k2 = _date(k2)
                 group = found.setdefault((k1, k2), DuplicateGroup(kind, (k1, k2)))
-                group.lines.append(GroupLine(pk, unit_id, unit_name, batch_id, name, number,
+                group.lines.append(GroupLine(pk, unit_id, unit_name, code, batch_id, name, number,
                                              Decimal(amount), _date(paid)))  # fmt: skip
             groups[kind] = list(found.values())
     return ScanResult(groups)
@@ -291,9 +292,9 @@ def duplicates_preview(*, campaign, unit: OrgUnit, household) -> list[str]:
         who = "本单位" if other.unit_id == unit.pk else other.unit.name
         paid = f"{who}已于 {other.paid_on.isoformat()} 发放 {_paid(other)}"
         if other.id_number == household.id_number:
-            messages.append(f"注意：{household.name}（{mask(household.id_number)}）{paid}，"
+            messages.append(f"注意：{household.name}（{mask_id(household.id_number)}）{paid}，"
                             "再发放将被标记为重复发放。")  # fmt: skip
         else:
-            messages.append(f"疑似重复：{paid}给 {other.name}（{mask(other.id_number)}），"
+            messages.append(f"疑似重复：{paid}给 {other.name}（{mask_id(other.id_number)}），"
                             "姓名和出生日期或联系电话与本户相同。")  # fmt: skip
     return messages

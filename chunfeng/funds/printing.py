@@ -23,10 +23,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.register.idnumbers import mask
-from chunfeng.register.services import can_see_full_ids, id_access_log
-from chunfeng.sheets.pdf import _NumberedCanvas, register_cjk_font
-from chunfeng.sheets.safe import csv_text
+from chunfeng.core.personal import mask_id
+from chunfeng.core.printing import NumberedCanvas, register_cjk_font
+from chunfeng.core.rules import can_see_full_ids
+from chunfeng.core.safe import csv_text
+from chunfeng.register.services import id_access_log
 
 from .models import PaymentBatch, PaymentKind, PaymentLine
 
@@ -111,7 +112,7 @@ def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
     for i, line in enumerate(lines, start=1):
         rows.append([
             str(i), Paragraph(escape(line.name), styles["cell"]),
-            line.id_number if full else mask(line.id_number),
+            line.id_number if full else mask_id(line.id_number),
             CATEGORY_SHORT.get(line.household.category, line.household.category),
             line.get_aid_type_display(), _amount_cell(line, styles), "", "",
         ])  # fmt: skip
@@ -144,7 +145,7 @@ def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
     buffer = io.BytesIO()
     doc = _doc(buffer, title, batch.unit.name, font)
     footer = f"{batch.campaign.name}　{batch.unit.name}　{batch.name}　生成于 {_now()}"
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, font=font, footer=footer))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, font=font, footer=footer))
     return buffer.getvalue()
 
 
@@ -170,7 +171,7 @@ def notice_pdf(*, batch: PaymentBatch, start: dt.date | None = None,
     rows: list[list] = [["序号", "姓名", "身份证号码", "救助类别", "发放方式", "金额（元）"]]
     for i, line in enumerate(lines, start=1):
         kind = "现金" if line.kind == PaymentKind.CASH else f"实物（{line.goods}）"
-        rows.append([str(i), Paragraph(escape(line.name), styles["cell"]), mask(line.id_number),
+        rows.append([str(i), Paragraph(escape(line.name), styles["cell"]), mask_id(line.id_number),
                      line.get_aid_type_display(), Paragraph(escape(kind), styles["cell"]),
                      f"{line.amount:,.2f}"])  # fmt: skip
     rows.append(["合计", "", f"{len(lines)} 户", "", "", f"{_total(lines):,.2f}"])
@@ -189,7 +190,7 @@ def notice_pdf(*, batch: PaymentBatch, start: dt.date | None = None,
     buffer = io.BytesIO()
     doc = _doc(buffer, title, unit.name, font)
     footer = f"{campaign.name}　{unit.name}　{batch.name}"
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, font=font, footer=footer))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, font=font, footer=footer))
     return buffer.getvalue()
 
 
@@ -205,7 +206,7 @@ def bank_csv(*, batch: PaymentBatch, user) -> bytes:
         raise ApplicationError("批次中没有现金发放记录，无需生成银行代发文件", code="no_cash")
     missing = [line for line in lines if not line.household.bank_account.strip()]
     if missing:
-        names = "、".join(f"{line.name}（{mask(line.id_number)}）" for line in missing[:10])
+        names = "、".join(f"{line.name}（{mask_id(line.id_number)}）" for line in missing[:10])
         more = f"等 {len(missing)} 户" if len(missing) > 10 else ""
         raise ApplicationError(
             f"以下困难职工的档案中没有银行卡号：{names}{more}。请先在档案中补录银行卡号，"

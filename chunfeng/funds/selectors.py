@@ -1,25 +1,20 @@
-"""Scoped reads of the funds ledger: everything through the user (their unit's subtree), objects
-outside it are a 404. The ledger figures are two GROUP BY queries rolled up along the tree."""
+"""Scoped reads of the funds records: everything through the user (their unit's subtree), objects
+outside it are a 404. The ledger's figures are in ``ledger``."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from chunfeng.campaigns.models import Campaign
 from chunfeng.campaigns.selectors import campaigns_visible_to
+from chunfeng.core.rules import can_write_funds
 from chunfeng.orgunits.models import OrgUnit
 
-from .models import DuplicateFlag, FlagStatus, PaymentBatch, PaymentLine, Receipt, Source, Visit
-
-WARN_DAYS = 7  # a balance left this close to the festival (the campaign's end) is a warning
-ZERO = Decimal("0.00")
+from .models import DuplicateFlag, FlagStatus, PaymentBatch, PaymentLine, Receipt, Visit
 
 
 def _unit_ok(user) -> bool:
@@ -143,132 +138,106 @@ def flag_for(user, pk) -> DuplicateFlag:
         raise Http404("没有这条重复提示，或不在您的管辖范围内") from None
 
 
-# ---- the ledger -----------------------------------------------------------------------------
+# ---- lists for the pages and the API ----------------------------------------------------------
 
 
-@dataclass
-class Figures:
-    by_source: dict[str, Decimal] = field(
-        default_factory=lambda: dict.fromkeys(Source.values, ZERO)
-    )
-    paid: Decimal = ZERO
-
-    @property
-    def raised(self) -> Decimal:
-        return sum(self.by_source.values(), ZERO)
-
-    @property
-    def balance(self) -> Decimal:
-        return self.raised - self.paid
-
-    def add(self, other: Figures) -> None:
-        for key, value in other.by_source.items():
-            self.by_source[key] += value
-        self.paid += other.paid
-
-    def sources(self) -> list[tuple[str, Decimal]]:
-        """(label, amount) in the order of 附件1 item 05."""
-        return [(str(s.label), self.by_source[s.value]) for s in Source]
+def _in(queryset, campaign: Campaign | None, unit: OrgUnit | None):
+    if campaign is not None:
+        queryset = queryset.filter(campaign=campaign)
+    if unit is not None:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    return queryset
 
 
-@dataclass
-class LedgerRow:
-    unit: OrgUnit
-    own: Figures  # the unit's own receipts and payments
-    total: Figures  # the unit and everything below it
-    warning: str = ""
-    has_children: bool = False
-
-
-@dataclass
-class Ledger:
-    campaign: Campaign
-    root: LedgerRow
-    children: list[LedgerRow]
-    days_left: int
-
-    @property
-    def warning(self) -> str:
-        return self.root.warning
-
-
-def balance_warning(campaign: Campaign, balance: Decimal, today: dt.date | None = None) -> str:
-    """不滞留、不截流: money left when the festival (the campaign's end) is a week away or past."""
-    today = today or timezone.localdate()
-    days = (campaign.period_end - today).days
-    if balance <= 0 or days > WARN_DAYS:
-        return ""
-    end = campaign.period_end.isoformat()
-    if days < 0:
-        when = f"活动已于 {end} 结束"
-    elif days == 0:
-        when = f"今天（{end}）是活动最后一天"
-    else:
-        when = f"距活动结束（{end}，春节前）还有 {days} 天"
-    return (
-        f"{when}，尚有结余 {balance:,.2f} 元未发放。"
-        "按通知要求，帮扶资金不滞留、不截流，应在春节前全部使用完毕。"
+def receipts_of(user, *, campaign: Campaign | None = None, unit: OrgUnit | None = None):
+    """The user's receipts, of a campaign and a unit's subtree, by unit and newest first."""
+    return _in(receipts_visible_to(user), campaign, unit).order_by(
+        "unit__path", "-received_on", "-id"
     )
 
 
-def ledger_figures(
-    campaign: Campaign, root: OrgUnit
-) -> dict[int, tuple[OrgUnit, Figures, Figures]]:
-    """unit id → (unit, own figures, subtree figures) for every unit of ``root``'s subtree.
-    Two GROUP BY queries; the roll-up walks each unit's path (units are few, rows are many)."""
-    units = {u.pk: u for u in OrgUnit.objects.filter(path__startswith=root.path)}
-    own: dict[int, Figures] = defaultdict(Figures)
-    receipts = (
-        Receipt.objects.filter(campaign=campaign, unit__path__startswith=root.path)
-        .values("unit_id", "source")
-        .annotate(total=Sum("amount"))
+def receipts_total(receipts) -> Decimal | None:
+    return receipts.aggregate(s=Sum("amount"))["s"]
+
+
+def batches_with_figures(queryset):
+    """Each batch's live lines, their total and its open flags: the lines in one join, the
+    flags in a sub-query (joining both would count each line once per flag)."""
+    open_flags = (
+        DuplicateFlag.objects.filter(line__batch=OuterRef("pk"), status=FlagStatus.OPEN)
+        .order_by()
+        .values("line__batch")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    for row in receipts:
-        own[row["unit_id"]].by_source[row["source"]] += row["total"] or ZERO
-    paid = (
-        PaymentLine.objects.filter(
-            campaign=campaign, cancelled=False, unit__path__startswith=root.path
+    live = Q(lines__cancelled=False)
+    return queryset.annotate(
+        live_lines=Count("lines", filter=live),
+        live_total=Coalesce(Sum("lines__amount", filter=live), Value(Decimal(0))),
+        open_flag_count=Coalesce(Subquery(open_flags[:1], output_field=IntegerField()), 0),
+    )
+
+
+def batches_of(user, *, campaign: Campaign | None = None, unit: OrgUnit | None = None):
+    """The user's batches with their figures, by unit and newest first."""
+    batches = _in(batches_visible_to(user), campaign, unit)
+    return batches_with_figures(batches).order_by("unit__path", "-created_at", "-id")
+
+
+def batch_with_figures(user, pk) -> PaymentBatch:
+    batch = batch_for(user, pk)
+    return batches_with_figures(batches_visible_to(user).filter(pk=batch.pk)).get()
+
+
+def flags_by_line(lines) -> dict[int, list[DuplicateFlag]]:
+    """The flags each of ``lines`` raised, in order."""
+    by_line: dict[int, list[DuplicateFlag]] = {}
+    flags = (
+        DuplicateFlag.objects.filter(line__in=[line.pk for line in lines])
+        .select_related("line", "other__unit", "other__batch", "resolved_by")
+        .order_by("line_id", "id")
+    )
+    for flag in flags:
+        by_line.setdefault(flag.line_id, []).append(flag)
+    return by_line
+
+
+def visits_of(user, *, campaign: Campaign | None = None, unit: OrgUnit | None = None):
+    return _in(visits_visible_to(user), campaign, unit).order_by("-visited_on", "-id")
+
+
+def visit_counts(visits) -> dict[str, int]:
+    return visits.aggregate(
+        enterprises=Count("id", filter=Q(kind="enterprise")),
+        hardship=Count("id", filter=Q(kind="enterprise", is_hardship_enterprise=True)),
+        households=Count("household", distinct=True, filter=Q(kind="household")),
+    )
+
+
+def writable_units(user) -> list[OrgUnit]:
+    """The active units the user may keep funds records for."""
+    if not (_unit_ok(user) and can_write_funds(user, user.unit)):
+        return []
+    return list(OrgUnit.objects.filter(path__startswith=user.unit.path, active=True))
+
+
+def flags_of(
+    user,
+    *,
+    campaign: Campaign | None = None,
+    status: str | None = None,
+    root: OrgUnit | None = None,
+):
+    """The user's flags, of a campaign, in a status, touching ``root``'s subtree on either
+    side of the pair."""
+    qs = flags_visible_to(user)
+    if root is not None:
+        path = root.path
+        qs = qs.filter(
+            Q(line__unit__path__startswith=path) | Q(other__unit__path__startswith=path)
         )
-        .values("unit_id")
-        .annotate(total=Sum("amount"))
-    )
-    for row in paid:
-        own[row["unit_id"]].paid += row["total"] or ZERO
-    by_code = {u.code: u.pk for u in units.values()}
-    totals: dict[int, Figures] = defaultdict(Figures)
-    for unit_id, figures in own.items():
-        unit = units.get(unit_id)
-        if unit is None:
-            continue
-        for code in ancestor_codes(unit):
-            if code in by_code:
-                totals[by_code[code]].add(figures)
-    return {pk: (u, own[pk], totals[pk]) for pk, u in units.items()}
-
-
-def ledger_for(user, campaign: Campaign, unit: OrgUnit | None = None) -> Ledger:
-    """The ledger of ``unit`` (default: the user's own) and of each unit directly below it,
-    each figure including its subtree, with the close-to-festival warning."""
-    unit = unit or user.unit
-    if not unit.is_within(user.unit):
-        raise Http404("该单位不在您的管辖范围内")
-    figures = ledger_figures(campaign, unit)
-    today = timezone.localdate()
-
-    def row(pk: int) -> LedgerRow:
-        u, own, total = figures[pk]
-        return LedgerRow(unit=u, own=own, total=total,
-                         warning=balance_warning(campaign, total.balance, today))  # fmt: skip
-
-    child_ids = sorted(
-        (pk for pk, (u, _o, _t) in figures.items() if u.parent_id == unit.pk),
-        key=lambda pk: figures[pk][0].path,
-    )
-    parents = {u.parent_id for u, _o, _t in figures.values()}
-    children = []
-    for pk in child_ids:
-        r = row(pk)
-        r.has_children = pk in parents
-        children.append(r)
-    return Ledger(campaign=campaign, root=row(unit.pk), children=children,
-                  days_left=(campaign.period_end - today).days)  # fmt: skip
+    if campaign is not None:
+        qs = qs.filter(line__campaign=campaign)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("line__unit__path", "line_id", "id")

@@ -1,23 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import batch_views, views
 
 urlpatterns = [
     path("", views.funds_home, name="funds-home"),
     path("receipts/", views.receipt_list, name="receipt-list"),
     path("receipts/add/", views.receipt_add, name="receipt-add"),
-    path("batches/", views.batch_list, name="batch-list"),
-    path("batches/new/", views.batch_new, name="batch-create"),
-    path("batches/import-template.csv", views.import_template, name="batch-import-template"),
-    path("batches/<int:pk>/", views.batch_detail, name="batch-detail"),
-    path("batches/<int:pk>/lines/", views.line_add_view, name="batch-line-add"),
-    path("batches/<int:pk>/precheck/", views.line_precheck, name="batch-line-precheck"),
-    path("batches/<int:pk>/import/", views.line_import_view, name="batch-import"),
-    path("batches/<int:pk>/confirm/", views.batch_confirm_view, name="batch-confirm"),
-    path("batches/<int:pk>/sign-sheet.pdf", views.batch_sign_sheet, name="batch-sign-sheet"),
-    path("batches/<int:pk>/notice.pdf", views.batch_notice, name="batch-notice"),
-    path("batches/<int:pk>/bank.csv", views.batch_bank, name="batch-bank"),
-    path("lines/<int:pk>/cancel/", views.line_cancel_view, name="line-cancel"),
+    path("batches/", batch_views.batch_list, name="batch-list"),
+    path("batches/new/", batch_views.batch_new, name="batch-create"),
+    path("batches/import-template.csv", batch_views.import_template, name="batch-import-template"),
+    path("batches/<int:pk>/", batch_views.batch_detail, name="batch-detail"),
+    path("batches/<int:pk>/lines/", batch_views.line_add_view, name="batch-line-add"),
+    path("batches/<int:pk>/precheck/", batch_views.line_precheck, name="batch-line-precheck"),
+    path("batches/<int:pk>/import/", batch_views.line_import_view, name="batch-import"),
+    path("batches/<int:pk>/confirm/", batch_views.batch_confirm_view, name="batch-confirm"),
+    path("batches/<int:pk>/sign-sheet.pdf", batch_views.batch_sign_sheet, name="batch-sign-sheet"),
+    path("batches/<int:pk>/notice.pdf", batch_views.batch_notice, name="batch-notice"),
+    path("batches/<int:pk>/bank.csv", batch_views.batch_bank, name="batch-bank"),
+    path("lines/<int:pk>/cancel/", batch_views.line_cancel_view, name="line-cancel"),
     path("visits/", views.visit_list, name="visit-list"),
     path("visits/add/", views.visit_add, name="visit-add"),
     path("duplicates/", views.duplicate_list, name="duplicate-list"),

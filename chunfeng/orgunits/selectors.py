@@ -26,7 +26,7 @@ def unit_for(user, code: str) -> OrgUnit:
         raise Http404(f"没有代码为 {code} 的单位，或不在您的管辖范围内") from None
 
 
-def ancestors(unit: OrgUnit) -> list[OrgUnit]:
-    codes = unit.path.strip("/").split("/")[:-1]
-    found = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
-    return [found[c] for c in codes if c in found]
+def units_below(user, codes) -> dict[str, OrgUnit]:
+    """Those of ``codes`` that are units strictly below the user's own, by code."""
+    found = units_visible_to(user).filter(code__in=list(codes)).exclude(pk=user.unit_id)
+    return {u.code: u for u in found}

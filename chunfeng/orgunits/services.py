@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
-from chunfeng.accounts.permissions import can_manage
+from chunfeng.core.actors import SYSTEM
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.rules import can_manage
 
 from .models import OrgUnit, UnitKind
 
@@ -39,11 +40,30 @@ def _check_parent(kind: str, parent: OrgUnit | None, code: str) -> None:
         raise ApplicationError(f"单位 {code}：上级单位 {parent.code} 已撤销", code="bad_parent")
 
 
+def _require_manager(actor, unit: OrgUnit | None, message: str) -> None:
+    if unit is None and actor is not SYSTEM or unit is not None and not can_manage(actor, unit):
+        raise NotPermitted(message)
+
+
+def _require_below(actor, unit: OrgUnit) -> None:
+    """Admins adjust the units below their own, never their own unit."""
+    _require_manager(actor, unit, f"单位 {unit.code} 不在您的管辖范围内")
+    if actor is not SYSTEM and unit.pk == actor.unit_id:
+        raise NotPermitted("不能调整或撤销本单位")
+
+
 @transaction.atomic
 def orgunit_create(
-    *, code: str, name: str, kind: str, parent: OrgUnit | None, actor=None,
-    contact_person: str = "", contact_phone: str = "",
-) -> OrgUnit:  # fmt: skip
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None,
+    actor=SYSTEM,
+    contact_person: str = "",
+    contact_phone: str = "",
+) -> OrgUnit:
+    _require_manager(actor, parent, "只有上级单位的管理员可以新增单位")
     code, name = code.strip(), name.strip()
     if not re.fullmatch(CODE_PATTERN, code):
         raise ApplicationError(f"单位代码“{code}”只能由字母、数字、- 和 _ 组成", code="bad_code")
@@ -53,10 +73,15 @@ def orgunit_create(
     if OrgUnit.objects.filter(code=code).exists():
         raise ApplicationError(f"单位代码 {code} 已存在", code="duplicate_code")
     unit = OrgUnit(
-        code=code, name=name, kind=kind, parent=parent, path=_path_for(parent, code),
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        path=_path_for(parent, code),
         depth=parent.depth + 1 if parent else 0,
-        contact_person=contact_person, contact_phone=contact_phone,
-    )  # fmt: skip
+        contact_person=contact_person,
+        contact_phone=contact_phone,
+    )
     try:
         unit.full_clean()
     except ValidationError as exc:
@@ -67,7 +92,9 @@ def orgunit_create(
 
 
 @transaction.atomic
-def orgunit_move(*, unit: OrgUnit, new_parent: OrgUnit, actor=None) -> OrgUnit:
+def orgunit_move(*, unit: OrgUnit, new_parent: OrgUnit, actor=SYSTEM) -> OrgUnit:
+    _require_below(actor, unit)
+    _require_manager(actor, new_parent, f"单位 {new_parent.code} 不在您的管辖范围内")
     if new_parent.is_within(unit):
         raise ApplicationError(f"不能把 {unit.name} 移到它自己的下级单位之下", code="cycle")
     _check_parent(unit.kind, new_parent, unit.code)
@@ -88,7 +115,8 @@ def orgunit_move(*, unit: OrgUnit, new_parent: OrgUnit, actor=None) -> OrgUnit:
 
 
 @transaction.atomic
-def orgunit_retire(*, unit: OrgUnit, on: dt.date, actor=None) -> OrgUnit:
+def orgunit_retire(*, unit: OrgUnit, on: dt.date, actor=SYSTEM) -> OrgUnit:
+    _require_below(actor, unit)
     if OrgUnit.objects.filter(parent=unit, active=True).exists():
         raise ApplicationError(
             f"{unit.name} 还有在用的下级单位，请先撤销或移走它们", code="has_children"
@@ -142,14 +170,13 @@ def _wanted_parents(kind: str) -> str:
 
 
 @transaction.atomic
-def orgunit_import(*, rows, actor, first_row: int = 2) -> list[OrgUnit]:
-    """Create the units of an imported list, all or nothing. ``rows`` are mappings from the
-    column names of IMPORT_COLUMNS to text; ``rows[i]`` is row ``first_row + i`` of the file
-    (blank rows are skipped). Every problem is collected first and raised together, each
+def orgunit_import(*, rows, actor) -> list[OrgUnit]:
+    """Create the units of an imported list, all or nothing. ``rows`` are ``(row number,
+    {column: text})`` with the column names of IMPORT_COLUMNS (blank rows are skipped). Every problem is collected first and raised together, each
     naming its row and column; parents are existing units the actor manages or earlier rows."""
-    if actor is None or not can_manage(actor, actor.unit):
+    if actor is not SYSTEM and not (actor.unit_id and can_manage(actor, actor.unit)):
         raise NotPermitted("只有管理员可以导入单位")
-    parsed = _import_rows(rows, first_row)
+    parsed = _import_rows(rows)
     if not parsed:
         raise ApplicationError("文件中没有单位数据", code="import_empty")
     existing = _existing_units(parsed)
@@ -166,9 +193,9 @@ def orgunit_import(*, rows, actor, first_row: int = 2) -> list[OrgUnit]:
     return _import_create(parsed, existing, actor)
 
 
-def _import_rows(rows, first_row: int) -> list[_ImportRow]:
+def _import_rows(rows) -> list[_ImportRow]:
     parsed = []
-    for number, raw in enumerate(rows, start=first_row):
+    for number, raw in rows:
         values = {c: str(raw.get(c) or "").strip() for c in IMPORT_COLUMNS}
         if any(values.values()):
             parsed.append(_ImportRow(number, values, kind_from_text(values["类别"])))

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.accounts.decorators import admin_required, managed_unit
-from chunfeng.accounts.permissions import can_manage
-from chunfeng.core.errors import ApplicationError
+from chunfeng.core.rules import can_manage
+from chunfeng.core.web import attempt, caught
 
 from .forms import UnitCreateForm, UnitImportForm, UnitMoveForm, UnitRetireForm
 from .importers import rows_from_upload, template_csv
@@ -49,17 +49,15 @@ def _admin_forms(user, bound: dict) -> dict:
 
 def _render_list(request, *, status=200, **bound):
     context = {"units": _tree(request.user)}
-    if can_manage(request.user, request.user.unit):
+    if request.user.unit_id and can_manage(request.user, request.user.unit):
         context |= _admin_forms(request.user, bound)
     return render(request, "orgunits/unit_list.html", context, status=status)
 
 
 def _attempt(request, name: str, form, action, success: str):
     """Run a service; its ApplicationError is shown on the form, success as a message."""
-    try:
-        unit = action()
-    except ApplicationError as exc:
-        form.add_error(None, exc.message)
+    unit = attempt(form, action)
+    if unit is None:
         return _render_list(request, status=400, **{name: form})
     messages.success(request, success % {"unit": unit})
     return redirect("unit-list")
@@ -92,7 +90,7 @@ def unit_move(request):
     form = _form(UnitMoveForm, request.user, request.POST)
     if not form.is_valid():
         return _render_list(request, status=400, move_form=form)
-    unit = managed_unit(request.user, form.cleaned_data["unit"], own=False)
+    unit = managed_unit(request.user, form.cleaned_data["unit"])
     new_parent = managed_unit(request.user, form.cleaned_data["new_parent"])
     return _attempt(
         request, "move_form", form,
@@ -107,7 +105,7 @@ def unit_retire(request):
     form = _form(UnitRetireForm, request.user, request.POST)
     if not form.is_valid():
         return _render_list(request, status=400, retire_form=form)
-    unit = managed_unit(request.user, form.cleaned_data["unit"], own=False)
+    unit = managed_unit(request.user, form.cleaned_data["unit"])
     return _attempt(
         request, "retire_form", form,
         lambda: orgunit_retire(unit=unit, on=form.cleaned_data["on"], actor=request.user),
@@ -120,11 +118,12 @@ def unit_import(request):
     form = UnitImportForm(request.POST or None, request.FILES or None)
     if not form.is_valid():
         return _render_import(request, form, status=400 if request.method == "POST" else 200)
-    try:
-        rows = rows_from_upload(form.cleaned_data["file"])
-        created = orgunit_import(rows=rows, actor=request.user)
-    except ApplicationError as exc:
-        return _render_import(request, form, error=exc, status=400)
+    upload = form.cleaned_data["file"]
+    created, error = caught(
+        lambda: orgunit_import(rows=rows_from_upload(upload), actor=request.user)
+    )
+    if error is not None:
+        return _render_import(request, form, error=error, status=400)
     messages.success(request, _("导入成功，共新增 %(count)d 个单位") % {"count": len(created)})
     return redirect("unit-list")
 

@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .idnumbers import InvalidIdNumber, parse_id
-from .importer import TARGETS, column_label
+from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
+
+from .listfile import TARGETS, column_label
 from .models import CAUSES, Category, HouseholdStatus
 
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .idnumbers import mask
+from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
+from chunfeng.core.personal import mask_id
+from chunfeng.core.rules import can_edit_households, can_see_full_ids
+from chunfeng.orgunits.models import OrgUnit
+
 from .models import Household
-from .services import can_see_full_ids, id_access_log
+from .services import id_access_log
 
 
 def households_visible_to(user) -> QuerySet[Household]:
@@ -21,9 +25,60 @@ def household_for(user, pk: int) -> Household:
         raise Http404("没有这份档案，或不在您的管辖范围内") from None
 
 
+def full_id_number(text: str | None) -> str | None:
+    """The normalised number when ``text`` is a whole, valid ID number (an exact search)."""
+    text = (text or "").strip()
+    if len(text) < 15:
+        return None
+    try:
+        return parse_id(text).number
+    except InvalidIdNumber:
+        return None
+
+
+def households_matching(
+    user,
+    *,
+    unit: OrgUnit | None = None,
+    status: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Household]:
+    """The register list of the page and the API: the user's subtree, or ``unit``'s (with its
+    subtree), by status and category; ``q`` is a full ID number (exact) or part of a name.
+    Newest first."""
+    households = households_visible_to(user)
+    if unit is not None:
+        households = households.filter(unit__path__startswith=unit.path)
+    if status:
+        households = households.filter(status=status)
+    if category:
+        households = households.filter(category=category)
+    number = full_id_number(q)
+    if number:
+        households = households.filter(id_number=number)
+    elif q and q.strip():
+        households = households.filter(name__icontains=q.strip())
+    return households.order_by("-pk")
+
+
 def shown_id(user, household: Household, *, reveal: bool = False, purpose: str = "view") -> str:
     """The ID number as this user may see it. A full view is logged with ``purpose``."""
     if reveal and can_see_full_ids(user, household.unit):
         id_access_log(user=user, household=household, purpose=purpose)
         return household.id_number
-    return mask(household.id_number)
+    return mask_id(household.id_number)
+
+
+def editable_units(user) -> QuerySet[OrgUnit]:
+    """Active units where the user may keep files: their subtree, if their role writes."""
+    if not getattr(user, "is_authenticated", False) or user.unit_id is None:
+        return OrgUnit.objects.none()
+    if not can_edit_households(user, user.unit):
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=user.unit.path, active=True)
+
+
+def active_household_of(user, id_number: str) -> Household | None:
+    """The active file of ``id_number`` within the user's subtree."""
+    return households_visible_to(user).filter(id_number=id_number, status="active").first()

@@ -4,95 +4,41 @@ naming the union that already holds a person's file, and in the database by a co
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
-from chunfeng.accounts.models import Role
+from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
+from chunfeng.core.personal import mask_id
+from chunfeng.core.rules import can_edit_households
 
-from .idnumbers import InvalidIdNumber, mask, parse_id
-from .models import CAUSES, Category, Household, HouseholdStatus, IdAccess, Member, Person
-
-EDITOR_ROLES = (Role.FILLER, Role.ADMIN)
-
-
-def can_edit_households(user, unit) -> bool:
-    return (
-        user.is_active and user.role in EDITOR_ROLES and user.unit_id is not None
-        and unit.is_within(user.unit)
-    )  # fmt: skip
-
-
-def can_see_full_ids(user, unit) -> bool:
-    """Fillers and admins of the keeping union or above need full numbers to pay by real name;
-    reviewers and auditors see them masked."""
-    return can_edit_households(user, unit)
+from .models import Household, HouseholdStatus, IdAccess, Member, Person
+from .validation import clean_household
 
 
 def id_access_log(*, user, purpose: str, household=None, count: int = 1) -> None:
-    IdAccess.objects.create(user=user, household=household, purpose=purpose, count=count)
+    IdAccess.objects.create(
+        user=user_or_none(user), household=household, purpose=purpose, count=count
+    )
+
+
+def clean_household_data(data: dict) -> dict:
+    """Validate and normalise the fields of a household (from a form or the API): every problem
+    is named by its field in the error's details, the first one in its message."""
+    fields, problems = clean_household(data)
+    if problems:
+        raise ApplicationError(
+            problems[0][1],
+            code="invalid",
+            details=[{"field": name, "message": message} for name, message in problems],
+        )
+    return fields
 
 
 def _field_error(field: str, message: str):
     raise ApplicationError(message, code="invalid", details=[{"field": field, "message": message}])
-
-
-def clean_household_data(data: dict) -> dict:
-    """Validate and normalise the fields of a household (from a form, the API or an import)."""
-    try:
-        ident = parse_id(data.get("id_number"))
-    except InvalidIdNumber as exc:
-        _field_error("id_number", str(exc))
-    name = str(data.get("name") or "").strip()
-    if not name:
-        _field_error("name", "姓名不能为空")
-    category = _category(data.get("category"))
-    try:
-        income = Decimal(str(data.get("income") or 0)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        _field_error("income", f"家庭月人均收入“{data.get('income')}”应为金额（元）")
-    if income < 0:
-        _field_error("income", "家庭月人均收入不能为负")
-    raw_size = data.get("family_size")
-    try:
-        size = 1 if raw_size in (None, "") else int(raw_size)
-    except (TypeError, ValueError):
-        size = 0
-    if not 1 <= size <= 30:
-        _field_error("family_size", f"家庭人口“{raw_size}”应为 1～30 之间的整数")
-    unknown = [c for c in (data.get("causes") or []) if c not in CAUSES]
-    if unknown:
-        _field_error("causes", f"致困原因 {'、'.join(map(str, unknown))} 无效，应为 "
-                               + "、".join(f"{k}（{v}）" for k, v in CAUSES.items()))  # fmt: skip
-    return {
-        "id_number": ident.number, "name": name[:64], "gender": ident.gender,
-        "birth_date": ident.birth_date, "category": category, "income": income,
-        "family_size": size, "phone": str(data.get("phone") or "").strip()[:32],
-        "employer": str(data.get("employer") or "").strip()[:128],
-        "is_migrant": _bool(data.get("is_migrant")),
-        "is_model_worker": _bool(data.get("is_model_worker")),
-        "is_laid_off": _bool(data.get("is_laid_off")),
-        "bank_account": str(data.get("bank_account") or "").replace(" ", "")[:32],
-        "causes": list(data.get("causes") or []),
-    }  # fmt: skip
-
-
-_CATEGORY_NAMES = {c.value: c.value for c in Category} | {str(c.label): c.value for c in Category}
-
-
-def _category(raw) -> str:
-    value = _CATEGORY_NAMES.get(str(raw or "").strip().upper()) or _CATEGORY_NAMES.get(
-        str(raw or "").strip()
-    )
-    if value is None:
-        _field_error("category", f"困难类别“{raw}”无效，应为 B、C、D 或其中文名称")
-    return value
-
-
-def _bool(raw) -> bool:
-    return str(raw).strip().lower() in ("是", "true", "1", "yes", "y", "√")
 
 
 def holder_of(id_number: str) -> Person | None:
@@ -105,7 +51,7 @@ def holder_of(id_number: str) -> Person | None:
 
 def second_file_message(id_number: str, unit) -> str:
     """一户一档: the refusal of a second file, naming the union that holds the first."""
-    return (f"身份证号码 {mask(id_number)} 已在{unit.name}（{unit.code}）建档，"
+    return (f"身份证号码 {mask_id(id_number)} 已在{unit.name}（{unit.code}）建档，"
             "一户一档，不能重复建档")  # fmt: skip
 
 
@@ -117,13 +63,13 @@ def _refuse_second_file(id_number: str) -> None:
 
 @transaction.atomic
 def household_create(*, unit, data: dict, actor, members: list[dict] = ()) -> Household:
-    if actor is not None and not can_edit_households(actor, unit):
+    if not can_edit_households(actor, unit):
         raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
     if not unit.active:
         raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
     fields = clean_household_data(data)
     _refuse_second_file(fields["id_number"])
-    household = Household.objects.create(unit=unit, created_by=actor, **fields)
+    household = Household.objects.create(unit=unit, created_by=user_or_none(actor), **fields)
     persons = [Person(id_number=household.id_number, household=household, is_worker=True)]
     for m in members:
         member = _member(household, m)
@@ -137,7 +83,7 @@ def household_create(*, unit, data: dict, actor, members: list[dict] = ()) -> Ho
         _refuse_second_file(fields["id_number"])
         raise
     audit_record(actor=actor, action="household.create", target=household,
-                 id=mask(household.id_number), unit=unit.code)  # fmt: skip
+                 id=mask_id(household.id_number), unit=unit.code)  # fmt: skip
     return household
 
 
@@ -226,7 +172,7 @@ def household_member_add(*, household: Household, data: dict, actor) -> Member:
             _refuse_second_file(number)
             raise
     audit_record(actor=actor, action="household.member_add", target=household, name=member.name,
-                 id=mask(number) if number else "", relation=member.relation)  # fmt: skip
+                 id=mask_id(number) if number else "", relation=member.relation)  # fmt: skip
     return member
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("", views.household_list, name="household-list"),
@@ -10,11 +10,23 @@ urlpatterns = [
     path("<int:pk>/escape/", views.household_escape_view, name="household-escape"),
     path("<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
     path("<int:pk>/members/", views.member_add, name="household-member-add"),
-    path("import/", views.household_import, name="household-import"),
-    path("import/template.xlsx", views.household_import_template, name="household-import-template"),
-    path("import/<slug:token>/", views.household_import_preview, name="household-import-preview"),
-    path("import/<slug:token>/map/", views.household_import_map, name="household-import-map"),
+    path("import/", import_views.household_import, name="household-import"),
     path(
-        "import/<slug:token>/commit/", views.household_import_commit, name="household-import-commit"
+        "import/template.xlsx",
+        import_views.household_import_template,
+        name="household-import-template",
+    ),
+    path(
+        "import/<slug:token>/",
+        import_views.household_import_preview,
+        name="household-import-preview",
+    ),
+    path(
+        "import/<slug:token>/map/", import_views.household_import_map, name="household-import-map"
+    ),
+    path(
+        "import/<slug:token>/commit/",
+        import_views.household_import_commit,
+        name="household-import-commit",
     ),  # fmt: skip
 ]

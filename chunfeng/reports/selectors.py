@@ -6,7 +6,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from chunfeng.campaigns.models import Campaign, CampaignForm
-from chunfeng.campaigns.selectors import campaign_for, campaign_form
+from chunfeng.campaigns.selectors import (
+    campaign_for,
+    campaign_form,
+    campaigns_visible_to,
+    recipients_visible_to,
+    reviewing_unit,
+)
+from chunfeng.core.rules import Role
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.selectors import definition_of
 from chunfeng.formdefs.values import Value
@@ -83,9 +90,6 @@ def report_values(report: Report | None, definition: FormDefinition) -> dict[str
 
 def review_queue(user) -> list[Report]:
     """Submitted reports waiting for this reviewer: those whose reviewing unit is theirs."""
-    from chunfeng.accounts.models import Role
-    from chunfeng.campaigns.selectors import reviewing_unit
-
     if user.role != Role.REVIEWER or user.unit_id is None:
         return []
     candidates = (
@@ -100,3 +104,40 @@ def review_queue(user) -> list[Report]:
         if (ru := reviewing_unit(r.campaign_form.campaign, r.unit)) is not None
         and ru.pk == user.unit_id
     ]  # fmt: skip
+
+
+def report_grid(user, campaign: Campaign) -> list[dict]:
+    """Rows of (unit, [(campaign form, report or None)]) for the recipients the user sees."""
+    forms = list(campaign.forms.select_related("form_version"))
+    units = list(recipients_visible_to(user, campaign))
+    reports = {
+        (r.unit_id, r.campaign_form_id): r
+        for r in Report.objects.filter(campaign_form__in=forms, unit__in=units)
+    }
+    return [{"unit": u, "cells": [(f, reports.get((u.pk, f.pk))) for f in forms]} for u in units]
+
+
+def todo_for(user) -> list[dict]:
+    """The reports the user's own unit owes, per visible campaign, with their state."""
+    if user.unit_id is None:
+        return []
+    campaigns = campaigns_visible_to(user).filter(recipients=user.unit)
+    forms = list(
+        CampaignForm.objects.filter(campaign__in=campaigns)
+        .select_related("campaign", "form_version")
+        .order_by("-campaign__period_start", "-campaign_id", "code")
+    )
+    reports = {
+        r.campaign_form_id: r
+        for r in Report.objects.filter(campaign_form__in=forms, unit=user.unit)
+    }
+    return [{"campaign": f.campaign, "form": f, "report": reports.get(f.pk)} for f in forms]
+
+
+def report_of(campaign_form: CampaignForm, unit: OrgUnit) -> Report | None:
+    """The unit's report of a campaign form, if it has started one."""
+    return (
+        Report.objects.select_related("form_version")
+        .filter(campaign_form=campaign_form, unit=unit)
+        .first()
+    )

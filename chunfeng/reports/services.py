@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from chunfeng.accounts.permissions import can_fill
+from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.rules import can_fill
 from chunfeng.formdefs.checks import Outcome, empty_blanks, run_checks
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.values import Value, format_value, parse_values, to_number
@@ -80,8 +81,8 @@ def report_save(
 ) -> tuple[Report, Outcome]:  # fmt: skip
     """Save a draft. ``values`` is the complete set of blanks: a code left out becomes empty.
     Bad input raises ``ApplicationError`` naming each blank, and nothing is saved.
-    ``actor=None`` is the command line acting for the system (recorded as such)."""
-    if actor is not None and not can_fill(actor, slot.unit):
+    ``actor`` is a user or ``SYSTEM`` (the command line, the demo), recorded as such."""
+    if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     if slot.report is not None and not slot.report.editable:
         raise NotPermitted(
@@ -105,10 +106,9 @@ def report_save(
             setattr(report, name, value)
         if explanations is not None:
             report.explanations = clean_expl
-        report.updated_by = actor
+        report.updated_by = user_or_none(actor)
         report.save()
-        via = {} if actor is not None else {"via": "cli"}
-        audit_record(actor=actor, action="report.save", target=report, changes=changes, **via)
+        audit_record(actor=actor, action="report.save", target=report, changes=changes)
     new_values = {k: v for k, v in parsed.items() if v is not None}
     return report, run_checks(definition, new_values)
 
@@ -117,7 +117,10 @@ def _lock_or_create(slot: ReportSlot, actor) -> Report:
     report, _created = Report.objects.select_for_update().get_or_create(
         campaign_form=slot.campaign_form,
         unit=slot.unit,
-        defaults={"form_version": slot.campaign_form.form_version, "updated_by": actor},
+        defaults={
+            "form_version": slot.campaign_form.form_version,
+            "updated_by": user_or_none(actor),
+        },
     )
     if not report.editable:  # changed status since the slot was read
         raise NotPermitted(f"报表状态为“{report.get_status_display()}”，不能修改", code="locked")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, workflow_views
+from . import completeness_views, views, workflow_views
 
 prefix = "campaigns/<int:campaign_id>/reports/<str:unit_code>/<str:form_code>/"
 urlpatterns = [
@@ -8,5 +8,15 @@ urlpatterns = [
     path(prefix + "check/", views.report_check, name="report-check"),
     path(prefix + "work-report/", workflow_views.work_report_post, name="work-report-upload"),
     path(prefix + "work-report/file/", views.work_report_download, name="work-report-file"),
-    path(prefix + "<str:action>/", workflow_views.report_action, name="report-action"),
+    *(
+        path(prefix + f"{action}/", workflow_views.report_action, {"action": action},
+             name=f"report-{action}")  # fmt: skip
+        for action in ("submit", "approve", "return", "reopen")
+    ),
+    path(
+        "campaigns/<int:pk>/completeness/",
+        completeness_views.completeness_page,
+        name="campaign-completeness",
+    ),
+    path("campaigns/<int:pk>/remind/", completeness_views.remind_overdue, name="campaign-remind"),
 ]

@@ -1,3 +1,8 @@
+"""The entry page of a report, laid out like the paper form, and its live checks.
+
+Apps above contribute panels to it (``chunfeng.core.panels``): ``report.entry.actions`` (e.g.
+the roll-up's "fill from children") and ``report.entry.records`` (表实相符)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,18 +10,17 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from chunfeng.accounts.permissions import can_fill
-from chunfeng.campaigns.models import WorkReport
 from chunfeng.core.audit import audit_for
-from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.panels import render_panels
+from chunfeng.core.rules import can_fill
+from chunfeng.core.web import caught
 from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.values import format_value, parse_values
-from chunfeng.register.derived import DERIVED_FORM, derived_figures
-from chunfeng.rollups.selectors import contributors
 
 from .presenters import paper_items
 from .selectors import report_slot_for, report_values
 from .services import report_readiness, report_save
+from .work_reports import work_report_of
 from .workflow import can_review_report, submission_problems
 
 
@@ -56,17 +60,20 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
         if not editable:
             raise PermissionDenied("您不能修改这张报表")
         texts, explanations, header = _posted(request.POST, definition)
-        try:
-            report_save(slot=slot, actor=request.user, values=texts,
-                        explanations=explanations, header=header)  # fmt: skip
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            status = 400
-        else:
+        _saved, error = caught(
+            lambda: report_save(
+                slot=slot,
+                actor=request.user,
+                values=texts,
+                explanations=explanations,
+                header=header,
+            )
+        )
+        if error is None:
             messages.success(request, "草稿已保存。")
             return redirect(request.path)
+        messages.error(request, error.message)
+        status = 400
         values, outcome, field_errors = _evaluate(definition, texts)
     else:
         values, texts, explanations, header = _stored(slot, definition)
@@ -74,19 +81,12 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
     context.update(editable=editable, history=audit_for(slot.report)[:50] if slot.report else [])
     context.update(_workflow_context(request.user, slot, editable))
-    context.update(_records_context(slot, values))
+    shared = {"slot": slot, "definition": definition, "editable": editable}
+    context["action_panels"] = render_panels("report.entry.actions", request, **shared)
+    context["records_panels"] = render_panels(
+        "report.entry.records", request, values=values, **shared
+    )
     return render(request, "reports/entry.html", context, status=status)
-
-
-def _records_context(slot, values) -> dict:
-    """表实相符: the figures the real-name records give, beside what the report says."""
-    if slot.definition.code != DERIVED_FORM:
-        return {}
-    recorded = derived_figures(slot.campaign, slot.unit)
-    blanks = slot.definition.blanks
-    rows = [(blanks[c], values.get(c), v, values.get(c) is not None and values[c] != v)
-            for c, v in recorded.items()]  # fmt: skip
-    return {"records": rows, "record_diffs": sum(1 for r in rows if r[3])}
 
 
 def _workflow_context(user, slot, editable):
@@ -94,8 +94,7 @@ def _workflow_context(user, slot, editable):
     return {
         "can_submit": editable and report is not None,
         "can_review": report is not None and can_review_report(user, report),
-        "can_fill_from_children": editable and bool(contributors(slot.campaign, slot.unit)),
-        "work_report": WorkReport.objects.filter(campaign=slot.campaign, unit=slot.unit).first(),
+        "work_report": work_report_of(slot.campaign, slot.unit),
         "problems": submission_problems(report) if editable and report else [],
     }
 
@@ -103,11 +102,12 @@ def _workflow_context(user, slot, editable):
 @login_required
 def work_report_download(request, campaign_id: int, unit_code: str, form_code: str):
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
-    work_report = WorkReport.objects.filter(campaign=slot.campaign, unit=slot.unit).first()
+    work_report = work_report_of(slot.campaign, slot.unit)
     if work_report is None:
         raise Http404("尚未上传工作报告")
-    return FileResponse(work_report.file.open("rb"), as_attachment=True,
-                        filename=work_report.original_name)  # fmt: skip
+    return FileResponse(
+        work_report.file.open("rb"), as_attachment=True, filename=work_report.original_name
+    )
 
 
 def _context(slot, definition, texts, explanations, header, outcome, field_errors):

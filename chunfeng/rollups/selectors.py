@@ -11,11 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.http import Http404
+
 from chunfeng.campaigns.models import Campaign, CampaignForm
+from chunfeng.campaigns.selectors import campaign_for, campaign_form
 from chunfeng.formdefs.checks import Outcome, run_checks
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.values import DECIMALS
 from chunfeng.orgunits.models import OrgUnit
+from chunfeng.orgunits.selectors import unit_for
 from chunfeng.reports.models import Report, ReportStatus, ReportValue
 
 INCLUDE = {
@@ -79,6 +83,31 @@ def summary_for(
     included = [u for u in units if u.code in per_unit]
     return Summary(campaign, unit, campaign_form, definition, include, units, included, totals,
                    per_unit, run_checks(definition, totals))  # fmt: skip
+
+
+def summary_visible_to(
+    user, campaign_id: int, unit_code: str, form_code: str, include: str = "approved"
+) -> Summary:
+    """The 汇总 a page or an endpoint asks for: 404 outside the user's reach or for an unknown
+    ``include`` (``approved`` or ``submitted``)."""
+    campaign = campaign_for(user, campaign_id)
+    unit = unit_for(user, unit_code)
+    cform = campaign_form(campaign, form_code)
+    if include not in INCLUDE:
+        raise Http404("status 只能是 approved 或 submitted")
+    return summary_for(campaign, unit, cform, include)
+
+
+def previous_summary(summary: Summary) -> Summary | None:
+    """The same 汇总 in the owner's previous campaign that asked for the same form."""
+    code = summary.campaign_form.code
+    previous = previous_campaign(summary.campaign, code)
+    if previous is None:
+        return None
+    cform = previous.forms.select_related("form_version").filter(code=code).first()
+    if cform is None:
+        return None
+    return summary_for(previous, summary.unit, cform, summary.include)
 
 
 def _typed(btype: str, value: Decimal):

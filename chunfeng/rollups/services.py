@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from chunfeng.accounts.permissions import can_fill
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.rules import can_fill
 from chunfeng.formdefs.values import format_value
 from chunfeng.reports.selectors import ReportSlot
 from chunfeng.reports.services import report_save
@@ -16,7 +16,7 @@ from .selectors import INCLUDE, summary_for
 def report_fill_from_children(*, slot: ReportSlot, actor, include: str = "approved"):
     """Start (or refresh) a unit's own report as the 汇总 of its reporting units' reports. The
     filler can still adjust it before submitting. Yes/no blanks become 是 when any unit says 是."""
-    if actor is not None and not can_fill(actor, slot.unit):
+    if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     if include not in INCLUDE:
         raise ApplicationError(

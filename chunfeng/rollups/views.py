@@ -1,24 +1,28 @@
+"""The 汇总 pages: the form with its totals, the drill-down per total, the unit-by-blank table,
+and the action that fills a unit's own report from its reporting units' reports.
+
+Apps above contribute to the summary page through the ``summary.records`` panel slot."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from chunfeng.campaigns.selectors import campaign_for, campaign_form
+from chunfeng.core.panels import collect
+from chunfeng.core.web import back_on_error
 from chunfeng.formdefs.values import format_value
-from chunfeng.orgunits.selectors import unit_for
-from chunfeng.register.derived import DERIVED_FORM, derived_figures, differences
 from chunfeng.reports.presenters import paper_items
+from chunfeng.reports.selectors import report_slot_for
 
-from .selectors import INCLUDE, compare, previous_campaign, summary_for
+from .selectors import compare, previous_summary, summary_visible_to
+from .services import report_fill_from_children
 
 
-def summary_from_request(request, campaign_id: int, unit_code: str, form_code: str):
-    campaign = campaign_for(request.user, campaign_id)
-    unit = unit_for(request.user, unit_code)
-    cform = campaign_form(campaign, form_code)
+def _summary(request, campaign_id: int, unit_code: str, form_code: str):
     include = request.GET.get("status", "approved")
-    if include not in INCLUDE:
-        raise Http404("status 只能是 approved 或 submitted")
-    return summary_for(campaign, unit, cform, include)
+    return summary_visible_to(request.user, campaign_id, unit_code, form_code, include)
 
 
 def total_text(blank, total) -> str:
@@ -33,67 +37,84 @@ def total_text(blank, total) -> str:
 
 @login_required
 def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
-    summary = summary_from_request(request, campaign_id, unit_code, form_code)
+    summary = _summary(request, campaign_id, unit_code, form_code)
     definition = summary.definition
     texts = {c: total_text(definition.blanks[c], v) for c, v in summary.values.items()}
-    previous = previous_campaign(summary.campaign, form_code)
-    changes = []
-    if previous is not None and previous.forms.filter(code=form_code).exists():
-        prev = summary_for(previous, summary.unit, campaign_form(previous, form_code),
-                           summary.include)  # fmt: skip
-        changes = compare(summary, prev)
+    previous = previous_summary(summary)
+    changes = compare(summary, previous) if previous is not None else []
+    records_panels, data = collect("summary.records", request, summary=summary)
     context = {
         "summary": summary,
         "definition": definition,
-        **_record_differences(summary),
         "items": paper_items(definition, texts, summary.outcome),
-        "previous": previous,
+        "previous": previous.campaign if previous else None,
         "changes": changes,
         "flagged": [c for c in changes if c.flagged],
+        "records_panels": records_panels,
+        "diff_codes": data.get("diff_codes", {}),
     }
     return render(request, "rollups/summary.html", context)
 
 
 @login_required
 def drill_down(request, campaign_id: int, unit_code: str, form_code: str, code: str):
-    summary = summary_from_request(request, campaign_id, unit_code, form_code)
+    summary = _summary(request, campaign_id, unit_code, form_code)
     blank = summary.definition.blanks.get(code)
     if blank is None:
         raise Http404(f"表单中没有填报项 {code}")
     rows = [(u, total_text(blank, summary.per_unit[u.code].get(code))) for u in summary.included]
-    context = {"summary": summary, "blank": blank, "rows": rows,
-               "total": total_text(blank, summary.values.get(code))}  # fmt: skip
+    context = {
+        "summary": summary,
+        "blank": blank,
+        "rows": rows,
+        "total": total_text(blank, summary.values.get(code)),
+    }
     return render(request, "rollups/_drill.html", context)
 
 
 @login_required
 def unit_table(request, campaign_id: int, unit_code: str, form_code: str):
-    summary = summary_from_request(request, campaign_id, unit_code, form_code)
+    summary = _summary(request, campaign_id, unit_code, form_code)
     blanks = list(summary.definition.blanks.values())
     sort, desc = request.GET.get("sort", ""), request.GET.get("dir") == "desc"
     units = list(summary.included)
     if sort in summary.definition.blanks:
-        units.sort(key=lambda u: (summary.per_unit[u.code].get(sort) is None,
-                                  summary.per_unit[u.code].get(sort) or 0), reverse=desc)  # fmt: skip
+        units.sort(
+            key=lambda u: (
+                summary.per_unit[u.code].get(sort) is None,
+                summary.per_unit[u.code].get(sort) or 0,
+            ),
+            reverse=desc,
+        )
     rows = [
         (u, [total_text(b, summary.per_unit[u.code].get(b.code)) for b in blanks]) for u in units
     ]
     totals = [total_text(b, summary.values.get(b.code)) for b in blanks]
-    context = {"summary": summary, "blanks": blanks, "rows": rows, "totals": totals,
-               "sort": sort, "desc": desc}  # fmt: skip
+    context = {
+        "summary": summary,
+        "blanks": blanks,
+        "rows": rows,
+        "totals": totals,
+        "sort": sort,
+        "desc": desc,
+    }
     return render(request, "rollups/table.html", context)
 
 
-def _record_differences(summary) -> dict:
-    """表实相符 on the 汇总 page: the totals and each unit's figures against the records."""
-    if summary.definition.code != DERIVED_FORM:
-        return {}
-    definition, campaign = summary.definition, summary.campaign
-    total = differences(definition, summary.values, derived_figures(campaign, summary.unit))
-    per_unit = [
-        (u, diffs) for u in summary.included
-        if (diffs := differences(definition, summary.per_unit[u.code],
-                                 derived_figures(campaign, u)))
-    ]  # fmt: skip
-    return {"record_diffs": total, "unit_diffs": per_unit,
-            "diff_codes": {d.code: d.recorded for d in total}}  # fmt: skip
+def _entry(request, campaign_id: int, unit_code: str, form_code: str) -> str:
+    return reverse("report-entry", args=[campaign_id, unit_code, form_code])
+
+
+@login_required
+@require_POST
+@back_on_error(_entry)
+def fill_from_children(request, campaign_id: int, unit_code: str, form_code: str):
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    include = request.POST.get("include", "approved")
+    _report, _outcome, summary = report_fill_from_children(
+        slot=slot, actor=request.user, include=include
+    )
+    messages.success(
+        request, f"已按 {len(summary.included)} 个下级单位的报表汇总填入，请核对后保存或报送。"
+    )
+    return redirect(_entry(request, campaign_id, unit_code, form_code))

@@ -10,11 +10,11 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from chunfeng.core.safe import csv_text, put_text
 from chunfeng.formdefs.values import format_value
 from chunfeng.reports.selectors import ReportSlot, report_values
 from chunfeng.rollups.selectors import Summary
 
-from .safe import csv_text, put_text
 from .xlsx_form import SheetContext, build_workbook
 
 

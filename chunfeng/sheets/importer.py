@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from chunfeng.core.errors import ApplicationError
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.rules import can_fill
 from chunfeng.formdefs.checks import Outcome
 from chunfeng.formdefs.values import parse_values
 from chunfeng.reports.selectors import ReportSlot
@@ -108,6 +109,10 @@ def _header(sheet: Sheet) -> dict:
 
 
 def report_import(*, slot: ReportSlot, data: bytes, name: str, actor) -> ImportResult:
+    """Read a filled template into the report's draft (all or nothing). Who may save is asked
+    before the file is read."""
+    if not can_fill(actor, slot.unit):
+        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     sheet = read_upload(data, name)
     _check_identity(sheet, slot)
     definition = slot.definition

@@ -7,9 +7,7 @@ it is not embedded and renders blank where the viewer has no CJK fonts.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 from functools import partial
 from xml.sax.saxutils import escape
 
@@ -18,15 +16,13 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
+from chunfeng.core.printing import CJK_FONT_PATH, NumberedCanvas, cjk_font_path, register_cjk_font
 from chunfeng.formdefs.schema import FormDefinition, Item, Line
 
-CJK_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-CJK_FONT_ENV = "CHUNFENG_CJK_FONT"
+__all__ = ["CJK_FONT_PATH", "cjk_font_path", "render_form_pdf"]
+
 MARGIN = 18 * mm
 STAMP_SIZE = 45 * mm
 BODY_SIZE = 10.5  # 五号
@@ -41,8 +37,6 @@ DEFAULT_LABELS = {"unit": "填报单位", "date": "填报日期", "filler": "填
 SUMMARY_NOTE = "本表为汇总表：各项数字为所属各单位报表数字的合计。"
 EMPTY_DATE = "____年__月__日"
 SIGN_GAP = "_" * 12
-
-_registered: dict[str, str] = {}
 
 
 def render_form_pdf(
@@ -84,44 +78,8 @@ def render_form_pdf(
         initialFontSize=BODY_SIZE,
     )
     footer = _footer_text(campaign_name, generated_at)
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, font=font, footer=footer))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, font=font, footer=footer))
     return buffer.getvalue()
-
-
-# ---- font -----------------------------------------------------------------------------------
-
-
-def cjk_font_path() -> str:
-    return os.environ.get(CJK_FONT_ENV) or CJK_FONT_PATH
-
-
-def register_cjk_font() -> str:
-    """Register the CJK TrueType font (once per file) and return its reportlab name."""
-    path = cjk_font_path()
-    if path in _registered:
-        return _registered[path]
-    if not os.path.isfile(path):
-        raise RuntimeError(_font_hint(path, "找不到中文字体文件", "CJK font file not found"))
-    name = "ChunfengCJK-" + hashlib.sha1(path.encode()).hexdigest()[:8]
-    try:
-        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
-    except (TTFError, OSError) as exc:
-        raise RuntimeError(
-            _font_hint(path, "无法读取中文字体", f"cannot load CJK font ({exc})")
-        ) from exc
-    # one face only: bold/italic markup falls back to the same face instead of failing
-    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
-    _registered[path] = name
-    return name
-
-
-def _font_hint(path: str, zh: str, en: str) -> str:
-    return (
-        f"{zh}：{path}。请安装 fonts-wqy-microhei（apt-get install fonts-wqy-microhei），"
-        f"或用环境变量 {CJK_FONT_ENV} 指定 TrueType 字体文件。 / {en}: {path}. "
-        f"Install fonts-wqy-microhei (apt-get install fonts-wqy-microhei) "
-        f"or point {CJK_FONT_ENV} to a TrueType font file."
-    )
 
 
 # ---- styles and small helpers ---------------------------------------------------------------
@@ -294,37 +252,3 @@ def _footer_text(campaign_name: str, generated_at: str) -> str:
     if generated_at.strip():
         parts.append(f"生成于 {generated_at.strip()}")
     return "　".join(p for p in parts if p)
-
-
-# ---- page decorations -----------------------------------------------------------------------
-
-
-class _NumberedCanvas(Canvas):
-    """Defers the pages so each can say "第 N 页 共 M 页" once the total is known."""
-
-    def __init__(self, *args, font: str, footer: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self._font, self._footer, self._pages = font, footer, []
-
-    def showPage(self):  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._decorate(total)
-            super().showPage()
-        super().save()
-
-    def _decorate(self, total: int) -> None:
-        width = A4[0]
-        self.saveState()
-        self.setFont(self._font, 9)
-        self.drawCentredString(width / 2, 9 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
-        if self._footer:
-            self.setFont(self._font, 7.5)
-            self.setFillColor(colors.grey)
-            self.drawCentredString(width / 2, 13.5 * mm, self._footer)
-        self.restoreState()

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.errors import ApplicationError
+from chunfeng.core.web import caught
 from chunfeng.reports.selectors import report_slot_for
-from chunfeng.rollups.views import summary_from_request
+from chunfeng.rollups.selectors import summary_visible_to
 
 from . import exports
 from .importer import report_import
@@ -46,14 +46,11 @@ def report_upload(request, campaign_id: int, unit_code: str, form_code: str):
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
     context = {"slot": slot, "definition": slot.definition}
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            context["result"] = _import(request, slot, upload)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            context["error"] = exc
+        result, error = caught(lambda: _import(request, slot, request.FILES.get("file")))
+        if error is not None:
+            context["error"] = error
             return render(request, "sheets/import.html", context, status=400)
+        context["result"] = result
         messages.success(request, "已导入并保存为草稿。")
     return render(request, "sheets/import.html", context)
 
@@ -72,7 +69,9 @@ def _import(request, slot, upload):
 
 @login_required
 def summary_file(request, campaign_id: int, unit_code: str, form_code: str, ext: str):
-    summary = summary_from_request(request, campaign_id, unit_code, form_code)
+    summary = summary_visible_to(
+        request.user, campaign_id, unit_code, form_code, request.GET.get("status", "approved")
+    )
     base = f"{summary.unit.name}-{summary.definition.title}-汇总"
     if ext == "xlsx":
         return file_response(exports.summary_xlsx(summary), base + ".xlsx")
@@ -83,7 +82,9 @@ def summary_file(request, campaign_id: int, unit_code: str, form_code: str, ext:
 
 @login_required
 def unit_table_file(request, campaign_id: int, unit_code: str, form_code: str, ext: str):
-    summary = summary_from_request(request, campaign_id, unit_code, form_code)
+    summary = summary_visible_to(
+        request.user, campaign_id, unit_code, form_code, request.GET.get("status", "approved")
+    )
     base = f"{summary.unit.name}-{summary.definition.title}-分单位明细"
     if ext == "xlsx":
         return file_response(exports.unit_table_xlsx(summary), base + ".xlsx")

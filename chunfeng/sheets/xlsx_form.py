@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from chunfeng.core.safe import put_text
 from chunfeng.formdefs.schema import Blank, FormDefinition
 
 from .layout import COLUMNS, HEADER_ROWS, MAGIC, MAP_SHEET, layout_for
-from .safe import put_text
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 THIN = Side(style="thin", color="999999")

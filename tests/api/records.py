@@ -8,7 +8,7 @@ import io
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chunfeng.register.importer import CONTRACT
+from chunfeng.register.listfile import CONTRACT
 from tests.funds.helpers import household, ident
 
 __all__ = ["CONTRACT", "csv_upload", "household", "ident", "import_row", "patch", "post",

@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
+from chunfeng.core.actors import SYSTEM
+from chunfeng.core.personal import mask_id
 from chunfeng.formdefs.loader import latest_builtin
-from chunfeng.register.idnumbers import mask
 from chunfeng.register.services import household_create, household_escape
 from tests.fixtures import file_report
 
@@ -19,7 +20,7 @@ def filed(unit, seq: int, name: str, *, birth: str = "19700101", category: str =
     region = unit.code[:6]
     data = {"id_number": ident(seq, birth=birth, region=region), "name": name,
             "category": category, "family_size": 3, "income": "500", **flags}  # fmt: skip
-    return household_create(unit=unit, data=data, actor=None)
+    return household_create(unit=unit, data=data, actor=SYSTEM)
 
 
 def batch(client, fed, unit: str, name: str) -> int:
@@ -152,7 +153,7 @@ def test_coverage_of_a_district(fed, client_as, records):
         "campaign": fed.campaign.pk, "unit": "210202", "on_file": 4, "helped": 3, "rate": "75.0",
         "children": [{"unit": "210202001", "on_file": 2, "helped": 1, "rate": "50.0"}],
         "missing_count": 1, "page": 1, "page_size": 200,
-        "missing": [{"id": h6.pk, "name": "孙六", "id_number": mask(h6.id_number),
+        "missing": [{"id": h6.pk, "name": "孙六", "id_number": mask_id(h6.id_number),
                      "unit": "210202001"}],
     }  # fmt: skip
     assert h6.id_number not in response.content.decode()
@@ -200,10 +201,10 @@ def test_duplicates_of_a_district(fed, client_as, records):
     assert (flag["line"]["unit"], flag["line"]["amount"], flag["line"]["date"]) == (
         "210202", "200.00", "2012-01-09",
     )  # fmt: skip
-    assert flag["line"]["id_number"] == flag["other"]["id_number"] == mask(h2.id_number)
+    assert flag["line"]["id_number"] == flag["other"]["id_number"] == mask_id(h2.id_number)
     assert "青泥洼桥街道总工会" in flag["message"]
     [group] = got["groups"]
-    assert (group["kind"], group["key"], group["units"]) == ("exact", mask(h2.id_number), 2)
+    assert (group["kind"], group["key"], group["units"]) == ("exact", mask_id(h2.id_number), 2)
     assert sorted((ln["unit"], ln["amount"]) for ln in group["lines"]) == [
         ("210202", "200.00"), ("210202001", "800.00"),
     ]  # fmt: skip

@@ -3,9 +3,9 @@ confirmation, masking, and who may read and write what."""
 
 import pytest
 
+from chunfeng.core.personal import mask_id
 from chunfeng.funds.models import DuplicateFlag, PaymentBatch, PaymentLine
 from chunfeng.funds.services import flag_resolve
-from chunfeng.register.idnumbers import mask
 from chunfeng.register.models import IdAccess
 
 from .records import household, post
@@ -54,7 +54,7 @@ def test_create_a_batch_and_add_lines(fed, client_as, families):
     assert response.status_code == 201, response.json()
     saved = PaymentLine.objects.get()
     assert response.json() == {
-        "id": saved.pk, "batch": batch.pk, "id_number": mask(h.id_number), "name": "李强",
+        "id": saved.pk, "batch": batch.pk, "id_number": mask_id(h.id_number), "name": "李强",
         "household": h.pk, "amount": "1200.50", "kind": "cash", "goods": "",
         "aid_type": "condolence", "date": "2012-01-05", "unit": "210202",
         "campaign": fed.campaign.pk, "cancelled": False, "flags": [],
@@ -99,7 +99,7 @@ def test_district_paying_a_family_the_grassroots_paid_is_flagged_at_once(fed, cl
         "other_unit": "210202001", "other_date": "2012-01-05",
     }]  # fmt: skip
     message = flags[0]["message"]
-    assert "青泥洼桥街道总工会" in message and "300.00" in message and mask(h.id_number) in message
+    assert "青泥洼桥街道总工会" in message and "300.00" in message and mask_id(h.id_number) in message
     assert h.id_number not in response.content.decode()
 
     detail = zs.get(f"{URL}/{batch['id']}").json()

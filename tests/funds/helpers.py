@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from chunfeng.core.actors import SYSTEM
+from chunfeng.core.idnumbers import check_digit
 from chunfeng.funds.services import batch_create, line_add
-from chunfeng.register.idnumbers import check_digit
 from chunfeng.register.services import household_create
 
 PAID_ON = dt.date(2012, 1, 5)
@@ -24,7 +25,7 @@ def household(unit, seq: int, name: str = "", *, birth: str = "19700101", region
     number = ident(seq, birth=birth, region=region)
     data = {"id_number": number, "name": name or f"职工{seq}", "category": category,
             "phone": phone, "bank_account": bank, "family_size": 3, "income": "500"}  # fmt: skip
-    return household_create(unit=unit, data=data, actor=None)
+    return household_create(unit=unit, data=data, actor=SYSTEM)
 
 
 def batch(fed, unit, user, name: str = "第一批", campaign=None):

@@ -10,9 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chunfeng.core.errors import ApplicationError
-from chunfeng.funds.linefiles import read_line_rows
+from chunfeng.funds.line_import import lines_import, read_line_rows
 from chunfeng.funds.models import DuplicateFlag, FlagKind, PaymentLine
-from chunfeng.funds.services import lines_import
 from chunfeng.register.services import household_escape
 
 from .helpers import batch, household, ident, pay, text
@@ -114,14 +113,14 @@ def test_errors_with_row_and_column_and_nothing_saved(fed, setup):
 
 
 def test_failure_after_saving_rolls_back(fed, setup, monkeypatch):
-    import chunfeng.funds.services as services
+    import chunfeng.funds.line_import as line_import
 
     filler, b, p = setup
 
     def boom(lines):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "duplicates_flag", boom)
+    monkeypatch.setattr(line_import, "duplicates_flag", boom)
     with pytest.raises(RuntimeError):
         run(b, filler, csv_file([f"{p[0].id_number},,500,现金,,慰问金,2012-01-06"]))
     assert not PaymentLine.objects.exists()
@@ -149,9 +148,11 @@ def test_missing_columns_and_bad_files(fed, setup):
     assert {d["column"] for d in exc.value.details} == {"救助类别", "发放日期"}
     with pytest.raises(ApplicationError, match="没有数据行"):
         run(b, filler, xlsx([]))
-    with pytest.raises(ApplicationError, match="xlsx 或 CSV"):
-        read_line_rows(SimpleUploadedFile("名单.xls", b"\xd0\xcf\x11\xe0"))
-    with pytest.raises(ApplicationError, match="无法读取"):
+    with pytest.raises(ApplicationError, match="不是 Excel（xlsx/xls）或 CSV 文件"):
+        read_line_rows(SimpleUploadedFile("名单.doc", b"not a sheet"))
+    with pytest.raises(ApplicationError, match="已损坏"):
+        read_line_rows(SimpleUploadedFile("名单.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 cut"))
+    with pytest.raises(ApplicationError, match="已损坏"):
         read_line_rows(SimpleUploadedFile("名单.xlsx", b"PK not really"))
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from chunfeng.campaigns.services import campaign_create
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.funds.selectors import balance_warning, ledger_for
+from chunfeng.funds.ledger import balance_warning, ledger_for
 from chunfeng.funds.services import line_cancel, receipt_create
 
 from .helpers import batch, household, pay, text

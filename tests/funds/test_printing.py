@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 
+from chunfeng.core.personal import mask_id
 from chunfeng.funds.printing import bank_csv, notice_pdf, sign_sheet_pdf
 from chunfeng.funds.services import line_cancel
-from chunfeng.register.idnumbers import mask
 from chunfeng.register.models import IdAccess
 
 from .helpers import batch, household, pay
@@ -79,7 +79,7 @@ def test_sign_sheet_for_a_filler_has_full_ids_and_is_logged(fed, paid):
 def test_sign_sheet_for_a_reviewer_is_masked(fed, paid):
     b, people = paid
     page = pdf_text(sign_sheet_pdf(batch=b, user=fed.user("city", "reviewer")))
-    assert mask(people[0].id_number) in page and people[0].id_number not in page
+    assert mask_id(people[0].id_number) in page and people[0].id_number not in page
     assert not IdAccess.objects.exists()
 
 
@@ -103,7 +103,7 @@ def test_notice_masks_ids(fed, paid):
     assert "发放公示名单" in page and "王建国" in page and "李秀英" in page
     assert "钱撤销" not in page
     for h in people[:4]:
-        assert h.id_number not in page and mask(h.id_number) in page
+        assert h.id_number not in page and mask_id(h.id_number) in page
     flat = re.sub(r"\s+", "", page)
     assert "公示期为2012年01月10日至2012年01月16日（7天）" in flat
     assert "向以下4户困难职工家庭" in flat and "共计2,260.50元" in flat

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.funds.ledger import ledger_for
 from chunfeng.funds.models import BatchStatus, FlagStatus
-from chunfeng.funds.selectors import ledger_for
 from chunfeng.funds.services import batch_confirm, flag_resolve, line_cancel
 
 from .helpers import batch, household, pay, text

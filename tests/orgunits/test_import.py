@@ -1,4 +1,4 @@
-"""Import of a unit list: CSV (UTF-8, with or without BOM) and xlsx, every problem named with its
+"""Import of a unit list: CSV (UTF-8 or GBK, with or without BOM), xlsx and xls, every problem named with its
 row and column, and all or nothing."""
 
 import datetime as dt
@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.orgunits.importers import records, rows_from_upload
+from chunfeng.orgunits.importers import rows_from_upload
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.services import IMPORT_COLUMNS, orgunit_import, orgunit_retire
 
@@ -41,7 +41,7 @@ def upload(data: bytes, name="units.csv"):
 
 
 def as_rows(rows):
-    return [dict(zip(IMPORT_COLUMNS, r, strict=True)) for r in rows]
+    return [(n, dict(zip(IMPORT_COLUMNS, r, strict=True))) for n, r in enumerate(rows, start=2)]
 
 
 def problems(rows, actor) -> list[str]:
@@ -57,7 +57,7 @@ def problems(rows, actor) -> list[str]:
 @pytest.mark.parametrize("bom", [False, True])
 def test_csv_import_creates_the_units_with_their_parents(fed, bom):
     rows = rows_from_upload(upload(csv_bytes(GOOD, bom=bom)))
-    assert list(rows[0])[0] == "代码"  # the BOM is not part of the first column name
+    assert list(rows[0][1])[0] == "代码"  # the BOM is not part of the first column name
     created = orgunit_import(rows=rows, actor=fed.user("zs", "admin"))
     assert [u.code for u in created] == ["210202010", "2102C08", "2102C0801"]
     shop = OrgUnit.objects.get(code="2102C0801")
@@ -86,25 +86,51 @@ def test_blank_lines_are_skipped_but_counted(fed):
     assert err.value.details == ["第 5 行 上级代码：单位 2102C08 不存在"]
 
 
-def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(fed):
-    with pytest.raises(ApplicationError, match="只能导入 CSV"):
-        rows_from_upload(upload(b"x", "units.xls"))
+def test_a_file_that_is_not_a_spreadsheet_is_refused(fed):
+    with pytest.raises(ApplicationError, match="不是 Excel（xlsx/xls）或 CSV 文件") as err:
+        rows_from_upload(upload(b"x", "units.doc"))
+    assert err.value.code == "bad_type"
 
 
-def test_a_csv_that_is_not_utf8_is_refused(fed):
-    with pytest.raises(ApplicationError, match="不是 UTF-8 编码") as err:
-        rows_from_upload(upload(csv_bytes(GOOD).decode().encode("gb18030")))
+def test_a_csv_saved_by_excel_in_gbk_imports(fed):
+    """Excel in China saves “CSV (逗号分隔)” in GBK: the one reader falls back to GB18030."""
+    rows = rows_from_upload(upload(csv_bytes(GOOD).decode().encode("gbk")))
+    created = orgunit_import(rows=rows, actor=fed.user("zs", "admin"))
+    assert [u.name for u in created][0] == GOOD[0][1]
+
+
+def test_a_csv_in_neither_utf8_nor_gbk_is_refused(fed):
+    with pytest.raises(ApplicationError, match="无法识别 CSV 文件的编码") as err:
+        rows_from_upload(upload(b"\xff\xfe\x00\xd8\x81", "units.csv"))
     assert err.value.code == "bad_encoding"
 
 
 def test_a_broken_xlsx_is_refused(fed):
-    with pytest.raises(ApplicationError, match="无法读取"):
+    with pytest.raises(ApplicationError, match="已损坏") as err:
         rows_from_upload(upload(b"PK\x03\x04 not really", "units.xlsx"))
+    assert err.value.code == "damaged"
 
 
-def test_missing_columns_are_named():
+def test_a_legacy_xls_saved_by_libreoffice_imports(fed, tmp_path):
+    """Old .xls files are read too (python-calamine), the same way as xlsx."""
+    import subprocess
+
+    source = tmp_path / "units.xlsx"
+    source.write_bytes(xlsx_bytes(GOOD))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    data = (tmp_path / "units.xls").read_bytes()
+    created = orgunit_import(rows=rows_from_upload(upload(data, "units.xls")),
+                             actor=fed.user("zs", "admin"))  # fmt: skip
+    assert len(created) == len(GOOD)
+
+
+def test_missing_columns_are_named(fed):
+    data = "代码,名称,联系人\n1,x,\n".encode()
     with pytest.raises(ApplicationError) as err:
-        records([["代码", "名称", "联系人"], ["1", "x", ""]])
+        rows_from_upload(upload(data))
     assert err.value.details == ["第 1 行：缺少列“类别”", "第 1 行：缺少列“上级代码”"]
 
 
@@ -239,7 +265,7 @@ def test_template_csv_has_the_headers_and_an_example_that_imports(fed, login):
     data = response.content
     assert data.startswith(b"\xef\xbb\xbf" + HEADER.encode())
     rows = rows_from_upload(upload(data))
-    assert len(rows) == 1 and rows[0]["上级代码"] == "210202"
+    assert len(rows) == 1 and rows[0] == (2, rows[0][1]) and rows[0][1]["上级代码"] == "210202"
     assert [u.code for u in orgunit_import(rows=rows, actor=fed.user("zs", "admin"))] == [
         "210202901"
     ]

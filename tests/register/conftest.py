@@ -10,8 +10,8 @@ import io
 import openpyxl
 import pytest
 
-from chunfeng.register.idnumbers import check_digit
-from chunfeng.register.importer import CONTRACT
+from chunfeng.core.idnumbers import check_digit
+from chunfeng.register.listfile import CONTRACT
 from chunfeng.register.services import household_create
 
 

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from chunfeng.core.actors import SYSTEM
+from chunfeng.core.idnumbers import check_digit
 from chunfeng.funds.models import PaymentBatch, PaymentLine, Receipt, Visit
-from chunfeng.register.derived import derived_figures, differences, report_take_derived
-from chunfeng.register.idnumbers import check_digit
+from chunfeng.reconcile.figures import derived_figures, differences, report_take_derived
 from chunfeng.register.services import household_create, household_escape
 from chunfeng.reports.models import Report, ReportStatus
 from chunfeng.reports.selectors import report_slot_for, report_values
@@ -22,7 +23,7 @@ def ident(n: int, year: int = 1975) -> str:
 
 def household(fed, unit, n, **extra):
     data = {"id_number": ident(n, extra.pop("year", 1975)), "name": f"职工{n}", "category": "B"}
-    return household_create(unit=unit, data=data | extra, actor=None)
+    return household_create(unit=unit, data=data | extra, actor=SYSTEM)
 
 
 def pay(fed, unit, h, amount, aid="living", cancelled=False):

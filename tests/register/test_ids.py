@@ -5,11 +5,12 @@ and the user is told to format the column as text."""
 import pytest
 from django.urls import reverse
 
-from chunfeng.register.bulk import quick_parse_id
+from chunfeng.core.idnumbers import InvalidIdNumber, check_digit, parse_id
 from chunfeng.register.forms import HouseholdForm
-from chunfeng.register.idnumbers import InvalidIdNumber, check_digit, parse_id
-from chunfeng.register.importer import CONTRACT, HouseholdFile, check_file, contract_mapping
+from chunfeng.register.import_jobs import check_file
+from chunfeng.register.listfile import CONTRACT, HouseholdFile, contract_mapping
 from chunfeng.register.models import Household
+from chunfeng.register.validation import quick_parse_id
 
 from .conftest import csv_bytes, make_id, row, wrong_check, xlsx_bytes
 
@@ -91,7 +92,7 @@ def test_sci_notation_and_000_tell_the_user_to_format_the_column_as_text(db, tmp
 
 
 def test_a_15_digit_number_is_imported_as_18_digits(fed, tmp_path):
-    from chunfeng.register.importer import import_file
+    from chunfeng.register.import_jobs import import_file
 
     path = tmp_path / "h.csv"
     path.write_bytes(csv_bytes([row(1, 身份证号码=FIFTEEN)]))

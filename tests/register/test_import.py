@@ -11,17 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from chunfeng.core.actors import SYSTEM
 from chunfeng.core.errors import ApplicationError
+from chunfeng.core.idnumbers import parse_id
 from chunfeng.jobs.models import Job
-from chunfeng.register.idnumbers import parse_id
-from chunfeng.register.importer import (
-    CONTRACT,
-    HouseholdFile,
-    contract_mapping,
-    guess_mapping,
-    import_file,
-    import_job,
-)
+from chunfeng.register.import_jobs import import_file, import_job
+from chunfeng.register.listfile import CONTRACT, HouseholdFile, contract_mapping, guess_mapping
 from chunfeng.register.models import Household, Person
 
 from .conftest import csv_bytes, make_id, new_household, row, wrong_check, xlsx_bytes
@@ -87,7 +82,7 @@ def test_chinese_category_names_and_yes_no(fed, tmp_path):
     path = tmp_path / "h.csv"
     path.write_bytes(csv_bytes(rows))
     file = HouseholdFile(path)
-    import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=None)
+    import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=SYSTEM)
     one, two = Household.objects.order_by("pk")
     assert (one.category, one.is_model_worker) == ("B", True)
     assert (two.category, two.family_size, two.income) == ("D", 1, 0)
@@ -181,7 +176,7 @@ def test_one_bad_row_imports_nothing(fed, tmp_path):
     path.write_bytes(xlsx_bytes(rows))
     file = HouseholdFile(path)
     with pytest.raises(ApplicationError) as err:
-        import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=None)
+        import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=SYSTEM)
     assert err.value.code == "import_invalid"
     assert err.value.details == [{"row": 2502, "column": "困难类别",
                                   "message": "困难类别“Z”无效，应为 B、C、D 或其中文名称"}]  # fmt: skip
@@ -215,7 +210,7 @@ def test_failure_details_are_capped_on_the_page_with_the_total(fed, filler, run_
                              created_by=fed.user("zs", "filler"))  # fmt: skip
     from chunfeng.jobs.services import job_run
 
-    job_run(job.pk, "chunfeng.register.importer:import_job")
+    job_run(job.pk, "chunfeng.register.import_jobs:import_job")
     job.refresh_from_db()
     assert job.status == "failed" and len(job.result["details"]) == 250
     assert "共 250 处" in job.message and "前 200 处" in job.message
@@ -249,7 +244,7 @@ def test_blank_rows_are_skipped_and_rows_keep_their_numbers(fed, tmp_path):
     book.save(path)
     file = HouseholdFile(path)
     with pytest.raises(ApplicationError) as err:
-        import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=None)
+        import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=SYSTEM)
     assert [(d["row"], d["column"]) for d in err.value.details] == [(4, "困难类别")]
 
 
@@ -318,7 +313,7 @@ def test_the_import_job_rechecks_the_permission(fed, filler, run_jobs):
 
 
 def test_a_file_of_bad_ids_keeps_the_first_errors_and_counts_all(fed, tmp_path):
-    from chunfeng.register.bulk import household_import_check
+    from chunfeng.register.bulk_import import household_import_check
 
     rows = ((n, {"name": "甲", "id_number": "123", "category": "B"}) for n in range(2, 7002))
     check = household_import_check(rows=rows, columns={"id_number": "身份证号码"}, max_errors=100)

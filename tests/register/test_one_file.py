@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from chunfeng.core.actors import SYSTEM
 from chunfeng.core.errors import ApplicationError
-from chunfeng.register.importer import HouseholdFile, contract_mapping, import_file
+from chunfeng.register.import_jobs import import_file
+from chunfeng.register.listfile import HouseholdFile, contract_mapping
 from chunfeng.register.models import Household
 from chunfeng.register.services import household_escape
 
@@ -28,7 +30,7 @@ def import_rows(tmp_path, fed, rows, unit=None):
     path.write_bytes(csv_bytes(rows))
     file = HouseholdFile(path)
     return import_file(file, contract_mapping(file.header().columns), unit=unit or fed.xg,
-                       actor=None)  # fmt: skip
+                       actor=SYSTEM)  # fmt: skip
 
 
 def test_a_second_file_for_the_worker_names_the_holding_union(fed, login):

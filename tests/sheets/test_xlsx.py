@@ -163,7 +163,7 @@ def test_damaged_zip(fed):
 
 
 def test_not_excel_at_all(fed):
-    refused(fed, "填报单位,数值\n".encode(), "not_excel")
+    refused(fed, "填报单位,数值\n".encode(), "bad_type")
 
 
 def test_plain_workbook_without_map(fed):

@@ -1,5 +1,4 @@
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -13,29 +12,3 @@ def get_item(mapping, key):
 @register.filter
 def blank_dom_id(code: str) -> str:
     return "b-" + str(code).replace(".", "-")
-
-
-ACTION_LABELS = {
-    "report.save": _("保存草稿"),
-    "report.submit": _("报送"),
-    "report.approve": _("审核通过"),
-    "report.return": _("退回"),
-    "report.reopen": _("重新打开"),
-    "report.fill_from_children": _("按下级汇总填入"),
-    "report.take_derived": _("按档案和发放记录取数"),
-}
-
-
-@register.filter
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
-
-
-@register.filter
-def status_label(status: str) -> str:
-    from chunfeng.reports.models import ReportStatus
-
-    try:
-        return str(ReportStatus(status).label)
-    except ValueError:
-        return status

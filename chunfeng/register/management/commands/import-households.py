@@ -2,9 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chunfeng.core.actors import SYSTEM
 from chunfeng.core.errors import ApplicationError
 from chunfeng.orgunits.models import OrgUnit
-from chunfeng.register.importer import HouseholdFile, import_file, mapping_for_cli
+from chunfeng.register.import_jobs import import_file, mapping_for_cli
+from chunfeng.register.listfile import HouseholdFile
 
 
 class Command(BaseCommand):
@@ -27,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件 {path}")
         try:
             file = HouseholdFile(path)
-            check = import_file(file, mapping_for_cli(file), unit=unit, actor=None,
+            check = import_file(file, mapping_for_cli(file), unit=unit, actor=SYSTEM,
                                 max_errors=None)  # fmt: skip
         except ApplicationError as exc:
             for d in exc.details:

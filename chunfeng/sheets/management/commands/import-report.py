@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from chunfeng.core.actors import SYSTEM
 from chunfeng.core.errors import ApplicationError
 from chunfeng.reports.selectors import report_slot_system
 from chunfeng.sheets.importer import report_import
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         try:
             form = read_upload(data, o["file"]).mapping.get("form")
             slot = report_slot_system(o["campaign"], o["unit"], str(form))
-            result = report_import(slot=slot, data=data, name=o["file"], actor=None)
+            result = report_import(slot=slot, data=data, name=o["file"], actor=SYSTEM)
         except Http404 as exc:
             raise CommandError(str(exc)) from None
         except ApplicationError as exc:

@@ -1,5 +1,6 @@
 """Resident identity numbers (GB 11643-1999): validation, the ISO 7064 MOD 11-2 check digit,
-conversion of 15-digit legacy numbers, the birth date and gender they carry, and masking."""
+conversion of 15-digit legacy numbers, and the birth date and gender they carry. Masking is
+``chunfeng.core.personal.mask_id``."""
 
 from __future__ import annotations
 
@@ -26,10 +27,6 @@ class IdNumber:
     number: str  # always the 18-digit form
     birth_date: dt.date
     gender: str  # "M" or "F"
-
-    @property
-    def masked(self) -> str:
-        return mask(self.number)
 
 
 def check_digit(first17: str) -> str:
@@ -84,10 +81,3 @@ def _birth(text: str, raw, today: dt.date) -> dt.date:
     if birth < dt.date(1900, 1, 1) or birth > today:
         raise InvalidIdNumber(f"身份证号码“{raw}”中的出生日期 {birth} 不合理")
     return birth
-
-
-def mask(number: str) -> str:
-    """``210202198001011234`` → ``2102**********1234``."""
-    if len(number) < 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]

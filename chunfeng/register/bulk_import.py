@@ -1,136 +1,28 @@
-"""Bulk import of household lists: streaming validation (一户一档 per chunk of IDs, duplicates
-inside the file) and an all-or-nothing insert with executemany/COPY. See bench/README.md."""
+"""Importing a household list, all or nothing: streaming validation of its rows (each with
+``validation.clean_household``; 一户一档 per chunk of IDs; duplicates inside the file) and an
+insert with executemany/COPY. See bench/README.md."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import marshal
-import operator
 import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.personal import mask_id
+from chunfeng.core.rules import can_edit_households
 
-from .idnumbers import CHECK_CHARS, PROVINCES, WEIGHTS, IdNumber, InvalidIdNumber, mask, parse_id
 from .models import Household, HouseholdStatus, Person
-from .services import _CATEGORY_NAMES, can_edit_households, second_file_message
+from .services import second_file_message
+from .validation import clean_household
 
 IMPORT_CHUNK = 2000  # rows per 一户一档 query and per bulk insert
-MAX_INCOME = Decimal("9999999999.99")
-_YES = frozenset({"是", "Y", "YES", "TRUE", "1", "√", "✓", "T"})
-_NO = frozenset({"", "否", "N", "NO", "FALSE", "0", "×", "✗", "F"})
-_FLAGS = (("is_migrant", "是否农民工"), ("is_model_worker", "是否劳模"),
-          ("is_laid_off", "是否下岗失业"))  # fmt: skip
-_CENT = Decimal("0.01")
-
-
-def _text_of(raw) -> str:
-    return "" if raw is None else str(raw).strip()
-
-
-_ZERO_WEIGHTS = ord("0") * sum(WEIGHTS)
-_births: dict[str, dt.date] = {}
-
-
-def quick_parse_id(raw) -> IdNumber:
-    """``parse_id`` with a fast path for the usual case of an import, a clean 18-character
-    string: it accepts exactly what ``parse_id`` accepts; anything else (15 digits, spaces,
-    lower-case x, a number, any failure) goes to ``parse_id`` for its result or message."""
-    if type(raw) is str and len(raw) == 18 and raw.isascii():
-        head, last = raw[:17], raw[17]
-        if (head.isdigit() and (last.isdigit() or last == "X") and raw[:2] in PROVINCES
-                and raw[2:6] != "0000"):  # fmt: skip
-            birth = _births.get(raw[6:14]) or _birth_or_none(raw[6:14])
-            total = sum(map(operator.mul, head.encode(), WEIGHTS)) - _ZERO_WEIGHTS
-            if birth is not None and CHECK_CHARS[total % 11] == last:
-                return IdNumber(raw, birth, "M" if int(raw[16]) % 2 else "F")
-    return parse_id(raw)
-
-
-def _birth_or_none(digits: str) -> dt.date | None:
-    """A plausible birth date (1900 up to today), remembered; None otherwise."""
-    try:
-        birth = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    except ValueError:
-        return None
-    if not dt.date(1900, 1, 1) <= birth <= dt.date.today():
-        return None
-    _births[digits] = birth
-    return birth
-
-
-def clean_household_row(data: dict) -> tuple[dict, list[tuple[str, str]]]:
-    """A household row of an import, checked field by field: ``(fields, errors)`` with every
-    problem as ``(field, message)``. ``fields`` is complete only when there are no errors, but
-    it holds the normalised ``id_number`` whenever that is valid (to find duplicates)."""
-    errors: list[tuple[str, str]] = []
-    fields: dict = {}
-    try:
-        ident = quick_parse_id(data.get("id_number"))
-    except InvalidIdNumber as exc:
-        errors.append(("id_number", str(exc)))
-        ident = None
-    else:
-        fields["id_number"] = ident.number
-    name = _text_of(data.get("name"))
-    if not name:
-        errors.append(("name", "姓名不能为空"))
-    elif len(name) > 64:
-        errors.append(("name", f"姓名不能超过 64 个字（现有 {len(name)} 个）"))
-    raw = _text_of(data.get("category"))
-    category = _CATEGORY_NAMES.get(raw.upper()) or _CATEGORY_NAMES.get(raw)
-    if category is None:
-        errors.append(("category", f"困难类别“{raw}”无效，应为 B、C、D 或其中文名称" if raw
-                                   else "困难类别不能为空，应为 B、C、D 或其中文名称"))  # fmt: skip
-    raw = _text_of(data.get("family_size"))
-    size = 1
-    if raw:
-        size = int(raw) if raw.isdigit() else 0
-        if not 1 <= size <= 30:
-            errors.append(("family_size", f"家庭人口“{raw}”应为 1～30 之间的整数"))
-    raw = _text_of(data.get("income"))
-    income = Decimal(0)
-    if raw:
-        try:
-            income = Decimal(raw.replace(",", "").replace("，", "").removesuffix("元"))
-            ok = income.is_finite() and 0 <= income <= MAX_INCOME
-            income = income.quantize(_CENT) if ok else income
-        except InvalidOperation:
-            ok = False
-        if not ok:
-            errors.append(("income", f"家庭月人均收入“{raw}”应为不小于 0 的金额（元）"))
-    for key, label in _FLAGS:
-        raw = _text_of(data.get(key))
-        flag = raw.upper()
-        if flag in _YES:
-            fields[key] = True
-        elif flag in _NO:
-            fields[key] = False
-        else:
-            errors.append((key, f"{label}应填“是”或“否”，不能是“{raw}”"))
-    phone = _text_of(data.get("phone"))
-    if len(phone) > 32:
-        errors.append(("phone", "联系电话不能超过 32 个字符"))
-    employer = _text_of(data.get("employer"))
-    if len(employer) > 128:
-        errors.append(("employer", "工作单位不能超过 128 个字"))
-    bank = _text_of(data.get("bank_account")).replace(" ", "")
-    if len(bank) > 32:
-        errors.append(("bank_account", "银行卡号不能超过 32 位"))
-    if errors:
-        return fields, errors
-    fields.update(
-        name=name, gender=ident.gender, birth_date=ident.birth_date, category=category,
-        income=income, family_size=size, phone=phone, employer=employer, bank_account=bank,
-        causes=[],
-    )  # fmt: skip
-    return fields, errors
 
 
 def holders_by_id(id_numbers) -> dict:
@@ -236,13 +128,13 @@ def household_import_check(*, rows, columns: dict[str, str], spool=None, on_prog
 
     for row, data in rows:
         check.rows += 1
-        fields, errors = clean_household_row(data)
+        fields, errors = clean_household(data)
         number = fields.get("id_number")
         if number is not None:
             key = _id_key(number)
             first = seen.setdefault(key, row)
             if first != row:
-                errors.append(("id_number", f"身份证号码 {mask(number)} 与第 {first} 行重复："
+                errors.append(("id_number", f"身份证号码 {mask_id(number)} 与第 {first} 行重复："
                                             "同一人只能建一份档案（一户一档）"))  # fmt: skip
         if errors:
             bad.add(row)
@@ -258,7 +150,7 @@ def household_import_check(*, rows, columns: dict[str, str], spool=None, on_prog
 def _preview_row(f: dict) -> dict:
     migrant = f["is_migrant"]
     return {
-        "name": f["name"], "id_number": mask(f["id_number"]),
+        "name": f["name"], "id_number": mask_id(f["id_number"]),
         "gender": "男" if f["gender"] == "M" else "女", "birth_date": f["birth_date"].isoformat(),
         "phone": f["phone"], "employer": f["employer"], "category": f["category"],
         "family_size": f["family_size"], "income": str(f["income"]), "is_migrant": migrant,
@@ -294,12 +186,10 @@ def household_import(*, unit, rows, columns: dict[str, str], actor, source: str 
     message}`` and save nothing. Otherwise insert the households and their 一户一档 persons in
     chunks inside one transaction. ``on_progress(stage, done)`` reports the rows "check"ed,
     "checked" once all are (before the transaction) and the rows "save"d."""
-    if actor is not None and not can_edit_households(actor, unit):
+    if not can_edit_households(actor, unit):
         raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
     if not unit.active:
         raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
-    if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再为其建立档案", code="unit_retired")
     report = on_progress or (lambda stage, done: None)
     with tempfile.TemporaryFile() as spool:
         check = household_import_check(
@@ -336,7 +226,7 @@ def _insert_spooled(spool, *, unit, actor, report) -> int:
     constant columns are adapted once by their fields; the persons are one INSERT … SELECT
     of the households this import made (same unit and creation time, no person yet)."""
     qn = connection.ops.quote_name
-    constants = {"unit": unit.pk, "created_by": getattr(actor, "pk", None),
+    constants = {"unit": unit.pk, "created_by": getattr(user_or_none(actor), "pk", None),
                  "created_at": timezone.now(), "status": HouseholdStatus.ACTIVE,
                  "escaped_on": None, "escaped_reason": "", "causes": []}  # fmt: skip
     meta = Household._meta

@@ -1,4 +1,5 @@
-"""The ``chunfeng`` console command: Django's management commands plus our own."""
+"""The ``chunfeng`` console command: Django's management commands plus our own. This app sits
+at the top of the layers: its commands (``serve``, ``worker``, ``tick``) compose the others."""
 
 import os
 import sys

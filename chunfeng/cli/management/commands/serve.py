@@ -40,9 +40,10 @@ class Command(BaseCommand):
 
 
 def _run_gunicorn(host: str, port: int, workers: int) -> None:
+    from django.core.wsgi import get_wsgi_application
     from gunicorn.app.base import BaseApplication
 
-    from chunfeng.config.wsgi import application
+    application = get_wsgi_application()
 
     class App(BaseApplication):
         def load_config(self):

@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chunfeng.campaigns.models import Campaign, CampaignForm
 from chunfeng.orgunits.models import OrgUnit, UnitKind
-from chunfeng.reports.models import Report, ReportStatus
 
-from .models import Campaign, CampaignForm
+from .models import Report, ReportStatus
 
 FILED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 

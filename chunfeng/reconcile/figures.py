@@ -8,10 +8,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 
+from chunfeng.core.audit import audit_record
+from chunfeng.formdefs.values import format_value
 from chunfeng.funds.models import AidType, PaymentLine, Receipt, Source, Visit, VisitKind
 from chunfeng.orgunits.models import OrgUnit
-
-from .models import Household, HouseholdStatus
+from chunfeng.register.models import Household, HouseholdStatus
+from chunfeng.reports.selectors import report_values
+from chunfeng.reports.services import report_save
 
 DERIVED_FORM = "F1"
 WAN = Decimal("0.0001")
@@ -142,11 +145,6 @@ def differences(definition, reported: dict, recorded: dict) -> list[Difference]:
 
 def report_take_derived(*, slot, actor):
     """Take the record-based figures into a unit's draft; the other blanks keep their values."""
-    from chunfeng.core.audit import audit_record
-    from chunfeng.formdefs.values import format_value
-    from chunfeng.reports.selectors import report_values
-    from chunfeng.reports.services import report_save
-
     definition = slot.definition
     current = report_values(slot.report, definition)
     recorded = derived_figures(slot.campaign, slot.unit)

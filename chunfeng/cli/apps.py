@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CliConfig(AppConfig):
+    name = "chunfeng.cli"
+    verbose_name = "命令行"

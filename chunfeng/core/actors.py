@@ -1,0 +1,44 @@
+"""Who acts. A person acts as their ``User``; the command line, the demo loader and scheduled
+jobs act as ``SYSTEM`` — explicitly, never as ``None`` — and the history says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SystemActor:
+    """The system itself. It may do whatever a service allows any role to do, belongs to no
+    unit, and is stored as no user (audit rows mark it with ``by_system``)."""
+
+    pk = None
+    id = None
+    unit_id = None
+    unit = None
+    role = "system"
+    username = "system"
+    is_active = True
+    is_authenticated = False
+    is_system = True
+
+    def __str__(self) -> str:
+        return "系统"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __reduce__(self) -> str:  # one instance, also after pickling
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor: Any) -> bool:
+    return actor is SYSTEM
+
+
+def user_or_none(actor: Any) -> Any:
+    """The user to store in a ``created_by``/``updated_by`` column: None for the system."""
+    if actor is None:
+        raise TypeError("actor is required: pass a user, or SYSTEM for the system itself")
+    return None if actor is SYSTEM else actor

@@ -1,0 +1,128 @@
+"""The rulebook: every rule of what a role may do, in one place.
+
+Each rule is a pure function of the actor and the unit concerned (anything with a ``path`` of
+unit codes, such as ``OrgUnit``): no queries, so that every layer may ask it. Scope — which
+units a user may *see* — is the selectors' job (``orgunits.selectors.units_visible_to``); these
+rules say what a user may *do* there. ``SYSTEM`` (the command line, the demo loader, scheduled
+jobs) passes every rule. Services call these rules before they write; views ask them only to
+decide which buttons to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .actors import SYSTEM
+
+
+class Role(models.TextChoices):
+    FILLER = "filler", _("填报员")
+    REVIEWER = "reviewer", _("审核员")
+    ADMIN = "admin", _("管理员")
+    VIEWER = "viewer", _("查看员")
+
+
+WRITER_ROLES = (Role.FILLER, Role.ADMIN)  # keep records: households, funds, payments
+
+
+def _placed(user: Any) -> bool:
+    """An active person attached to a unit."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "unit_id", None))
+
+
+def at_or_above(user: Any, unit: Any) -> bool:
+    """``unit`` is the user's own unit or lies below it."""
+    return _placed(user) and unit.path.startswith(user.unit.path)
+
+
+def strictly_above(user: Any, unit: Any) -> bool:
+    return at_or_above(user, unit) and unit.pk != user.unit_id
+
+
+def _has(user: Any, *roles: str) -> bool:
+    return getattr(user, "role", None) in roles
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def can_fill(user: Any, unit: Any) -> bool:
+    """Fill, save, submit and upload the work report of ``unit``'s own reports: its fillers."""
+    return user is SYSTEM or (_placed(user) and _has(user, Role.FILLER) and user.unit_id == unit.pk)
+
+
+def can_review(user: Any, unit: Any) -> bool:
+    """Reviewers act on the units strictly below their own."""
+    return user is SYSTEM or (_has(user, Role.REVIEWER) and strictly_above(user, unit))
+
+
+def can_review_as(user: Any, reviewing_unit: Any) -> bool:
+    """Approve, return or reopen a report whose reviewing unit (the nearest ancestor taking
+    part in the campaign) is ``reviewing_unit``: that unit's reviewers."""
+    if user is SYSTEM:
+        return True
+    return bool(
+        reviewing_unit is not None
+        and _placed(user)
+        and _has(user, Role.REVIEWER)
+        and user.unit_id == reviewing_unit.pk
+    )
+
+
+def can_remind(user: Any, unit: Any) -> bool:
+    """催报: reviewers and admins, to units strictly below their own."""
+    return user is SYSTEM or (_has(user, Role.REVIEWER, Role.ADMIN) and strictly_above(user, unit))
+
+
+def may_remind_at_all(user: Any) -> bool:
+    """Whether the 催报 button makes sense for this user anywhere."""
+    return user is SYSTEM or (_placed(user) and _has(user, Role.REVIEWER, Role.ADMIN))
+
+
+# --- administration -------------------------------------------------------------------------
+
+
+def can_manage(user: Any, unit: Any) -> bool:
+    """Administer ``unit`` (units, users, campaigns it owns): admins of it or above."""
+    return user is SYSTEM or (_has(user, Role.ADMIN) and at_or_above(user, unit))
+
+
+def can_launch_campaign(user: Any, owner: Any) -> bool:
+    """Launch or copy a campaign owned by ``owner``: its admins, or an ancestor's."""
+    return can_manage(user, owner)
+
+
+# --- register and funds ----------------------------------------------------------------------
+
+
+def can_keep_records(user: Any, unit: Any) -> bool:
+    """Keep ``unit``'s real-name records (households, receipts, batches, lines, visits):
+    fillers and admins of the unit or of a unit above it."""
+    return user is SYSTEM or (_has(user, *WRITER_ROLES) and at_or_above(user, unit))
+
+
+def can_edit_households(user: Any, unit: Any) -> bool:
+    return can_keep_records(user, unit)
+
+
+def can_write_funds(user: Any, unit: Any) -> bool:
+    return can_keep_records(user, unit)
+
+
+def can_see_full_ids(user: Any, unit: Any) -> bool:
+    """Full personal numbers of ``unit``'s records: those who pay by real name there (fillers
+    and admins of the keeping union or above). Reviewers and viewers see them masked."""
+    return can_keep_records(user, unit)
+
+
+def can_resolve_flag(user: Any, line_unit: Any, campaign_owner: Any) -> bool:
+    """Decide on a duplicate-payment flag: reviewers of a unit above the flagged line's unit,
+    or of the unit that owns the campaign."""
+    if user is SYSTEM:
+        return True
+    return _has(user, Role.REVIEWER) and (
+        strictly_above(user, line_unit) or (_placed(user) and user.unit_id == campaign_owner.pk)
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    name = "chunfeng.dashboards"
+    verbose_name = "首页与看板"

@@ -1,0 +1,275 @@
+"""The payment batch pages: the list, a batch with its real-name lines (added one by one or
+imported), confirmation, cancellation, and the prints (签领表, 公示名单, bank file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
+from chunfeng.core.personal import mask_id
+from chunfeng.core.rules import can_see_full_ids, can_write_funds
+from chunfeng.core.web import attempt, back_on_error, caught
+from chunfeng.register.selectors import active_household_of
+
+from . import printing
+from .duplicates import duplicates_preview, flag_message
+from .forms import BatchForm, CancelForm, ConfirmForm, ImportForm, LineForm
+from .line_import import IMPORT_COLUMNS, import_template_csv, lines_import, read_line_rows
+from .models import BatchStatus, FlagStatus, PaymentBatch
+from .selectors import batch_for, batch_lines, batches_of, flags_by_line, line_for, writable_units
+from .services import batch_confirm, batch_create, line_add, line_cancel
+from .views import base, chosen, no_campaign, posted_campaign, scope_unit, writer_unit
+
+
+def _render_batches(request, campaign, form=None, status=200):
+    unit = scope_unit(request)
+    batches = batches_of(request.user, campaign=campaign, unit=unit)
+    units = writable_units(request.user)
+    if form is None and units:
+        form = BatchForm(units=units, initial={"unit": request.user.unit.code})
+    context = base(request, campaign, batches=batches, form=form, unit=unit)
+    return render(request, "funds/batches.html", context, status=status)
+
+
+@login_required
+def batch_list(request):
+    campaign = chosen(request)
+    if campaign is None:
+        return no_campaign(request)
+    return _render_batches(request, campaign)
+
+
+@login_required
+@require_POST
+def batch_new(request):
+    campaign = posted_campaign(request)
+    unit = writer_unit(request, request.POST.get("unit", ""))
+    form = BatchForm(request.POST, units=writable_units(request.user))
+    if not form.is_valid():
+        return _render_batches(request, campaign, form, status=400)
+    batch = attempt(
+        form,
+        lambda: batch_create(
+            unit=unit, campaign=campaign, name=form.cleaned_data["name"], actor=request.user
+        ),
+    )
+    if batch is None:
+        return _render_batches(request, campaign, form, status=400)
+    messages.success(request, f"已建立发放批次“{batch.name}”，请逐户添加或导入发放名单")
+    return redirect("batch-detail", batch.pk)
+
+
+def _render_batch(request, batch: PaymentBatch, *, status=200, **forms):
+    lines = list(batch_lines(batch))
+    flags = flags_by_line(lines)
+    for line in lines:
+        line.masked_id = mask_id(line.id_number)
+        line.open_flags = [
+            flag_message(f) for f in flags.get(line.pk, []) if f.status == FlagStatus.OPEN
+        ]
+        line.closed_flags = [f for f in flags.get(line.pk, []) if f.status != FlagStatus.OPEN]
+    live = [line for line in lines if not line.cancelled]
+    writable = can_write_funds(request.user, batch.unit) and batch.status == BatchStatus.DRAFT
+    line_form = forms.get("line_form") or (LineForm() if writable else None)
+    context = {
+        "batch": batch,
+        "campaign": batch.campaign,
+        "lines": lines,
+        "live_count": len(live),
+        "live_total": sum((line.amount for line in live), 0),
+        "open_flag_count": sum(len(line.open_flags) for line in lines),
+        "writable": writable,
+        "can_bank": can_see_full_ids(request.user, batch.unit),
+        "line_form": _with_precheck(line_form, batch),
+        "import_form": forms.get("import_form") or (ImportForm() if writable else None),
+        "confirm_form": forms.get("confirm_form") or (ConfirmForm() if writable else None),
+        "import_error": forms.get("import_error"),
+        "columns": IMPORT_COLUMNS,
+    }
+    return render(request, "funds/batch_detail.html", context, status=status)
+
+
+def _with_precheck(form, batch):
+    """The ID field asks the server, as the user types, whether the family was already paid."""
+    if form is not None:
+        form.fields["id_number"].widget.attrs.update(
+            {
+                "hx-get": reverse("batch-line-precheck", args=[batch.pk]),
+                "hx-trigger": "input changed delay:400ms, change",
+                "hx-target": "#precheck",
+                "hx-swap": "innerHTML",
+                "autocomplete": "off",
+            }
+        )
+    return form
+
+
+@login_required
+def batch_detail(request, pk: int):
+    return _render_batch(request, batch_for(request.user, pk))
+
+
+def _writable_batch(request, pk: int) -> PaymentBatch:
+    """A batch the user may change (the precheck and the forms are shown only to them)."""
+    batch = batch_for(request.user, pk)
+    if not can_write_funds(request.user, batch.unit):
+        raise PermissionDenied("只有本单位或上级单位的填报员、管理员可以修改发放批次")
+    return batch
+
+
+@login_required
+def line_precheck(request, pk: int):
+    """HTMX: before a line is saved, say whether this family was already paid in the campaign
+    (by this or any other union of the federation)."""
+    batch = _writable_batch(request, pk)
+    raw = request.GET.get("id_number", "")
+    try:
+        number = parse_id(raw).number
+    except InvalidIdNumber as exc:  # not an application error: a hint while typing
+        notes = [str(exc)] if len(raw.strip()) >= 15 else []
+        return render(request, "funds/_precheck.html", {"notes": notes, "level": "error"})
+    household = active_household_of(request.user, number)
+    if household is None:
+        notes = [f"{mask_id(number)} 不在您管辖范围内的在档困难职工中，请先建档。"]
+        return render(request, "funds/_precheck.html", {"notes": notes, "level": "error"})
+    notes = duplicates_preview(campaign=batch.campaign, unit=batch.unit, household=household)
+    context = {"notes": notes, "level": "warning", "household": household}
+    return render(request, "funds/_precheck.html", context)
+
+
+@login_required
+@require_POST
+def line_add_view(request, pk: int):
+    batch = batch_for(request.user, pk)
+    form = LineForm(request.POST)
+    if not form.is_valid():
+        return _render_batch(request, batch, status=400, line_form=form)
+    data = form.cleaned_data
+    line = attempt(
+        form,
+        lambda: line_add(
+            batch=batch,
+            id_number=data["id_number"],
+            amount=data["amount"],
+            kind=data["kind"],
+            goods=data["goods"],
+            aid_type=data["aid_type"],
+            paid_on=data["paid_on"],
+            actor=request.user,
+        ),
+    )
+    if line is None:
+        return _render_batch(request, batch, status=400, line_form=form)
+    messages.success(request, f"已添加 {line.name}，{line.amount:,.2f} 元")
+    for text in line.messages:
+        messages.warning(request, text)
+    return redirect("batch-detail", batch.pk)
+
+
+@login_required
+@require_POST
+def line_import_view(request, pk: int):
+    batch = _writable_batch(request, pk)  # who may save is asked before the file is read
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_batch(request, batch, status=400, import_form=form)
+    upload = form.cleaned_data["file"]
+    result, error = caught(
+        lambda: lines_import(batch=batch, rows=read_line_rows(upload), actor=request.user)
+    )
+    if error is not None:
+        return _render_batch(request, batch, status=400, import_form=form, import_error=error)
+    messages.success(request, f"导入成功，共 {len(result.lines)} 户")
+    for text in result.messages:
+        messages.warning(request, text)
+    return redirect("batch-detail", batch.pk)
+
+
+@login_required
+@require_POST
+def batch_confirm_view(request, pk: int):
+    batch = batch_for(request.user, pk)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return _render_batch(request, batch, status=400, confirm_form=form)
+    done = attempt(
+        form,
+        lambda: batch_confirm(
+            batch=batch,
+            basis=form.cleaned_data["basis"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        ),
+    )
+    if done is None:
+        return _render_batch(request, batch, status=400, confirm_form=form)
+    messages.success(request, f"批次“{batch.name}”已确认发放，已锁定")
+    return redirect("batch-detail", batch.pk)
+
+
+def _line_back(request, pk: int) -> str:
+    return reverse("batch-detail", args=[line_for(request.user, pk).batch_id])
+
+
+@login_required
+@require_POST
+@back_on_error(_line_back)
+def line_cancel_view(request, pk: int):
+    line = line_for(request.user, pk)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    line_cancel(line=line, reason=reason, actor=request.user)
+    messages.success(request, f"已撤销 {line.name} 的发放记录")
+    return redirect("batch-detail", line.batch_id)
+
+
+# ---- prints and files -----------------------------------------------------------------------
+
+
+def _file(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def batch_sign_sheet(request, pk: int):
+    batch = batch_for(request.user, pk)
+    data = printing.sign_sheet_pdf(batch=batch, user=request.user)
+    return _file(data, f"签领表-{batch.unit.name}-{batch.name}.pdf", "application/pdf")
+
+
+@login_required
+def batch_notice(request, pk: int):
+    batch = batch_for(request.user, pk)
+    try:
+        start = dt.date.fromisoformat(request.GET["start"]) if request.GET.get("start") else None
+        days = int(request.GET.get("days") or printing.NOTICE_DAYS)
+    except ValueError:  # a malformed query string: the defaults
+        start, days = None, printing.NOTICE_DAYS
+    data = printing.notice_pdf(batch=batch, start=start, days=max(1, min(days, 60)))
+    return _file(data, f"公示名单-{batch.unit.name}-{batch.name}.pdf", "application/pdf")
+
+
+@login_required
+@back_on_error(lambda request, pk: reverse("batch-detail", args=[pk]))
+def batch_bank(request, pk: int):
+    batch = batch_for(request.user, pk)
+    data = printing.bank_csv(batch=batch, user=request.user)
+    return _file(data, f"银行代发-{batch.unit.name}-{batch.name}.csv", "text/csv; charset=utf-8")
+
+
+@login_required
+def import_template(request):
+    return _file(
+        import_template_csv().encode("utf-8"), "发放名单导入模板.csv", "text/csv; charset=utf-8"
+    )

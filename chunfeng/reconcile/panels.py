@@ -1,0 +1,47 @@
+"""表实相符 on the pages of the apps below: beside a report's figures on its entry page, and
+beside the totals and each unit's figures on a 汇总 page."""
+
+from chunfeng.core.panels import Panel, contribute
+
+from .figures import DERIVED_FORM, derived_figures, differences
+
+
+def entry_records(request, *, slot, definition, values, editable, **_context) -> Panel | None:
+    """The figures the real-name records give, beside what the report says."""
+    if definition.code != DERIVED_FORM:
+        return None
+    recorded = derived_figures(slot.campaign, slot.unit)
+    blanks = definition.blanks
+    rows = [
+        (blanks[c], values.get(c), v, values.get(c) is not None and values[c] != v)
+        for c, v in recorded.items()
+    ]
+    return Panel(
+        "reconcile/_records.html",
+        {"records": rows, "record_diffs": sum(1 for r in rows if r[3])},
+    )
+
+
+def summary_differences(request, *, summary, **_context) -> Panel | None:
+    """The totals and each unit's figures against the records."""
+    definition, campaign = summary.definition, summary.campaign
+    if definition.code != DERIVED_FORM:
+        return None
+    total = differences(definition, summary.values, derived_figures(campaign, summary.unit))
+    per_unit = [
+        (u, diffs)
+        for u in summary.included
+        if (diffs := differences(definition, summary.per_unit[u.code], derived_figures(campaign, u)))
+    ]
+    if not total and not per_unit:
+        return None
+    return Panel(
+        "reconcile/_summary_differences.html",
+        {"record_diffs": total, "unit_diffs": per_unit},
+        data={"diff_codes": {d.code: d.recorded for d in total}},
+    )
+
+
+def register() -> None:
+    contribute("report.entry.records", entry_records)
+    contribute("summary.records", summary_differences)

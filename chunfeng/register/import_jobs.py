@@ -1,0 +1,242 @@
+"""Running a household import from the pages: the uploaded file kept on disk between the
+steps, the check (preview) and the all-or-nothing import as background jobs with progress, and
+the same for the command line and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, connections
+
+from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.rules import can_edit_households
+from chunfeng.jobs.services import job_progress
+
+from .bulk_import import household_import, household_import_check
+from .listfile import (
+    CONTRACT,
+    SUFFIXES,
+    HouseholdFile,
+    contract_mapping,
+    guess_mapping,
+    mapping_problems,
+)
+
+MAX_BYTES = 100 * 1024 * 1024
+UPLOAD_DIR = "register-imports"
+DETAILS_IN_RESULT = 1000  # errors kept in a job's result (the page shows the first 200)
+
+
+# --- stored uploads ------------------------------------------------------------------------
+
+
+def upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR
+
+
+def store_upload(upload) -> tuple[str, Path]:
+    """Keep an uploaded file on disk between the steps: ``(token, path)``."""
+    name = Path(upload.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ApplicationError("只能导入 Excel（xlsx）或 CSV 文件；旧版 .xls 请另存为 xlsx",
+                               code="bad_type")  # fmt: skip
+    if upload.size > MAX_BYTES:
+        raise ApplicationError(f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB", code="too_large")
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    _sweep(folder)
+    token = uuid.uuid4().hex
+    path = folder / f"{token}{suffix}"
+    with open(path, "wb") as out:
+        for block in upload.chunks():
+            out.write(block)
+    return token, path
+
+
+def stored_path(token: str, suffix: str) -> Path:
+    if not token.isalnum() or suffix not in SUFFIXES:
+        raise ApplicationError("无效的导入文件", code="bad_token")
+    return upload_dir() / f"{token}{suffix}"
+
+
+def discard_upload(path) -> None:
+    Path(path).unlink(missing_ok=True)
+
+
+def _sweep(folder: Path, max_age_days: int = 2) -> None:
+    """Uploads abandoned before their import are removed after two days."""
+    limit = dt.datetime.now().timestamp() - max_age_days * 86400
+    for old in folder.iterdir():
+        try:
+            if old.stat().st_mtime < limit:
+                old.unlink()
+        except OSError:
+            pass
+
+
+# --- services over a file ----------------------------------------------------------------------
+
+
+def check_file(file: HouseholdFile, mapping: dict, *, on_progress=None, max_errors=10_000):
+    return household_import_check(
+        rows=file.records(mapping), columns=file.columns_of(mapping), on_progress=on_progress,
+        max_errors=max_errors,
+    )  # fmt: skip
+
+
+def import_file(file: HouseholdFile, mapping: dict, *, unit, actor, on_progress=None,
+                max_errors: int | None = 10_000):  # fmt: skip
+    """Validate and commit (all or nothing) a household file into ``unit``."""
+    return household_import(
+        unit=unit, rows=file.records(mapping), columns=file.columns_of(mapping), actor=actor,
+        source=file.name, on_progress=on_progress, max_errors=max_errors,
+    )  # fmt: skip
+
+
+def mapping_for_cli(file: HouseholdFile) -> dict[str, int | None]:
+    """The contract columns, else the aliases; an error naming the missing columns."""
+    columns = file.header().columns
+    mapping = contract_mapping(columns) or guess_mapping(columns)
+    problems = mapping_problems(mapping, columns)
+    if problems:
+        raise ApplicationError(
+            "文件的列名与模板不符：" + "；".join(problems) + f"。模板的列为：{'、'.join(CONTRACT)}",
+            code="bad_columns",
+        )  # fmt: skip
+    return mapping
+
+
+# --- background jobs ------------------------------------------------------------------------
+
+
+def check_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -> dict:
+    """Job target: the preview — the first rows as they will be saved and every problem."""
+    file = HouseholdFile(path, filename)
+    total = file.estimate_rows()
+    job_progress(job, 0, total, "正在检查文件…")
+    check = check_file(
+        file, mapping, on_progress=lambda done: job_progress(job, min(done, total)),
+        max_errors=DETAILS_IN_RESULT,
+    )  # fmt: skip
+    job_progress(job, total, total)
+    return {
+        "next": next_url, "message": check.summary(), "rows": check.rows, "valid": check.valid,
+        "bad_rows": check.bad_rows, "error_count": check.error_count, "errors": check.errors,
+        "preview": check.preview,
+    }  # fmt: skip
+
+
+def import_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -> dict:
+    """Job target: validate everything again, then insert all rows in one transaction."""
+    unit, actor = job.unit, job.created_by
+    if unit is None or actor is None or not can_edit_households(actor, unit):
+        raise ApplicationError("您不能为这个单位导入档案", code="forbidden")
+    file = HouseholdFile(path, filename)
+    rows = file.estimate_rows()
+    total = 2 * rows
+    job_progress(job, 0, total, "正在检查文件…")
+    side = _ProgressLine(job)
+
+    def progress(stage: str, done: int) -> None:
+        if stage == "check":
+            job_progress(job, min(done, rows))
+        elif stage == "checked":
+            job_progress(job, rows, message=f"检查通过，正在写入 {done} 户…")
+        else:  # inside the transaction: only another connection's write is seen at once
+            side.update(min(rows + done, total))
+
+    try:
+        check = import_file(file, mapping, unit=unit, actor=actor, on_progress=progress,
+                            max_errors=DETAILS_IN_RESULT)  # fmt: skip
+    except ApplicationError as exc:
+        if len(exc.details) > 200:
+            exc.message += "下面列出前 200 处。"
+        raise
+    finally:
+        side.close()
+    job_progress(job, total, total)
+    discard_upload(path)
+    return {
+        "next": next_url, "count": check.valid, "unit": unit.code,
+        "message": f"已为{unit.name}导入 {check.valid} 户困难职工档案",
+    }  # fmt: skip
+
+
+class _ProgressLine:
+    """Progress written while the import's transaction is open. PostgreSQL: on a second
+    connection, so the page sees it at once. SQLite allows one writer, so it waits for the
+    commit (the bar then jumps to the end)."""
+
+    def __init__(self, job):
+        self.job = job
+        self.conn = None
+        if connection.vendor != "sqlite" and not getattr(settings, "CHUNFENG_JOBS_SYNC", False):
+            self.conn = connections.create_connection("default")
+
+    def update(self, done: int) -> None:
+        if self.conn is None:
+            return
+        table = self.conn.ops.quote_name(self.job._meta.db_table)
+        with self.conn.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, self.job.pk])
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
+def accept_upload(upload) -> tuple[str, Path, list[str]]:
+    """Step 1 of the page: keep the upload and read its header. ``(token, path, columns)``;
+    an unreadable file is removed again and refused."""
+    token, path = store_upload(upload)
+    try:
+        columns = HouseholdFile(path, upload.name).header().columns
+    except ApplicationError:
+        discard_upload(path)
+        raise
+    return token, path, columns
+
+
+def import_upload_now(upload, *, unit, actor):
+    """The API's import: the whole upload checked and imported at once (all or nothing), the
+    file's columns those of the template. Who may import is asked before the file is read."""
+    if not can_edit_households(actor, unit):
+        raise NotPermitted(f"您不能为{unit.name}导入困难职工档案")
+    name = Path(upload.name or "").name
+    if Path(name).suffix.lower() not in SUFFIXES:
+        raise ApplicationError(
+            "只能导入 Excel（xlsx、xls）或 CSV 文件",
+            code="bad_type",
+            details=[{"row": None, "column": "", "message": f"文件“{name}”不是 Excel 或 CSV 文件"}],
+        )
+    if upload.size > MAX_BYTES:
+        raise ApplicationError(f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB", code="too_large")
+    fd, path = tempfile.mkstemp(suffix=Path(name).suffix.lower(), prefix="chunfeng-import-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for block in upload.chunks():
+                out.write(block)
+        source = HouseholdFile(path, name)
+        header = source.header()
+        mapping = contract_mapping(header.columns)
+        if mapping is None:
+            raise _missing_columns(header)
+        return import_file(source, mapping, unit=unit, actor=actor, max_errors=DETAILS_IN_RESULT)
+    finally:
+        Path(path).unlink(missing_ok=True)
+
+
+def _missing_columns(header) -> ApplicationError:
+    present = {"".join(str(c).split()) for c in header.columns}
+    missing = [c for c in CONTRACT if c not in present]
+    return ApplicationError(
+        f"文件的列名与模板不符，缺少：{'、'.join(missing)}。第一行应为：{'、'.join(CONTRACT)}",
+        code="bad_columns",
+        details=[{"row": header.row, "column": c, "message": "缺少这一列"} for c in missing],
+    )
