@@ -4,9 +4,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.web import attempt
+from chunfeng.orgunits.decorators import admin_required, managed_unit
 from chunfeng.orgunits.selectors import units_visible_to
 
-from .decorators import admin_required, managed_unit
 from .forms import UserChangeForm, UserCreateForm
 from .selectors import users_visible_to
 from .services import user_create, user_update

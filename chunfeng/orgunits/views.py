@@ -6,10 +6,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chunfeng.accounts.decorators import admin_required, managed_unit
 from chunfeng.core.rules import can_manage
 from chunfeng.core.web import attempt, caught
 
+from .decorators import admin_required, managed_unit
 from .forms import UnitCreateForm, UnitImportForm, UnitMoveForm, UnitRetireForm
 from .importers import rows_from_upload, template_csv
 from .models import UnitKind

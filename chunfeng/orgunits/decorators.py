@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from chunfeng.core.rules import can_manage
-from chunfeng.orgunits.models import OrgUnit
-from chunfeng.orgunits.selectors import units_visible_to
+
+from .models import OrgUnit
+from .selectors import units_visible_to
 
 
 def admin_required(view):
