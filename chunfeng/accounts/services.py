@@ -56,7 +56,7 @@ def user_create(
 def user_update(*, user: User, actor, role: str | None = None, active: bool | None = None) -> User:
     if user.unit_id is None or not can_manage(actor, user.unit):
         raise NotPermitted(f"用户 {user.username} 不在您的管辖范围内")
-    changes = {}
+    changes: dict[str, list] = {}
     if role is not None and role != user.role:
         if user.pk == getattr(actor, "pk", None):
             raise ApplicationError("不能修改自己的角色", code="self_role")

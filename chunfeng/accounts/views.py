@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from chunfeng.core.web import attempt
 from chunfeng.orgunits.decorators import admin_required, managed_unit
-from chunfeng.orgunits.selectors import units_visible_to
+from chunfeng.orgunits.selectors import active_units_visible_to
 
 from .forms import UserChangeForm, UserCreateForm
 from .selectors import users_visible_to
@@ -13,7 +13,7 @@ from .services import user_create, user_update
 
 
 def _render_list(request, *, form=None, status=200):
-    units = units_visible_to(request.user).filter(active=True)
+    units = active_units_visible_to(request.user)
     context = {
         "users": users_visible_to(request.user),
         "create_form": form or UserCreateForm(units=units),
@@ -30,7 +30,7 @@ def user_list(request):
 @admin_required
 @require_POST
 def user_add(request):
-    form = UserCreateForm(request.POST, units=units_visible_to(request.user).filter(active=True))
+    form = UserCreateForm(request.POST, units=active_units_visible_to(request.user))
     if not form.is_valid():
         return _render_list(request, form=form, status=400)
     data = form.cleaned_data

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from chunfeng.orgunits.models import OrgUnit
-from chunfeng.orgunits.selectors import units_visible_to
+from chunfeng.orgunits.selectors import units_with_parents
 
 router = Router(tags=["单位"])
 
@@ -26,4 +26,4 @@ class OrgUnitOut(Schema):
 
 @router.get("", response=list[OrgUnitOut], summary="可见的单位（本单位及下级单位）")
 def orgunit_list(request: HttpRequest):
-    return units_visible_to(request.auth).select_related("parent")
+    return units_with_parents(request.auth)

@@ -126,7 +126,7 @@ def batch_answer(batch: PaymentBatch) -> dict:
 
 def _detail(user, batch_id: int, *, reveal: bool = False) -> dict:
     batch = batch_with_figures(user, batch_id)
-    lines = list(batch_lines(batch).select_related("unit"))
+    lines = list(batch_lines(batch))
     full = reveal and can_see_full_ids(user, batch.unit)
     if full and lines:
         id_access_log(user=user, purpose=BATCH_PURPOSE, count=len(lines))

@@ -22,6 +22,14 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     )
 
 
+def campaigns_listed_for(user) -> QuerySet[Campaign]:
+    return campaigns_visible_to(user).select_related("owner")
+
+
+def forms_of(campaign: Campaign) -> list[CampaignForm]:
+    return list(campaign.forms.select_related("form_version"))
+
+
 def campaign_for(user, campaign_id: int) -> Campaign:
     try:
         return campaigns_visible_to(user).get(pk=campaign_id)

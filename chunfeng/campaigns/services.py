@@ -34,7 +34,7 @@ def _latest_versions(codes) -> dict[str, FormVersion]:
             f"没有代码为 {'、'.join(unknown)} 的表单", code="unknown_form",
             details=[{"field": "forms", "message": f"{c}：没有这个表单"} for c in unknown],
         )  # fmt: skip
-    return found
+    return {code: fv for code, fv in found.items() if fv is not None}
 
 
 @transaction.atomic

@@ -11,13 +11,13 @@ from chunfeng.core.rules import can_launch_campaign
 from chunfeng.core.web import attempt, back_on_error
 
 from .forms import CampaignForm
-from .selectors import campaign_for, campaigns_visible_to
+from .selectors import campaign_for, campaigns_listed_for, forms_of
 from .services import campaign_copy, campaign_create
 
 
 @login_required
 def campaign_list(request):
-    campaigns = campaigns_visible_to(request.user).select_related("owner")
+    campaigns = campaigns_listed_for(request.user)
     return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
 
 
@@ -25,7 +25,7 @@ def campaign_list(request):
 def campaign_detail(request, pk: int):
     """The campaign and, from the apps above, what belongs to it (the filing grid)."""
     campaign = campaign_for(request.user, pk)
-    forms = list(campaign.forms.select_related("form_version"))
+    forms = forms_of(campaign)
     context = {
         "campaign": campaign,
         "can_copy": can_launch_campaign(request.user, campaign.owner),

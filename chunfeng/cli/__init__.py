@@ -7,6 +7,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chunfeng.config.settings")
+    # Django is imported once the settings module is known
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["chunfeng", *(sys.argv[1:] if argv is None else argv)])

@@ -61,7 +61,8 @@ class NumberedCanvas(Canvas):
 
     def __init__(self, *args: Any, font: str, footer: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._font, self._footer, self._pages = font, footer, []
+        self._font, self._footer = font, footer
+        self._pages: list[dict[str, Any]] = []
 
     def showPage(self):  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook, PasswordError
+
 from .errors import ApplicationError
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -276,8 +279,6 @@ class Table:
 
 def open_calamine(source: Source, name: str, kind: str | None = None) -> Any:
     """A calamine workbook of an xlsx or xls file, with the refusals of this module."""
-    from python_calamine import CalamineWorkbook, PasswordError
-
     head = source[:8] if isinstance(source, bytes) else None
     data = source if isinstance(source, bytes) else None
     if kind is None:
@@ -341,8 +342,6 @@ def workbook_sheets(data: bytes, name: str = "") -> dict[str, SheetCells]:
 def _xlsx_formulas(data: bytes) -> dict[str, set[str]]:
     """The cells holding formulas, per sheet (openpyxl in read-only mode; it parses the XML
     with defusedxml when installed, as it is here)."""
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # a zip calamine could read but openpyxl cannot

@@ -50,7 +50,7 @@ class ApplicationErrorMiddleware:
 def field_problems(exc: ApplicationError) -> list[tuple[str | None, str]]:
     """``(field, message)`` for each detail of the error that names a field; the message
     alone (``None``) when none does."""
-    found = [
+    found: list[tuple[str | None, str]] = [
         (str(d["field"]), str(d.get("message") or exc.message))
         for d in exc.details
         if isinstance(d, dict) and d.get("field")

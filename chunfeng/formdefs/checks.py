@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -39,7 +40,7 @@ def compiled(expr: str) -> Expression:
     return parse(expr)
 
 
-def evaluate(check: Check, values: dict[str, Value]) -> bool | None:
+def evaluate(check: Check, values: Mapping[str, Value]) -> bool | None:
     """True when the check passes, False when it fails, None when skipped for empty blanks."""
     present = [values.get(code) is not None for code in check.fields]
     if check.missing == "skip_if_any" and not all(present):
@@ -53,7 +54,7 @@ def evaluate(check: Check, values: dict[str, Value]) -> bool | None:
     return compiled(check.expr).evaluate(numbers)
 
 
-def run_checks(definition: FormDefinition, values: dict[str, Value]) -> Outcome:
+def run_checks(definition: FormDefinition, values: Mapping[str, Value]) -> Outcome:
     failed = [
         CheckResult(c.id, c.level, c.message, c.fields)
         for c in definition.checks
@@ -65,5 +66,5 @@ def run_checks(definition: FormDefinition, values: dict[str, Value]) -> Outcome:
     )
 
 
-def empty_blanks(definition: FormDefinition, values: dict[str, Value]) -> list[str]:
+def empty_blanks(definition: FormDefinition, values: Mapping[str, Value]) -> list[str]:
     return [code for code in definition.blanks if values.get(code) is None]

@@ -24,6 +24,6 @@ class FormVersion(models.Model):
 
     @property
     def definition(self):
-        from .selectors import definition_of
+        from .selectors import definition_of  # the selectors import this module's model
 
         return definition_of(self)

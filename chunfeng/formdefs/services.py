@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import yaml
 from django.db import transaction
 
 from chunfeng.core.errors import ApplicationError
@@ -21,8 +22,6 @@ def _digest(source: dict) -> str:
 def formdefs_sync() -> list[FormVersion]:
     """Store every built-in definition file as a FormVersion. A stored version is immutable:
     a file whose content changed without a new version number is refused."""
-    import yaml
-
     stored = []
     for path in sorted(DEFINITIONS_DIR.glob("*.yaml")):
         source = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -98,6 +98,7 @@ def _parse_money(blank: Blank, number: Decimal) -> Decimal:
 def _fits(number: Decimal, places: int) -> bool:
     """No non-zero digit beyond ``places`` decimals (exact: no rounding context involved)."""
     exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite number (parse_value refused the others)
     if exponent >= -places:
         return True
     digits = number.as_tuple().digits
@@ -134,6 +135,9 @@ def format_value(blank: Blank, value: Value) -> str:
 
 
 def to_number(value: Value) -> Decimal:
+    """A value as a number for the checks and the database; empty is 0."""
+    if value is None:
+        return Decimal(0)
     if isinstance(value, bool):
         return Decimal(int(value))
     return Decimal(value)

@@ -3,8 +3,6 @@ imported), confirmation, cancellation, and the prints (签领表, 公示名单, 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,14 +12,12 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import mask_id
 from chunfeng.core.rules import can_see_full_ids, can_write_funds
 from chunfeng.core.web import attempt, back_on_error, caught
-from chunfeng.register.selectors import active_household_of
 
 from . import printing
-from .duplicates import duplicates_preview, flag_message
+from .duplicates import flag_message, precheck_notes
 from .forms import BatchForm, CancelForm, ConfirmForm, ImportForm, LineForm
 from .line_import import IMPORT_COLUMNS, import_template_csv, lines_import, read_line_rows
 from .models import BatchStatus, FlagStatus, PaymentBatch
@@ -131,18 +127,8 @@ def line_precheck(request, pk: int):
     """HTMX: before a line is saved, say whether this family was already paid in the campaign
     (by this or any other union of the federation)."""
     batch = _writable_batch(request, pk)
-    raw = request.GET.get("id_number", "")
-    try:
-        number = parse_id(raw).number
-    except InvalidIdNumber as exc:  # not an application error: a hint while typing
-        notes = [str(exc)] if len(raw.strip()) >= 15 else []
-        return render(request, "funds/_precheck.html", {"notes": notes, "level": "error"})
-    household = active_household_of(request.user, number)
-    if household is None:
-        notes = [f"{mask_id(number)} 不在您管辖范围内的在档困难职工中，请先建档。"]
-        return render(request, "funds/_precheck.html", {"notes": notes, "level": "error"})
-    notes = duplicates_preview(campaign=batch.campaign, unit=batch.unit, household=household)
-    context = {"notes": notes, "level": "warning", "household": household}
+    notes, level, household = precheck_notes(request.user, batch, request.GET.get("id_number", ""))
+    context = {"notes": notes, "level": level, "household": household}
     return render(request, "funds/_precheck.html", context)
 
 
@@ -251,12 +237,8 @@ def batch_sign_sheet(request, pk: int):
 @login_required
 def batch_notice(request, pk: int):
     batch = batch_for(request.user, pk)
-    try:
-        start = dt.date.fromisoformat(request.GET["start"]) if request.GET.get("start") else None
-        days = int(request.GET.get("days") or printing.NOTICE_DAYS)
-    except ValueError:  # a malformed query string: the defaults
-        start, days = None, printing.NOTICE_DAYS
-    data = printing.notice_pdf(batch=batch, start=start, days=max(1, min(days, 60)))
+    start, days = printing.notice_period(request.GET.get("start"), request.GET.get("days"))
+    data = printing.notice_pdf(batch=batch, start=start, days=days)
     return _file(data, f"公示名单-{batch.unit.name}-{batch.name}.pdf", "application/pdf")
 
 

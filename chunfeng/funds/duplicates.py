@@ -21,9 +21,11 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
+from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import mask_id
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.models import Household
+from chunfeng.register.selectors import active_household_of
 
 from .models import DuplicateFlag, FlagKind, PaymentKind, PaymentLine
 from .selectors import root_of
@@ -121,7 +123,9 @@ def flag_message(flag: DuplicateFlag) -> str:
     who = "本单位" if other.unit_id == line.unit_id else other.unit.name
     when = f"于 {other.paid_on.isoformat()} 在批次“{other.batch.name}”中发放 {_paid(other)}"
     if flag.kind == FlagKind.EXACT:
-        return f"{line.name}（{mask_id(line.id_number)}）：该户已由{who}{when}，同一活动内重复发放。"
+        return (
+            f"{line.name}（{mask_id(line.id_number)}）：该户已由{who}{when}，同一活动内重复发放。"
+        )
     reason = "姓名和出生日期相同" if flag.kind == FlagKind.NAME_BIRTH else "联系电话相同"
     return (
         f"{line.name}（{mask_id(line.id_number)}）：疑似重复——{who}{when}给 {other.name}"
@@ -260,7 +264,19 @@ def duplicates_scan(campaign, root: OrgUnit, *, kinds=tuple(FlagKind.values)) ->
         for kind in kinds:
             cursor.execute(_scan_sql(kind, scoped), params * 2)
             found: dict[tuple, DuplicateGroup] = {}
-            for k1, k2, pk, unit_id, unit_name, code, batch_id, name, number, amount, paid in cursor:
+            for (
+                k1,
+                k2,
+                pk,
+                unit_id,
+                unit_name,
+                code,
+                batch_id,
+                name,
+                number,
+                amount,
+                paid,
+            ) in cursor:
                 if kind == FlagKind.NAME_BIRTH:
                     k2 = _date(k2)
                 group = found.setdefault((k1, k2), DuplicateGroup(kind, (k1, k2)))
@@ -298,3 +314,18 @@ def duplicates_preview(*, campaign, unit: OrgUnit, household) -> list[str]:
             messages.append(f"疑似重复：{paid}给 {other.name}（{mask_id(other.id_number)}），"
                             "姓名和出生日期或联系电话与本户相同。")  # fmt: skip
     return messages
+
+
+def precheck_notes(user, batch, raw: str) -> tuple[list[str], str, object]:
+    """What the ID field of a new line says as it is typed: ``(notes, level, household)`` —
+    an error while the number is not a valid one of a family on file in the user's subtree,
+    else what paying that family would be flagged against."""
+    try:
+        number = parse_id(raw).number
+    except InvalidIdNumber as exc:
+        return ([str(exc)] if len(raw.strip()) >= 15 else []), "error", None
+    household = active_household_of(user, number)
+    if household is None:
+        return [f"{mask_id(number)} 不在您管辖范围内的在档困难职工中，请先建档。"], "error", None
+    notes = duplicates_preview(campaign=batch.campaign, unit=batch.unit, household=household)
+    return notes, "warning", household

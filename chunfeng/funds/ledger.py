@@ -149,5 +149,3 @@ def ledger_for(user, campaign: Campaign, unit: OrgUnit | None = None) -> Ledger:
         children.append(r)
     return Ledger(campaign=campaign, root=row(unit.pk), children=children,
                   days_left=(campaign.period_end - today).days)  # fmt: skip
-
-

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -90,6 +92,10 @@ class PaymentLine(models.Model):
     aid_type = models.CharField(max_length=16, choices=AidType.choices)
     paid_on = models.DateField(_("发放日期"))
     cancelled = models.BooleanField(default=False)
+
+    # Set on a line just added (``line_add``): the flags it raised, and what the user is told.
+    new_flags: list[DuplicateFlag]
+    messages: list[str]
 
     class Meta:
         indexes = [

@@ -149,6 +149,17 @@ def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
     return buffer.getvalue()
 
 
+def notice_period(start: str | None, days: str | None) -> tuple[dt.date | None, int]:
+    """The notice's first day and length from a query string: ISO date, 1–60 days; what
+    cannot be read falls back to the defaults (today, ``NOTICE_DAYS``)."""
+    try:
+        first = dt.date.fromisoformat(start) if start else None
+    except ValueError:
+        first = None
+    length = int(days) if days and days.isdigit() else NOTICE_DAYS
+    return first, max(1, min(length, 60))
+
+
 def notice_pdf(*, batch: PaymentBatch, start: dt.date | None = None,
                days: int = NOTICE_DAYS) -> bytes:  # fmt: skip
     """公示名单: names, masked ID numbers and amounts, with the publicity period."""

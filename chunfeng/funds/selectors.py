@@ -48,6 +48,10 @@ def funds_campaigns_visible_to(user) -> QuerySet[Campaign]:
     ).select_related("owner")
 
 
+def funds_campaigns_newest_first(user) -> QuerySet[Campaign]:
+    return funds_campaigns_visible_to(user).order_by("-period_start", "-id")
+
+
 def funds_campaign_for(user, campaign_id) -> Campaign:
     try:
         return funds_campaigns_visible_to(user).get(pk=int(campaign_id))
@@ -100,7 +104,7 @@ def line_for(user, pk) -> PaymentLine:
 
 
 def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
-    return batch.lines.select_related("household").order_by("id")
+    return batch.lines.select_related("household", "unit").order_by("id")
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:
@@ -233,9 +237,7 @@ def flags_of(
     qs = flags_visible_to(user)
     if root is not None:
         path = root.path
-        qs = qs.filter(
-            Q(line__unit__path__startswith=path) | Q(other__unit__path__startswith=path)
-        )
+        qs = qs.filter(Q(line__unit__path__startswith=path) | Q(other__unit__path__startswith=path))
     if campaign is not None:
         qs = qs.filter(line__campaign=campaign)
     if status:

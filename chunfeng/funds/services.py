@@ -176,7 +176,7 @@ def _clean_line(actor, *, id_number, amount, kind, goods, aid_type, paid_on,
         ("aid_type", lambda: choice(aid_type, AidType, "救助类别")),
         ("paid_on", lambda: parse_date(paid_on, label="发放日期")),
     )
-    values = {}
+    values: dict = {}
     for name, check in checks:
         try:
             values[name] = check()
@@ -187,7 +187,14 @@ def _clean_line(actor, *, id_number, amount, kind, goods, aid_type, paid_on,
         invalid("goods", "实物发放请填写实物名称（金额填实物折合的价值）")
     if values["kind"] == PaymentKind.CASH:
         goods = ""
-    return LineData(household=household, goods=goods, **values)
+    return LineData(
+        household=household,
+        amount=values["amount"],
+        kind=values["kind"],
+        goods=goods,
+        aid_type=values["aid_type"],
+        paid_on=values["paid_on"],
+    )
 
 
 def new_line(batch: PaymentBatch, data: LineData) -> PaymentLine:

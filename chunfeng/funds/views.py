@@ -29,7 +29,7 @@ from .selectors import (
     chosen_campaign,
     flag_for,
     flags_of,
-    funds_campaigns_visible_to,
+    funds_campaigns_newest_first,
     receipts_of,
     receipts_total,
     visit_counts,
@@ -46,7 +46,9 @@ MISSING_PAGE = 200
 
 def chosen(request):
     """The campaign of ``?campaign=`` (or the posted one), else the latest; None when none."""
-    return chosen_campaign(request.user, request.GET.get("campaign") or request.POST.get("campaign"))
+    return chosen_campaign(
+        request.user, request.GET.get("campaign") or request.POST.get("campaign")
+    )
 
 
 def posted_campaign(request):
@@ -76,7 +78,7 @@ def no_campaign(request):
 def base(request, campaign, **extra) -> dict:
     return {
         "campaign": campaign,
-        "campaigns": funds_campaigns_visible_to(request.user).order_by("-period_start", "-id"),
+        "campaigns": funds_campaigns_newest_first(request.user),
         "is_writer": request.user.role in (Role.FILLER, Role.ADMIN),
         **extra,
     }

@@ -64,7 +64,7 @@ def _finish(job_pk: int, status: str, message: str, result: dict) -> None:
 
 
 def job_progress(job: Job, done: int, total: int | None = None, message: str = "") -> None:
-    fields = {"done": done}
+    fields: dict[str, int | str] = {"done": done}
     if total is not None:
         fields["total"] = total
     if message:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import OrgUnit
+from .models import OrgUnit, UnitKind
 
 
 def subtree(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]:
@@ -30,3 +30,21 @@ def units_below(user, codes) -> dict[str, OrgUnit]:
     """Those of ``codes`` that are units strictly below the user's own, by code."""
     found = units_visible_to(user).filter(code__in=list(codes)).exclude(pk=user.unit_id)
     return {u.code: u for u in found}
+
+
+def active_units_visible_to(user) -> QuerySet[OrgUnit]:
+    return units_visible_to(user).filter(active=True)
+
+
+def units_with_parents(user) -> QuerySet[OrgUnit]:
+    return units_visible_to(user).select_related("parent")
+
+
+def admin_unit_choices(user) -> dict[str, QuerySet[OrgUnit]]:
+    """The units an admin's forms offer: ``parents`` (active units that may have children)
+    and ``below`` (active units below the admin's own)."""
+    active = active_units_visible_to(user)
+    return {
+        "parents": active.exclude(kind=UnitKind.GRASSROOTS),
+        "below": active.exclude(pk=user.unit_id),
+    }

@@ -17,7 +17,7 @@ from chunfeng.core.rules import can_manage
 
 from .models import OrgUnit, UnitKind
 
-_ALLOWED_PARENTS = {
+_ALLOWED_PARENTS: dict[UnitKind, set[str | None]] = {
     UnitKind.CITY: {None},
     UnitKind.COUNTY: {UnitKind.CITY},
     UnitKind.INDUSTRY: {UnitKind.CITY, UnitKind.COUNTY},

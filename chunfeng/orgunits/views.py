@@ -12,8 +12,7 @@ from chunfeng.core.web import attempt, caught
 from .decorators import admin_required, managed_unit
 from .forms import UnitCreateForm, UnitImportForm, UnitMoveForm, UnitRetireForm
 from .importers import rows_from_upload, template_csv
-from .models import UnitKind
-from .selectors import units_visible_to
+from .selectors import admin_unit_choices, units_visible_to
 from .services import IMPORT_COLUMNS, orgunit_create, orgunit_import, orgunit_move, orgunit_retire
 
 
@@ -27,9 +26,8 @@ def _tree(user) -> list:
 
 def _form(cls, user, data=None):
     """An admin form with its unit choices: active units of the admin's subtree."""
-    active = units_visible_to(user).filter(active=True)
-    parents = active.exclude(kind=UnitKind.GRASSROOTS)
-    below = active.exclude(pk=user.unit_id)
+    units = admin_unit_choices(user)
+    parents, below = units["parents"], units["below"]
     choices = {
         UnitCreateForm: {"parent": parents},
         UnitMoveForm: {"unit": below, "new_parent": parents},

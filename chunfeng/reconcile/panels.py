@@ -31,7 +31,9 @@ def summary_differences(request, *, summary, **_context) -> Panel | None:
     per_unit = [
         (u, diffs)
         for u in summary.included
-        if (diffs := differences(definition, summary.per_unit[u.code], derived_figures(campaign, u)))
+        if (
+            diffs := differences(definition, summary.per_unit[u.code], derived_figures(campaign, u))
+        )
     ]
     if not total and not per_unit:
         return None

@@ -70,6 +70,10 @@ def shown_id(user, household: Household, *, reveal: bool = False, purpose: str =
     return mask_id(household.id_number)
 
 
+def editable_unit_of(user, code: str) -> OrgUnit | None:
+    return editable_units(user).filter(code=code).first()
+
+
 def editable_units(user) -> QuerySet[OrgUnit]:
     """Active units where the user may keep files: their subtree, if their role writes."""
     if not getattr(user, "is_authenticated", False) or user.unit_id is None:

@@ -62,7 +62,9 @@ def _refuse_second_file(id_number: str) -> None:
 
 
 @transaction.atomic
-def household_create(*, unit, data: dict, actor, members: list[dict] = ()) -> Household:
+def household_create(
+    *, unit, data: dict, actor, members: tuple[dict, ...] | list[dict] = ()
+) -> Household:
     if not can_edit_households(actor, unit):
         raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
     if not unit.active:

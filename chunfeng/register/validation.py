@@ -153,12 +153,12 @@ def clean_household(data: dict) -> tuple[dict, Problems]:
     normalised ``id_number`` whenever that is valid (to find duplicates)."""
     errors: Problems = []
     fields: dict = {}
+    ident: IdNumber | None = None
     try:
-        ident: IdNumber | None = quick_parse_id(data.get("id_number"))
+        ident = quick_parse_id(data.get("id_number"))
     except InvalidIdNumber as exc:
         errors.append(("id_number", str(exc)))
-        ident = None
-    else:
+    if ident is not None:
         fields["id_number"] = ident.number
     name = _text(data.get("name"))
     if not name:

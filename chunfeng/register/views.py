@@ -27,6 +27,7 @@ from chunfeng.orgunits.selectors import unit_for, units_visible_to
 from .forms import EscapeForm, FilterForm, HouseholdForm, MemberForm
 from .models import CAUSES, Household, HouseholdStatus
 from .selectors import (
+    editable_unit_of,
     editable_units,
     full_id_number,
     household_for,
@@ -59,7 +60,7 @@ ACTIONS = {
 
 def editable_unit(user, code: str):
     """The posted unit where the user means to keep files: 403 when they may not."""
-    unit = editable_units(user).filter(code=code).first()
+    unit = editable_unit_of(user, code)
     if unit is None:
         raise PermissionDenied(f"您不能为单位 {code} 建立或导入困难职工档案")
     return unit

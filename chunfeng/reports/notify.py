@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 
 from chunfeng.accounts.models import Role, User
+from chunfeng.campaigns.selectors import reviewing_unit
 
 _SUBJECTS = {
     "submit": "【春风】{unit}已报送{form}",
@@ -16,8 +17,6 @@ _SUBJECTS = {
 
 
 def _recipients(report, action: str) -> list[str]:
-    from chunfeng.campaigns.selectors import reviewing_unit
-
     if action == "submit":
         unit = reviewing_unit(report.campaign_form.campaign, report.unit)
         users = User.objects.filter(unit=unit, role=Role.REVIEWER) if unit else User.objects.none()

@@ -45,7 +45,7 @@ def report_readiness(
 
 
 def _parse_header(header: dict) -> dict:
-    parsed = {}
+    parsed: dict[str, object] = {}
     if "filler_name" in header:
         parsed["filler_name"] = str(header["filler_name"] or "").strip()[:64]
     if "filler_phone" in header:

@@ -9,8 +9,12 @@ urlpatterns = [
     path(prefix + "work-report/", workflow_views.work_report_post, name="work-report-upload"),
     path(prefix + "work-report/file/", views.work_report_download, name="work-report-file"),
     *(
-        path(prefix + f"{action}/", workflow_views.report_action, {"action": action},
-             name=f"report-{action}")  # fmt: skip
+        path(
+            prefix + f"{action}/",
+            workflow_views.report_action,
+            {"action": action},
+            name=f"report-{action}",
+        )  # fmt: skip
         for action in ("submit", "approve", "return", "reopen")
     ),
     path(

@@ -168,7 +168,8 @@ class Change:
             return False
         if not self.previous:
             return bool(self.current)
-        return abs(self.percent) >= 50
+        percent = self.percent
+        return percent is not None and abs(percent) >= 50
 
 
 def compare(current: Summary, previous: Summary | None) -> list[Change]:

@@ -15,6 +15,7 @@ from chunfeng.formdefs.values import format_value
 from chunfeng.reports.selectors import ReportSlot, report_values
 from chunfeng.rollups.selectors import Summary
 
+from .pdf import render_form_pdf
 from .xlsx_form import SheetContext, build_workbook
 
 
@@ -61,8 +62,6 @@ def _texts(definition, values: dict) -> dict[str, str]:
 
 
 def report_pdf(slot: ReportSlot) -> bytes:
-    from .pdf import render_form_pdf
-
     ctx = report_context(slot)
     return render_form_pdf(
         definition=slot.definition, unit_name=slot.unit.name,
@@ -72,8 +71,6 @@ def report_pdf(slot: ReportSlot) -> bytes:
 
 
 def summary_pdf(summary: Summary) -> bytes:
-    from .pdf import render_form_pdf
-
     return render_form_pdf(
         definition=summary.definition, unit_name=summary.unit.name,
         texts=_texts(summary.definition, summary.values), summary=True,

@@ -99,7 +99,9 @@ def test_district_paying_a_family_the_grassroots_paid_is_flagged_at_once(fed, cl
         "other_unit": "210202001", "other_date": "2012-01-05",
     }]  # fmt: skip
     message = flags[0]["message"]
-    assert "青泥洼桥街道总工会" in message and "300.00" in message and mask_id(h.id_number) in message
+    assert (
+        "青泥洼桥街道总工会" in message and "300.00" in message and mask_id(h.id_number) in message
+    )
     assert h.id_number not in response.content.decode()
 
     detail = zs.get(f"{URL}/{batch['id']}").json()

@@ -40,8 +40,9 @@ class Command(BaseCommand):
 
 
 def _run_gunicorn(host: str, port: int, workers: int) -> None:
-    from django.core.wsgi import get_wsgi_application
-    from gunicorn.app.base import BaseApplication
+    # only the serving process needs the WSGI application and gunicorn
+    from django.core.wsgi import get_wsgi_application  # noqa: I001
+    from gunicorn.app.base import BaseApplication  # the serving process only
 
     application = get_wsgi_application()
 
