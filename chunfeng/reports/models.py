@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chunfeng.core.versions import Versioned
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -13,7 +15,7 @@ class ReportStatus(models.TextChoices):
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
-class Report(models.Model):
+class Report(Versioned):
     """One unit's filling of one campaign form, against the exact form version it used."""
 
     campaign_form = models.ForeignKey(

@@ -11,6 +11,7 @@ from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_fill
+from chunfeng.core.versions import check_version
 from chunfeng.formdefs.checks import Outcome, empty_blanks, run_checks
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.values import Value, format_value, parse_values, to_number
@@ -76,12 +77,20 @@ def _clean_explanations(definition: FormDefinition, explanations: dict) -> dict:
 
 
 def report_save(
-    *, slot: ReportSlot, actor, values: dict, explanations: dict | None = None,
+    *,
+    slot: ReportSlot,
+    actor,
+    values: dict,
+    explanations: dict | None = None,
     header: dict | None = None,
-) -> tuple[Report, Outcome]:  # fmt: skip
+    version: int | None = None,
+) -> tuple[Report, Outcome]:
     """Save a draft. ``values`` is the complete set of blanks: a code left out becomes empty.
     Bad input raises ``ApplicationError`` naming each blank, and nothing is saved.
-    ``actor`` is a user or ``SYSTEM`` (the command line, the demo), recorded as such."""
+    ``actor`` is a user or ``SYSTEM`` (the command line, the demo), recorded as such.
+    ``version`` is the report's version the writer read (``core.versions``): when the report
+    has been saved since, nothing is saved and ``Stale`` (409) names the blanks whose stored
+    value differs from the writer's."""
     if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     if slot.report is not None and not slot.report.editable:
@@ -101,16 +110,29 @@ def report_save(
     with transaction.atomic():
         report = _lock_or_create(slot, actor)
         old = report_values(report, definition)
+        check_version(report, version, _differing(definition, old, parsed))
         changes = _write_values(report, definition, old, parsed)
         for name, value in header_fields.items():
             setattr(report, name, value)
         if explanations is not None:
             report.explanations = clean_expl
         report.updated_by = user_or_none(actor)
+        report.version += 1
         report.save()
         audit_record(actor=actor, action="report.save", target=report, changes=changes)
     new_values = {k: v for k, v in parsed.items() if v is not None}
     return report, run_checks(definition, new_values)
+
+
+def _differing(definition: FormDefinition, stored: dict, mine: dict) -> list[dict]:
+    """The blanks where what is stored is not what the writer sends, with both values."""
+    out = []
+    for code, blank in definition.blanks.items():
+        if stored.get(code) != mine.get(code):
+            now, sent = format_value(blank, stored.get(code)), format_value(blank, mine.get(code))
+            message = f"{code} {blank.label}：现为“{now or '空'}”，您填的是“{sent or '空'}”"
+            out.append({"field": code, "message": message})
+    return out
 
 
 def _lock_or_create(slot: ReportSlot, actor) -> Report:
