@@ -128,13 +128,6 @@ def flags_visible_to(user) -> QuerySet[DuplicateFlag]:
     )  # fmt: skip
 
 
-def open_flags_visible_to(user, campaign: Campaign | None = None) -> QuerySet[DuplicateFlag]:
-    qs = flags_visible_to(user).filter(status=FlagStatus.OPEN)
-    if campaign is not None:
-        qs = qs.filter(line__campaign=campaign)
-    return qs.order_by("line__unit__path", "line_id", "id")
-
-
 def flag_for(user, pk) -> DuplicateFlag:
     try:
         return flags_visible_to(user).get(pk=pk)
