@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",  # Django's tasks API (backport of django.tasks)
+    "django_tasks_db",  # its database queue, run by `chunfeng worker`
     # Chunfeng's apps in the order of their layers (ARCHITECTURE.md), lowest first
     "chunfeng.core",
     "chunfeng.jobs",
@@ -150,6 +152,12 @@ EMAIL_BACKEND = os.environ.get(
     "CHUNFENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("CHUNFENG_FROM_EMAIL", "chunfeng@localhost")
+
+# --- background work ----------------------------------------------------------------
+# Jobs (``chunfeng.jobs``) are django-tasks tasks kept in the database until a
+# `chunfeng worker` takes them (`chunfeng serve` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CHUNFENG_JOB_HEARTBEAT_EVERY = 5  # seconds between a running job's signs of life
 
 LOGGING = {
     "version": 1,

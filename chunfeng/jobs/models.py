@@ -11,7 +11,9 @@ class JobStatus(models.TextChoices):
 
 
 class Job(models.Model):
-    """Long work (imports, big exports) run in the background, with progress to show."""
+    """Long work (imports, big exports) run in the background by a worker, as the user sees it:
+    who started it for which unit, its progress, message and result. A running job's worker
+    writes ``heartbeat_at`` every few seconds; one that stops doing so is marked failed."""
 
     kind = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -27,6 +29,7 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
