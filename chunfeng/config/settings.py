@@ -158,6 +158,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("CHUNFENG_FROM_EMAIL", "chunfeng@localhost")
 # `chunfeng worker` takes them (`chunfeng serve` starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CHUNFENG_JOB_HEARTBEAT_EVERY = 5  # seconds between a running job's signs of life
+# a running job without a sign of life for this long is marked failed (its worker is gone)
+CHUNFENG_JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("CHUNFENG_JOB_HEARTBEAT_TIMEOUT", "300"))
 
 LOGGING = {
     "version": 1,

@@ -44,3 +44,14 @@ class Job(models.Model):
             if self.total
             else (100 if self.status == "done" else 0)
         )
+
+
+class ScheduledRun(models.Model):
+    """When a periodic function (``chunfeng.jobs.schedule``) last ran. Its row is locked while
+    it runs, so that workers and cron ticks run each period once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

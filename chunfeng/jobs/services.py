@@ -2,14 +2,21 @@
 progress, message and result. The work is one django-tasks task (``tasks.run_job``), enqueued
 when the transaction that made the job commits. With the database backend (the default) a
 `chunfeng worker` process runs it — so a job outlives the web process that started it — and
-the tests run it at once with the immediate backend."""
+the tests run it at once with the immediate backend. A running job whose worker stops writing
+its heartbeat is failed by ``jobs_fail_stale``, a periodic function of ``schedule``."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
 
-from .models import Job
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Job, JobStatus
 from .tasks import run_job
+
+STALE_MESSAGE = "后台任务中断（处理它的进程已停止响应），请重新提交。"
 
 
 def job_start(*, kind: str, target: str, params: dict, actor=None, unit=None, file=None) -> Job:
@@ -28,3 +35,13 @@ def job_progress(job: Job, done: int, total: int | None = None, message: str = "
     if message:
         fields["message"] = message
     Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def jobs_fail_stale() -> int:
+    """Running jobs without a heartbeat for ``CHUNFENG_JOB_HEARTBEAT_TIMEOUT`` seconds: their
+    worker has stopped, they can never finish. How many were failed."""
+    now = timezone.now()
+    limit = now - dt.timedelta(seconds=settings.CHUNFENG_JOB_HEARTBEAT_TIMEOUT)
+    return Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
+        status=JobStatus.FAILED, message=STALE_MESSAGE, finished_at=now
+    )

@@ -1,7 +1,8 @@
-"""`chunfeng worker --batch` as the console runs it, in a process of its own against the test
-database. A household import uploaded and started on the web side waits in the database queue
-until a worker takes it: the job outlives the web process."""
+"""`chunfeng worker --batch` and `chunfeng tick` as the console runs them, in processes of their
+own against the test database. A household import uploaded and started on the web side waits
+in the database queue until a worker takes it: the job outlives the web process."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from chunfeng.jobs.models import Job
 from chunfeng.register.models import Household
@@ -74,3 +76,12 @@ def test_a_worker_process_runs_the_check_and_the_import_the_web_side_started(
     assert job.heartbeat_at is not None
     numbers = set(Household.objects.values_list("id_number", flat=True))
     assert numbers == {make_id(1), make_id(2), make_id(3)}
+
+
+def test_chunfeng_tick_runs_the_due_periodic_functions_once(chunfeng):
+    stale = timezone.now() - dt.timedelta(hours=1)
+    job = Job.objects.create(kind="test", status="running", heartbeat_at=stale)
+    out = chunfeng("tick").stdout
+    assert "已运行：jobs.fail_stale" in out
+    assert Job.objects.get(pk=job.pk).status == "failed"
+    assert chunfeng("tick").stdout == ""  # nothing is due a minute later

@@ -55,7 +55,8 @@ class Command(BaseCommand):
 
     def _stop_worker(self, worker: subprocess.Popen) -> None:
         """SIGTERM: the worker finishes the job it is running, then exits. A second Ctrl+C,
-        or ``WORKER_STOP_GRACE`` seconds, kills it."""
+        or ``WORKER_STOP_GRACE`` seconds, kills it (the scheduler then fails its job once the
+        job's heartbeat is stale)."""
         if worker.poll() is not None:
             return
         signal.signal(signal.SIGINT, signal.default_int_handler)  # gunicorn's is gone
