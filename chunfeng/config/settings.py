@@ -160,6 +160,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CHUNFENG_JOB_HEARTBEAT_EVERY = 5  # seconds between a running job's signs of life
 # a running job without a sign of life for this long is marked failed (its worker is gone)
 CHUNFENG_JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("CHUNFENG_JOB_HEARTBEAT_TIMEOUT", "300"))
+# automatic 催报: this many days before a campaign's deadline, once a day
+CHUNFENG_REMIND_DAYS_BEFORE = int(os.environ.get("CHUNFENG_REMIND_DAYS_BEFORE", "3"))
 
 LOGGING = {
     "version": 1,

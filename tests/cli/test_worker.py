@@ -82,6 +82,6 @@ def test_chunfeng_tick_runs_the_due_periodic_functions_once(chunfeng):
     stale = timezone.now() - dt.timedelta(hours=1)
     job = Job.objects.create(kind="test", status="running", heartbeat_at=stale)
     out = chunfeng("tick").stdout
-    assert "已运行：jobs.fail_stale" in out
+    assert "已运行：jobs.fail_stale" in out and "已运行：reports.deadline_reminders" in out
     assert Job.objects.get(pk=job.pk).status == "failed"
     assert chunfeng("tick").stdout == ""  # nothing is due a minute later
