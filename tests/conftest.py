@@ -5,9 +5,11 @@ from .fixtures import PASSWORD, build_federation
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
+def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CHUNFENG_JOBS_SYNC = True
+    # jobs run at once, in the test's thread, when their transaction commits (capture the
+    # on-commit callbacks to run them); tests/cli/test_worker.py uses the database queue
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",  # Django's tasks API (backport of django.tasks)
+    "django_tasks_db",  # its database queue, run by `chunfeng worker`
     # Chunfeng's apps in the order of their layers (ARCHITECTURE.md), lowest first
     "chunfeng.core",
     "chunfeng.jobs",
@@ -150,6 +152,16 @@ EMAIL_BACKEND = os.environ.get(
     "CHUNFENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("CHUNFENG_FROM_EMAIL", "chunfeng@localhost")
+
+# --- background work ----------------------------------------------------------------
+# Jobs (``chunfeng.jobs``) are django-tasks tasks kept in the database until a
+# `chunfeng worker` takes them (`chunfeng serve` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CHUNFENG_JOB_HEARTBEAT_EVERY = 5  # seconds between a running job's signs of life
+# a running job without a sign of life for this long is marked failed (its worker is gone)
+CHUNFENG_JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("CHUNFENG_JOB_HEARTBEAT_TIMEOUT", "300"))
+# automatic 催报: this many days before a campaign's deadline, once a day
+CHUNFENG_REMIND_DAYS_BEFORE = int(os.environ.get("CHUNFENG_REMIND_DAYS_BEFORE", "3"))
 
 LOGGING = {
     "version": 1,

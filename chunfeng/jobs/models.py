@@ -11,7 +11,9 @@ class JobStatus(models.TextChoices):
 
 
 class Job(models.Model):
-    """Long work (imports, big exports) run in the background, with progress to show."""
+    """Long work (imports, big exports) run in the background by a worker, as the user sees it:
+    who started it for which unit, its progress, message and result. A running job's worker
+    writes ``heartbeat_at`` every few seconds; one that stops doing so is marked failed."""
 
     kind = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -27,6 +29,7 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -41,3 +44,14 @@ class Job(models.Model):
             if self.total
             else (100 if self.status == "done" else 0)
         )
+
+
+class ScheduledRun(models.Model):
+    """When a periodic function (``chunfeng.jobs.schedule``) last ran. Its row is locked while
+    it runs, so that workers and cron ticks run each period once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

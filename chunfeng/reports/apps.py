@@ -6,6 +6,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "统计报表"
 
     def ready(self):
-        from . import panels  # registers the pages' panels once the models are loaded
+        from chunfeng.jobs.schedule import register_periodic
 
-        panels.register()
+        from . import panels, reminders
+
+        panels.register()  # the pages' panels, once the models are loaded
+        register_periodic(
+            "reports.deadline_reminders", reminders.EVERY, reminders.deadline_reminders_send
+        )

@@ -208,7 +208,7 @@ def test_failure_details_are_capped_on_the_page_with_the_total(fed, filler, run_
     check = Job.objects.get(kind="register.import.check")
     job = Job.objects.create(kind="register.import", params=check.params, unit=fed.zs,
                              created_by=fed.user("zs", "filler"))  # fmt: skip
-    from chunfeng.jobs.services import job_run
+    from chunfeng.jobs.tasks import job_run
 
     job_run(job.pk, "chunfeng.register.import_jobs:import_job")
     job.refresh_from_db()

@@ -1,14 +1,23 @@
+import os
+import signal
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from chunfeng.demo.services import demo_credentials, demo_load, demo_needed
 from chunfeng.formdefs.services import formdefs_sync
-from chunfeng.jobs.services import jobs_fail_interrupted
+
+WORKER_STOP_GRACE = 30  # seconds the worker has to finish the job it is running
 
 
 class Command(BaseCommand):
-    help = "迁移数据库、载入表单定义（--demo 时载入演示数据），并用 gunicorn 启动服务"
+    help = (
+        "迁移数据库、载入表单定义（--demo 时载入演示数据），用 gunicorn 启动服务，"
+        "并在旁边启动一个后台任务进程（chunfeng worker）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -16,12 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--demo", action="store_true", help="数据库为空时载入演示数据")
         parser.add_argument("--no-serve", action="store_true", help="只做准备工作，不启动服务")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="不启动后台任务进程（另行运行 chunfeng worker 时）",
+        )
 
     def handle(self, *args, **opts):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         formdefs_sync()
-        jobs_fail_interrupted()
         if opts["demo"]:
             if demo_needed():
                 demo_load()
@@ -30,8 +43,33 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if opts["no_serve"]:
             return
+        worker = None if opts["no_worker"] else worker_start()
         self.stdout.write(f"春风已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
-        _run_gunicorn(opts["host"], opts["port"], opts["workers"])
+        serve_pid = os.getpid()
+        try:
+            _run_gunicorn(opts["host"], opts["port"], opts["workers"])
+        finally:
+            # gunicorn's forked workers leave through here too: only serve stops the worker
+            if worker is not None and os.getpid() == serve_pid:
+                self._stop_worker(worker)
+
+    def _stop_worker(self, worker: subprocess.Popen) -> None:
+        """SIGTERM: the worker finishes the job it is running, then exits. A second Ctrl+C,
+        or ``WORKER_STOP_GRACE`` seconds, kills it (the scheduler then fails its job once the
+        job's heartbeat is stale)."""
+        if worker.poll() is not None:
+            return
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # gunicorn's is gone
+        worker.terminate()
+        try:
+            try:
+                worker.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                self.stdout.write("正在等待后台任务完成（再按 Ctrl+C 立即停止）…")
+                worker.wait(timeout=WORKER_STOP_GRACE)
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            worker.kill()
+            worker.wait()
 
     def _print_credentials(self):
         self.stdout.write("演示账号（用户名 / 密码 / 单位 / 角色）：")
@@ -59,3 +97,25 @@ def _run_gunicorn(host: str, port: int, workers: int) -> None:
             return application
 
     App().run()
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "chunfeng", "worker", "--no-reload"]
+
+
+def worker_start() -> subprocess.Popen:
+    """One `chunfeng worker` beside the web server. In a session of its own, so that a Ctrl+C
+    reaches only serve, which then lets the worker finish its job; on Linux it is also sent
+    SIGTERM when serve dies without stopping it."""
+    on_linux = sys.platform == "linux"
+    return subprocess.Popen(
+        worker_command(), start_new_session=True, preexec_fn=_term_with_parent if on_linux else None
+    )
+
+
+def _term_with_parent() -> None:
+    """In the worker's process before it starts: SIGTERM when serve's process ends."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
