@@ -17,9 +17,7 @@ DOC = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
 
 def _contract_layers() -> list[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    (contract,) = [
-        c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"
-    ]
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"]
     return contract["layers"]
 
 

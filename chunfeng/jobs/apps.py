@@ -8,7 +8,8 @@ class JobsConfig(AppConfig):
     verbose_name = "后台任务"
 
     def ready(self):
+        # models are importable only once the app registry is ready
         from .schedule import register_periodic
-        from .services import jobs_fail_stale
+        from .services import jobs_fail_stale  # (same reason)
 
         register_periodic("jobs.fail_stale", dt.timedelta(minutes=1), jobs_fail_stale)

@@ -6,8 +6,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "统计报表"
 
     def ready(self):
+        # models are importable only once the app registry is ready
         from chunfeng.jobs.schedule import register_periodic
 
+        # (same reason)
         from . import panels, reminders
 
         panels.register()  # the pages' panels, once the models are loaded

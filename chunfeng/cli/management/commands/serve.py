@@ -115,7 +115,7 @@ def worker_start() -> subprocess.Popen:
 
 def _term_with_parent() -> None:
     """In the worker's process before it starts: SIGTERM when serve's process ends."""
-    import ctypes
+    import ctypes  # Linux only, in the child process before exec
 
     PR_SET_PDEATHSIG = 1
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
