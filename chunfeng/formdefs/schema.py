@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 BLANK_TYPES = ("count", "wan", "yuan", "yesno")
 CHECK_LEVELS = ("error", "warning")
 MISSING_STRATEGIES = ("skip_if_any", "skip_if_all", "never")
+NUMBER_STYLES = ("plain", "paren")  # item numbers printed 01 or (01)
+HEADER_CODES = ("unit", "date", "filler", "phone")  # the header fields the pages know
 
 
 @dataclass(frozen=True)

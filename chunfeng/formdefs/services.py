@@ -7,7 +7,7 @@ from django.db import transaction
 
 from chunfeng.core.errors import ApplicationError
 
-from .loader import DEFINITIONS_DIR, build
+from .loader import DEFINITIONS_DIR, read_definition
 from .models import FormVersion
 
 
@@ -21,12 +21,9 @@ def _digest(source: dict) -> str:
 def formdefs_sync() -> list[FormVersion]:
     """Store every built-in definition file as a FormVersion. A stored version is immutable:
     a file whose content changed without a new version number is refused."""
-    import yaml
-
     stored = []
     for path in sorted(DEFINITIONS_DIR.glob("*.yaml")):
-        source = yaml.safe_load(path.read_text(encoding="utf-8"))
-        definition = build(source)
+        source, definition = read_definition(path)
         digest = _digest(source)
         fv, created = FormVersion.objects.get_or_create(
             code=definition.code,
