@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .derivations import build_derived
 from .expressions import REF, ExpressionError, default_message, parse
 from .schema import (
     BLANK_TYPES,
@@ -33,6 +34,7 @@ from .shape import (
     DefinitionError,
     check_keys,
     check_list,
+    named,
     prefixed,
     require_some,
 )
@@ -130,14 +132,9 @@ def build(data: dict) -> FormDefinition:
         items=items,
         notes=tuple(check_list(data.get("notes", []), str, "", "notes ")),
         checks=_build_checks(data.get("checks", []), blanks, labels),
+        derived=build_derived(data.get("derived", []), blanks),
         blanks=blanks,
     )
-
-
-def _named(spec: object, key: str, template: str, fallback: str) -> str:
-    """Where a mapping is in the file: by its own name (code, id …) when it has a usable one."""
-    name = spec.get(key) if isinstance(spec, dict) else None
-    return template.format(name) if isinstance(name, str) and name.strip() else fallback
 
 
 def _build_header(raw: list) -> tuple[HeaderField, ...]:
@@ -158,7 +155,7 @@ def _build_items(raw: list, blanks: dict[str, Blank]) -> tuple[Item, ...]:
     require_some(raw, "", "填报项目 items ")
     items: list[Item] = []
     for n, spec in enumerate(raw, start=1):
-        check_keys(spec, ITEM, _named(spec, "number", "第 {} 项", f"items 第 {n} 个项目"))
+        check_keys(spec, ITEM, named(spec, "number", "第 {} 项", f"items 第 {n} 个项目"))
         number = spec["number"]
         if not ITEM_NUMBER.fullmatch(number):
             raise DefinitionError(f"items 第 {n} 个项目：项目编号 {number!r} 必须是两位数字")
@@ -189,7 +186,7 @@ def _build_line(item: str, n: int, raw: dict, blanks: dict[str, Blank]) -> Line:
         raise DefinitionError(f"{where}：文字 text 不能为空")
     specs = check_list(raw.get("blanks", []), dict, where, "blanks ")
     for k, spec in enumerate(specs, start=1):
-        check_keys(spec, BLANK, _named(spec, "code", f"{where} {{}}", f"{where} 第 {k} 个空"))
+        check_keys(spec, BLANK, named(spec, "code", f"{where} {{}}", f"{where} 第 {k} 个空"))
     declared = [spec["code"] for spec in specs]
     in_text = REF.findall(text)
     if in_text != declared:
@@ -234,7 +231,7 @@ def _segments(text: str) -> tuple[Segment, ...]:
 def _build_checks(raw: list, blanks: dict[str, Blank], labels: dict[str, str]):
     checks: list[Check] = []
     for n, spec in enumerate(raw, start=1):
-        check_keys(spec, CHECK, _named(spec, "id", "审核规则 {}", f"审核规则（checks）第 {n} 条"))
+        check_keys(spec, CHECK, named(spec, "id", "审核规则 {}", f"审核规则（checks）第 {n} 条"))
         cid = spec["id"].strip()
         if not cid:
             raise DefinitionError(f"审核规则（checks）第 {n} 条：编号 id 不能为空")

@@ -9,6 +9,7 @@ CHECK_LEVELS = ("error", "warning")
 MISSING_STRATEGIES = ("skip_if_any", "skip_if_all", "never")
 NUMBER_STYLES = ("plain", "paren")  # item numbers printed 01 or (01)
 HEADER_CODES = ("unit", "date", "filler", "phone")  # the header fields the pages know
+MEASURES = ("count", "distinct_households", "sum")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,18 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """A blank that the real-name records also give: ``measure`` over the record set
+    ``records``, filtered by ``where`` (field, value) pairs. How a report is compared with the
+    records, not what users fill in; chunfeng.reconcile owns the record sets and their fields."""
+
+    code: str
+    records: str
+    measure: str
+    where: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
 class HeaderField:
     code: str
     label: str
@@ -75,6 +88,7 @@ class FormDefinition:
     items: tuple[Item, ...]
     notes: tuple[str, ...]
     checks: tuple[Check, ...]
+    derived: tuple[Derivation, ...] = ()
     blanks: dict[str, Blank] = field(default_factory=dict, compare=False)
 
     def item_label(self, number: str) -> str:
@@ -115,4 +129,8 @@ class FormDefinition:
                 for c in self.checks
             ],
             "notes": list(self.notes),
+            "derived": [
+                {"code": d.code, "records": d.records, "measure": d.measure, "where": dict(d.where)}
+                for d in self.derived
+            ],
         }

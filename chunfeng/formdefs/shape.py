@@ -111,6 +111,12 @@ def _unknown(key: object, spec: dict[str, Key]) -> str:
     return f"未知的键 {key}{guess}；这里可用的键：{'、'.join(spec)}"
 
 
+def named(spec: object, key: str, template: str, fallback: str) -> str:
+    """Where a mapping is in the file: by its own name (code, id …) when it has a usable one."""
+    name = spec.get(key) if isinstance(spec, dict) else None
+    return template.format(name) if isinstance(name, str) and name.strip() else fallback
+
+
 def check_list(raw: list, expected: type, where: str, what: str) -> list:
     """Every element of ``raw`` is of type ``expected``; the n-th bad one is named."""
     for n, element in enumerate(raw, start=1):
