@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -266,14 +266,62 @@ def _build_check(cid: str, raw: dict, blanks: dict[str, Blank], labels: dict[str
     )
 
 
-@cache
-def builtin_definitions() -> dict[tuple[str, int], FormDefinition]:
-    found = (load_file(p) for p in sorted(DEFINITIONS_DIR.glob("*.yaml")))
-    return {(d.code, d.version): d for d in found}
+# --- the folders -------------------------------------------------------------------------------
+
+
+def definition_dirs() -> list[Path]:
+    """The built-in folder, then those of the CHUNFENG_FORM_DIRS setting, in order."""
+    from django.conf import settings
+
+    return [DEFINITIONS_DIR, *(Path(p) for p in getattr(settings, "CHUNFENG_FORM_DIRS", []))]
+
+
+def definition_files() -> list[Path]:
+    files: list[Path] = []
+    for folder in definition_dirs():
+        if not folder.is_dir():
+            raise DefinitionError(f"表单定义目录 {folder} 不存在（请检查 CHUNFENG_FORM_DIRS）")
+        files += sorted(folder.glob("*.yaml"))
+    return files
+
+
+def read_definitions() -> list[tuple[Path, dict, FormDefinition]]:
+    """Every definition file of every folder, read afresh: (path, source, definition)."""
+    found = [(path, *read_definition(path)) for path in definition_files()]
+    _refuse_duplicates([(path, definition) for path, _source, definition in found])
+    return found
+
+
+def form_definitions() -> dict[tuple[str, int], FormDefinition]:
+    """Every definition of every folder by (code, version); a file is read again only once it
+    has changed."""
+    found = []
+    for path in definition_files():
+        stat = path.stat()
+        found.append((path, _load_cached(path, stat.st_mtime_ns, stat.st_size)))
+    _refuse_duplicates(found)
+    return {(d.code, d.version): d for _path, d in found}
+
+
+@lru_cache(maxsize=256)
+def _load_cached(path: Path, _mtime_ns: int, _size: int) -> FormDefinition:
+    return load_file(path)
+
+
+def _refuse_duplicates(found: list[tuple[Path, FormDefinition]]) -> None:
+    seen: dict[tuple[str, int], Path] = {}
+    for path, definition in found:
+        key = (definition.code, definition.version)
+        if key in seen:
+            raise DefinitionError(
+                f"{path.name}: 表单 {key[0]} 第 {key[1]} 版已在 {seen[key]} 中定义（每版只能有一个文件）"
+            )
+        seen[key] = path
 
 
 def latest_builtin(code: str) -> FormDefinition:
-    versions = [d for (c, _v), d in builtin_definitions().items() if c == code]
+    """The latest version of a form among the definition files (built-in and extra folders)."""
+    versions = [d for (c, _v), d in form_definitions().items() if c == code]
     if not versions:
         raise KeyError(code)
     return max(versions, key=lambda d: d.version)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from chunfeng.core.errors import ApplicationError
 
-from .loader import DEFINITIONS_DIR, read_definition
+from .loader import read_definitions
 from .models import FormVersion
 
 
@@ -19,11 +19,11 @@ def _digest(source: dict) -> str:
 
 @transaction.atomic
 def formdefs_sync() -> list[FormVersion]:
-    """Store every built-in definition file as a FormVersion. A stored version is immutable:
-    a file whose content changed without a new version number is refused."""
+    """Store every definition file (built-in and CHUNFENG_FORM_DIRS) as a FormVersion. A
+    stored version is immutable: a file whose content changed without a new version number is
+    refused."""
     stored = []
-    for path in sorted(DEFINITIONS_DIR.glob("*.yaml")):
-        source, definition = read_definition(path)
+    for path, source, definition in read_definitions():
         digest = _digest(source)
         fv, created = FormVersion.objects.get_or_create(
             code=definition.code,

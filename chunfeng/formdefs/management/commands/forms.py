@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chunfeng.formdefs.loader import builtin_definitions
+from chunfeng.formdefs.loader import form_definitions
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         show.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **opts):
-        definitions = sorted(builtin_definitions().values(), key=lambda d: (d.code, d.version))
+        definitions = sorted(form_definitions().values(), key=lambda d: (d.code, d.version))
         if action == "list":
             rows = [
                 {"code": d.code, "version": d.version, "attachment": d.attachment,
