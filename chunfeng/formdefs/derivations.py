@@ -56,4 +56,4 @@ def _where(raw: dict, where: str) -> tuple[tuple[str, object], ...]:
                 f"{where}：where 中 {field} 的值应为文字、整数或是/否，"
                 f"而不是{type_name(value)} {value!r}"
             )
-    return tuple(raw.items())
+    return tuple(sorted(raw.items()))  # one order, whatever the storage does to the mapping

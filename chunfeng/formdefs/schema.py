@@ -62,8 +62,9 @@ class Check:
 @dataclass(frozen=True)
 class Derivation:
     """A blank that the real-name records also give: ``measure`` over the record set
-    ``records``, filtered by ``where`` (field, value) pairs. How a report is compared with the
-    records, not what users fill in; chunfeng.reconcile owns the record sets and their fields."""
+    ``records``, filtered by the ``where`` (field, value) pairs, sorted by field. It says how a
+    report is compared with the records, not what users fill in; chunfeng.reconcile owns the
+    record sets and their fields."""
 
     code: str
     records: str

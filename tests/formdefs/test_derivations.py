@@ -42,7 +42,7 @@ def _refused(derived) -> str:
     return str(exc.value)
 
 
-def test_derived_builds_frozen_derivations_in_file_order():
+def test_derived_builds_frozen_derivations_in_file_order_with_sorted_filters():
     definition = build(_data())
     assert definition.derived == (
         Derivation("01A", "households", "count", ()),
@@ -50,7 +50,7 @@ def test_derived_builds_frozen_derivations_in_file_order():
             "01A.2",
             "households",
             "distinct_households",
-            (("is_migrant", True), ("category", "B"), ("members", 2)),
+            (("category", "B"), ("is_migrant", True), ("members", 2)),
         ),
         Derivation("01B", "payments", "sum", ()),
         Derivation("01B.2", "payment_lines", "sum", (("aid_type", "heating"),)),
