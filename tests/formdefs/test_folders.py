@@ -11,6 +11,7 @@ import sys
 import pytest
 import yaml
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from chunfeng.formdefs.loader import (
     DEFINITIONS_DIR,
@@ -122,3 +123,26 @@ def test_forms_command_lists_the_extra_forms(settings, tmp_path):
     call_command("forms", "list", "--json", stdout=out)
     rows = {r["code"]: r for r in json.loads(out.getvalue())}
     assert set(rows) == {"F1", "F2", "T1"} and rows["T1"]["fields"] == 7
+
+
+def test_forms_command_names_a_bad_file(settings, tmp_path):
+    write(tmp_path, mini_data() | {"derived": [{"code": "01A", "records": "x", "measure": "avg"}]})
+    settings.CHUNFENG_FORM_DIRS = [tmp_path]
+    with pytest.raises(CommandError, match=r"^T1\.v1\.yaml: 记录算出的项 01A：measure 'avg'"):
+        call_command("forms", "list")
+
+
+def test_forms_command_shows_derived(settings, tmp_path):
+    derived = [
+        {
+            "code": "01A.2",
+            "records": "households",
+            "measure": "count",
+            "where": {"is_migrant": True},
+        }
+    ]
+    write(tmp_path, mini_data() | {"derived": derived})
+    settings.CHUNFENG_FORM_DIRS = [tmp_path]
+    out = io.StringIO()
+    call_command("forms", "show", "T1", stdout=out)
+    assert "  [derived] 01A.2: count households is_migrant=True" in out.getvalue()
