@@ -95,6 +95,11 @@ class FormDefinition:
     def item_label(self, number: str) -> str:
         return f"({number})" if self.number_style == "paren" else number
 
+    @property
+    def unit_label(self) -> str:
+        """How the header names the unit (填报单位 unless the form says otherwise)."""
+        return next((h.label for h in self.header if h.code == "unit"), "填报单位")
+
     def to_json(self) -> dict:
         """The public shape used by the CLI and the API (stable contract)."""
         return {
