@@ -44,7 +44,7 @@ _UNIT_TYPES = {"万元": "wan", "元": "yuan", "(是/否)": "yesno"}
 FORM_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")  # in URLs; FormVersion.code is 16 long
 ITEM_NUMBER = re.compile(r"[0-9]{2}")
 LETTER = re.compile(r"[A-Z]?")
-MAX_TITLE, MAX_ATTACHMENT = 128, 32  # FormVersion's columns
+MAX_TITLE, MAX_ATTACHMENT, MAX_VERSION = 128, 32, 2**31 - 1  # what FormVersion's columns hold
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -107,27 +107,16 @@ def load_file(path: Path) -> FormDefinition:
 
 def build(data: dict) -> FormDefinition:
     check_keys(data, TOP, "", "定义文件的内容")
-    code, title = data["code"], data["title"]
-    if not FORM_CODE.fullmatch(code):
-        raise DefinitionError(f"表单代码 code {code!r} 只能由 1–16 个字母、数字、- 或 _ 组成")
-    if data["version"] < 1:
-        raise DefinitionError(f"版本号 version 应为正整数，而不是 {data['version']}")
-    if not title.strip() or len(title) > MAX_TITLE:
-        raise DefinitionError(f"标题 title 不能为空，也不能超过 {MAX_TITLE} 个字")
-    if len(data.get("attachment", "")) > MAX_ATTACHMENT:
-        raise DefinitionError(f"附件名 attachment 不能超过 {MAX_ATTACHMENT} 个字")
-    number_style = data.get("number_style", "plain")
-    if number_style not in NUMBER_STYLES:
-        raise DefinitionError(f"number_style {number_style!r} 不在 {NUMBER_STYLES} 之中")
+    _check_top(data)
     blanks: dict[str, Blank] = {}
     items = _build_items(data["items"], blanks)
     labels = {c: b.label for c, b in blanks.items()}
     return FormDefinition(
-        code=code,
+        code=data["code"],
         version=data["version"],
         attachment=data.get("attachment", ""),
-        title=title,
-        number_style=number_style,
+        title=data["title"],
+        number_style=data.get("number_style", "plain"),
         header=_build_header(data.get("header", [])),
         items=items,
         notes=tuple(check_list(data.get("notes", []), str, "", "notes ")),
@@ -135,6 +124,20 @@ def build(data: dict) -> FormDefinition:
         derived=build_derived(data.get("derived", []), blanks),
         blanks=blanks,
     )
+
+
+def _check_top(data: dict) -> None:
+    code, version, title = data["code"], data["version"], data["title"]
+    if not FORM_CODE.fullmatch(code):
+        raise DefinitionError(f"表单代码 code {code!r} 只能由 1–16 个字母、数字、- 或 _ 组成")
+    if not 1 <= version <= MAX_VERSION:
+        raise DefinitionError(f"版本号 version 应为 1 至 {MAX_VERSION} 的整数，而不是 {version}")
+    if not title.strip() or len(title) > MAX_TITLE:
+        raise DefinitionError(f"标题 title 不能为空，也不能超过 {MAX_TITLE} 个字")
+    if len(data.get("attachment", "")) > MAX_ATTACHMENT:
+        raise DefinitionError(f"附件名 attachment 不能超过 {MAX_ATTACHMENT} 个字")
+    if data.get("number_style", "plain") not in NUMBER_STYLES:
+        raise DefinitionError(f"number_style {data['number_style']!r} 不在 {NUMBER_STYLES} 之中")
 
 
 def _build_header(raw: list) -> tuple[HeaderField, ...]:
