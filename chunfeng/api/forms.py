@@ -45,6 +45,13 @@ class CheckOut(Schema):
     fields: list[str]
 
 
+class DerivedOut(Schema):
+    code: str
+    records: str
+    measure: str
+    where: dict[str, str | bool | int]
+
+
 class FormOut(Schema):
     code: str
     version: int
@@ -55,6 +62,7 @@ class FormOut(Schema):
     fields: list[FieldOut]
     checks: list[CheckOut]
     notes: list[str]
+    derived: list[DerivedOut]
 
 
 @router.get("", response=list[FormOut], summary="表单定义列表（每张表的最新版本）")

@@ -147,6 +147,13 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
+# --- forms -------------------------------------------------------------------------
+# Folders of extra form definitions (*.yaml, see docs/forms.md), separated like PATH
+# (os.pathsep), loaded besides the built-in ones so that next year's form needs no code.
+CHUNFENG_FORM_DIRS = [
+    Path(p.strip()) for p in os.environ.get("CHUNFENG_FORM_DIRS", "").split(os.pathsep) if p.strip()
+]
+
 # --- e-mail ------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "CHUNFENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -7,12 +7,18 @@ Numbers are evaluated as ``Decimal`` (yes/no blanks count as 1/0), so sums of mo
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 
 REF = re.compile(r"\{([0-9]{2}[A-Z]?(?:\.[0-9]+)?)\}")
+# Limits that keep parsing and evaluation bounded: a longer or deeper check is refused when the
+# definition is loaded, so that evaluating a loaded check can never fail on a page.
+MAX_LENGTH = 1000  # characters of the source
+MAX_DEPTH = 40  # nested operations (a sum of n blanks nests n - 1 additions)
 
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 _CMPOPS = {
@@ -44,6 +50,12 @@ class Expression:
 
 
 def parse(source: str) -> Expression:
+    if not isinstance(source, str):
+        raise ExpressionError(f"表达式应为文字，而不是 {source!r}")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(
+            f"表达式过长（{len(source)} 个字符，最多 {MAX_LENGTH} 个）：{_head(source)}"
+        )
     names: dict[str, str] = {}
 
     def substitute(match: re.Match) -> str:
@@ -53,12 +65,32 @@ def parse(source: str) -> Expression:
 
     python = REF.sub(substitute, source)
     try:
-        tree = ast.parse(python, mode="eval")
-    except SyntaxError as exc:
+        with warnings.catch_warnings():  # "1and 0" is refused, not warned about on stderr
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(python, mode="eval")
+    except (SyntaxError, ValueError) as exc:  # ValueError: a NUL character, in Python 3.11
         raise ExpressionError(f"表达式语法错误：{source}") from exc
+    except (RecursionError, MemoryError) as exc:
+        raise ExpressionError(f"表达式嵌套过深：{_head(source)}") from exc
+    if _depth(tree.body) > MAX_DEPTH:
+        raise ExpressionError(f"表达式嵌套过深（最多 {MAX_DEPTH} 层）：{_head(source)}")
     for node in ast.walk(tree):
         _check_node(node, names, source)
     return Expression(source=source, tree=tree, names=names)
+
+
+def _head(source: str, size: int = 60) -> str:
+    return source if len(source) <= size else source[:size] + "…"
+
+
+def _depth(root: ast.AST) -> int:
+    """How deeply operations nest (without recursion, whatever the tree)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((c, depth + 1) for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr))
+    return deepest
 
 
 _ALLOWED = (
@@ -75,6 +107,8 @@ def _check_node(node: ast.AST, names: dict[str, str], source: str) -> None:
         raise ExpressionError(f"表达式中的名称 {node.id} 不是填报项代码（请用 {{代码}}）：{source}")
     if isinstance(node, ast.Constant) and type(node.value) not in (int, float):
         raise ExpressionError(f"表达式中只允许数字常量：{source}")
+    if isinstance(node, ast.Constant) and not math.isfinite(node.value):
+        raise ExpressionError(f"表达式中的数字超出范围：{source}")
 
 
 def _eval(node: ast.AST, env: dict[str, Decimal]):

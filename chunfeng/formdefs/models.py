@@ -3,7 +3,12 @@ from django.db import models
 
 class FormVersion(models.Model):
     """One immutable version of a form definition, stored as loaded from its YAML file.
-    Reports point to the exact version they were filled against."""
+    Reports point to the exact version they were filled against. ``digest`` covers the whole
+    source except the AMENDABLE keys, which the file may still change in place."""
+
+    # ``derived`` says how a report is compared with the real-name records, not what users
+    # filled in: amending it does not change what the reports filled against the version mean.
+    AMENDABLE = ("derived",)
 
     code = models.CharField(max_length=16)
     version = models.PositiveIntegerField()
@@ -21,6 +26,10 @@ class FormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attachment} {self.title}（{self.code} v{self.version}）"
+
+    @property
+    def amendable(self) -> dict:
+        return {key: self.source.get(key) for key in self.AMENDABLE}
 
     @property
     def definition(self):

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 BLANK_TYPES = ("count", "wan", "yuan", "yesno")
 CHECK_LEVELS = ("error", "warning")
 MISSING_STRATEGIES = ("skip_if_any", "skip_if_all", "never")
+NUMBER_STYLES = ("plain", "paren")  # item numbers printed 01 or (01)
+HEADER_CODES = ("unit", "date", "filler", "phone")  # the header fields the pages know
+MEASURES = ("count", "distinct_households", "sum")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,19 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """A blank that the real-name records also give: ``measure`` over the record set
+    ``records``, filtered by the ``where`` (field, value) pairs, sorted by field. It says how a
+    report is compared with the records, not what users fill in; chunfeng.reconcile owns the
+    record sets and their fields."""
+
+    code: str
+    records: str
+    measure: str
+    where: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
 class HeaderField:
     code: str
     label: str
@@ -73,10 +89,16 @@ class FormDefinition:
     items: tuple[Item, ...]
     notes: tuple[str, ...]
     checks: tuple[Check, ...]
+    derived: tuple[Derivation, ...] = ()
     blanks: dict[str, Blank] = field(default_factory=dict, compare=False)
 
     def item_label(self, number: str) -> str:
         return f"({number})" if self.number_style == "paren" else number
+
+    @property
+    def unit_label(self) -> str:
+        """How the header names the unit (填报单位 unless the form says otherwise)."""
+        return next((h.label for h in self.header if h.code == "unit"), "填报单位")
 
     def to_json(self) -> dict:
         """The public shape used by the CLI and the API (stable contract)."""
@@ -113,4 +135,8 @@ class FormDefinition:
                 for c in self.checks
             ],
             "notes": list(self.notes),
+            "derived": [
+                {"code": d.code, "records": d.records, "measure": d.measure, "where": dict(d.where)}
+                for d in self.derived
+            ],
         }

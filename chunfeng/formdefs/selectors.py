@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from django.http import Http404
@@ -10,12 +11,15 @@ from .schema import FormDefinition
 
 
 @lru_cache(maxsize=64)
-def _cached(pk: int, digest: str) -> FormDefinition:
+def _cached(pk: int, digest: str, amendable: str) -> FormDefinition:
     return build(FormVersion.objects.get(pk=pk).source)
 
 
 def definition_of(version: FormVersion) -> FormDefinition:
-    return _cached(version.pk, version.digest)
+    """Built once per process for each content. The digest does not cover the keys a version
+    may amend in place (FormVersion.AMENDABLE), so they are part of the key too."""
+    amendable = json.dumps(version.amendable, sort_keys=True, ensure_ascii=False)
+    return _cached(version.pk, version.digest, amendable)
 
 
 def form_versions_latest() -> list[FormVersion]:

@@ -39,7 +39,7 @@ class SheetContext:
 def build_workbook(definition: FormDefinition, ctx: SheetContext) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = definition.title[:31]
+    ws.title = sheet_title(definition.title)
     layout = layout_for(definition)
     _title(ws, definition, ctx)
     _header(ws, definition, ctx)
@@ -57,6 +57,15 @@ def build_workbook(definition: FormDefinition, ctx: SheetContext) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# Excel refuses these in a sheet's name; a form's title may have them (“困难职工/农民工…”)
+_SHEET_NAME_SAFE = str.maketrans(":/\\?*[]", "：／＼？＊［］")
+
+
+def sheet_title(title: str) -> str:
+    """A valid sheet name for a form's title: at most 31 characters, none Excel refuses."""
+    return title.translate(_SHEET_NAME_SAFE).strip("'")[:31] or "表单"
 
 
 def _title(ws, definition, ctx):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from chunfeng.formdefs.checks import run_checks
-from chunfeng.formdefs.loader import builtin_definitions
+from chunfeng.formdefs.loader import form_definitions
 from chunfeng.formdefs.schema import Blank, FormDefinition
 
 
 def form(code: str) -> FormDefinition:
-    return builtin_definitions()[(code, 1)]
+    return form_definitions()[(code, 1)]
 
 
 def typed(blank: Blank, raw) -> int | Decimal | bool:

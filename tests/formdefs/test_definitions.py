@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from chunfeng.formdefs.expressions import REF
-from chunfeng.formdefs.loader import builtin_definitions, expected_code, latest_builtin
+from chunfeng.formdefs.loader import expected_code, form_definitions, latest_builtin
 
 from ._support import form
 
@@ -110,7 +110,7 @@ def expected_type(unit: str) -> str:
 
 
 def test_both_forms_load():
-    assert set(builtin_definitions()) == {("F1", 1), ("F2", 1)}
+    assert set(form_definitions()) == {("F1", 1), ("F2", 1)}
     assert latest_builtin("F1") is form("F1")
     assert latest_builtin("F2") is form("F2")
     with pytest.raises(KeyError):

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chunfeng.formdefs.loader import builtin_definitions
+from chunfeng.formdefs.loader import DefinitionError, form_definitions
 
 
 class Command(BaseCommand):
@@ -18,7 +18,11 @@ class Command(BaseCommand):
         show.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **opts):
-        definitions = sorted(builtin_definitions().values(), key=lambda d: (d.code, d.version))
+        try:
+            found = form_definitions()
+        except DefinitionError as exc:
+            raise CommandError(str(exc)) from exc
+        definitions = sorted(found.values(), key=lambda d: (d.code, d.version))
         if action == "list":
             rows = [
                 {"code": d.code, "version": d.version, "attachment": d.attachment,
@@ -50,3 +54,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {b.code:8}{b.label}（{b.unit}，{b.type}）")
         for c in definition.checks:
             self.stdout.write(f"  [{c.level}] {c.id}: {c.expr}  — {c.message}")
+        for d in definition.derived:
+            where = "".join(f" {field}={value!r}" for field, value in d.where)
+            self.stdout.write(f"  [derived] {d.code}: {d.measure} {d.records}{where}")
