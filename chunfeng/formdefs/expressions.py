@@ -107,7 +107,11 @@ def _check_node(node: ast.AST, names: dict[str, str], source: str) -> None:
         raise ExpressionError(f"表达式中的名称 {node.id} 不是填报项代码（请用 {{代码}}）：{source}")
     if isinstance(node, ast.Constant) and type(node.value) not in (int, float):
         raise ExpressionError(f"表达式中只允许数字常量：{source}")
-    if isinstance(node, ast.Constant) and not math.isfinite(node.value):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not math.isfinite(node.value)
+    ):
         raise ExpressionError(f"表达式中的数字超出范围：{source}")
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 
 from .derivations import build_derived
 from .expressions import REF, ExpressionError, default_message, parse
@@ -274,8 +275,6 @@ def _build_check(cid: str, raw: dict, blanks: dict[str, Blank], labels: dict[str
 
 def definition_dirs() -> list[Path]:
     """The built-in folder, then those of the CHUNFENG_FORM_DIRS setting, in order."""
-    from django.conf import settings
-
     return [DEFINITIONS_DIR, *(Path(p) for p in getattr(settings, "CHUNFENG_FORM_DIRS", []))]
 
 

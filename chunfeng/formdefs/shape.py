@@ -7,6 +7,7 @@ refused with its place named instead of being silently ignored. docs/forms.md de
 from __future__ import annotations
 
 import difflib
+import types
 from dataclasses import dataclass
 
 
@@ -74,7 +75,7 @@ def prefixed(where: str, message: str) -> str:
     return f"{where}：{message}" if where else message
 
 
-def is_a(value: object, expected: type) -> bool:
+def is_a(value: object, expected: type | types.UnionType) -> bool:
     """``isinstance`` without taking ``true`` for the integer 1."""
     return isinstance(value, expected) and not (expected is int and isinstance(value, bool))
 
