@@ -1,5 +1,5 @@
 """The rest of the funds ledger through the API: receipts (筹集), duplicate flags and groups
-(不重复), coverage (不遗漏) and the 附件1 figures the records give (表实相符).
+(不重复), coverage (不遗漏) and the figures the records give (表实相符).
 
 Everything is read within the caller's subtree (404 outside it); ID numbers are always masked.
 """
@@ -24,7 +24,7 @@ from chunfeng.funds.selectors import flags_of, funds_campaign_for, receipts_of
 from chunfeng.funds.services import receipt_create
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
-from chunfeng.reconcile.figures import DERIVED_FORM, derived_figures, differences
+from chunfeng.reconcile.figures import derived_figures, differences
 from chunfeng.reports.selectors import report_of, report_values
 
 from .common import choice, money, page_of
@@ -302,18 +302,18 @@ class DerivedOut(Schema):
     tags=["表实相符"],
 )
 def derived(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
-    """`unit_code` 及其下级单位的实名记录算出的附件1各项，与该单位自己报表中的值比较。只有
-    附件1（F1）有由记录算出的项，其他表单 404。"""
+    """`unit_code` 及其下级单位的实名记录算出的各项（表单定义中 `derived` 声明的项，如附件1 的
+    03A–07I），与该单位自己报表中的值比较。没有声明这类项的表单（如附件2）404。"""
     user = request.auth
     found = funds_campaign_for(user, campaign_id)
     unit = unit_for(user, unit_code)
-    if form_code != DERIVED_FORM:
-        raise Http404(f"只有附件1（{DERIVED_FORM}）有由实名记录算出的数据，{form_code} 没有")
     cform = campaign_form(found, form_code)
     report = report_of(cform, unit)
     definition = definition_of(report.form_version if report else cform.form_version)
+    if not definition.derived:
+        raise Http404(f"表单 {form_code} 没有声明由实名记录算出的填报项（derived）")
     blanks = definition.blanks
-    recorded = {c: v for c, v in derived_figures(found, unit).items() if c in blanks}
+    recorded = derived_figures(definition, found, unit)
     values = report_values(report, definition)
     reported = {c: values[c] for c in recorded if values.get(c) is not None}
     return {

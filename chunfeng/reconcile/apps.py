@@ -6,6 +6,7 @@ class ReconcileConfig(AppConfig):
     verbose_name = "表实相符"
 
     def ready(self):
-        from . import panels  # registers the pages' panels once the models are loaded
+        # registers the pages' panels and the system check once the models are loaded
+        from . import checks, panels  # noqa: F401 - checks registers itself
 
         panels.register()

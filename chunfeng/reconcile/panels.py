@@ -3,14 +3,14 @@ beside the totals and each unit's figures on a 汇总 page."""
 
 from chunfeng.core.panels import Panel, contribute
 
-from .figures import DERIVED_FORM, derived_figures, differences
+from .figures import derived_figures, differences
 
 
 def entry_records(request, *, slot, definition, values, editable, **_context) -> Panel | None:
     """The figures the real-name records give, beside what the report says."""
-    if definition.code != DERIVED_FORM:
+    if not definition.derived:
         return None
-    recorded = derived_figures(slot.campaign, slot.unit)
+    recorded = derived_figures(definition, slot.campaign, slot.unit)
     blanks = definition.blanks
     rows = [
         (blanks[c], values.get(c), v, values.get(c) is not None and values[c] != v)
@@ -25,14 +25,18 @@ def entry_records(request, *, slot, definition, values, editable, **_context) ->
 def summary_differences(request, *, summary, **_context) -> Panel | None:
     """The totals and each unit's figures against the records."""
     definition, campaign = summary.definition, summary.campaign
-    if definition.code != DERIVED_FORM:
+    if not definition.derived:
         return None
-    total = differences(definition, summary.values, derived_figures(campaign, summary.unit))
+    total = differences(
+        definition, summary.values, derived_figures(definition, campaign, summary.unit)
+    )
     per_unit = [
         (u, diffs)
         for u in summary.included
         if (
-            diffs := differences(definition, summary.per_unit[u.code], derived_figures(campaign, u))
+            diffs := differences(
+                definition, summary.per_unit[u.code], derived_figures(definition, campaign, u)
+            )
         )
     ]
     if not total and not per_unit:

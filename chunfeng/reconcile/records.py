@@ -125,8 +125,8 @@ RECORD_SETS = {
             {
                 "aid_type": "aid_type",
                 "kind": "kind",
-                "household.is_migrant": "household__is_migrant",
-                "household.is_model_worker": "household__is_model_worker",
+                "household_is_migrant": "household__is_migrant",
+                "household_is_model_worker": "household__is_model_worker",
             },
             ("count", "distinct_households", "sum"),
         ),
@@ -164,7 +164,7 @@ def vocabulary_problems(derivation, blank_type: str) -> list[str]:
                 f"（可用：{'、'.join(found.fields) or '无'}）"
             )
     money = blank_type in ("wan", "yuan")
-    if (derivation.measure == "sum") != money:
+    if (derivation.measure == "sum") != money:  # the sets' sums are of amounts (元)
         problems.append(
             f"{derivation.code}：金额类填报项用 sum，人数、户数等用 count 或 distinct_households"
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -46,9 +47,25 @@ def with_derived(derived):
 
 def test_digest_of_a_definition_without_derived_is_what_was_stored_before():
     """Versions stored before ``derived`` existed keep matching their files."""
-    source = yaml.safe_load((DEFINITIONS_DIR / "F1.v1.yaml").read_text(encoding="utf-8"))
+    source = yaml.safe_load((DEFINITIONS_DIR / "F2.v1.yaml").read_text(encoding="utf-8"))
     whole = json.dumps(source, sort_keys=True, ensure_ascii=False).encode()
     assert version_digest(source) == hashlib.sha256(whole).hexdigest()
+
+
+def test_f1_with_its_derived_section_still_matches_what_the_first_release_stored():
+    """附件1 gained ``derived`` after databases stored it: they keep matching the file."""
+    import gzip  # the first release's demo database, kept for the upgrade test
+
+    fixture = Path(__file__).resolve().parents[1] / "upgrade" / "demo_2026-12-01.json.gz"
+    with gzip.open(fixture, "rt", encoding="utf-8") as fh:
+        objects = json.load(fh)["objects"]
+    stored = {
+        o["fields"]["code"]: o["fields"]["digest"]
+        for o in objects
+        if o["model"] == "formdefs.formversion"
+    }
+    source = yaml.safe_load((DEFINITIONS_DIR / "F1.v1.yaml").read_text(encoding="utf-8"))
+    assert "derived" in source and version_digest(source) == stored["F1"]
 
 
 def test_digest_ignores_derived_only():

@@ -8,12 +8,15 @@ import pytest
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.idnumbers import check_digit
+from chunfeng.formdefs.loader import latest_builtin
 from chunfeng.funds.models import PaymentBatch, PaymentLine, Receipt, Visit
 from chunfeng.reconcile.figures import derived_figures, differences, report_take_derived
 from chunfeng.register.services import household_create, household_escape
 from chunfeng.reports.models import Report, ReportStatus
 from chunfeng.reports.selectors import report_slot_for, report_values
 from tests.fixtures import file_report
+
+F1 = latest_builtin("F1")
 
 
 def ident(n: int, year: int = 1975) -> str:
@@ -64,7 +67,7 @@ def records(fed):
 
 
 def test_figures_for_a_district_subtree(fed, records):
-    got = derived_figures(fed.campaign, fed.zs)
+    got = derived_figures(F1, fed.campaign, fed.zs)
     assert {k: got[k] for k in ("03A", "03A.2", "03B", "03C", "03D", "03E")} == {
         "03A": 4,
         "03A.2": 2,
@@ -86,7 +89,7 @@ def test_figures_for_a_district_subtree(fed, records):
 
 
 def test_figures_for_a_grassroots_union_only(fed, records):
-    got = derived_figures(fed.campaign, fed.zs_g1)
+    got = derived_figures(F1, fed.campaign, fed.zs_g1)
     assert (got["03A"], got["04C"], got["06A"], got["05A"]) == (2, 3, Decimal("0.1100"),
                                                                 Decimal("0.0101"))  # fmt: skip
 
@@ -145,7 +148,7 @@ def test_derive_button_through_the_page(fed, records, login):
 
 
 def test_no_records_no_comparison(fed, login):
-    assert derived_figures(fed.campaign, fed.zs) == {}
+    assert derived_figures(F1, fed.campaign, fed.zs) == {}
     file_report(fed, fed.zs, submit=False, values={"03A": 50})
     page = (
         login(fed.user("zs", "filler"))
