@@ -147,8 +147,13 @@ def _create_pg_database(url: str) -> None:
     import psycopg
 
     cfg = dj_database_url.parse(url)
-    conninfo = dict(host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432,
-                    user=cfg["USER"], password=cfg["PASSWORD"] or None, dbname="postgres")  # fmt: skip
+    conninfo = dict(
+        host=cfg["HOST"] or "127.0.0.1",
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+    )
     with psycopg.connect(**conninfo, autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
@@ -167,8 +172,17 @@ def empty_tables() -> None:
     from chunfeng.orgunits.models import OrgUnit
     from chunfeng.register.models import Household, IdAccess, Member, Person
 
-    models = [DuplicateFlag, PaymentLine, PaymentBatch, Receipt, Visit, IdAccess, Member, Person,
-              Household]  # fmt: skip
+    models = [
+        DuplicateFlag,
+        PaymentLine,
+        PaymentBatch,
+        Receipt,
+        Visit,
+        IdAccess,
+        Member,
+        Person,
+        Household,
+    ]
     with connection.cursor() as c:
         if connection.vendor == "postgresql":
             tables = ", ".join(m._meta.db_table for m in models)
@@ -188,21 +202,39 @@ def empty_tables() -> None:
 def build_tree():
     from chunfeng.orgunits.models import OrgUnit, UnitKind
 
-    city = OrgUnit.objects.create(code="B2102", name="BENCH 市总工会", kind=UnitKind.CITY,
-                                  path="/B2102/", depth=0)  # fmt: skip
-    districts = OrgUnit.objects.bulk_create([
-        OrgUnit(code=f"B2102{d + 1:02d}", name=f"BENCH 第{d + 1}区总工会", kind=UnitKind.COUNTY,
-                parent=city, path=f"/B2102/B2102{d + 1:02d}/", depth=1)
-        for d in range(DISTRICTS)
-    ])  # fmt: skip
-    grassroots = OrgUnit.objects.bulk_create([
-        OrgUnit(code=f"{dist.code}{g:03d}", name=f"{dist.name}第{g}基层工会",
-                kind=UnitKind.GRASSROOTS, parent=dist, path=f"{dist.path}{dist.code}{g:03d}/",
-                depth=2)
-        for dist in districts for g in range(GRASSROOTS)
-    ])  # fmt: skip
-    by_district = [[u.pk for u in grassroots[d * GRASSROOTS:(d + 1) * GRASSROOTS]]
-                   for d in range(DISTRICTS)]  # fmt: skip
+    city = OrgUnit.objects.create(
+        code="B2102", name="BENCH 市总工会", kind=UnitKind.CITY, path="/B2102/", depth=0
+    )
+    districts = OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                code=f"B2102{d + 1:02d}",
+                name=f"BENCH 第{d + 1}区总工会",
+                kind=UnitKind.COUNTY,
+                parent=city,
+                path=f"/B2102/B2102{d + 1:02d}/",
+                depth=1,
+            )
+            for d in range(DISTRICTS)
+        ]
+    )
+    grassroots = OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                code=f"{dist.code}{g:03d}",
+                name=f"{dist.name}第{g}基层工会",
+                kind=UnitKind.GRASSROOTS,
+                parent=dist,
+                path=f"{dist.path}{dist.code}{g:03d}/",
+                depth=2,
+            )
+            for dist in districts
+            for g in range(GRASSROOTS)
+        ]
+    )
+    by_district = [
+        [u.pk for u in grassroots[d * GRASSROOTS : (d + 1) * GRASSROOTS]] for d in range(DISTRICTS)
+    ]
     return city, districts, by_district
 
 
@@ -210,12 +242,20 @@ def build_campaigns(city, districts):
     from chunfeng.campaigns.models import Campaign
     from chunfeng.funds.models import PaymentBatch
 
-    prev = Campaign.objects.create(name="BENCH 2011年春风行动", owner=city,
-                                   period_start=dt.date(2010, 12, 20), period_end=dt.date(2011, 2, 1),
-                                   deadline=dt.date(2011, 1, 8))  # fmt: skip
-    target = Campaign.objects.create(name="BENCH 2012年春风行动", owner=city,
-                                     period_start=dt.date(2011, 12, 20),
-                                     period_end=dt.date(2012, 1, 22), deadline=dt.date(2012, 1, 8))  # fmt: skip
+    prev = Campaign.objects.create(
+        name="BENCH 2011年春风行动",
+        owner=city,
+        period_start=dt.date(2010, 12, 20),
+        period_end=dt.date(2011, 2, 1),
+        deadline=dt.date(2011, 1, 8),
+    )
+    target = Campaign.objects.create(
+        name="BENCH 2012年春风行动",
+        owner=city,
+        period_start=dt.date(2011, 12, 20),
+        period_end=dt.date(2012, 1, 22),
+        deadline=dt.date(2012, 1, 8),
+    )
     target.recipients.set(districts)
     prev.recipients.set(districts)
     return prev, target, PaymentBatch
@@ -234,10 +274,28 @@ def household_rows(plan: Plan, grassroots_ids):
     for i in range(plan.n):
         unit = grassroots_ids[plan.district(i)][plan.grassroots(i)]
         yield (
-            i + 1, unit, plan.name(i), plan.id_number(i), "M" if i % 2 else "F",
-            plan.birth(i).isoformat(), plan.phone(i), "", 3, "800.00", "BCD"[i % 3],
-            False, False, False, "[]", f"6222{i:012d}", "active", None, "", CREATED, None,
-        )  # fmt: skip
+            i + 1,
+            unit,
+            plan.name(i),
+            plan.id_number(i),
+            "M" if i % 2 else "F",
+            plan.birth(i).isoformat(),
+            plan.phone(i),
+            "",
+            3,
+            "800.00",
+            "BCD"[i % 3],
+            False,
+            False,
+            False,
+            "[]",
+            f"6222{i:012d}",
+            "active",
+            None,
+            "",
+            CREATED,
+            None,
+        )
 
 
 HOUSEHOLD_COLS = ("id", "unit_id", "name", "id_number", "gender", "birth_date", "phone",
@@ -256,24 +314,76 @@ def line_rows(plan: Plan, grassroots_ids, district_ids, target, prev, batches):
         d = district_ids[plan.district(i)]
         number, name = plan.id_number(i), plan.name(i)
         pk += 1
-        yield (pk, batches[(target.pk, g)], i + 1, g, target.pk, number, name, "500.00", "cash",
-               "", "condolence", "2012-01-05", False)  # fmt: skip
+        yield (
+            pk,
+            batches[(target.pk, g)],
+            i + 1,
+            g,
+            target.pk,
+            number,
+            name,
+            "500.00",
+            "cash",
+            "",
+            "condolence",
+            "2012-01-05",
+            False,
+        )
         target_count += 1
         if plan.is_exact(i):
             pk += 1
-            yield (pk, batches[(target.pk, d)], i + 1, d, target.pk, number, name, "800.00",
-                   "cash", "", "living", "2012-01-10", False)  # fmt: skip
+            yield (
+                pk,
+                batches[(target.pk, d)],
+                i + 1,
+                d,
+                target.pk,
+                number,
+                name,
+                "800.00",
+                "cash",
+                "",
+                "living",
+                "2012-01-10",
+                False,
+            )
         if plan.is_cancelled_extra(i):
             pk += 1
-            yield (pk, batches[(target.pk, g)], i + 1, g, target.pk, number, name, "100.00",
-                   "goods", "米面油", "living", "2012-01-06", True)  # fmt: skip
+            yield (
+                pk,
+                batches[(target.pk, g)],
+                i + 1,
+                g,
+                target.pk,
+                number,
+                name,
+                "100.00",
+                "goods",
+                "米面油",
+                "living",
+                "2012-01-06",
+                True,
+            )
     rest = max(plan.total_lines - pk, 0)
     for k in range(rest):
         i = k % plan.n
         g = grassroots_ids[plan.district(i)][plan.grassroots(i)]
         pk += 1
-        yield (pk, batches[(prev.pk, g)], i + 1, g, prev.pk, plan.id_number(i), plan.name(i),
-               "400.00", "cash", "", "condolence", "2011-01-20", False)  # fmt: skip
+        yield (
+            pk,
+            batches[(prev.pk, g)],
+            i + 1,
+            g,
+            prev.pk,
+            plan.id_number(i),
+            plan.name(i),
+            "400.00",
+            "cash",
+            "",
+            "condolence",
+            "2011-01-20",
+            False,
+        )
 
 
 def bulk_insert(table: str, cols: tuple[str, ...], rows) -> int:
@@ -310,8 +420,10 @@ def reset_sequences(models) -> None:
     with connection.cursor() as c:
         for m in models:
             t = m._meta.db_table
-            c.execute(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), "
-                      f"(SELECT COALESCE(MAX(id), 1) FROM {t}))")  # fmt: skip
+            c.execute(
+                f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {t}))"
+            )
 
 
 def analyze() -> None:
@@ -340,8 +452,10 @@ def bench_scan(target, city, districts, plan):
         for run in (1, 2):
             result, secs = timed(duplicates_scan, target, root)
             lines = sum(len(g.lines) for gs in result.groups.values() for g in gs)
-            print(f"duplicates_scan [{label}, run {run}]: {secs:.2f} s — groups {result.counts}"
-                  f" ({lines} lines)")  # fmt: skip
+            print(
+                f"duplicates_scan [{label}, run {run}]: {secs:.2f} s — groups {result.counts}"
+                f" ({lines} lines)"
+            )
         if root is city:
             print(f"  planted: {expected} (name+birth may also find natural twins)")
     for kind in ("exact", "name_birth", "phone"):
@@ -368,8 +482,15 @@ def bench_line_add(target, districts, plan, samples: int):
     chosen[:3] = [i for i in picks if plan.is_exact(i)][:3]  # some already paid twice
     totals, checks, flagged = [], [], 0
     for i in chosen:
-        line, secs = timed(line_add, batch=batch, id_number=plan.id_number(i), amount="300",
-                           aid_type="condolence", paid_on=dt.date(2012, 1, 15), actor=user)  # fmt: skip
+        line, secs = timed(
+            line_add,
+            batch=batch,
+            id_number=plan.id_number(i),
+            amount="300",
+            aid_type="condolence",
+            paid_on=dt.date(2012, 1, 15),
+            actor=user,
+        )
         totals.append(secs)
         flagged += len(line.new_flags)
         with transaction.atomic():
@@ -388,9 +509,12 @@ def explain(target, plan) -> None:
     base = PaymentLine.objects.filter(campaign=target, cancelled=False)
     for label, qs in (
         ("exact", base.filter(id_number=plan.id_number(42))),
-        ("name+birth", base.filter(household__name=plan.name(3), household__birth_date=plan.birth(3))),
+        (
+            "name+birth",
+            base.filter(household__name=plan.name(3), household__birth_date=plan.birth(3)),
+        ),
         ("phone", base.filter(household__phone=plan.phone(5))),
-    ):  # fmt: skip
+    ):
         print(f"-- plan {label}:\n{qs.explain()}")
 
 
@@ -402,8 +526,11 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--explain", action="store_true", help="print the per-line query plans")
     parser.add_argument("--data-dir", help="SQLite: keep the database in this directory")
-    parser.add_argument("--reuse", action="store_true",
-                        help="skip the generation when the database already holds these sizes")  # fmt: skip
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="skip the generation when the database already holds these sizes",
+    )
     args = parser.parse_args()
 
     vendor = setup_django(args.database_url, args.data_dir)
@@ -421,21 +548,30 @@ def main() -> None:
     prev, target, _ = build_campaigns(city, districts)
     district_ids = [d.pk for d in districts]
     batches = {}
-    for campaign, units in ((target, [u for ids in grassroots_ids for u in ids] + district_ids),
-                            (prev, [u for ids in grassroots_ids for u in ids])):  # fmt: skip
+    for campaign, units in (
+        (target, [u for ids in grassroots_ids for u in ids] + district_ids),
+        (prev, [u for ids in grassroots_ids for u in ids]),
+    ):
         for unit_id, batch_id in _batches(campaign, units, campaign.name).items():
             batches[(campaign.pk, unit_id)] = batch_id
 
     from chunfeng.funds.models import PaymentLine
     from chunfeng.register.models import Household
 
-    rows, secs = timed(bulk_insert, Household._meta.db_table, HOUSEHOLD_COLS,
-                       household_rows(plan, grassroots_ids))  # fmt: skip
+    rows, secs = timed(
+        bulk_insert, Household._meta.db_table, HOUSEHOLD_COLS, household_rows(plan, grassroots_ids)
+    )
     print(f"households: {rows:,} inserted in {secs:.1f} s ({rows / secs:,.0f}/s)")
-    rows, secs = timed(bulk_insert, PaymentLine._meta.db_table, LINE_COLS,
-                       line_rows(plan, grassroots_ids, district_ids, target, prev, batches))  # fmt: skip
-    print(f"payment lines: {rows:,} inserted in {secs:.1f} s ({rows / secs:,.0f}/s); "
-          f"{plan.target_lines():,} in the campaign under test")  # fmt: skip
+    rows, secs = timed(
+        bulk_insert,
+        PaymentLine._meta.db_table,
+        LINE_COLS,
+        line_rows(plan, grassroots_ids, district_ids, target, prev, batches),
+    )
+    print(
+        f"payment lines: {rows:,} inserted in {secs:.1f} s ({rows / secs:,.0f}/s); "
+        f"{plan.target_lines():,} in the campaign under test"
+    )
     reset_sequences([Household, PaymentLine])
     _r, secs = timed(analyze)
     print(f"(VACUUM) ANALYZE: {secs:.1f} s; generation total {time.perf_counter() - t0:.1f} s")
@@ -475,8 +611,10 @@ def measure(plan, city, districts, target, *, explain_plans: bool, samples: int)
     _r, secs = timed(ledger_figures, target, city)
     print(f"(also) ledger_figures over the federation: {secs:.2f} s")
     result, secs = timed(coverage, target, city)
-    print(f"(also) coverage counts over the federation: {secs:.2f} s — "
-          f"{result.root.helped:,}/{result.root.on_file:,} helped")  # fmt: skip
+    print(
+        f"(also) coverage counts over the federation: {secs:.2f} s — "
+        f"{result.root.helped:,}/{result.root.on_file:,} helped"
+    )
 
 
 if __name__ == "__main__":

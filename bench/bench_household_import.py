@@ -69,11 +69,16 @@ def _id(i: int) -> str:
 
 def _row(i: int, rng: random.Random) -> list:
     return [
-        rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), _id(i),
-        f"13{rng.randrange(100000000, 999999999)}", rng.choice(EMPLOYERS), rng.choice("BCD"),
-        rng.randint(1, 6), round(rng.uniform(200, 2000), 2), rng.choice(("是", "否")),
+        rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+        _id(i),
+        f"13{rng.randrange(100000000, 999999999)}",
+        rng.choice(EMPLOYERS),
+        rng.choice("BCD"),
+        rng.randint(1, 6),
+        round(rng.uniform(200, 2000), 2),
+        rng.choice(("是", "否")),
         "是" if rng.random() < 0.03 else "否",
-    ]  # fmt: skip
+    ]
 
 
 def _spoil(row: list, kind: str) -> None:
@@ -237,12 +242,19 @@ class Database:
 
     def __init__(self, url: str | None, workdir: Path):
         self.url, self.workdir, self.runs = url, workdir, 0
-        self.env = os.environ | {"DJANGO_SETTINGS_MODULE": "chunfeng.config.settings",
-                                 "CHUNFENG_DATA_DIR": str(workdir), "PYTHONPATH": str(ROOT)}  # fmt: skip
+        self.env = os.environ | {
+            "DJANGO_SETTINGS_MODULE": "chunfeng.config.settings",
+            "CHUNFENG_DATA_DIR": str(workdir),
+            "PYTHONPATH": str(ROOT),
+        }
         self.template = workdir / "template.sqlite3"
         self.env["DATABASE_URL"] = url or f"sqlite:///{self.template}"
-        subprocess.run([sys.executable, "-m", "chunfeng", "migrate", "-v", "0"], env=self.env,
-                       check=True, cwd=ROOT)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "chunfeng", "migrate", "-v", "0"],
+            env=self.env,
+            check=True,
+            cwd=ROOT,
+        )
         setup = (
             "from chunfeng.orgunits.models import OrgUnit, UnitKind\n"
             "from chunfeng.orgunits.services import orgunit_create\n"
@@ -251,8 +263,12 @@ class Database:
             "OrgUnit.objects.filter(code='210202').exists() or orgunit_create(code='210202', "
             "name='中山区总工会', kind=UnitKind.COUNTY, parent=city)\n"
         )
-        subprocess.run([sys.executable, "-m", "chunfeng", "shell", "--no-imports", "-c", setup], env=self.env,
-                       check=True, cwd=ROOT)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "chunfeng", "shell", "--no-imports", "-c", setup],
+            env=self.env,
+            check=True,
+            cwd=ROOT,
+        )
 
     def env_for_run(self) -> dict:
         if self.url:
@@ -296,8 +312,10 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="chunfeng-bench-"))
     try:
         db = Database(args.database_url, workdir)
-        print(f"database: {db.label}; rows: {args.rows}; planted in the invalid file: "
-              f"{planted['invalid']} invalid rows, {planted['duplicates']} duplicates")  # fmt: skip
+        print(
+            f"database: {db.label}; rows: {args.rows}; planted in the invalid file: "
+            f"{planted['invalid']} invalid rows, {planted['duplicates']} duplicates"
+        )
         reads = [run_child("read", valid, db.env) for _ in range(max(args.repeat, 1) + 1)]
         imports = [run_child("import", valid, db.env_for_run()) for _ in range(args.repeat)]
         checks = [run_child("validate", invalid, db.env_for_run()) for _ in range(args.repeat)]
@@ -314,20 +332,32 @@ def main() -> None:
     best_import = min(imports, key=lambda r: r["seconds"])
     best_check = min(checks, key=lambda r: r["seconds"])
     print()
-    print(f"(a) python-calamine reads {reads[0]['rows']} rows: {read:.2f} s "
-          f"(maxrss {max(r['maxrss_mb'] for r in reads):.0f} MB)")  # fmt: skip
-    print(f"(b) validate + commit the valid file: {best_import['seconds']:.2f} s = "
-          f"{best_import['seconds'] / read:.2f}× (a); imported {best_import.get('imported')}, "
-          f"in the database {best_import['households_in_db']}; maxrss "
-          f"{max(r['maxrss_mb'] for r in imports):.0f} MB"
-          + (f", tracemalloc peak {traced['import']['tracemalloc_peak_mb']:.1f} MB" if traced else ""))  # fmt: skip
-    print(f"(c) validate the invalid file: {best_check['seconds']:.2f} s = "
-          f"{best_check['seconds'] / read:.2f}× (a); {best_check.get('errors')} errors reported, "
-          f"in the database {best_check['households_in_db']}; maxrss "
-          f"{max(r['maxrss_mb'] for r in checks):.0f} MB"
-          + (f", tracemalloc peak {traced['validate']['tracemalloc_peak_mb']:.1f} MB" if traced else ""))  # fmt: skip
-    print(f"all import runs: {[round(r['seconds'], 2) for r in imports]} s; "
-          f"validation runs: {[round(r['seconds'], 2) for r in checks]} s")  # fmt: skip
+    print(
+        f"(a) python-calamine reads {reads[0]['rows']} rows: {read:.2f} s "
+        f"(maxrss {max(r['maxrss_mb'] for r in reads):.0f} MB)"
+    )
+    print(
+        f"(b) validate + commit the valid file: {best_import['seconds']:.2f} s = "
+        f"{best_import['seconds'] / read:.2f}× (a); imported {best_import.get('imported')}, "
+        f"in the database {best_import['households_in_db']}; maxrss "
+        f"{max(r['maxrss_mb'] for r in imports):.0f} MB"
+        + (f", tracemalloc peak {traced['import']['tracemalloc_peak_mb']:.1f} MB" if traced else "")
+    )
+    print(
+        f"(c) validate the invalid file: {best_check['seconds']:.2f} s = "
+        f"{best_check['seconds'] / read:.2f}× (a); {best_check.get('errors')} errors reported, "
+        f"in the database {best_check['households_in_db']}; maxrss "
+        f"{max(r['maxrss_mb'] for r in checks):.0f} MB"
+        + (
+            f", tracemalloc peak {traced['validate']['tracemalloc_peak_mb']:.1f} MB"
+            if traced
+            else ""
+        )
+    )
+    print(
+        f"all import runs: {[round(r['seconds'], 2) for r in imports]} s; "
+        f"validation runs: {[round(r['seconds'], 2) for r in checks]} s"
+    )
     if any(r.get("unexpected") for r in imports + checks):
         print("WARNING: an import did not end as expected:", imports, checks)
 

@@ -39,16 +39,31 @@ class Federation:
 def build_federation() -> Federation:
     formdefs_sync()
     city = orgunit_create(code="210200", name="大连市总工会", kind=UnitKind.CITY, parent=None)
-    zs = orgunit_create(code="210202", name="中山区总工会", kind=UnitKind.COUNTY, parent=city,
-                        contact_person="张三", contact_phone="82000001")  # fmt: skip
-    xg = orgunit_create(code="210203", name="西岗区总工会", kind=UnitKind.COUNTY, parent=city,
-                        contact_person="李四", contact_phone="82000002")  # fmt: skip
-    industry = orgunit_create(code="2102C01", name="大连市机械冶金工会", kind=UnitKind.INDUSTRY,
-                              parent=city)  # fmt: skip
-    zs_g1 = orgunit_create(code="210202001", name="青泥洼桥街道总工会", kind=UnitKind.GRASSROOTS,
-                           parent=zs)  # fmt: skip
-    xg_g1 = orgunit_create(code="210203001", name="八一路街道总工会", kind=UnitKind.GRASSROOTS,
-                           parent=xg)  # fmt: skip
+    zs = orgunit_create(
+        code="210202",
+        name="中山区总工会",
+        kind=UnitKind.COUNTY,
+        parent=city,
+        contact_person="张三",
+        contact_phone="82000001",
+    )
+    xg = orgunit_create(
+        code="210203",
+        name="西岗区总工会",
+        kind=UnitKind.COUNTY,
+        parent=city,
+        contact_person="李四",
+        contact_phone="82000002",
+    )
+    industry = orgunit_create(
+        code="2102C01", name="大连市机械冶金工会", kind=UnitKind.INDUSTRY, parent=city
+    )
+    zs_g1 = orgunit_create(
+        code="210202001", name="青泥洼桥街道总工会", kind=UnitKind.GRASSROOTS, parent=zs
+    )
+    xg_g1 = orgunit_create(
+        code="210203001", name="八一路街道总工会", kind=UnitKind.GRASSROOTS, parent=xg
+    )
     users = {}
     for key, unit in (("city", city), ("zs", zs), ("xg", xg), ("zsg", zs_g1), ("ind", industry)):
         for role in ROLES:
@@ -56,10 +71,14 @@ def build_federation() -> Federation:
                 username=f"{key}_{role}", unit=unit, role=role, password=PASSWORD
             )
     campaign = campaign_create(
-        owner=city, name="2012年春风行动", period_start=dt.date(2011, 12, 20),
-        period_end=dt.date(2012, 1, 22), deadline=dt.date(2012, 1, 8),
-        forms={"F1": None, "F2": dt.date(2011, 12, 31)}, recipients=[zs, xg, industry],
-    )  # fmt: skip
+        owner=city,
+        name="2012年春风行动",
+        period_start=dt.date(2011, 12, 20),
+        period_end=dt.date(2012, 1, 22),
+        deadline=dt.date(2012, 1, 8),
+        forms={"F1": None, "F2": dt.date(2011, 12, 31)},
+        recipients=[zs, xg, industry],
+    )
     return Federation(city, zs, xg, industry, zs_g1, xg_g1, campaign, users)
 
 
@@ -78,8 +97,9 @@ def attach_work_report(campaign, unit, user):
     return work_report_upload(campaign=campaign, unit=unit, upload=upload, actor=user)
 
 
-def file_report(fed, unit, form: str = "F1", values: dict | None = None, *, submit=True,
-                filler=None):  # fmt: skip
+def file_report(
+    fed, unit, form: str = "F1", values: dict | None = None, *, submit=True, filler=None
+):
     """Fill (all zeros unless given) and optionally submit ``unit``'s report as its filler."""
     from chunfeng.formdefs.loader import latest_builtin
     from chunfeng.reports.selectors import report_slot_for

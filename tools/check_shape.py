@@ -57,12 +57,15 @@ def check(root: Path) -> list[str]:
             here = lines[node.lineno - 1]
             above = lines[node.lineno - 2] if node.lineno > 1 else ""
             if "#" not in here and not above.strip().startswith("#"):
-                problems.append(f"{path}:{node.lineno}: import inside a function without a "
-                                "comment saying why")  # fmt: skip
+                problems.append(
+                    f"{path}:{node.lineno}: import inside a function without a comment saying why"
+                )
         if _is_view_module(path):
             for lineno, attr in _orm_uses(tree):
-                problems.append(f"{path}:{lineno}: ORM call .{attr} in a view or API module: "
-                                "use a selector or a service")  # fmt: skip
+                problems.append(
+                    f"{path}:{lineno}: ORM call .{attr} in a view or API module: "
+                    "use a selector or a service"
+                )
     return problems
 
 

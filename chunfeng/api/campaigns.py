@@ -108,11 +108,17 @@ def campaign_new(request: HttpRequest, payload: CampaignIn):
     recipients = _recipients(user, payload.recipients)
     _check_forms(forms)
     campaign = campaign_create(
-        owner=user.unit, name=payload.name, period_start=payload.period_start,
-        period_end=payload.period_end, deadline=payload.deadline, forms=forms,
-        recipients=recipients, actor=user, notice=payload.notice,
+        owner=user.unit,
+        name=payload.name,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        deadline=payload.deadline,
+        forms=forms,
+        recipients=recipients,
+        actor=user,
+        notice=payload.notice,
         requires_work_report=payload.requires_work_report,
-    )  # fmt: skip
+    )
     return Status(201, campaign_with_details(user, campaign))
 
 

@@ -20,8 +20,8 @@ from chunfeng.formdefs.values import format_value
 from chunfeng.funds.coverage import coverage
 from chunfeng.funds.duplicates import duplicates_scan, flag_message
 from chunfeng.funds.models import FlagStatus, PaymentLine, Source
+from chunfeng.funds.receipts import receipt_create
 from chunfeng.funds.selectors import flags_of, funds_campaign_for, receipts_of
-from chunfeng.funds.services import receipt_create
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
 from chunfeng.reconcile.figures import derived_figures, differences
@@ -50,8 +50,9 @@ class ReceiptOut(Schema):
     id: int
     unit: str
     campaign: int
-    source: str = Field(description="government 政府拨款 / union 工会投入 / donation 社会捐助 / "
-                                    "other 其他收入")  # fmt: skip
+    source: str = Field(
+        description="government 政府拨款 / union 工会投入 / donation 社会捐助 / other 其他收入"
+    )
     amount: str = Field(description="金额（元，两位小数）")
     received_on: dt.date
     note: str
@@ -59,14 +60,19 @@ class ReceiptOut(Schema):
 
 def receipt_answer(receipt) -> dict:
     return {
-        "id": receipt.pk, "unit": receipt.unit.code, "campaign": receipt.campaign_id,
-        "source": receipt.source, "amount": money(receipt.amount),
-        "received_on": receipt.received_on, "note": receipt.note,
-    }  # fmt: skip
+        "id": receipt.pk,
+        "unit": receipt.unit.code,
+        "campaign": receipt.campaign_id,
+        "source": receipt.source,
+        "amount": money(receipt.amount),
+        "received_on": receipt.received_on,
+        "note": receipt.note,
+    }
 
 
-@router.get("/receipts", response={200: list[ReceiptOut], **error_responses(404)},
-            summary="筹集资金")  # fmt: skip
+@router.get(
+    "/receipts", response={200: list[ReceiptOut], **error_responses(404)}, summary="筹集资金"
+)
 def receipt_list(request: HttpRequest, campaign: int | None = None, unit: str | None = None):
     """本单位及下级单位登记的筹集资金；`campaign`、`unit`（该单位及其下级）筛选。"""
     user = request.auth
@@ -98,9 +104,14 @@ def receipt_new(request: HttpRequest, payload: ReceiptIn):
     unit = unit_for(user, payload.unit)
     campaign = funds_campaign_for(user, payload.campaign)
     receipt = receipt_create(
-        unit=unit, campaign=campaign, source=payload.source, amount=payload.amount,
-        received_on=payload.received_on, note=payload.note, actor=user,
-    )  # fmt: skip
+        unit=unit,
+        campaign=campaign,
+        source=payload.source,
+        amount=payload.amount,
+        received_on=payload.received_on,
+        note=payload.note,
+        actor=user,
+    )
     return Status(201, receipt_answer(receipt))
 
 
@@ -120,8 +131,10 @@ class FlaggedLineOut(Schema):
 class DuplicateFlagOut(Schema):
     id: int
     kind: str = Field(description="exact / name_birth / phone")
-    status: str = Field(description="open 待处理 / distinct 不是同一户 / genuine 确属第二次发放 / "
-                                    "cancelled 已撤销该笔发放")  # fmt: skip
+    status: str = Field(
+        description="open 待处理 / distinct 不是同一户 / genuine 确属第二次发放 / "
+        "cancelled 已撤销该笔发放"
+    )
     reason: str = Field(description="处理说明")
     line: FlaggedLineOut = Field(description="引起提示的发放记录")
     other: FlaggedLineOut = Field(description="此前的发放记录")
@@ -161,15 +174,22 @@ class DuplicatesOut(Schema):
 
 def _flagged(line: PaymentLine) -> dict:
     return {
-        "id": line.pk, "batch": line.batch_id, "unit": line.unit.code, "name": line.name,
-        "id_number": mask_id(line.id_number), "amount": money(line.amount), "date": line.paid_on,
-    }  # fmt: skip
+        "id": line.pk,
+        "batch": line.batch_id,
+        "unit": line.unit.code,
+        "name": line.name,
+        "id_number": mask_id(line.id_number),
+        "amount": money(line.amount),
+        "date": line.paid_on,
+    }
 
 
-@router.get("/duplicates", response={200: DuplicatesOut, **error_responses(400, 404)},
-            summary="重复发放")  # fmt: skip
-def duplicate_list(request: HttpRequest, campaign: int, unit: str | None = None,
-                   status: str | None = None):  # fmt: skip
+@router.get(
+    "/duplicates", response={200: DuplicatesOut, **error_responses(400, 404)}, summary="重复发放"
+)
+def duplicate_list(
+    request: HttpRequest, campaign: int, unit: str | None = None, status: str | None = None
+):
     """`unit`（默认本单位）及其下级单位在活动 `campaign` 中的重复发放：发放时产生的提示
     （`status` 可筛选 open / distinct / genuine / cancelled），以及全量扫描得到的重复组。
     身份证号码一律为掩码。"""
@@ -191,19 +211,32 @@ def duplicate_list(request: HttpRequest, campaign: int, unit: str | None = None,
 def _flag(flag) -> dict:
     other = flag.other
     return {
-        "id": flag.pk, "kind": flag.kind, "status": flag.status, "reason": flag.reason,
-        "line": _flagged(flag.line), "other": _flagged(other), "other_unit": other.unit.code,
-        "other_date": other.paid_on, "message": flag_message(flag),
+        "id": flag.pk,
+        "kind": flag.kind,
+        "status": flag.status,
+        "reason": flag.reason,
+        "line": _flagged(flag.line),
+        "other": _flagged(other),
+        "other_unit": other.unit.code,
+        "other_date": other.paid_on,
+        "message": flag_message(flag),
         "resolved_at": flag.resolved_at,
-    }  # fmt: skip
+    }
 
 
 def _group(group) -> dict:
     lines = [
-        {"id": ln.pk, "batch": ln.batch_id, "unit": ln.unit_code, "name": ln.name,
-         "id_number": ln.masked_id, "amount": money(ln.amount), "date": ln.paid_on}
+        {
+            "id": ln.pk,
+            "batch": ln.batch_id,
+            "unit": ln.unit_code,
+            "name": ln.name,
+            "id_number": ln.masked_id,
+            "amount": money(ln.amount),
+            "date": ln.paid_on,
+        }
         for ln in group.lines
-    ]  # fmt: skip
+    ]
     return {"kind": group.kind, "key": group.key_text, "units": group.units, "lines": lines}
 
 
@@ -241,10 +274,16 @@ def _rate(value) -> str | None:
     return None if value is None else str(value)
 
 
-@router.get("/coverage", response={200: CoverageOut, **error_responses(400, 404)},
-            summary="覆盖情况")  # fmt: skip
-def coverage_get(request: HttpRequest, campaign: int, unit: str | None = None, page: int = 1,
-                 page_size: int = 200):  # fmt: skip
+@router.get(
+    "/coverage", response={200: CoverageOut, **error_responses(400, 404)}, summary="覆盖情况"
+)
+def coverage_get(
+    request: HttpRequest,
+    campaign: int,
+    unit: str | None = None,
+    page: int = 1,
+    page_size: int = 200,
+):
     """`unit`（默认本单位）及其下级单位的在档户中，本活动已走访或已发放的比例，以及尚未
     覆盖的户（分页，`page_size` 最大 1000；身份证号码为掩码）。"""
     user = request.auth

@@ -107,9 +107,14 @@ def household_answer(household: Household, *, full: bool = False) -> dict:
     summary="档案列表",
 )
 def household_list(
-    request: HttpRequest, unit: str | None = None, status: str | None = None,
-    category: str | None = None, q: str | None = None, page: int = 1, page_size: int = 50,
-):  # fmt: skip
+    request: HttpRequest,
+    unit: str | None = None,
+    status: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+):
     """本单位及下级单位的档案，新建的在前。`unit` 限定为该单位及其下级（不在管辖范围内时
     404）；`status`（active / escaped）、`category`（B / C / D）筛选；`q` 按姓名模糊查找，或给出
     完整身份证号码时精确查找。`page_size` 最大 200。列表中的身份证号码与银行卡号一律为掩码。"""

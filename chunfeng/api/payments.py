@@ -64,8 +64,9 @@ class LineOut(Schema):
     amount: str = Field(description="金额（元，两位小数）；实物为折合价值")
     kind: str = Field(description="cash 现金 / goods 实物")
     goods: str
-    aid_type: str = Field(description="living / medical / schooling / heating / condolence / "
-                                      "legal / other")  # fmt: skip
+    aid_type: str = Field(
+        description="living / medical / schooling / heating / condolence / legal / other"
+    )
     date: dt.date = Field(description="发放日期")
     unit: str
     campaign: int
@@ -96,32 +97,50 @@ def flag_answer(flag: DuplicateFlag) -> dict:
     """``flag`` with ``line`` and ``other`` (its unit and batch) loaded."""
     other = flag.other
     return {
-        "id": flag.pk, "kind": flag.kind, "status": flag.status, "other_line": other.pk,
-        "other_unit": other.unit.code, "other_date": other.paid_on,
+        "id": flag.pk,
+        "kind": flag.kind,
+        "status": flag.status,
+        "other_line": other.pk,
+        "other_unit": other.unit.code,
+        "other_date": other.paid_on,
         "message": flag_message(flag),
-    }  # fmt: skip
+    }
 
 
 def line_answer(line: PaymentLine, flags: list[DuplicateFlag], *, full: bool = False) -> dict:
     return {
-        "id": line.pk, "batch": line.batch_id,
-        "id_number": line.id_number if full else mask_id(line.id_number), "name": line.name,
-        "household": line.household_id, "amount": money(line.amount), "kind": line.kind,
-        "goods": line.goods, "aid_type": line.aid_type, "date": line.paid_on,
-        "unit": line.unit.code, "campaign": line.campaign_id, "cancelled": line.cancelled,
+        "id": line.pk,
+        "batch": line.batch_id,
+        "id_number": line.id_number if full else mask_id(line.id_number),
+        "name": line.name,
+        "household": line.household_id,
+        "amount": money(line.amount),
+        "kind": line.kind,
+        "goods": line.goods,
+        "aid_type": line.aid_type,
+        "date": line.paid_on,
+        "unit": line.unit.code,
+        "campaign": line.campaign_id,
+        "cancelled": line.cancelled,
         "flags": [flag_answer(f) for f in flags],
-    }  # fmt: skip
+    }
 
 
 def batch_answer(batch: PaymentBatch) -> dict:
     """A batch of ``batches_with_figures`` (its figures annotated)."""
     return {
-        "id": batch.pk, "campaign": batch.campaign_id, "unit": batch.unit.code,
-        "name": batch.name, "status": batch.status, "created_at": batch.created_at,
-        "confirmed_at": batch.confirmed_at, "confirm_note": batch.confirm_note,
-        "lines": batch.live_lines, "total": money(batch.live_total),
+        "id": batch.pk,
+        "campaign": batch.campaign_id,
+        "unit": batch.unit.code,
+        "name": batch.name,
+        "status": batch.status,
+        "created_at": batch.created_at,
+        "confirmed_at": batch.confirmed_at,
+        "confirm_note": batch.confirm_note,
+        "lines": batch.live_lines,
+        "total": money(batch.live_total),
         "open_flags": batch.open_flag_count,
-    }  # fmt: skip
+    }
 
 
 def _detail(user, batch_id: int, *, reveal: bool = False) -> dict:
@@ -188,8 +207,9 @@ class LineIn(StrictIn):
     amount: Decimal | str = Field(description="金额（元），大于 0，最多两位小数")
     kind: str = Field("cash", description="cash 现金 / goods 实物")
     goods: str = Field("", description="实物名称（实物发放时必填）")
-    aid_type: str = Field(description="living / medical / schooling / heating / condolence / "
-                                      "legal / other")  # fmt: skip
+    aid_type: str = Field(
+        description="living / medical / schooling / heating / condolence / legal / other"
+    )
     date: str = Field(description="发放日期（YYYY-MM-DD）")
 
 

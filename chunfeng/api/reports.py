@@ -92,9 +92,12 @@ def report_put(
     slot = report_slot_for(user, campaign_id, unit_code, form_code)
     header = payload.header.model_dump(exclude_unset=True) if payload.header else None
     report, _outcome = report_save(
-        slot=slot, actor=user, values=payload.values,
-        explanations=payload.explanations, header=header,
-    )  # fmt: skip
+        slot=slot,
+        actor=user,
+        values=payload.values,
+        explanations=payload.explanations,
+        header=header,
+    )
     return report_answer(dataclasses.replace(slot, report=report), with_readiness=True)
 
 

@@ -35,9 +35,12 @@ class SummaryOut(Schema):
     summary="汇总",
 )
 def summary(
-    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str,
+    request: HttpRequest,
+    campaign_id: int,
+    unit_code: str,
+    form_code: str,
     status: str = "approved",
-):  # fmt: skip
+):
     """`unit_code` 下级最上层报送单位的报表之和（不重复计算）。`status=approved`（默认）只计
     审核通过的报表，`status=submitted` 也计已报送待审核的报表。"""
     if status not in INCLUDE:

@@ -20,11 +20,21 @@ from .reports import PATH, ReportOut, report_answer
 router = Router(tags=["Excel"])
 
 
-@router.get(PATH + "/template", response={200: None, **error_responses(404)},
-            summary="下载 Excel 模板", openapi_extra={"responses": {200: {
+@router.get(
+    PATH + "/template",
+    response={200: None, **error_responses(404)},
+    summary="下载 Excel 模板",
+    openapi_extra={
+        "responses": {
+            200: {
                 "description": "xlsx 模板（含本单位已保存的数值）",
-                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml."
-                            "sheet": {}}}}})  # fmt: skip
+                "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}
+                },
+            }
+        }
+    },
+)
 def template(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
     slot = report_slot_for(request.auth, campaign_id, unit_code, form_code)
     name = f"{slot.unit.name}-{slot.definition.title}-模板.xlsx"
@@ -44,10 +54,14 @@ class ImportOut(ReportOut):
     warning_cells: list[CellCheckOut]
 
 
-@router.post(PATH + "/import", response={200: ImportOut, **error_responses(400, 403, 404)},
-             summary="上传填好的 Excel 模板")  # fmt: skip
-def import_file(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str,
-                file: File[UploadedFile]):  # fmt: skip
+@router.post(
+    PATH + "/import",
+    response={200: ImportOut, **error_responses(400, 403, 404)},
+    summary="上传填好的 Excel 模板",
+)
+def import_file(
+    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, file: File[UploadedFile]
+):
     """multipart 上传（字段名 file）。数值经过与网页填报相同的类型和审核检查；模板不属于本活动、
     单位或表单，文件损坏、加密、含公式或行被改动时返回 400 并说明原因，问题单元格在 `details`
     中给出 `cell`；此时不保存任何数值。成功时保存为草稿，并返回各审核结果所涉及的单元格。"""
@@ -60,5 +74,9 @@ def import_file(request: HttpRequest, campaign_id: int, unit_code: str, form_cod
     def cells(results):
         return [{**r.as_dict(), "cells": [result.cells[c] for c in r.fields]} for r in results]
 
-    return {**answer, "cells": result.cells, "error_cells": cells(result.outcome.errors),
-            "warning_cells": cells(result.outcome.warnings)}  # fmt: skip
+    return {
+        **answer,
+        "cells": result.cells,
+        "error_cells": cells(result.outcome.errors),
+        "warning_cells": cells(result.outcome.warnings),
+    }

@@ -56,9 +56,12 @@ def submit(request: HttpRequest, campaign_id: int, unit_code: str, form_code: st
 
 @router.post(f"{PATH}/approve", response=RESPONSES, summary="审核通过")
 def approve(
-    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str,
+    request: HttpRequest,
+    campaign_id: int,
+    unit_code: str,
+    form_code: str,
     payload: CommentIn | None = None,
-):  # fmt: skip
+):
     """负责审核该单位的上级单位审核员通过已报送的报表；可附审核意见。"""
     slot = _started(request, campaign_id, unit_code, form_code)
     comment = (payload.reason or payload.comment or "") if payload else ""
@@ -66,16 +69,18 @@ def approve(
 
 
 @router.post(f"{PATH}/return", response=RESPONSES, summary="退回")
-def return_(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str,
-            payload: ReasonIn):  # fmt: skip
+def return_(
+    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, payload: ReasonIn
+):
     """审核员退回已报送的报表，须写明原因（空白时 400）；退回后填报员可修改并重新报送。"""
     slot = _started(request, campaign_id, unit_code, form_code)
     return _moved(slot, _with_reason(report_return, slot, request.auth, payload.reason))
 
 
 @router.post(f"{PATH}/reopen", response=RESPONSES, summary="重新打开")
-def reopen(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str,
-           payload: ReasonIn):  # fmt: skip
+def reopen(
+    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, payload: ReasonIn
+):
     """审核员重新打开已审核通过的报表（状态变为“已退回”），须写明原因（空白时 400）。"""
     slot = _started(request, campaign_id, unit_code, form_code)
     return _moved(slot, _with_reason(report_reopen, slot, request.auth, payload.reason))

@@ -13,8 +13,9 @@ RULES = [
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("活动名称"), max_length=200)
-    notice = forms.CharField(label=_("通知正文"), widget=forms.Textarea(attrs={"rows": 6}),
-                             required=False)  # fmt: skip
+    notice = forms.CharField(
+        label=_("通知正文"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
     notice_file = forms.FileField(label=_("通知附件"), required=False)
     period_start = forms.DateField(
         label=_("活动开始"), widget=forms.DateInput(attrs={"type": "date"})
@@ -23,15 +24,19 @@ class CampaignForm(forms.Form):
         label=_("活动结束"), widget=forms.DateInput(attrs={"type": "date"})
     )
     deadline = forms.DateField(label=_("报送截止"), widget=forms.DateInput(attrs={"type": "date"}))
-    requires_work_report = forms.BooleanField(label=_("须上传工作报告"), required=False,
-                                              initial=True)  # fmt: skip
+    requires_work_report = forms.BooleanField(
+        label=_("须上传工作报告"), required=False, initial=True
+    )
     rule = forms.ChoiceField(label=_("报送单位"), choices=RULES, initial="children")
-    rule_unit = forms.ModelChoiceField(label=_("所选单位"), queryset=OrgUnit.objects.none(),
-                                       required=False)  # fmt: skip
+    rule_unit = forms.ModelChoiceField(
+        label=_("所选单位"), queryset=OrgUnit.objects.none(), required=False
+    )
     picked = forms.ModelMultipleChoiceField(
-        label=_("逐个选择的单位"), queryset=OrgUnit.objects.none(), required=False,
+        label=_("逐个选择的单位"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, owner: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,9 +53,10 @@ class CampaignForm(forms.Form):
                 label=f"{fv.attachment} {fv.title}", required=False, initial=True
             )
             self.fields[f"ref_{fv.code}"] = forms.DateField(
-                label=_("统计截止日期（空＝活动期间）"), required=False,
+                label=_("统计截止日期（空＝活动期间）"),
+                required=False,
                 widget=forms.DateInput(attrs={"type": "date"}),
-            )  # fmt: skip
+            )
 
     def form_choices(self) -> dict:
         return {
@@ -65,6 +71,9 @@ class CampaignForm(forms.Form):
             return list(self.owner.children.filter(active=True))
         if rule == "grassroots":
             base = self.cleaned_data.get("rule_unit") or self.owner
-            return list(OrgUnit.objects.filter(path__startswith=base.path, active=True,
-                                               kind=UnitKind.GRASSROOTS))  # fmt: skip
+            return list(
+                OrgUnit.objects.filter(
+                    path__startswith=base.path, active=True, kind=UnitKind.GRASSROOTS
+                )
+            )
         return list(self.cleaned_data.get("picked") or [])

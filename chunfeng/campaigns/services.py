@@ -26,23 +26,34 @@ def _check_dates(period_start: dt.date, period_end: dt.date, deadline: dt.date) 
 
 
 def _latest_versions(codes) -> dict[str, FormVersion]:
-    found = {code: FormVersion.objects.filter(code=code).order_by("-version").first()
-             for code in codes}  # fmt: skip
+    found = {
+        code: FormVersion.objects.filter(code=code).order_by("-version").first() for code in codes
+    }
     unknown = [code for code, fv in found.items() if fv is None]
     if unknown:
         raise ApplicationError(
-            f"没有代码为 {'、'.join(unknown)} 的表单", code="unknown_form",
+            f"没有代码为 {'、'.join(unknown)} 的表单",
+            code="unknown_form",
             details=[{"field": "forms", "message": f"{c}：没有这个表单"} for c in unknown],
-        )  # fmt: skip
+        )
     return {code: fv for code, fv in found.items() if fv is not None}
 
 
 @transaction.atomic
 def campaign_create(
-    *, owner: OrgUnit, name: str, period_start: dt.date, period_end: dt.date,
-    deadline: dt.date, forms: dict[str, dt.date | None], recipients: list[OrgUnit],
-    actor=SYSTEM, notice: str = "", requires_work_report: bool = True, notice_file=None,
-) -> Campaign:  # fmt: skip
+    *,
+    owner: OrgUnit,
+    name: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    deadline: dt.date,
+    forms: dict[str, dt.date | None],
+    recipients: list[OrgUnit],
+    actor=SYSTEM,
+    notice: str = "",
+    requires_work_report: bool = True,
+    notice_file=None,
+) -> Campaign:
     """``forms`` maps form codes to their reference date (None: the activity period)."""
     if not can_launch_campaign(actor, owner):
         raise NotPermitted("只有本单位或上级单位的管理员可以发起活动")
@@ -55,8 +66,9 @@ def campaign_create(
         raise ApplicationError("活动至少要有一个报送单位", code="no_recipients")
     retired = [u.code for u in recipients if not u.active]
     if retired:
-        raise ApplicationError(f"以下单位已撤销，不能作为报送单位：{'、'.join(retired)}",
-                               code="bad_recipients")  # fmt: skip
+        raise ApplicationError(
+            f"以下单位已撤销，不能作为报送单位：{'、'.join(retired)}", code="bad_recipients"
+        )
     outside = [u.code for u in recipients if not u.is_within(owner) or u.pk == owner.pk]
     if outside:
         raise ApplicationError(
@@ -64,10 +76,15 @@ def campaign_create(
         )
     versions = _latest_versions(forms)
     campaign = Campaign.objects.create(
-        name=name.strip(), notice=notice, owner=owner, period_start=period_start,
-        period_end=period_end, deadline=deadline, created_by=user_or_none(actor),
+        name=name.strip(),
+        notice=notice,
+        owner=owner,
+        period_start=period_start,
+        period_end=period_end,
+        deadline=deadline,
+        created_by=user_or_none(actor),
         requires_work_report=requires_work_report,
-    )  # fmt: skip
+    )
     if notice_file:
         campaign.notice_file.save(notice_file.name, notice_file, save=True)
     CampaignForm.objects.bulk_create(
@@ -76,9 +93,13 @@ def campaign_create(
     )
     campaign.recipients.set(recipients)
     audit_record(
-        actor=actor, action="campaign.create", target=campaign, name=campaign.name,
-        forms=sorted(forms), recipients=sorted(u.code for u in recipients),
-    )  # fmt: skip
+        actor=actor,
+        action="campaign.create",
+        target=campaign,
+        name=campaign.name,
+        forms=sorted(forms),
+        recipients=sorted(u.code for u in recipients),
+    )
     return campaign
 
 
@@ -98,12 +119,16 @@ def campaign_copy(*, campaign: Campaign, actor, name: str, years: int = 1) -> Ca
         for f in campaign.forms.all()
     }
     copy = campaign_create(
-        owner=campaign.owner, name=name, notice=campaign.notice, actor=actor,
+        owner=campaign.owner,
+        name=name,
+        notice=campaign.notice,
+        actor=actor,
         period_start=_shift_year(campaign.period_start, years),
         period_end=_shift_year(campaign.period_end, years),
-        deadline=_shift_year(campaign.deadline, years), forms=forms,
+        deadline=_shift_year(campaign.deadline, years),
+        forms=forms,
         recipients=list(campaign.recipients.filter(active=True)),
-    )  # fmt: skip
+    )
     copy.copied_from = campaign
     copy.requires_work_report = campaign.requires_work_report
     copy.save(update_fields=["copied_from", "requires_work_report"])

@@ -8,12 +8,9 @@ import datetime as dt
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.idnumbers import check_digit
-from chunfeng.funds.services import (
-    batch_create,
-    line_add,
-    receipt_create,
-    visit_create,
-)
+from chunfeng.funds.receipts import receipt_create
+from chunfeng.funds.services import batch_create, line_add
+from chunfeng.funds.visits import visit_create
 from chunfeng.register.services import household_create
 
 FAMILIES = [  # name, birth, category, migrant, model worker, phone, income
@@ -39,31 +36,67 @@ def demo_register(campaign, users: dict, units: dict) -> None:
     families = []
     for seq, (name, birth, cat, migrant, model, phone, income) in enumerate(FAMILIES, start=11):
         unit = grassroots if seq % 4 else district
-        data = {"id_number": ident(birth, seq), "name": name, "category": cat, "phone": phone,
-                "employer": "大连市中山区某企业", "family_size": 3, "income": income,
-                "is_migrant": migrant, "is_model_worker": model,
-                "bank_account": f"62220234000{seq:05d}"}  # fmt: skip
+        data = {
+            "id_number": ident(birth, seq),
+            "name": name,
+            "category": cat,
+            "phone": phone,
+            "employer": "大连市中山区某企业",
+            "family_size": 3,
+            "income": income,
+            "is_migrant": migrant,
+            "is_model_worker": model,
+            "bank_account": f"62220234000{seq:05d}",
+        }
         families.append(household_create(unit=unit, data=data, actor=SYSTEM))
     day = dt.date(2011, 12, 28)
     for unit, user, source, amount in (
-        (district, d_filler, "government", "30000.00"), (district, d_filler, "union", "20000.00"),
-        (district, d_filler, "donation", "5000.00"), (grassroots, g_filler, "union", "8000.00"),
-    ):  # fmt: skip
-        receipt_create(unit=unit, campaign=campaign, source=source, amount=amount,
-                       received_on=day, actor=user)  # fmt: skip
+        (district, d_filler, "government", "30000.00"),
+        (district, d_filler, "union", "20000.00"),
+        (district, d_filler, "donation", "5000.00"),
+        (grassroots, g_filler, "union", "8000.00"),
+    ):
+        receipt_create(
+            unit=unit, campaign=campaign, source=source, amount=amount, received_on=day, actor=user
+        )
     first = batch_create(unit=grassroots, campaign=campaign, name="春节慰问第一批", actor=g_filler)
     for family in families:
         if family.unit_id == grassroots.pk:
-            line_add(batch=first, id_number=family.id_number, amount="600.00",
-                     aid_type="condolence", paid_on=dt.date(2012, 1, 10), actor=g_filler)  # fmt: skip
+            line_add(
+                batch=first,
+                id_number=family.id_number,
+                amount="600.00",
+                aid_type="condolence",
+                paid_on=dt.date(2012, 1, 10),
+                actor=g_filler,
+            )
     second = batch_create(unit=district, campaign=campaign, name="区总工会春节慰问", actor=d_filler)
     for family in (families[0], families[1], families[5]):  # families[0] was paid above
-        line_add(batch=second, id_number=family.id_number, amount="500.00", aid_type="living",
-                 paid_on=dt.date(2012, 1, 12), actor=d_filler)  # fmt: skip
-    visit_create(unit=district, campaign=campaign, kind="enterprise", enterprise="大连某机械厂",
-                 is_hardship_enterprise=True, visited_on=dt.date(2012, 1, 6),
-                 visitors="区总工会主席、生活保障部", actor=d_filler)  # fmt: skip
+        line_add(
+            batch=second,
+            id_number=family.id_number,
+            amount="500.00",
+            aid_type="living",
+            paid_on=dt.date(2012, 1, 12),
+            actor=d_filler,
+        )
+    visit_create(
+        unit=district,
+        campaign=campaign,
+        kind="enterprise",
+        enterprise="大连某机械厂",
+        is_hardship_enterprise=True,
+        visited_on=dt.date(2012, 1, 6),
+        visitors="区总工会主席、生活保障部",
+        actor=d_filler,
+    )
     for family in (families[2], families[4]):  # kept by the grassroots union
-        visit_create(unit=grassroots, campaign=campaign, kind="household",
-                     id_number=family.id_number, visited_on=dt.date(2012, 1, 7),
-                     visitors="街道工会主席", actor=g_filler)  # fmt: skip
+        visit_create(
+            unit=grassroots,
+            campaign=campaign,
+            kind="household",
+            id_number=family.id_number,
+            visited_on=dt.date(2012, 1, 7),
+            visitors="街道工会主席",
+            actor=g_filler,
+        )

@@ -67,8 +67,12 @@ def demo_reports(campaign, users: dict) -> None:
     reviewer = users["city_reviewer"]
     for code, factor, status, submitted in DEMO_FILINGS:
         slot = report_slot_system(campaign.pk, code, "F1")
-        report, _ = report_save(slot=slot, actor=SYSTEM, values=scaled(factor),
-                                header={"filler_name": "演示填报人", "filler_phone": "82610000"})  # fmt: skip
+        report, _ = report_save(
+            slot=slot,
+            actor=SYSTEM,
+            values=scaled(factor),
+            header={"filler_name": "演示填报人", "filler_phone": "82610000"},
+        )
         upload = ContentFile(
             b"%PDF-1.4\n% demo work report\n", name=f"{slot.unit.name}工作报告.pdf"
         )

@@ -23,12 +23,24 @@ def demo_needed() -> bool:
 def demo_load() -> None:
     """Load the demo federation into an empty database."""
     formdefs_sync()
-    city = orgunit_create(code=data.CITY[0], name=data.CITY[1], kind=UnitKind.CITY, parent=None,
-                          contact_person="由伟", contact_phone="82610422")  # fmt: skip
+    city = orgunit_create(
+        code=data.CITY[0],
+        name=data.CITY[1],
+        kind=UnitKind.CITY,
+        parent=None,
+        contact_person="由伟",
+        contact_phone="82610422",
+    )
     units = {city.code: city}
     for code, name in data.COUNTIES:
-        units[code] = orgunit_create(code=code, name=name, kind=UnitKind.COUNTY, parent=city,
-                                     contact_person=name[:-3] + "联系人", contact_phone="8261" + code[-4:])  # fmt: skip
+        units[code] = orgunit_create(
+            code=code,
+            name=name,
+            kind=UnitKind.COUNTY,
+            parent=city,
+            contact_person=name[:-3] + "联系人",
+            contact_phone="8261" + code[-4:],
+        )
     for code, name in data.INDUSTRIES:
         units[code] = orgunit_create(code=code, name=name, kind=UnitKind.INDUSTRY, parent=city)
     for code, name, parent in data.GRASSROOTS:
@@ -37,15 +49,24 @@ def demo_load() -> None:
         )
     users = {}
     for username, unit, role, full_name in data.USERS:
-        users[username] = user_create(username=username, unit=units[unit], role=role,
-                                      password=data.DEMO_PASSWORD, full_name=full_name)  # fmt: skip
+        users[username] = user_create(
+            username=username,
+            unit=units[unit],
+            role=role,
+            password=data.DEMO_PASSWORD,
+            full_name=full_name,
+        )
     c = data.CAMPAIGN
     campaign = campaign_create(
-        owner=city, name=c["name"], period_start=c["period_start"], period_end=c["period_end"],
-        deadline=c["deadline"], forms=c["forms"],
+        owner=city,
+        name=c["name"],
+        period_start=c["period_start"],
+        period_end=c["period_end"],
+        deadline=c["deadline"],
+        forms=c["forms"],
         recipients=[u for u in units.values() if u.kind in (UnitKind.COUNTY, UnitKind.INDUSTRY)],
         notice=(Path(__file__).parent / "notice_2012.txt").read_text(encoding="utf-8"),
-    )  # fmt: skip
+    )
     demo_reports(campaign, users)
     demo_register(campaign, users, units)
 

@@ -92,9 +92,11 @@ def coverage(campaign, unit: OrgUnit) -> Coverage:
                 row.on_file += total
                 row.helped += done
     parents = {u.parent_id for u in units.values()}
-    children = sorted((r for r in rows.values() if r.unit.parent_id == unit.pk),
-                      key=lambda r: r.unit.path)  # fmt: skip
+    children = sorted(
+        (r for r in rows.values() if r.unit.parent_id == unit.pk), key=lambda r: r.unit.path
+    )
     for r in children:
         r.has_children = r.unit.pk in parents
-    return Coverage(root=rows[unit.pk], children=children,
-                    missing=missing_households(campaign, unit))  # fmt: skip
+    return Coverage(
+        root=rows[unit.pk], children=children, missing=missing_households(campaign, unit)
+    )

@@ -280,8 +280,19 @@ def duplicates_scan(campaign, root: OrgUnit, *, kinds=tuple(FlagKind.values)) ->
                 if kind == FlagKind.NAME_BIRTH:
                     k2 = _date(k2)
                 group = found.setdefault((k1, k2), DuplicateGroup(kind, (k1, k2)))
-                group.lines.append(GroupLine(pk, unit_id, unit_name, code, batch_id, name, number,
-                                             Decimal(amount), _date(paid)))  # fmt: skip
+                group.lines.append(
+                    GroupLine(
+                        pk,
+                        unit_id,
+                        unit_name,
+                        code,
+                        batch_id,
+                        name,
+                        number,
+                        Decimal(amount),
+                        _date(paid),
+                    )
+                )
             groups[kind] = list(found.values())
     return ScanResult(groups)
 
@@ -308,11 +319,15 @@ def duplicates_preview(*, campaign, unit: OrgUnit, household) -> list[str]:
         who = "本单位" if other.unit_id == unit.pk else other.unit.name
         paid = f"{who}已于 {other.paid_on.isoformat()} 发放 {_paid(other)}"
         if other.id_number == household.id_number:
-            messages.append(f"注意：{household.name}（{mask_id(household.id_number)}）{paid}，"
-                            "再发放将被标记为重复发放。")  # fmt: skip
+            messages.append(
+                f"注意：{household.name}（{mask_id(household.id_number)}）{paid}，"
+                "再发放将被标记为重复发放。"
+            )
         else:
-            messages.append(f"疑似重复：{paid}给 {other.name}（{mask_id(other.id_number)}），"
-                            "姓名和出生日期或联系电话与本户相同。")  # fmt: skip
+            messages.append(
+                f"疑似重复：{paid}给 {other.name}（{mask_id(other.id_number)}），"
+                "姓名和出生日期或联系电话与本户相同。"
+            )
     return messages
 
 

@@ -40,18 +40,23 @@ class ReceiptForm(_UnitForm):
 
 
 class BatchForm(_UnitForm):
-    name = forms.CharField(label=_("批次名称"), max_length=100,
-                           widget=forms.TextInput(attrs={"placeholder": "春节慰问第一批"}))  # fmt: skip
+    name = forms.CharField(
+        label=_("批次名称"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "春节慰问第一批"}),
+    )
 
 
 class LineForm(forms.Form):
     id_number = forms.CharField(label=_("身份证号码"), max_length=30)
     amount = forms.CharField(label=_("金额（元）"), max_length=20)
-    kind = forms.ChoiceField(label=_("发放方式"), choices=PaymentKind.choices,
-                             initial=PaymentKind.CASH)  # fmt: skip
+    kind = forms.ChoiceField(
+        label=_("发放方式"), choices=PaymentKind.choices, initial=PaymentKind.CASH
+    )
     goods = forms.CharField(label=_("实物名称"), max_length=100, required=False)
-    aid_type = forms.ChoiceField(label=_("救助类别"), choices=AidType.choices,
-                                 initial=AidType.CONDOLENCE)  # fmt: skip
+    aid_type = forms.ChoiceField(
+        label=_("救助类别"), choices=AidType.choices, initial=AidType.CONDOLENCE
+    )
     paid_on = forms.DateField(label=_("发放日期"), widget=DateInput, initial=timezone.localdate)
 
 

@@ -134,8 +134,9 @@ def ledger_for(user, campaign: Campaign, unit: OrgUnit | None = None) -> Ledger:
 
     def row(pk: int) -> LedgerRow:
         u, own, total = figures[pk]
-        return LedgerRow(unit=u, own=own, total=total,
-                         warning=balance_warning(campaign, total.balance, today))  # fmt: skip
+        return LedgerRow(
+            unit=u, own=own, total=total, warning=balance_warning(campaign, total.balance, today)
+        )
 
     child_ids = sorted(
         (pk for pk, (u, _o, _t) in figures.items() if u.parent_id == unit.pk),
@@ -147,5 +148,9 @@ def ledger_for(user, campaign: Campaign, unit: OrgUnit | None = None) -> Ledger:
         r = row(pk)
         r.has_children = pk in parents
         children.append(r)
-    return Ledger(campaign=campaign, root=row(unit.pk), children=children,
-                  days_left=(campaign.period_end - today).days)  # fmt: skip
+    return Ledger(
+        campaign=campaign,
+        root=row(unit.pk),
+        children=children,
+        days_left=(campaign.period_end - today).days,
+    )

@@ -93,9 +93,10 @@ def _import_households(actor, numbers: set[str]) -> dict[str, Household]:
     found = {}
     for chunk in [sorted(numbers)[i : i + 500] for i in range(0, len(numbers), 500)]:
         for h in Household.objects.filter(
-            id_number__in=chunk, status=HouseholdStatus.ACTIVE,
+            id_number__in=chunk,
+            status=HouseholdStatus.ACTIVE,
             unit__path__startswith=actor.unit.path,
-        ).select_related("unit"):  # fmt: skip
+        ).select_related("unit"):
             found[h.id_number] = h
     return found
 
@@ -118,16 +119,23 @@ def _import_row(actor, rownum: int, row: dict, households: dict, errors: list):
                 _row_error(errors, rownum, "身份证号码", str(exc))
         name = clip(row.get("姓名"), 64)
         if household is not None and name and name != household.name:
-            _row_error(errors, rownum, "姓名",
-                       f"与档案不符：身份证号码 {mask_id(number)} 的档案姓名为“{household.name}”")  # fmt: skip
+            _row_error(
+                errors,
+                rownum,
+                "姓名",
+                f"与档案不符：身份证号码 {mask_id(number)} 的档案姓名为“{household.name}”",
+            )
     values = {}
     checks = (
         ("金额", "amount", lambda: parse_amount(row.get("金额"))),
-        ("发放方式", "kind",
-         lambda: choice(row.get("发放方式"), PaymentKind, "发放方式", default=PaymentKind.CASH)),
+        (
+            "发放方式",
+            "kind",
+            lambda: choice(row.get("发放方式"), PaymentKind, "发放方式", default=PaymentKind.CASH),
+        ),
         ("救助类别", "aid_type", lambda: choice(row.get("救助类别"), AidType, "救助类别")),
         ("发放日期", "paid_on", lambda: parse_date(row.get("发放日期"), label="发放日期")),
-    )  # fmt: skip
+    )
     for column, key, check in checks:
         try:
             values[key] = check()
@@ -152,8 +160,9 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
     )
     require_draft(batch)
     if not rows:
-        raise ApplicationError("文件中没有数据行（第 1 行为列名，从第 2 行起每行一户）",
-                               code="import_empty")  # fmt: skip
+        raise ApplicationError(
+            "文件中没有数据行（第 1 行为列名，从第 2 行起每行一户）", code="import_empty"
+        )
     if len(rows) > IMPORT_MAX_ROWS:
         raise ApplicationError(f"一次最多导入 {IMPORT_MAX_ROWS} 行，请分批导入", code="too_many")
     numbers = set()
@@ -168,14 +177,16 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
     if errors:
         raise ApplicationError(
             f"导入失败：文件中有 {len(errors)} 处错误，没有导入任何记录。请改正后重新导入。",
-            code="import_errors", details=errors,
-        )  # fmt: skip
+            code="import_errors",
+            details=errors,
+        )
     lock_households({data.household.pk for data in cleaned})
     lines = PaymentLine.objects.bulk_create([new_line(batch, data) for data in cleaned])
     if any(line.pk is None for line in lines):  # backends without RETURNING (not ours)
         lines = list(batch.lines.select_related("household").order_by("-id")[: len(lines)])[::-1]
     flags = duplicates_flag(lines)
     result = Imported(lines=lines, flags=flags, messages=flags_with_messages(flags))
-    audit_record(actor=actor, action="line.import", target=batch, count=len(lines),
-                 flags=len(flags))  # fmt: skip
+    audit_record(
+        actor=actor, action="line.import", target=batch, count=len(lines), flags=len(flags)
+    )
     return result

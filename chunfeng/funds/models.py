@@ -24,8 +24,9 @@ class Receipt(models.Model):
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     received_on = models.DateField(_("到账日期"))
     note = models.CharField(_("摘要"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,11 +66,13 @@ class PaymentBatch(models.Model):
     name = models.CharField(_("批次名称"), max_length=100)
     status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.DRAFT)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     confirm_note = models.CharField(_("确认说明"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -129,8 +132,9 @@ class DuplicateFlag(models.Model):
     kind = models.CharField(max_length=16, choices=FlagKind.choices)
     status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     reason = models.CharField(_("处理说明"), max_length=200, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -156,15 +160,17 @@ class Visit(models.Model):
         "campaigns.Campaign", on_delete=models.PROTECT, related_name="visits"
     )
     kind = models.CharField(max_length=16, choices=VisitKind.choices)
-    household = models.ForeignKey("register.Household", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="visits")  # fmt: skip
+    household = models.ForeignKey(
+        "register.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
     enterprise = models.CharField(_("企业名称"), max_length=128, blank=True)
     is_hardship_enterprise = models.BooleanField(_("困难企业"), default=False)
     visited_on = models.DateField(_("走访日期"))
     visitors = models.CharField(_("走访人"), max_length=200)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.visited_on}"

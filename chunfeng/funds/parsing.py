@@ -14,8 +14,9 @@ MAX_RECEIPT_AMOUNT = Decimal("999999999999.99")  # Receipt.amount: 14 digits, 2 
 
 
 def invalid(field_name: str, message: str):
-    raise ApplicationError(message, code="invalid",
-                           details=[{"field": field_name, "message": message}])  # fmt: skip
+    raise ApplicationError(
+        message, code="invalid", details=[{"field": field_name, "message": message}]
+    )
 
 
 def parse_amount(raw, *, maximum: Decimal = MAX_LINE_AMOUNT, label: str = "金额") -> Decimal:

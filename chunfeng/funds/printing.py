@@ -55,17 +55,25 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9),
         "title": ParagraphStyle(
             "title", parent=body, fontSize=16, leading=24, alignment=TA_CENTER, spaceAfter=4
-        ),  # fmt: skip
+        ),
         "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
     }
 
 
 def _doc(buffer, title: str, subject: str, font: str) -> SimpleDocTemplate:
     return SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm, title=title, subject=subject, creator="春风 Chunfeng",
-        invariant=True, initialFontName=font,
-    )  # fmt: skip
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=title,
+        subject=subject,
+        creator="春风 Chunfeng",
+        invariant=True,
+        initialFontName=font,
+    )
 
 
 def _grid(rows, widths, font: str, *, heights=None, total_row: bool = True) -> Table:
@@ -110,12 +118,18 @@ def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
     header = ["序号", "姓名", "身份证号码", "困难类别", "救助类别", "金额（元）", "签名", "日期"]
     rows: list[list] = [header]
     for i, line in enumerate(lines, start=1):
-        rows.append([
-            str(i), Paragraph(escape(line.name), styles["cell"]),
-            line.id_number if full else mask_id(line.id_number),
-            CATEGORY_SHORT.get(line.household.category, line.household.category),
-            line.get_aid_type_display(), _amount_cell(line, styles), "", "",
-        ])  # fmt: skip
+        rows.append(
+            [
+                str(i),
+                Paragraph(escape(line.name), styles["cell"]),
+                line.id_number if full else mask_id(line.id_number),
+                CATEGORY_SHORT.get(line.household.category, line.household.category),
+                line.get_aid_type_display(),
+                _amount_cell(line, styles),
+                "",
+                "",
+            ]
+        )
     rows.append(["合计", "", f"{len(lines)} 人", "", "", f"{_total(lines):,.2f}", "", ""])
     widths = [w * mm for w in (10, 22, 40, 20, 20, 26, 24, 18)]
     heights = [8 * mm] + [ROW_HEIGHT] * len(lines) + [8 * mm]
@@ -135,12 +149,12 @@ def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
             "经办人（签字）：____________　　审核人（签字）：____________　　"
             f"{escape(batch.unit.name)}（盖章）",
             styles["body"],
-        ),  # fmt: skip
+        ),
         Spacer(1, 2 * mm),
         Paragraph(
             "注：领取人须本人签名（或按手印）并写明领取日期；代领的须注明代领人姓名及关系。",
             styles["small"],
-        ),  # fmt: skip
+        ),
     ]
     buffer = io.BytesIO()
     doc = _doc(buffer, title, batch.unit.name, font)
@@ -160,8 +174,9 @@ def notice_period(start: str | None, days: str | None) -> tuple[dt.date | None, 
     return first, max(1, min(length, 60))
 
 
-def notice_pdf(*, batch: PaymentBatch, start: dt.date | None = None,
-               days: int = NOTICE_DAYS) -> bytes:  # fmt: skip
+def notice_pdf(
+    *, batch: PaymentBatch, start: dt.date | None = None, days: int = NOTICE_DAYS
+) -> bytes:
     """公示名单: names, masked ID numbers and amounts, with the publicity period."""
     lines = printable_lines(batch)
     start = start or timezone.localdate()
@@ -182,9 +197,16 @@ def notice_pdf(*, batch: PaymentBatch, start: dt.date | None = None,
     rows: list[list] = [["序号", "姓名", "身份证号码", "救助类别", "发放方式", "金额（元）"]]
     for i, line in enumerate(lines, start=1):
         kind = "现金" if line.kind == PaymentKind.CASH else f"实物（{line.goods}）"
-        rows.append([str(i), Paragraph(escape(line.name), styles["cell"]), mask_id(line.id_number),
-                     line.get_aid_type_display(), Paragraph(escape(kind), styles["cell"]),
-                     f"{line.amount:,.2f}"])  # fmt: skip
+        rows.append(
+            [
+                str(i),
+                Paragraph(escape(line.name), styles["cell"]),
+                mask_id(line.id_number),
+                line.get_aid_type_display(),
+                Paragraph(escape(kind), styles["cell"]),
+                f"{line.amount:,.2f}",
+            ]
+        )
     rows.append(["合计", "", f"{len(lines)} 户", "", "", f"{_total(lines):,.2f}"])
     widths = [w * mm for w in (12, 28, 44, 26, 36, 34)]
     table = _grid(rows, widths, font)
@@ -223,12 +245,18 @@ def bank_csv(*, batch: PaymentBatch, user) -> bytes:
             f"以下困难职工的档案中没有银行卡号：{names}{more}。请先在档案中补录银行卡号，"
             "或改为现场发放（签领表）。",
             code="no_bank_account",
-        )  # fmt: skip
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(BANK_COLUMNS)
     for line in lines:
-        writer.writerow([csv_text(line.name), csv_text(line.id_number),
-                         csv_text(line.household.bank_account.strip()), f"{line.amount:.2f}"])  # fmt: skip
+        writer.writerow(
+            [
+                csv_text(line.name),
+                csv_text(line.id_number),
+                csv_text(line.household.bank_account.strip()),
+                f"{line.amount:.2f}",
+            ]
+        )
     id_access_log(user=user, purpose="export:bank", count=len(lines))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -123,9 +123,15 @@ def flags_visible_to(user) -> QuerySet[DuplicateFlag]:
     return DuplicateFlag.objects.filter(
         Q(line__unit__path__startswith=path) | Q(other__unit__path__startswith=path)
     ).select_related(
-        "line__unit", "line__batch", "line__household", "line__campaign__owner",
-        "other__unit", "other__batch", "other__household", "resolved_by",
-    )  # fmt: skip
+        "line__unit",
+        "line__batch",
+        "line__household",
+        "line__campaign__owner",
+        "other__unit",
+        "other__batch",
+        "other__household",
+        "resolved_by",
+    )
 
 
 def flag_for(user, pk) -> DuplicateFlag:

@@ -31,14 +31,8 @@ from .models import (
     PaymentBatch,
     PaymentKind,
     PaymentLine,
-    Receipt,
-    Source,
-    Visit,
-    VisitKind,
 )
 from .parsing import (
-    MAX_RECEIPT_AMOUNT,
-    checked,
     choice,
     clip,
     invalid,
@@ -61,7 +55,7 @@ def require_writer(actor, unit, what: str) -> None:
         raise ApplicationError(f"{unit.name}已撤销，不能再登记", code="retired_unit")
 
 
-def _require_campaign(actor, campaign) -> None:
+def require_campaign(actor, campaign) -> None:
     if actor is SYSTEM:
         return
     if not funds_campaigns_visible_to(actor).filter(pk=campaign.pk).exists():
@@ -75,26 +69,6 @@ def require_draft(batch: PaymentBatch) -> None:
         )
 
 
-# ---- receipts -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def receipt_create(*, unit, campaign, source: str, amount, received_on, actor,
-                   note: str = "") -> Receipt:  # fmt: skip
-    """筹集: money raised by ``unit`` for ``campaign`` (附件1 item 05, by source)."""
-    require_writer(actor, unit, f"为{unit.name}登记筹集资金")
-    _require_campaign(actor, campaign)
-    source = checked("source", choice, source, Source, "来源")
-    value = checked("amount", parse_amount, amount, maximum=MAX_RECEIPT_AMOUNT)
-    received_on = checked("received_on", parse_date, received_on, label="到账日期")
-    receipt = Receipt.objects.create(unit=unit, campaign=campaign, source=source, amount=value,
-                                     received_on=received_on, note=clip(note, 200),
-                                     created_by=user_or_none(actor))  # fmt: skip
-    audit_record(actor=actor, action="receipt.create", target=receipt, unit=unit.code,
-                 campaign=campaign.pk, source=source, amount=str(value))  # fmt: skip
-    return receipt
-
-
 # ---- batches and lines ----------------------------------------------------------------------
 
 
@@ -102,15 +76,21 @@ def receipt_create(*, unit, campaign, source: str, amount, received_on, actor,
 def batch_create(*, unit, campaign, name: str, actor) -> PaymentBatch:
     """发放批次: one real-name list of ``unit`` in ``campaign``."""
     require_writer(actor, unit, f"为{unit.name}建立发放批次")
-    _require_campaign(actor, campaign)
+    require_campaign(actor, campaign)
     name = clip(name, 100)
     if not name:
         invalid("name", "请填写批次名称，例如“春节慰问第一批”")
     batch = PaymentBatch.objects.create(
         unit=unit, campaign=campaign, name=name, created_by=user_or_none(actor)
     )
-    audit_record(actor=actor, action="batch.create", target=batch, unit=unit.code,
-                 campaign=campaign.pk, name=name)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="batch.create",
+        target=batch,
+        unit=unit.code,
+        campaign=campaign.pk,
+        name=name,
+    )
     return batch
 
 
@@ -119,7 +99,7 @@ def household_on_file(actor, number: str) -> Household:
     household = (
         Household.objects.filter(
             id_number=number, status=HouseholdStatus.ACTIVE, unit__path__startswith=actor.unit.path
-        )  # fmt: skip
+        )
         .select_related("unit")
         .first()
     )
@@ -129,10 +109,14 @@ def household_on_file(actor, number: str) -> Household:
         raise ValueError(f"身份证号码 {mask_id(number)} 的档案已脱困，不在档，不能发放")
     member = Person.objects.filter(id_number=number, active=True, is_worker=False).first()
     if member is not None and member.household.unit.is_within(actor.unit):
-        raise ValueError(f"身份证号码 {mask_id(number)} 是{member.household.name}家的家庭成员，"
-                         "请填写户主（困难职工本人）的身份证号码")  # fmt: skip
-    raise ValueError(f"身份证号码 {mask_id(number)} 未在您的管辖范围内建立困难职工档案，"
-                     "请先建档（一户一档）再发放")  # fmt: skip
+        raise ValueError(
+            f"身份证号码 {mask_id(number)} 是{member.household.name}家的家庭成员，"
+            "请填写户主（困难职工本人）的身份证号码"
+        )
+    raise ValueError(
+        f"身份证号码 {mask_id(number)} 未在您的管辖范围内建立困难职工档案，"
+        "请先建档（一户一档）再发放"
+    )
 
 
 def lock_households(pks) -> None:
@@ -159,8 +143,9 @@ class LineData:
     paid_on: dt.date
 
 
-def _clean_line(actor, *, id_number, amount, kind, goods, aid_type, paid_on,
-                household=None) -> LineData:  # fmt: skip
+def _clean_line(
+    actor, *, id_number, amount, kind, goods, aid_type, paid_on, household=None
+) -> LineData:
     """Raises ApplicationError with the field of the first problem."""
     try:
         number = parse_id(id_number).number
@@ -200,15 +185,32 @@ def _clean_line(actor, *, id_number, amount, kind, goods, aid_type, paid_on,
 def new_line(batch: PaymentBatch, data: LineData) -> PaymentLine:
     h = data.household
     return PaymentLine(
-        batch=batch, household=h, unit=batch.unit, campaign=batch.campaign,
-        id_number=h.id_number, name=h.name, amount=data.amount, kind=data.kind,
-        goods=data.goods, aid_type=data.aid_type, paid_on=data.paid_on,
-    )  # fmt: skip
+        batch=batch,
+        household=h,
+        unit=batch.unit,
+        campaign=batch.campaign,
+        id_number=h.id_number,
+        name=h.name,
+        amount=data.amount,
+        kind=data.kind,
+        goods=data.goods,
+        aid_type=data.aid_type,
+        paid_on=data.paid_on,
+    )
 
 
 @transaction.atomic
-def line_add(*, batch: PaymentBatch, id_number, amount, aid_type, paid_on, actor,
-             kind: str = PaymentKind.CASH, goods: str = "") -> PaymentLine:  # fmt: skip
+def line_add(
+    *,
+    batch: PaymentBatch,
+    id_number,
+    amount,
+    aid_type,
+    paid_on,
+    actor,
+    kind: str = PaymentKind.CASH,
+    goods: str = "",
+) -> PaymentLine:
     """One recipient by ID number (the household must be on file, active, in the actor's
     subtree). Duplicates are flagged at once; ``line.new_flags`` and ``line.messages`` say so."""
     require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
@@ -216,16 +218,30 @@ def line_add(*, batch: PaymentBatch, id_number, amount, aid_type, paid_on, actor
         PaymentBatch.objects.select_for_update().select_related("unit", "campaign").get(pk=batch.pk)
     )
     require_draft(batch)
-    data = _clean_line(actor, id_number=id_number, amount=amount, kind=kind, goods=goods,
-                       aid_type=aid_type, paid_on=paid_on)  # fmt: skip
+    data = _clean_line(
+        actor,
+        id_number=id_number,
+        amount=amount,
+        kind=kind,
+        goods=goods,
+        aid_type=aid_type,
+        paid_on=paid_on,
+    )
     lock_households([data.household.pk])
     line = new_line(batch, data)
     line.save()
     line.new_flags = duplicates_flag([line])
     line.messages = flags_with_messages(line.new_flags)
-    audit_record(actor=actor, action="line.add", target=line, batch=batch.pk,
-                 id=mask_id(line.id_number), amount=str(line.amount), kind=line.kind,
-                 flags=[f.kind for f in line.new_flags])  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="line.add",
+        target=line,
+        batch=batch.pk,
+        id=mask_id(line.id_number),
+        amount=str(line.amount),
+        kind=line.kind,
+        flags=[f.kind for f in line.new_flags],
+    )
     return line
 
 
@@ -237,9 +253,11 @@ def _close_flags_of(line: PaymentLine, actor, reason: str) -> None:
         status=FlagStatus.CANCELLED, reason=text, resolved_by=user_or_none(actor), resolved_at=now
     )
     DuplicateFlag.objects.filter(other=line, status=FlagStatus.OPEN).update(
-        status=FlagStatus.CANCELLED, reason=f"对方{text}"[:200], resolved_by=user_or_none(actor),
+        status=FlagStatus.CANCELLED,
+        reason=f"对方{text}"[:200],
+        resolved_by=user_or_none(actor),
         resolved_at=now,
-    )  # fmt: skip
+    )
 
 
 def _cancel(line: PaymentLine, actor, reason: str) -> PaymentLine:
@@ -283,14 +301,20 @@ def batch_confirm(*, batch: PaymentBatch, basis: str, actor, note: str = "") -> 
         raise ApplicationError(
             f"批次中还有 {open_flags} 条重复发放提示尚未处理，请审核员处理后再确认发放",
             code="open_flags",
-        )  # fmt: skip
+        )
     note = clip(note, 150)
     batch.status = BatchStatus.CONFIRMED
     batch.confirmed_at, batch.confirmed_by = timezone.now(), user_or_none(actor)
     batch.confirm_note = f"{CONFIRM_BASES[basis]}：{note}" if note else CONFIRM_BASES[basis]
     batch.save(update_fields=["status", "confirmed_at", "confirmed_by", "confirm_note"])
-    audit_record(actor=actor, action="batch.confirm", target=batch, basis=basis, note=note,
-                 lines=live.count())  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="batch.confirm",
+        target=batch,
+        basis=basis,
+        note=note,
+        lines=live.count(),
+    )
     return batch
 
 
@@ -317,46 +341,13 @@ def flag_resolve(*, flag: DuplicateFlag, outcome: str, actor, reason: str = "") 
     flag.status, flag.reason = outcome, reason
     flag.resolved_by, flag.resolved_at = user_or_none(actor), timezone.now()
     flag.save(update_fields=["status", "reason", "resolved_by", "resolved_at"])
-    audit_record(actor=actor, action="flag.resolve", target=flag, outcome=outcome, reason=reason,
-                 line=flag.line_id, other=flag.other_id)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="flag.resolve",
+        target=flag,
+        outcome=outcome,
+        reason=reason,
+        line=flag.line_id,
+        other=flag.other_id,
+    )
     return flag
-
-
-# ---- visits ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def visit_create(*, unit, campaign, kind: str, visited_on, visitors: str, actor,
-                 id_number: str = "", enterprise: str = "", is_hardship_enterprise: bool = False,
-                 note: str = "") -> Visit:  # fmt: skip
-    """走访慰问: an enterprise (by name) or a household (by the worker's ID number)."""
-    require_writer(actor, unit, f"为{unit.name}登记走访")
-    _require_campaign(actor, campaign)
-    kind = checked("kind", choice, kind, VisitKind, "走访类别")
-    visited_on = checked("visited_on", parse_date, visited_on, label="走访日期")
-    visitors = clip(visitors, 200)
-    if not visitors:
-        invalid("visitors", "请填写走访人（例如：主席 王某、副主席 李某）")
-    household, enterprise = None, clip(enterprise, 128)
-    if kind == VisitKind.HOUSEHOLD:
-        try:
-            household = household_on_file(actor, parse_id(id_number).number)
-        except (InvalidIdNumber, ValueError) as exc:
-            invalid("id_number", str(exc))
-        enterprise, is_hardship_enterprise = "", False
-    elif not enterprise:
-        invalid("enterprise", "走访企业请填写企业名称")
-    visit = Visit.objects.create(
-        unit=unit, campaign=campaign, kind=kind, household=household, enterprise=enterprise,
-        is_hardship_enterprise=bool(is_hardship_enterprise), visited_on=visited_on,
-        visitors=visitors, note=clip(note, 200), created_by=user_or_none(actor),
-    )  # fmt: skip
-    audit_record(actor=actor, action="visit.create", target=visit, unit=unit.code, kind=kind,
-                 household=mask_id(household.id_number) if household else "")  # fmt: skip
-    return visit
-
-
-__all__ = [
-    "batch_confirm", "batch_create", "flag_resolvable_by", "flag_resolve", "line_add",
-    "line_cancel", "receipt_create", "visit_create",
-]  # fmt: skip

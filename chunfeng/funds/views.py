@@ -25,6 +25,7 @@ from .duplicates import duplicates_scan, flag_message
 from .forms import ReceiptForm, ResolveForm, VisitForm
 from .ledger import ledger_for
 from .models import FlagStatus
+from .receipts import receipt_create
 from .selectors import (
     chosen_campaign,
     flag_for,
@@ -36,7 +37,8 @@ from .selectors import (
     visits_of,
     writable_units,
 )
-from .services import flag_resolvable_by, flag_resolve, receipt_create, visit_create
+from .services import flag_resolvable_by, flag_resolve
+from .visits import visit_create
 
 MISSING_PAGE = 200
 

@@ -15,9 +15,11 @@ class OrgUnit(models.Model):
     subtree is one indexed prefix query (``path__startswith``)."""
 
     code = models.CharField(
-        _("代码"), max_length=32, unique=True,
+        _("代码"),
+        max_length=32,
+        unique=True,
         validators=[RegexValidator(r"^[0-9A-Za-z_-]+$", _("代码只能由字母、数字、- 和 _ 组成"))],
-    )  # fmt: skip
+    )
     name = models.CharField(_("名称"), max_length=128)
     kind = models.CharField(_("类别"), max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(

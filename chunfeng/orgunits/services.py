@@ -188,8 +188,9 @@ def orgunit_import(*, rows, actor) -> list[OrgUnit]:
     if problems:
         raise ApplicationError(
             f"导入失败：共发现 {len(problems)} 处问题，没有导入任何单位。",
-            code="import_invalid", details=problems.messages(),
-        )  # fmt: skip
+            code="import_invalid",
+            details=problems.messages(),
+        )
     return _import_create(parsed, existing, actor)
 
 
@@ -285,9 +286,14 @@ def _import_create(parsed, existing: dict[str, OrgUnit], actor) -> list[OrgUnit]
         parent = created.get(row["上级代码"]) or existing[row["上级代码"]]
         try:
             created[row["代码"]] = orgunit_create(
-                code=row["代码"], name=row["名称"], kind=row.kind, parent=parent, actor=actor,
-                contact_person=row["联系人"], contact_phone=row["联系电话"],
-            )  # fmt: skip
+                code=row["代码"],
+                name=row["名称"],
+                kind=row.kind,
+                parent=parent,
+                actor=actor,
+                contact_person=row["联系人"],
+                contact_phone=row["联系电话"],
+            )
         except ApplicationError as exc:
             raise ApplicationError(
                 f"第 {row.number} 行：{exc.message}", code=exc.code, details=[exc.message]

@@ -76,10 +76,12 @@ def unit_create(request):
     parent = managed_unit(request.user, data["parent"])
     fields = {k: data[k] for k in ("code", "name", "kind", "contact_person", "contact_phone")}
     return _attempt(
-        request, "create_form", form,
+        request,
+        "create_form",
+        form,
         lambda: orgunit_create(parent=parent, actor=request.user, **fields),
         _("已新增单位 %(unit)s"),
-    )  # fmt: skip
+    )
 
 
 @admin_required
@@ -91,10 +93,12 @@ def unit_move(request):
     unit = managed_unit(request.user, form.cleaned_data["unit"])
     new_parent = managed_unit(request.user, form.cleaned_data["new_parent"])
     return _attempt(
-        request, "move_form", form,
+        request,
+        "move_form",
+        form,
         lambda: orgunit_move(unit=unit, new_parent=new_parent, actor=request.user),
         _("已调整 %(unit)s 的上级单位"),
-    )  # fmt: skip
+    )
 
 
 @admin_required
@@ -105,10 +109,12 @@ def unit_retire(request):
         return _render_list(request, status=400, retire_form=form)
     unit = managed_unit(request.user, form.cleaned_data["unit"])
     return _attempt(
-        request, "retire_form", form,
+        request,
+        "retire_form",
+        form,
         lambda: orgunit_retire(unit=unit, on=form.cleaned_data["on"], actor=request.user),
         _("已撤销单位 %(unit)s"),
-    )  # fmt: skip
+    )
 
 
 @admin_required

@@ -37,9 +37,10 @@ def differences(definition, reported: dict, recorded: dict) -> list[Difference]:
     return [
         Difference(code, definition.blanks[code].label, reported[code], value)
         for code, value in recorded.items()
-        if code in definition.blanks and reported.get(code) is not None
+        if code in definition.blanks
+        and reported.get(code) is not None
         and Decimal(reported[code]) != Decimal(value)
-    ]  # fmt: skip
+    ]
 
 
 def report_take_derived(*, slot, actor):
@@ -50,6 +51,5 @@ def report_take_derived(*, slot, actor):
     merged = {**current, **{c: v for c, v in recorded.items() if c in definition.blanks}}
     texts = {c: format_value(definition.blanks[c], v) for c, v in merged.items()}
     report, outcome = report_save(slot=slot, actor=actor, values=texts)
-    audit_record(actor=actor, action="report.take_derived", target=report,
-                 codes=sorted(recorded))  # fmt: skip
+    audit_record(actor=actor, action="report.take_derived", target=report, codes=sorted(recorded))
     return report, outcome

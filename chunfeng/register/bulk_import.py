@@ -42,8 +42,9 @@ def holders_by_id(id_numbers) -> dict:
         cursor.execute(
             f"SELECT p.{qn('id_number')}, h.{qn('unit_id')} FROM {person} p "
             f"JOIN {household} h ON h.{qn('id')} = p.{qn('household_id')} "
-            f"WHERE p.{qn('active')} AND p.{qn('id_number')} {among}", params,
-        )  # fmt: skip
+            f"WHERE p.{qn('active')} AND p.{qn('id_number')} {among}",
+            params,
+        )
         found = dict(cursor.fetchall())
     if not found:
         return {}
@@ -85,8 +86,15 @@ class ImportCheck:
         return f"共 {self.rows} 行，全部检查通过"
 
 
-def household_import_check(*, rows, columns: dict[str, str], spool=None, on_progress=None,
-                           max_errors: int | None = 10_000, preview: int = 20) -> ImportCheck:  # fmt: skip
+def household_import_check(
+    *,
+    rows,
+    columns: dict[str, str],
+    spool=None,
+    on_progress=None,
+    max_errors: int | None = 10_000,
+    preview: int = 20,
+) -> ImportCheck:
     """Validate household rows ``(row number, {field: raw value})`` streaming: every field,
     duplicates inside the file and 一户一档 against the database (one query per chunk). Only
     the ID numbers seen and the errors are kept; valid rows go to ``spool`` (a binary file)
@@ -134,8 +142,13 @@ def household_import_check(*, rows, columns: dict[str, str], spool=None, on_prog
             key = _id_key(number)
             first = seen.setdefault(key, row)
             if first != row:
-                errors.append(("id_number", f"身份证号码 {mask_id(number)} 与第 {first} 行重复："
-                                            "同一人只能建一份档案（一户一档）"))  # fmt: skip
+                errors.append(
+                    (
+                        "id_number",
+                        f"身份证号码 {mask_id(number)} 与第 {first} 行重复："
+                        "同一人只能建一份档案（一户一档）",
+                    )
+                )
         if errors:
             bad.add(row)
             chunk_errors.extend((row, name, message) for name, message in errors)
@@ -150,13 +163,20 @@ def household_import_check(*, rows, columns: dict[str, str], spool=None, on_prog
 def _preview_row(f: dict) -> dict:
     migrant = f["is_migrant"]
     return {
-        "name": f["name"], "id_number": mask_id(f["id_number"]),
-        "gender": "男" if f["gender"] == "M" else "女", "birth_date": f["birth_date"].isoformat(),
-        "phone": f["phone"], "employer": f["employer"], "category": f["category"],
-        "family_size": f["family_size"], "income": str(f["income"]), "is_migrant": migrant,
+        "name": f["name"],
+        "id_number": mask_id(f["id_number"]),
+        "gender": "男" if f["gender"] == "M" else "女",
+        "birth_date": f["birth_date"].isoformat(),
+        "phone": f["phone"],
+        "employer": f["employer"],
+        "category": f["category"],
+        "family_size": f["family_size"],
+        "income": str(f["income"]),
+        "is_migrant": migrant,
         "is_new_generation_migrant": migrant and f["birth_date"].year >= 1980,
-        "is_model_worker": f["is_model_worker"], "is_laid_off": f["is_laid_off"],
-    }  # fmt: skip
+        "is_model_worker": f["is_model_worker"],
+        "is_laid_off": f["is_laid_off"],
+    }
 
 
 def _spool_write(spool, rows: list[tuple]) -> None:
@@ -174,13 +194,33 @@ def _spool_read(spool) -> list[tuple] | None:
 
 def _spooled(f: dict) -> tuple:
     """The fields in ``_SPOOL`` order, as marshal writes them and the INSERT takes them."""
-    return (f["name"], f["id_number"], f["gender"], f["birth_date"].isoformat(), f["phone"],
-            f["employer"], f["family_size"], str(f["income"]), f["category"], f["is_migrant"],
-            f["is_model_worker"], f["is_laid_off"], f["bank_account"])  # fmt: skip
+    return (
+        f["name"],
+        f["id_number"],
+        f["gender"],
+        f["birth_date"].isoformat(),
+        f["phone"],
+        f["employer"],
+        f["family_size"],
+        str(f["income"]),
+        f["category"],
+        f["is_migrant"],
+        f["is_model_worker"],
+        f["is_laid_off"],
+        f["bank_account"],
+    )
 
 
-def household_import(*, unit, rows, columns: dict[str, str], actor, source: str = "",
-                     on_progress=None, max_errors: int | None = 10_000) -> ImportCheck:  # fmt: skip
+def household_import(
+    *,
+    unit,
+    rows,
+    columns: dict[str, str],
+    actor,
+    source: str = "",
+    on_progress=None,
+    max_errors: int | None = 10_000,
+) -> ImportCheck:
     """All or nothing: validate every row first (``household_import_check``); when any is bad,
     raise ``ApplicationError`` (code ``import_invalid``) whose details are ``{row, column,
     message}`` and save nothing. Otherwise insert the households and their 一户一档 persons in
@@ -193,12 +233,19 @@ def household_import(*, unit, rows, columns: dict[str, str], actor, source: str 
     report = on_progress or (lambda stage, done: None)
     with tempfile.TemporaryFile() as spool:
         check = household_import_check(
-            rows=rows, columns=columns, spool=spool, max_errors=max_errors, preview=0,
+            rows=rows,
+            columns=columns,
+            spool=spool,
+            max_errors=max_errors,
+            preview=0,
             on_progress=lambda done: report("check", done),
-        )  # fmt: skip
+        )
         if check.error_count:
-            raise ApplicationError(f"{check.summary()}，未导入任何数据。请改正后重新导入。",
-                                   code="import_invalid", details=check.errors)  # fmt: skip
+            raise ApplicationError(
+                f"{check.summary()}，未导入任何数据。请改正后重新导入。",
+                code="import_invalid",
+                details=check.errors,
+            )
         if not check.valid:
             raise ApplicationError("文件中没有可导入的数据行", code="import_empty")
         report("checked", check.valid)
@@ -206,13 +253,15 @@ def household_import(*, unit, rows, columns: dict[str, str], actor, source: str 
         try:
             with transaction.atomic():
                 saved = _insert_spooled(spool, unit=unit, actor=actor, report=report)
-                audit_record(actor=actor, action="household.import", target=unit,
-                             count=saved, source=source)  # fmt: skip
+                audit_record(
+                    actor=actor, action="household.import", target=unit, count=saved, source=source
+                )
         except IntegrityError:
             raise ApplicationError(
                 "导入过程中，有人同时为文件中的职工建立了档案，本次未导入任何数据。"
-                "请重新导入，系统会指出是哪些行。", code="import_conflict",
-            ) from None  # fmt: skip
+                "请重新导入，系统会指出是哪些行。",
+                code="import_conflict",
+            ) from None
     return check
 
 
@@ -226,12 +275,20 @@ def _insert_spooled(spool, *, unit, actor, report) -> int:
     constant columns are adapted once by their fields; the persons are one INSERT … SELECT
     of the households this import made (same unit and creation time, no person yet)."""
     qn = connection.ops.quote_name
-    constants = {"unit": unit.pk, "created_by": getattr(user_or_none(actor), "pk", None),
-                 "created_at": timezone.now(), "status": HouseholdStatus.ACTIVE,
-                 "escaped_on": None, "escaped_reason": "", "causes": []}  # fmt: skip
+    constants = {
+        "unit": unit.pk,
+        "created_by": getattr(user_or_none(actor), "pk", None),
+        "created_at": timezone.now(),
+        "status": HouseholdStatus.ACTIVE,
+        "escaped_on": None,
+        "escaped_reason": "",
+        "causes": [],
+    }
     meta = Household._meta
-    fixed = tuple(meta.get_field(name).get_db_prep_save(value, connection)
-                  for name, value in constants.items())  # fmt: skip
+    fixed = tuple(
+        meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in constants.items()
+    )
     table = qn(meta.db_table)
     columns = ", ".join(qn(meta.get_field(n).column) for n in (*_SPOOL, *constants))
     saved = 0
@@ -243,8 +300,10 @@ def _insert_spooled(spool, *, unit, actor, report) -> int:
                         copy.write_row(row + fixed)
             else:
                 marks = ", ".join(["%s"] * (len(_SPOOL) + len(fixed)))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                                   [row + fixed for row in chunk])  # fmt: skip
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                    [row + fixed for row in chunk],
+                )
             saved += len(chunk)
             report("save", saved)
         person = qn(Person._meta.db_table)
@@ -254,7 +313,7 @@ def _insert_spooled(spool, *, unit, actor, report) -> int:
             f"WHERE h.unit_id = %s AND h.created_at = %s AND h.status = %s AND NOT EXISTS "
             f"(SELECT 1 FROM {person} p WHERE p.household_id = h.id)",
             [True, True, unit.pk, fixed[2], HouseholdStatus.ACTIVE],
-        )  # fmt: skip
+        )
         if cursor.rowcount != saved:  # cannot happen unless the table changed under us
             raise IntegrityError(f"{cursor.rowcount} persons for {saved} households")
     return saved

@@ -48,9 +48,11 @@ class HouseholdForm(forms.Form):
     is_model_worker = forms.BooleanField(label=_("劳模"), required=False)
     is_laid_off = forms.BooleanField(label=_("下岗失业"), required=False)
     causes = forms.MultipleChoiceField(
-        label=_("致困原因"), choices=list(CAUSES.items()), required=False,
+        label=_("致困原因"),
+        choices=list(CAUSES.items()),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     bank_account = forms.CharField(label=_("银行卡号"), max_length=32, required=False)
 
     def __init__(self, *args, units=None, editing=False, **kwargs):
@@ -68,9 +70,10 @@ class HouseholdForm(forms.Form):
 
 class EscapeForm(forms.Form):
     escaped_on = forms.DateField(
-        label=_("脱困日期"), initial=timezone.localdate,
+        label=_("脱困日期"),
+        initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )  # fmt: skip
+    )
     escaped_reason = forms.CharField(
         label=_("脱困原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -44,8 +44,9 @@ def store_upload(upload) -> tuple[str, Path]:
     name = Path(upload.name or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise ApplicationError("只能导入 Excel（xlsx）或 CSV 文件；旧版 .xls 请另存为 xlsx",
-                               code="bad_type")  # fmt: skip
+        raise ApplicationError(
+            "只能导入 Excel（xlsx）或 CSV 文件；旧版 .xls 请另存为 xlsx", code="bad_type"
+        )
     if upload.size > MAX_BYTES:
         raise ApplicationError(f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB", code="too_large")
     folder = upload_dir()
@@ -85,18 +86,32 @@ def _sweep(folder: Path, max_age_days: int = 2) -> None:
 
 def check_file(file: HouseholdFile, mapping: dict, *, on_progress=None, max_errors=10_000):
     return household_import_check(
-        rows=file.records(mapping), columns=file.columns_of(mapping), on_progress=on_progress,
+        rows=file.records(mapping),
+        columns=file.columns_of(mapping),
+        on_progress=on_progress,
         max_errors=max_errors,
-    )  # fmt: skip
+    )
 
 
-def import_file(file: HouseholdFile, mapping: dict, *, unit, actor, on_progress=None,
-                max_errors: int | None = 10_000):  # fmt: skip
+def import_file(
+    file: HouseholdFile,
+    mapping: dict,
+    *,
+    unit,
+    actor,
+    on_progress=None,
+    max_errors: int | None = 10_000,
+):
     """Validate and commit (all or nothing) a household file into ``unit``."""
     return household_import(
-        unit=unit, rows=file.records(mapping), columns=file.columns_of(mapping), actor=actor,
-        source=file.name, on_progress=on_progress, max_errors=max_errors,
-    )  # fmt: skip
+        unit=unit,
+        rows=file.records(mapping),
+        columns=file.columns_of(mapping),
+        actor=actor,
+        source=file.name,
+        on_progress=on_progress,
+        max_errors=max_errors,
+    )
 
 
 def mapping_for_cli(file: HouseholdFile) -> dict[str, int | None]:
@@ -108,7 +123,7 @@ def mapping_for_cli(file: HouseholdFile) -> dict[str, int | None]:
         raise ApplicationError(
             "文件的列名与模板不符：" + "；".join(problems) + f"。模板的列为：{'、'.join(CONTRACT)}",
             code="bad_columns",
-        )  # fmt: skip
+        )
     return mapping
 
 
@@ -121,15 +136,22 @@ def check_job(job, *, path: str, filename: str, mapping: dict, next_url: str) ->
     total = file.estimate_rows()
     job_progress(job, 0, total, "正在检查文件…")
     check = check_file(
-        file, mapping, on_progress=lambda done: job_progress(job, min(done, total)),
+        file,
+        mapping,
+        on_progress=lambda done: job_progress(job, min(done, total)),
         max_errors=DETAILS_IN_RESULT,
-    )  # fmt: skip
+    )
     job_progress(job, total, total)
     return {
-        "next": next_url, "message": check.summary(), "rows": check.rows, "valid": check.valid,
-        "bad_rows": check.bad_rows, "error_count": check.error_count, "errors": check.errors,
+        "next": next_url,
+        "message": check.summary(),
+        "rows": check.rows,
+        "valid": check.valid,
+        "bad_rows": check.bad_rows,
+        "error_count": check.error_count,
+        "errors": check.errors,
         "preview": check.preview,
-    }  # fmt: skip
+    }
 
 
 def import_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -> dict:
@@ -152,8 +174,14 @@ def import_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -
             side.update(min(rows + done, total))
 
     try:
-        check = import_file(file, mapping, unit=unit, actor=actor, on_progress=progress,
-                            max_errors=DETAILS_IN_RESULT)  # fmt: skip
+        check = import_file(
+            file,
+            mapping,
+            unit=unit,
+            actor=actor,
+            on_progress=progress,
+            max_errors=DETAILS_IN_RESULT,
+        )
     except ApplicationError as exc:
         if len(exc.details) > 200:
             exc.message += "下面列出前 200 处。"
@@ -163,9 +191,11 @@ def import_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -
     job_progress(job, total, total)
     discard_upload(path)
     return {
-        "next": next_url, "count": check.valid, "unit": unit.code,
+        "next": next_url,
+        "count": check.valid,
+        "unit": unit.code,
         "message": f"已为{unit.name}导入 {check.valid} 户困难职工档案",
-    }  # fmt: skip
+    }
 
 
 class _ProgressLine:

@@ -75,8 +75,12 @@ def _import_units(user):
 def household_import(request):
     """Step 1: upload the file and choose the unit (the user's own by default)."""
     units = _import_units(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, units=units,
-                      initial={"unit": request.user.unit.code})  # fmt: skip
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        units=units,
+        initial={"unit": request.user.unit.code},
+    )
     if request.method == "POST" and form.is_valid():
         unit = editable_unit(request.user, form.cleaned_data["unit"])
         upload = form.cleaned_data["file"]
@@ -97,20 +101,33 @@ def household_import(request):
                 return redirect("household-import-map", token)
             return _start_check(request, token, state, mapping)
     status = 400 if request.method == "POST" else 200
-    return render(request, "register/import_upload.html", {
-        "form": form, "contract": CONTRACT, "summary": error_summary(form),
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "register/import_upload.html",
+        {
+            "form": form,
+            "contract": CONTRACT,
+            "summary": error_summary(form),
+        },
+        status=status,
+    )
 
 
 def _start_check(request, token: str, state: dict, mapping: dict):
     unit = editable_unit(request.user, state["unit"])
     path = stored_path(token, state["suffix"])
     job = job_start(
-        kind="register.import.check", target="chunfeng.register.import_jobs:check_job",
-        params={"path": str(path), "filename": state["filename"], "mapping": mapping,
-                "next_url": reverse("household-import-preview", args=[token])},
-        actor=request.user, unit=unit,
-    )  # fmt: skip
+        kind="register.import.check",
+        target="chunfeng.register.import_jobs:check_job",
+        params={
+            "path": str(path),
+            "filename": state["filename"],
+            "mapping": mapping,
+            "next_url": reverse("household-import-preview", args=[token]),
+        },
+        actor=request.user,
+        unit=unit,
+    )
     state = {**state, "mapping": mapping, "check_job": job.pk}
     state.pop("import_job", None)
     _save_state(request, token, state)
@@ -136,10 +153,18 @@ def household_import_map(request, token: str):
         guess = state.get("mapping") or guess_mapping(columns)
         form = MappingForm(initial=MappingForm.initial_for(guess), columns=columns)
     status = 400 if request.method == "POST" else 200
-    return render(request, "register/import_map.html", {
-        "form": form, "state": state, "token": token, "contract": CONTRACT,
-        "required": REQUIRED,
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "register/import_map.html",
+        {
+            "form": form,
+            "state": state,
+            "token": token,
+            "contract": CONTRACT,
+            "required": REQUIRED,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -155,15 +180,32 @@ def household_import_preview(request, token: str):
     result = check.result if done else {}
     errors = result.get("errors", [])
     imported = job_of(request.user, state.get("import_job"))
-    can_commit = (done and not result.get("error_count") and result.get("valid", 0) > 0
-                  and (imported is None or imported.status == JobStatus.FAILED))  # fmt: skip
-    return render(request, "register/import_preview.html", {
-        "token": token, "state": state, "check": check, "done": done, "result": result,
-        "errors": errors[:ERRORS_SHOWN], "errors_more": result.get("error_count", 0) > ERRORS_SHOWN,
-        "import_job": imported, "can_commit": can_commit,
-        "columns": [(t, column_label(i, state.get("columns", [])))
-                    for t, i in state.get("mapping", {}).items() if i is not None],
-    })  # fmt: skip
+    can_commit = (
+        done
+        and not result.get("error_count")
+        and result.get("valid", 0) > 0
+        and (imported is None or imported.status == JobStatus.FAILED)
+    )
+    return render(
+        request,
+        "register/import_preview.html",
+        {
+            "token": token,
+            "state": state,
+            "check": check,
+            "done": done,
+            "result": result,
+            "errors": errors[:ERRORS_SHOWN],
+            "errors_more": result.get("error_count", 0) > ERRORS_SHOWN,
+            "import_job": imported,
+            "can_commit": can_commit,
+            "columns": [
+                (t, column_label(i, state.get("columns", [])))
+                for t, i in state.get("mapping", {}).items()
+                if i is not None
+            ],
+        },
+    )
 
 
 @login_required
@@ -182,11 +224,17 @@ def household_import_commit(request, token: str):
     unit = editable_unit(request.user, state["unit"])
     path = _file(token, state).path
     job = job_start(
-        kind="register.import", target="chunfeng.register.import_jobs:import_job",
-        params={"path": str(path), "filename": state["filename"], "mapping": state["mapping"],
-                "next_url": f"{reverse('household-list')}?{urlencode({'unit': unit.code})}"},
-        actor=request.user, unit=unit,
-    )  # fmt: skip
+        kind="register.import",
+        target="chunfeng.register.import_jobs:import_job",
+        params={
+            "path": str(path),
+            "filename": state["filename"],
+            "mapping": state["mapping"],
+            "next_url": f"{reverse('household-list')}?{urlencode({'unit': unit.code})}",
+        },
+        actor=request.user,
+        unit=unit,
+    )
     _save_state(request, token, {**state, "import_job": job.pk})
     return redirect("household-import-preview", token)
 

@@ -46,13 +46,15 @@ class Household(models.Model):
     is_laid_off = models.BooleanField(_("下岗失业"), default=False)
     causes = models.JSONField(_("致困原因"), default=list, blank=True)
     bank_account = models.CharField(_("银行卡号"), max_length=32, blank=True)
-    status = models.CharField(max_length=8, choices=HouseholdStatus.choices,
-                              default=HouseholdStatus.ACTIVE)  # fmt: skip
+    status = models.CharField(
+        max_length=8, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
+    )
     escaped_on = models.DateField(_("脱困日期"), null=True, blank=True)
     escaped_reason = models.CharField(_("脱困原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [

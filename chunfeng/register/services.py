@@ -51,8 +51,10 @@ def holder_of(id_number: str) -> Person | None:
 
 def second_file_message(id_number: str, unit) -> str:
     """一户一档: the refusal of a second file, naming the union that holds the first."""
-    return (f"身份证号码 {mask_id(id_number)} 已在{unit.name}（{unit.code}）建档，"
-            "一户一档，不能重复建档")  # fmt: skip
+    return (
+        f"身份证号码 {mask_id(id_number)} 已在{unit.name}（{unit.code}）建档，"
+        "一户一档，不能重复建档"
+    )
 
 
 def _refuse_second_file(id_number: str) -> None:
@@ -84,8 +86,13 @@ def household_create(
     except IntegrityError:  # a concurrent file for the same person won the race
         _refuse_second_file(fields["id_number"])
         raise
-    audit_record(actor=actor, action="household.create", target=household,
-                 id=mask_id(household.id_number), unit=unit.code)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="household.create",
+        target=household,
+        id=mask_id(household.id_number),
+        unit=unit.code,
+    )
     return household
 
 
@@ -96,8 +103,12 @@ def _member(household, data) -> Member:
             number = parse_id(data["id_number"]).number
         except InvalidIdNumber as exc:
             _field_error("members", f"家庭成员 {data.get('name', '')}：{exc}")
-    return Member.objects.create(household=household, name=str(data.get("name", ""))[:64],
-                                 id_number=number, relation=str(data.get("relation", ""))[:16])  # fmt: skip
+    return Member.objects.create(
+        household=household,
+        name=str(data.get("name", ""))[:64],
+        id_number=number,
+        relation=str(data.get("relation", ""))[:16],
+    )
 
 
 @transaction.atomic
@@ -109,8 +120,11 @@ def household_update(*, household: Household, data: dict, actor) -> Household:
         _field_error(
             "id_number", "身份证号码建档后不能修改；如确有错误，请将本档案标为脱困并重新建档"
         )
-    changes = {k: [str(getattr(household, k)), str(v)] for k, v in fields.items()
-               if getattr(household, k) != v}  # fmt: skip
+    changes = {
+        k: [str(getattr(household, k)), str(v)]
+        for k, v in fields.items()
+        if getattr(household, k) != v
+    }
     for key, value in fields.items():
         setattr(household, key, value)
     household.save()
@@ -119,8 +133,20 @@ def household_update(*, household: Household, data: dict, actor) -> Household:
 
 
 def _current(h: Household) -> dict:
-    keys = ("id_number", "name", "category", "income", "family_size", "phone", "employer",
-            "is_migrant", "is_model_worker", "is_laid_off", "bank_account", "causes")  # fmt: skip
+    keys = (
+        "id_number",
+        "name",
+        "category",
+        "income",
+        "family_size",
+        "phone",
+        "employer",
+        "is_migrant",
+        "is_model_worker",
+        "is_laid_off",
+        "bank_account",
+        "causes",
+    )
     return {k: getattr(h, k) for k in keys}
 
 
@@ -137,8 +163,13 @@ def household_escape(*, household: Household, on: dt.date, reason: str, actor) -
     household.escaped_reason = reason.strip()[:200]
     household.save(update_fields=["status", "escaped_on", "escaped_reason"])
     household.persons.update(active=False)
-    audit_record(actor=actor, action="household.escape", target=household, on=on.isoformat(),
-                 reason=household.escaped_reason)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="household.escape",
+        target=household,
+        on=on.isoformat(),
+        reason=household.escaped_reason,
+    )
     return household
 
 
@@ -164,8 +195,12 @@ def household_member_add(*, household: Household, data: dict, actor) -> Member:
         if number == household.id_number:
             _field_error("id_number", "家庭成员的身份证号码与户主相同")
         _refuse_second_file(number)
-    member = Member.objects.create(household=household, name=name[:64], id_number=number,
-                                   relation=str(data.get("relation") or "").strip()[:16])  # fmt: skip
+    member = Member.objects.create(
+        household=household,
+        name=name[:64],
+        id_number=number,
+        relation=str(data.get("relation") or "").strip()[:16],
+    )
     if number:
         try:
             with transaction.atomic():
@@ -173,8 +208,14 @@ def household_member_add(*, household: Household, data: dict, actor) -> Member:
         except IntegrityError:  # a concurrent file for the same person won the race
             _refuse_second_file(number)
             raise
-    audit_record(actor=actor, action="household.member_add", target=household, name=member.name,
-                 id=mask_id(number) if number else "", relation=member.relation)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="household.member_add",
+        target=household,
+        name=member.name,
+        id=mask_id(number) if number else "",
+        relation=member.relation,
+    )
     return member
 
 

@@ -28,5 +28,5 @@ urlpatterns = [
         "import/<slug:token>/commit/",
         import_views.household_import_commit,
         name="household-import-commit",
-    ),  # fmt: skip
+    ),
 ]

@@ -126,13 +126,16 @@ def _detail_context(user, household: Household, **extra) -> dict:
         member.masked_id = mask_id(member.id_number) if member.id_number else ""
     can_edit = can_edit_households(user, household.unit)
     return {
-        "household": household, "masked_id": mask_id(household.id_number),
+        "household": household,
+        "masked_id": mask_id(household.id_number),
         "masked_bank": mask_bank(household.bank_account) if household.bank_account else "",
-        "causes": [CAUSES.get(c, c) for c in household.causes], "members": members,
-        "history": _history(household), "can_edit": can_edit,
+        "causes": [CAUSES.get(c, c) for c in household.causes],
+        "members": members,
+        "history": _history(household),
+        "can_edit": can_edit,
         "can_reveal": can_see_full_ids(user, household.unit),
         "member_form": MemberForm() if can_edit else None,
-    } | extra  # fmt: skip
+    } | extra
 
 
 def _history(household: Household) -> list[dict]:
@@ -146,21 +149,32 @@ def _history(household: Household) -> list[dict]:
             text.append(f"{details.get('on', '')} {details.get('reason', '')}")
         if event.action == "household.member_add":
             text.append(" ".join(str(details.get(k, "")) for k in ("name", "relation", "id")))
-        events.append({
-            "at": event.created_at, "actor": event.who,
-            "action": ACTIONS.get(event.action, event.action), "text": "；".join(text),
-        })  # fmt: skip
+        events.append(
+            {
+                "at": event.created_at,
+                "actor": event.who,
+                "action": ACTIONS.get(event.action, event.action),
+                "text": "；".join(text),
+            }
+        )
     if not any(e["action"] == "建档" for e in events):  # a file from a bulk import
-        events.append({"at": household.created_at, "actor": household.created_by or "系统",
-                       "action": "建档（批量导入）", "text": ""})  # fmt: skip
+        events.append(
+            {
+                "at": household.created_at,
+                "actor": household.created_by or "系统",
+                "action": "建档（批量导入）",
+                "text": "",
+            }
+        )
     return events
 
 
 @login_required
 def household_detail(request, pk: int):
     household = household_for(request.user, pk)
-    return render(request, "register/household_detail.html",
-                  _detail_context(request.user, household))  # fmt: skip
+    return render(
+        request, "register/household_detail.html", _detail_context(request.user, household)
+    )
 
 
 @login_required
@@ -218,8 +232,11 @@ def _form_page(request, form, *, title: str, household=None):
 def household_edit(request, pk: int):
     household = household_for(request.user, pk)
     _require_edit(request.user, household)
-    initial = {k: getattr(household, k) for k in HouseholdForm.base_fields if k not in
-               ("unit", "id_number")}  # fmt: skip
+    initial = {
+        k: getattr(household, k)
+        for k in HouseholdForm.base_fields
+        if k not in ("unit", "id_number")
+    }
     form = HouseholdForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         saved = attempt(
@@ -258,10 +275,17 @@ def household_escape_view(request, pk: int):
             messages.success(request, f"已将 {household.name} 的档案标为脱困")
             return redirect("household-detail", household.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "register/household_escape.html", {
-        "household": household, "form": form, "masked_id": mask_id(household.id_number),
-        "summary": error_summary(form) if form.is_bound else [],
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "register/household_escape.html",
+        {
+            "household": household,
+            "form": form,
+            "masked_id": mask_id(household.id_number),
+            "summary": error_summary(form) if form.is_bound else [],
+        },
+        status=status,
+    )
 
 
 @login_required

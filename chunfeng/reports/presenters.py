@@ -37,9 +37,11 @@ class ItemView:
 
 
 def paper_items(
-    definition: FormDefinition, texts: dict[str, str], outcome: Outcome | None,
+    definition: FormDefinition,
+    texts: dict[str, str],
+    outcome: Outcome | None,
     field_errors: list[FieldError] = (),
-) -> list[ItemView]:  # fmt: skip
+) -> list[ItemView]:
     states = _blank_states(outcome, field_errors)
     line_of = {}
     items = []

@@ -100,10 +100,11 @@ def review_queue(user) -> list[Report]:
         .order_by("submitted_at")
     )
     return [
-        r for r in candidates
+        r
+        for r in candidates
         if (ru := reviewing_unit(r.campaign_form.campaign, r.unit)) is not None
         and ru.pk == user.unit_id
-    ]  # fmt: skip
+    ]
 
 
 def report_grid(user, campaign: Campaign) -> list[dict]:

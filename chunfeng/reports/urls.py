@@ -14,7 +14,7 @@ urlpatterns = [
             workflow_views.report_action,
             {"action": action},
             name=f"report-{action}",
-        )  # fmt: skip
+        )
         for action in ("submit", "approve", "return", "reopen")
     ),
     path(

@@ -39,11 +39,16 @@ def _locked(report: Report) -> Report:
 def _move(report: Report, *, actor, to: str, action: str, **details) -> Report:
     old = report.status
     report.status = to
-    report.save(update_fields=[
-        "status", "submitted_at", "first_submitted_at", "approved_at", "return_reason",
-    ])  # fmt: skip
-    audit_record(actor=actor, action=f"report.{action}", target=report, old=old, new=to,
-                 **details)  # fmt: skip
+    report.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "first_submitted_at",
+            "approved_at",
+            "return_reason",
+        ]
+    )
+    audit_record(actor=actor, action=f"report.{action}", target=report, old=old, new=to, **details)
     transaction.on_commit(lambda: notify_transition(report, action, actor, details))
     return report
 
@@ -63,8 +68,10 @@ def submission_problems(report: Report) -> list[str]:
     )
     problems = []
     if readiness.empty:
-        problems.append(f"还有 {len(readiness.empty)} 个空未填（没有数据请填 0）："
-                        + "、".join(readiness.empty[:10]))  # fmt: skip
+        problems.append(
+            f"还有 {len(readiness.empty)} 个空未填（没有数据请填 0）："
+            + "、".join(readiness.empty[:10])
+        )
     if readiness.errors:
         problems.append(f"还有 {readiness.errors} 处审核错误")
     if readiness.unexplained:
@@ -84,9 +91,10 @@ def report_submit(*, report: Report, actor) -> Report:
     problems = submission_problems(report)
     if problems:
         raise ApplicationError(
-            "不能报送：" + "；".join(problems), code="not_ready",
+            "不能报送：" + "；".join(problems),
+            code="not_ready",
             details=[{"field": "report", "message": p} for p in problems],
-        )  # fmt: skip
+        )
     now = timezone.now()
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now

@@ -48,9 +48,10 @@ class Summary:
         included = {u.pk for u in self.included}
         deadline = self.campaign.deadline
         return [
-            u for u in self.contributors
+            u
+            for u in self.contributors
             if u.pk not in included and (u.active or (u.retired_on and u.retired_on > deadline))
-        ]  # fmt: skip
+        ]
 
 
 def contributors(campaign: Campaign, unit: OrgUnit) -> list[OrgUnit]:
@@ -81,8 +82,18 @@ def summary_for(
             per_unit[by_id[report_id].code][code] = _typed(blank.type, value)
     totals = sum_values(definition, per_unit.values())
     included = [u for u in units if u.code in per_unit]
-    return Summary(campaign, unit, campaign_form, definition, include, units, included, totals,
-                   per_unit, run_checks(definition, totals))  # fmt: skip
+    return Summary(
+        campaign,
+        unit,
+        campaign_form,
+        definition,
+        include,
+        units,
+        included,
+        totals,
+        per_unit,
+        run_checks(definition, totals),
+    )
 
 
 def summary_visible_to(

@@ -38,7 +38,10 @@ def report_fill_from_children(*, slot: ReportSlot, actor, include: str = "approv
     }
     report, outcome = report_save(slot=slot, actor=actor, values=values)
     audit_record(
-        actor=actor, action="report.fill_from_children", target=report, include=include,
+        actor=actor,
+        action="report.fill_from_children",
+        target=report,
+        include=include,
         units=[u.code for u in summary.included],
-    )  # fmt: skip
+    )
     return report, outcome, summary

@@ -31,13 +31,27 @@ def _header(report) -> dict:
 
 def report_context(slot: ReportSlot, kind: str = "report") -> SheetContext:
     values = report_values(slot.report, slot.definition)
-    return SheetContext(kind, slot.campaign.pk, slot.campaign.name, slot.unit.code,
-                        slot.unit.name, _header(slot.report), values)  # fmt: skip
+    return SheetContext(
+        kind,
+        slot.campaign.pk,
+        slot.campaign.name,
+        slot.unit.code,
+        slot.unit.name,
+        _header(slot.report),
+        values,
+    )
 
 
 def summary_context(summary: Summary) -> SheetContext:
-    return SheetContext("summary", summary.campaign.pk, summary.campaign.name,
-                        summary.unit.code, summary.unit.name, {}, summary.values)  # fmt: skip
+    return SheetContext(
+        "summary",
+        summary.campaign.pk,
+        summary.campaign.name,
+        summary.unit.code,
+        summary.unit.name,
+        {},
+        summary.values,
+    )
 
 
 def report_xlsx(slot: ReportSlot, kind: str = "report") -> bytes:
@@ -64,18 +78,24 @@ def _texts(definition, values: dict) -> dict[str, str]:
 def report_pdf(slot: ReportSlot) -> bytes:
     ctx = report_context(slot)
     return render_form_pdf(
-        definition=slot.definition, unit_name=slot.unit.name,
-        texts=_texts(slot.definition, ctx.values), header=ctx.header,
-        campaign_name=slot.campaign.name, generated_at=_now(),
-    )  # fmt: skip
+        definition=slot.definition,
+        unit_name=slot.unit.name,
+        texts=_texts(slot.definition, ctx.values),
+        header=ctx.header,
+        campaign_name=slot.campaign.name,
+        generated_at=_now(),
+    )
 
 
 def summary_pdf(summary: Summary) -> bytes:
     return render_form_pdf(
-        definition=summary.definition, unit_name=summary.unit.name,
-        texts=_texts(summary.definition, summary.values), summary=True,
-        campaign_name=summary.campaign.name, generated_at=_now(),
-    )  # fmt: skip
+        definition=summary.definition,
+        unit_name=summary.unit.name,
+        texts=_texts(summary.definition, summary.values),
+        summary=True,
+        campaign_name=summary.campaign.name,
+        generated_at=_now(),
+    )
 
 
 def _now() -> str:

@@ -38,17 +38,28 @@ def _check_identity(sheet: Sheet, slot: ReportSlot) -> None:
     if m.get("kind") == "summary":
         _refuse("这是汇总表的导出文件，不是填报模板，不能作为本单位报表导入。", "summary_file")
     if m.get("form") != definition.code:
-        _refuse(f"这个模板是表单 {m.get('form')} 的，不是“{definition.title}”（{definition.code}）"
-                "的模板。请下载本表的模板。", "wrong_form")  # fmt: skip
+        _refuse(
+            f"这个模板是表单 {m.get('form')} 的，不是“{definition.title}”（{definition.code}）"
+            "的模板。请下载本表的模板。",
+            "wrong_form",
+        )
     if str(m.get("version")) != str(definition.version):
-        _refuse(f"这个模板是表单 {definition.code} 第 {m.get('version')} 版的，本活动使用第 "
-                f"{definition.version} 版，填报项可能已变化。请重新下载模板。", "old_version")  # fmt: skip
+        _refuse(
+            f"这个模板是表单 {definition.code} 第 {m.get('version')} 版的，本活动使用第 "
+            f"{definition.version} 版，填报项可能已变化。请重新下载模板。",
+            "old_version",
+        )
     if str(m.get("campaign")) != str(slot.campaign.pk):
-        _refuse(f"这个模板属于另一个活动（{m.get('campaign_name')}），不是“{slot.campaign.name}”。",
-                "wrong_campaign")  # fmt: skip
+        _refuse(
+            f"这个模板属于另一个活动（{m.get('campaign_name')}），不是“{slot.campaign.name}”。",
+            "wrong_campaign",
+        )
     if str(m.get("unit")) != slot.unit.code:
-        _refuse(f"这个模板是为 {m.get('unit_name')}（{m.get('unit')}）下载的，不能导入到 "
-                f"{slot.unit.name}（{slot.unit.code}）。", "wrong_unit")  # fmt: skip
+        _refuse(
+            f"这个模板是为 {m.get('unit_name')}（{m.get('unit')}）下载的，不能导入到 "
+            f"{slot.unit.name}（{slot.unit.code}）。",
+            "wrong_unit",
+        )
 
 
 def _cells(sheet: Sheet, definition) -> dict[str, str]:
@@ -57,22 +68,37 @@ def _cells(sheet: Sheet, definition) -> dict[str, str]:
     for code, blank in definition.blanks.items():
         address = sheet.mapping.get(f"blank:{code}")
         if not address:
-            _refuse(f"模板的对照表缺少填报项 {code}，模板与表单版本不符，请重新下载模板。",
-                    "old_version")  # fmt: skip
+            _refuse(
+                f"模板的对照表缺少填报项 {code}，模板与表单版本不符，请重新下载模板。",
+                "old_version",
+            )
         row, _col = coordinate_to_tuple(str(address))
         marker = str(sheet.values.get(f"{COLUMNS['code']}{row}", "")).strip()
         if marker != code:
-            problems.append({"cell": address, "field": code, "message":
-                f"第 {row} 行应是 {code}（{blank.label}），却是“{marker or '空'}”：模板的行被插入、"
-                "删除或移动过"})  # fmt: skip
+            problems.append(
+                {
+                    "cell": address,
+                    "field": code,
+                    "message": f"第 {row} 行应是 {code}（{blank.label}），却是“{marker or '空'}”：模板的行被插入、"
+                    "删除或移动过",
+                }
+            )
         elif rng := cell_in_ranges(str(address), sheet.merged):
-            problems.append({"cell": address, "field": code,
-                             "message": f"{address}（{code}）被合并到单元格区域 {rng} 中"})  # fmt: skip
+            problems.append(
+                {
+                    "cell": address,
+                    "field": code,
+                    "message": f"{address}（{code}）被合并到单元格区域 {rng} 中",
+                }
+            )
         cells[code] = str(address)
     if problems:
-        _refuse("模板的结构被改动过，无法可靠地读取数值（请不要插入、删除、合并行或单元格）："
-                + "；".join(f"{p['cell']} {p['message']}" for p in problems[:5]),
-                "structure_changed", problems)  # fmt: skip
+        _refuse(
+            "模板的结构被改动过，无法可靠地读取数值（请不要插入、删除、合并行或单元格）："
+            + "；".join(f"{p['cell']} {p['message']}" for p in problems[:5]),
+            "structure_changed",
+            problems,
+        )
     return cells
 
 
@@ -88,13 +114,21 @@ def _raw(value):
 
 def _read_values(sheet: Sheet, definition, cells: dict[str, str]) -> dict:
     formulas = [
-        {"cell": cell, "field": code,
-         "message": f"{cell}（{code} {definition.blanks[code].label}）是公式，请只填数值"}
-        for code, cell in cells.items() if cell in sheet.formulas
-    ]  # fmt: skip
+        {
+            "cell": cell,
+            "field": code,
+            "message": f"{cell}（{code} {definition.blanks[code].label}）是公式，请只填数值",
+        }
+        for code, cell in cells.items()
+        if cell in sheet.formulas
+    ]
     if formulas:
-        _refuse(f"有 {len(formulas)} 个单元格填的是公式而不是数值（可在 Excel 中“选择性粘贴→数值”）："
-                + "；".join(p["cell"] for p in formulas), "formulas", formulas)  # fmt: skip
+        _refuse(
+            f"有 {len(formulas)} 个单元格填的是公式而不是数值（可在 Excel 中“选择性粘贴→数值”）："
+            + "；".join(p["cell"] for p in formulas),
+            "formulas",
+            formulas,
+        )
     return {code: _raw(sheet.values.get(cell)) for code, cell in cells.items()}
 
 
@@ -121,8 +155,11 @@ def report_import(*, slot: ReportSlot, data: bytes, name: str, actor) -> ImportR
     _parsed, errors = parse_values(definition, values)
     if errors:
         details = [{"cell": cells[e.code], **e.as_dict()} for e in errors]
-        _refuse(f"有 {len(errors)} 个单元格填写有误，未导入："
-                + "；".join(f"{d['cell']} {d['message']}" for d in details), "bad_values",
-                details)  # fmt: skip
+        _refuse(
+            f"有 {len(errors)} 个单元格填写有误，未导入："
+            + "；".join(f"{d['cell']} {d['message']}" for d in details),
+            "bad_values",
+            details,
+        )
     report, outcome = report_save(slot=slot, actor=actor, values=values, header=_header(sheet))
     return ImportResult(report=report, outcome=outcome, cells=cells)

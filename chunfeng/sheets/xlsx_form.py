@@ -98,16 +98,23 @@ def _header(ws, definition, ctx):
 
 def _validations(ws) -> dict[str, DataValidation]:
     specs = {
-        "count": DataValidation(type="whole", operator="between", formula1="0",
-                                formula2="1000000000"),
-        "wan": DataValidation(type="decimal", operator="between", formula1="0",
-                              formula2="100000000"),
-        "yuan": DataValidation(type="decimal", operator="between", formula1="0",
-                               formula2="1000000000000"),
+        "count": DataValidation(
+            type="whole", operator="between", formula1="0", formula2="1000000000"
+        ),
+        "wan": DataValidation(
+            type="decimal", operator="between", formula1="0", formula2="100000000"
+        ),
+        "yuan": DataValidation(
+            type="decimal", operator="between", formula1="0", formula2="1000000000000"
+        ),
         "yesno": DataValidation(type="list", formula1='"是,否"'),
-    }  # fmt: skip
-    messages = {"count": "请填不小于 0 的整数", "wan": "请填不小于 0 的数，万元最多 4 位小数",
-                "yuan": "请填不小于 0 的数，元最多 2 位小数", "yesno": "请选择“是”或“否”"}  # fmt: skip
+    }
+    messages = {
+        "count": "请填不小于 0 的整数",
+        "wan": "请填不小于 0 的数，万元最多 4 位小数",
+        "yuan": "请填不小于 0 的数，元最多 2 位小数",
+        "yesno": "请选择“是”或“否”",
+    }
     for kind, dv in specs.items():
         dv.error, dv.errorTitle, dv.showErrorMessage = messages[kind], "填写有误", True
         dv.allow_blank = True
@@ -174,11 +181,15 @@ def _map_sheet(wb, definition, ctx, layout):
     ms = wb.create_sheet(MAP_SHEET)
     ms.sheet_state = "veryHidden"
     meta = [
-        ("magic", MAGIC), ("kind", ctx.kind), ("form", definition.code),
-        ("version", definition.version), ("campaign", ctx.campaign_id),
-        ("campaign_name", ctx.campaign_name), ("unit", ctx.unit_code),
+        ("magic", MAGIC),
+        ("kind", ctx.kind),
+        ("form", definition.code),
+        ("version", definition.version),
+        ("campaign", ctx.campaign_id),
+        ("campaign_name", ctx.campaign_name),
+        ("unit", ctx.unit_code),
         ("unit_name", ctx.unit_name),
-    ]  # fmt: skip
+    ]
     for row, (key, value) in enumerate(meta, start=1):
         ms.cell(row=row, column=1, value=key)
         put_text(ms.cell(row=row, column=2), value)

@@ -26,10 +26,16 @@ def patch(client, url: str, data: dict):
 def import_row(seq: int, **over) -> dict:
     """A valid contract row of the household file (``over`` replaces columns by header)."""
     values = {
-        "姓名": f"导入{seq}", "身份证号码": ident(seq, birth="19800101"), "联系电话": "13900000000",
-        "工作单位": "大连示例厂", "困难类别": "B", "家庭人口": "3", "家庭月人均收入": "650",
-        "是否农民工": "否", "是否劳模": "否",
-    }  # fmt: skip
+        "姓名": f"导入{seq}",
+        "身份证号码": ident(seq, birth="19800101"),
+        "联系电话": "13900000000",
+        "工作单位": "大连示例厂",
+        "困难类别": "B",
+        "家庭人口": "3",
+        "家庭月人均收入": "650",
+        "是否农民工": "否",
+        "是否劳模": "否",
+    }
     return values | over
 
 

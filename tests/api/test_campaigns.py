@@ -9,10 +9,14 @@ from chunfeng.campaigns.services import campaign_create
 def xg_campaign(fed):
     """A campaign of 西岗区 alone: nobody outside 西岗区 (and the city above) may see it."""
     return campaign_create(
-        owner=fed.xg, name="西岗区春节慰问", period_start=dt.date(2012, 1, 1),
-        period_end=dt.date(2012, 1, 20), deadline=dt.date(2012, 1, 10),
-        forms={"F1": None}, recipients=[fed.xg_g1],
-    )  # fmt: skip
+        owner=fed.xg,
+        name="西岗区春节慰问",
+        period_start=dt.date(2012, 1, 1),
+        period_end=dt.date(2012, 1, 20),
+        deadline=dt.date(2012, 1, 10),
+        forms={"F1": None},
+        recipients=[fed.xg_g1],
+    )
 
 
 def listed(client) -> dict[int, dict]:
@@ -27,9 +31,13 @@ def test_detail_fields(fed, client_as):
     body = response.json()
     assert body["forms"] == [
         {"code": "F1", "version": 1, "title": body["forms"][0]["title"], "reference_date": None},
-        {"code": "F2", "version": 1, "title": body["forms"][1]["title"],
-         "reference_date": "2011-12-31"},
-    ]  # fmt: skip
+        {
+            "code": "F2",
+            "version": 1,
+            "title": body["forms"][1]["title"],
+            "reference_date": "2011-12-31",
+        },
+    ]
     assert all(f["title"] for f in body["forms"])
     assert {k: v for k, v in body.items() if k != "forms"} == {
         "id": fed.campaign.pk,
@@ -90,8 +98,9 @@ def test_non_numeric_id_is_422(client_as):
     assert response.json()["details"] == [{"field": "campaign_id", "message": "应为整数"}]
 
 
-def test_list_reads_in_a_fixed_number_of_queries(fed, client_as, xg_campaign,
-                                                 django_assert_max_num_queries):  # fmt: skip
+def test_list_reads_in_a_fixed_number_of_queries(
+    fed, client_as, xg_campaign, django_assert_max_num_queries
+):
     client = client_as("city", "viewer")
     with django_assert_max_num_queries(6):
         assert len(listed(client)) == 2

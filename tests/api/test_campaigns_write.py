@@ -179,7 +179,7 @@ def test_retired_recipient_is_refused(fed, client_as):
         pytest.param(body(owner="210202"), "owner", id="unknown-key"),
         pytest.param(
             {k: v for k, v in body().items() if k != "deadline"}, "deadline", id="missing"
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_malformed_body_is_422(client_as, data, field):

@@ -68,13 +68,31 @@ def test_on_time_late_missing_and_retired(filed, client_as):
         row("210203", "西岗区总工会", "F2", "submitted", LATE, False, False),
     ]  # 2102C01 retired before the deadline: not expected, although it filed
     assert body["rates"] == [
-        {"level": "区市县总工会", "expected": 4, "filed": 4, "on_time": 2,
-         "filing_rate": "100.0", "timely_rate": "50.0"},
-        {"level": "基层工会", "expected": 2, "filed": 0, "on_time": 0,
-         "filing_rate": "0.0", "timely_rate": "0.0"},
-        {"level": "合计", "expected": 6, "filed": 4, "on_time": 2,
-         "filing_rate": "66.7", "timely_rate": "33.3"},
-    ]  # fmt: skip
+        {
+            "level": "区市县总工会",
+            "expected": 4,
+            "filed": 4,
+            "on_time": 2,
+            "filing_rate": "100.0",
+            "timely_rate": "50.0",
+        },
+        {
+            "level": "基层工会",
+            "expected": 2,
+            "filed": 0,
+            "on_time": 0,
+            "filing_rate": "0.0",
+            "timely_rate": "0.0",
+        },
+        {
+            "level": "合计",
+            "expected": 6,
+            "filed": 4,
+            "on_time": 2,
+            "filing_rate": "66.7",
+            "timely_rate": "33.3",
+        },
+    ]
 
 
 def test_submission_time_is_local_iso(filed, client_as):
@@ -135,17 +153,27 @@ def test_rows_are_limited_to_the_subtree(filed, client_as, key, unit, rows):
     response = get(client_as(key, "viewer"), filed, unit)
     assert response.status_code == 200
     body = response.json()
-    assert body["unit"] == (unit or {"city": "210200", "zs": "210202", "xg": "210203",
-                                     "zsg": "210202001", "ind": "2102C01"}[key])  # fmt: skip
+    assert body["unit"] == (
+        unit
+        or {"city": "210200", "zs": "210202", "xg": "210203", "zsg": "210202001", "ind": "2102C01"}[
+            key
+        ]
+    )
     assert list(dict.fromkeys(r["unit"] for r in body["rows"])) == rows
 
 
 def test_empty_subtree_has_no_rates_to_divide(filed, client_as):
     body = get(client_as("ind", "viewer"), filed).json()
     assert body["rates"] == [
-        {"level": "合计", "expected": 0, "filed": 0, "on_time": 0,
-         "filing_rate": None, "timely_rate": None},
-    ]  # fmt: skip
+        {
+            "level": "合计",
+            "expected": 0,
+            "filed": 0,
+            "on_time": 0,
+            "filing_rate": None,
+            "timely_rate": None,
+        },
+    ]
 
 
 @pytest.mark.parametrize(

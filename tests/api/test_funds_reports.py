@@ -18,21 +18,31 @@ F1 = latest_builtin("F1")
 
 def filed(unit, seq: int, name: str, *, birth: str = "19700101", category: str = "B", **flags):
     region = unit.code[:6]
-    data = {"id_number": ident(seq, birth=birth, region=region), "name": name,
-            "category": category, "family_size": 3, "income": "500", **flags}  # fmt: skip
+    data = {
+        "id_number": ident(seq, birth=birth, region=region),
+        "name": name,
+        "category": category,
+        "family_size": 3,
+        "income": "500",
+        **flags,
+    }
     return household_create(unit=unit, data=data, actor=SYSTEM)
 
 
 def batch(client, fed, unit: str, name: str) -> int:
-    response = post(client, "/api/v1/payments",
-                    {"campaign": fed.campaign.pk, "unit": unit, "name": name})  # fmt: skip
+    response = post(
+        client, "/api/v1/payments", {"campaign": fed.campaign.pk, "unit": unit, "name": name}
+    )
     assert response.status_code == 201, response.json()
     return response.json()["id"]
 
 
 def pay(client, batch_id: int, h, amount: str, aid: str, date: str = "2012-01-05") -> dict:
-    response = post(client, f"/api/v1/payments/{batch_id}/lines",
-                    {"id_number": h.id_number, "amount": amount, "aid_type": aid, "date": date})  # fmt: skip
+    response = post(
+        client,
+        f"/api/v1/payments/{batch_id}/lines",
+        {"id_number": h.id_number, "amount": amount, "aid_type": aid, "date": date},
+    )
     assert response.status_code == 201, response.json()
     return response.json()
 
@@ -51,14 +61,26 @@ def records(fed, client_as):
         5: filed(zs, 5, "钱五"),
         6: filed(g1, 6, "孙六"),
     }
-    household_escape(household=h[5], on=dt.date(2011, 6, 1), reason="再就业",
-                     actor=fed.user("zs", "filler"))  # fmt: skip
-    receipts = (("zs", "210202", "government", "30000"), ("zs", "210202", "union", "12345.67"),
-                ("zsg", "210202001", "donation", "100.50"))  # fmt: skip
+    household_escape(
+        household=h[5], on=dt.date(2011, 6, 1), reason="再就业", actor=fed.user("zs", "filler")
+    )
+    receipts = (
+        ("zs", "210202", "government", "30000"),
+        ("zs", "210202", "union", "12345.67"),
+        ("zsg", "210202001", "donation", "100.50"),
+    )
     for key, unit, source, amount in receipts:
-        response = post(client_as(key, "filler"), "/api/v1/receipts", {
-            "campaign": fed.campaign.pk, "unit": unit, "source": source, "amount": amount,
-            "received_on": "2011-12-25"})  # fmt: skip
+        response = post(
+            client_as(key, "filler"),
+            "/api/v1/receipts",
+            {
+                "campaign": fed.campaign.pk,
+                "unit": unit,
+                "source": source,
+                "amount": amount,
+                "received_on": "2011-12-25",
+            },
+        )
         assert response.status_code == 201, response.json()
     zsg, zs_client, xg = (client_as(k, "filler") for k in ("zsg", "zs", "xg"))
     street = batch(zsg, fed, "210202001", "街道慰问")
@@ -104,9 +126,14 @@ def test_derived_figures_without_a_report(fed, client_as, records):
     response = client_as("zs", "viewer").get(url(fed, "210202"))
     assert response.status_code == 200, response.json()
     assert response.json() == {
-        "campaign": fed.campaign.pk, "unit": "210202", "form": "F1", "values": ZS,
-        "report_status": None, "reported": {}, "differences": [],
-    }  # fmt: skip
+        "campaign": fed.campaign.pk,
+        "unit": "210202",
+        "form": "F1",
+        "values": ZS,
+        "report_status": None,
+        "reported": {},
+        "differences": [],
+    }
 
 
 def test_derived_figures_against_the_units_report(fed, client_as, records):
@@ -115,11 +142,19 @@ def test_derived_figures_against_the_units_report(fed, client_as, records):
     assert got["values"] == ZS and got["report_status"] == "draft"
     assert got["reported"] == {**ZS, "06A": "9.0000", "07I.2": "250.00"}
     assert got["differences"] == [
-        {"code": "06A", "label": F1.blanks["06A"].label, "reported": "9.0000",
-         "recorded": "0.2300"},
-        {"code": "07I.2", "label": F1.blanks["07I.2"].label, "reported": "250.00",
-         "recorded": "300.00"},
-    ]  # fmt: skip
+        {
+            "code": "06A",
+            "label": F1.blanks["06A"].label,
+            "reported": "9.0000",
+            "recorded": "0.2300",
+        },
+        {
+            "code": "07I.2",
+            "label": F1.blanks["07I.2"].label,
+            "reported": "250.00",
+            "recorded": "300.00",
+        },
+    ]
 
 
 def test_derived_figures_of_a_street_union(fed, client_as, records):
@@ -132,8 +167,14 @@ def test_derived_figures_of_a_street_union(fed, client_as, records):
 def test_only_kinds_of_records_kept_are_derived(fed, client_as):
     filed(fed.xg, 1, "独户")
     got = client_as("xg", "filler").get(url(fed, "210203")).json()
-    assert got["values"] == {"03A": "1", "03A.2": "0", "03B": "1", "03C": "0", "03D": "0",
-                             "03E": "0"}  # fmt: skip
+    assert got["values"] == {
+        "03A": "1",
+        "03A.2": "0",
+        "03B": "1",
+        "03C": "0",
+        "03D": "0",
+        "03E": "0",
+    }
 
 
 @pytest.mark.parametrize("form", ["F2", "F9", "f1"])
@@ -150,12 +191,19 @@ def test_coverage_of_a_district(fed, client_as, records):
     assert response.status_code == 200, response.json()
     h6 = records[6]
     assert response.json() == {
-        "campaign": fed.campaign.pk, "unit": "210202", "on_file": 4, "helped": 3, "rate": "75.0",
+        "campaign": fed.campaign.pk,
+        "unit": "210202",
+        "on_file": 4,
+        "helped": 3,
+        "rate": "75.0",
         "children": [{"unit": "210202001", "on_file": 2, "helped": 1, "rate": "50.0"}],
-        "missing_count": 1, "page": 1, "page_size": 200,
-        "missing": [{"id": h6.pk, "name": "孙六", "id_number": mask_id(h6.id_number),
-                     "unit": "210202001"}],
-    }  # fmt: skip
+        "missing_count": 1,
+        "page": 1,
+        "page_size": 200,
+        "missing": [
+            {"id": h6.pk, "name": "孙六", "id_number": mask_id(h6.id_number), "unit": "210202001"}
+        ],
+    }
     assert h6.id_number not in response.content.decode()
 
 
@@ -196,18 +244,24 @@ def test_duplicates_of_a_district(fed, client_as, records):
     assert (got["campaign"], got["unit"]) == (fed.campaign.pk, "210202")
     [flag] = got["flags"]
     assert (flag["kind"], flag["status"], flag["other_unit"], flag["other_date"]) == (
-        "exact", "open", "210202001", "2012-01-05",
-    )  # fmt: skip
+        "exact",
+        "open",
+        "210202001",
+        "2012-01-05",
+    )
     assert (flag["line"]["unit"], flag["line"]["amount"], flag["line"]["date"]) == (
-        "210202", "200.00", "2012-01-09",
-    )  # fmt: skip
+        "210202",
+        "200.00",
+        "2012-01-09",
+    )
     assert flag["line"]["id_number"] == flag["other"]["id_number"] == mask_id(h2.id_number)
     assert "青泥洼桥街道总工会" in flag["message"]
     [group] = got["groups"]
     assert (group["kind"], group["key"], group["units"]) == ("exact", mask_id(h2.id_number), 2)
     assert sorted((ln["unit"], ln["amount"]) for ln in group["lines"]) == [
-        ("210202", "200.00"), ("210202001", "800.00"),
-    ]  # fmt: skip
+        ("210202", "200.00"),
+        ("210202001", "800.00"),
+    ]
     content = response.content.decode()
     for h in records.values():
         assert h.id_number not in content
@@ -217,8 +271,9 @@ def test_duplicates_by_status(fed, client_as, records):
     from chunfeng.funds.models import DuplicateFlag
     from chunfeng.funds.services import flag_resolve
 
-    flag_resolve(flag=DuplicateFlag.objects.get(), outcome="distinct",
-                 actor=fed.user("city", "reviewer"))  # fmt: skip
+    flag_resolve(
+        flag=DuplicateFlag.objects.get(), outcome="distinct", actor=fed.user("city", "reviewer")
+    )
     client = client_as("zs", "filler")
     base = f"/api/v1/duplicates?campaign={fed.campaign.pk}"
     assert client.get(base + "&status=open").json()["flags"] == []
@@ -253,11 +308,17 @@ READS = [
 @pytest.mark.parametrize("path", READS)
 @pytest.mark.parametrize(
     "who, unit, status",
-    [(("zs", "filler"), "210203", 404), (("zs", "viewer"), "210203001", 404),
-     (("zsg", "filler"), "210202", 404), (("zs", "reviewer"), "210202001", 200),
-     (("city", "viewer"), "210203", 200), (("city", "viewer"), "210202001", 200),
-     (("ind", "viewer"), "2102C01", 200), (("ind", "viewer"), "210202", 404)],
-)  # fmt: skip
+    [
+        (("zs", "filler"), "210203", 404),
+        (("zs", "viewer"), "210203001", 404),
+        (("zsg", "filler"), "210202", 404),
+        (("zs", "reviewer"), "210202001", 200),
+        (("city", "viewer"), "210203", 200),
+        (("city", "viewer"), "210202001", 200),
+        (("ind", "viewer"), "2102C01", 200),
+        (("ind", "viewer"), "210202", 404),
+    ],
+)
 def test_read_matrix(fed, client_as, records, path, who, unit, status):
     response = client_as(*who).get(path.format(c=fed.campaign.pk, u=unit))
     assert response.status_code == status, response.json()

@@ -17,10 +17,18 @@ URL = "/api/v1/households"
 
 def body(seq: int = 1, **changes) -> dict:
     return {
-        "id_number": ident(seq), "name": "王芳", "phone": "13800000001", "employer": "大连港",
-        "category": "C", "family_size": 3, "income": "650.5", "is_migrant": True,
-        "is_model_worker": False, "bank_account": "6222021234567890123", **changes,
-    }  # fmt: skip
+        "id_number": ident(seq),
+        "name": "王芳",
+        "phone": "13800000001",
+        "employer": "大连港",
+        "category": "C",
+        "family_size": 3,
+        "income": "650.5",
+        "is_migrant": True,
+        "is_model_worker": False,
+        "bank_account": "6222021234567890123",
+        **changes,
+    }
 
 
 @pytest.fixture
@@ -43,14 +51,28 @@ def test_filler_creates_a_household(fed, client_as):
     household_ = Household.objects.get()
     number = ident(1)
     assert got == {
-        "id": household_.pk, "id_number": mask_id(number), "revealed": False, "name": "王芳",
-        "gender": "M" if int(number[16]) % 2 else "F", "birth_date": "1970-01-01",
-        "phone": "13800000001", "employer": "大连港", "unit": "210202001", "category": "C",
-        "family_size": 3, "income": "650.50", "is_migrant": True,
-        "is_new_generation_migrant": False, "is_model_worker": False, "is_laid_off": False,
-        "causes": [], "bank_account": mask_bank("6222021234567890123"), "status": "active",
-        "escaped_on": None, "escaped_reason": "",
-    }  # fmt: skip
+        "id": household_.pk,
+        "id_number": mask_id(number),
+        "revealed": False,
+        "name": "王芳",
+        "gender": "M" if int(number[16]) % 2 else "F",
+        "birth_date": "1970-01-01",
+        "phone": "13800000001",
+        "employer": "大连港",
+        "unit": "210202001",
+        "category": "C",
+        "family_size": 3,
+        "income": "650.50",
+        "is_migrant": True,
+        "is_new_generation_migrant": False,
+        "is_model_worker": False,
+        "is_laid_off": False,
+        "causes": [],
+        "bank_account": mask_bank("6222021234567890123"),
+        "status": "active",
+        "escaped_on": None,
+        "escaped_reason": "",
+    }
     assert household_.unit == fed.zs_g1 and household_.created_by == fed.user("zs", "filler")
     assert household_.id_number == number and household_.bank_account == "6222021234567890123"
     assert number not in response.content.decode()
@@ -58,8 +80,12 @@ def test_filler_creates_a_household(fed, client_as):
 
 
 def test_unit_defaults_to_the_callers_and_numbers_may_be_numbers(fed, client_as):
-    data = body(id_number=ident(5, birth="19880202"), income=1200, family_size=1,
-                category="因意外事件、重大疾病、自然灾害等致困")  # fmt: skip
+    data = body(
+        id_number=ident(5, birth="19880202"),
+        income=1200,
+        family_size=1,
+        category="因意外事件、重大疾病、自然灾害等致困",
+    )
     response = post(client_as("zs", "admin"), URL, data)
     assert response.status_code == 201, response.json()
     got = response.json()
@@ -91,11 +117,17 @@ def test_one_file_per_person_names_the_holding_union(fed, client_as):
 
 @pytest.mark.parametrize(
     "changes, field",
-    [({"name": " "}, "name"), ({"category": "E"}, "category"), ({"family_size": 0}, "family_size"),
-     ({"family_size": 31}, "family_size"), ({"income": "abc"}, "income"),
-     ({"income": -1}, "income"), ({"income": "-0.5"}, "income"),
-     ({"causes": ["illness", "luck"]}, "causes")],
-)  # fmt: skip
+    [
+        ({"name": " "}, "name"),
+        ({"category": "E"}, "category"),
+        ({"family_size": 0}, "family_size"),
+        ({"family_size": 31}, "family_size"),
+        ({"income": "abc"}, "income"),
+        ({"income": -1}, "income"),
+        ({"income": "-0.5"}, "income"),
+        ({"causes": ["illness", "luck"]}, "causes"),
+    ],
+)
 def test_bad_fields_are_400_naming_the_field(fed, client_as, changes, field):
     response = post(client_as("zs", "filler"), URL, body(**changes))
     assert response.status_code == 400, response.json()
@@ -137,8 +169,10 @@ def test_list_is_masked_and_scoped(fed, client_as, files):
     content = response.content.decode()
     for h in files.values():
         assert h.id_number not in content and h.bank_account not in content
-    assert {h["id_number"] for h in got["items"]} == {mask_id(files["zs"].id_number),
-                                                      mask_id(files["zsg"].id_number)}  # fmt: skip
+    assert {h["id_number"] for h in got["items"]} == {
+        mask_id(files["zs"].id_number),
+        mask_id(files["zsg"].id_number),
+    }
 
 
 def test_reveal_is_ignored_on_lists(fed, client_as, files):
@@ -148,8 +182,12 @@ def test_reveal_is_ignored_on_lists(fed, client_as, files):
 
 
 def test_filters(fed, client_as, files):
-    household_escape(household=files["zs"], on=dt.date(2012, 1, 2), reason="再就业",
-                     actor=fed.user("zs", "filler"))  # fmt: skip
+    household_escape(
+        household=files["zs"],
+        on=dt.date(2012, 1, 2),
+        reason="再就业",
+        actor=fed.user("zs", "filler"),
+    )
     client = client_as("city", "viewer")
 
     def names(query: str) -> list[str]:
@@ -185,9 +223,14 @@ def test_paging(fed, client_as):
 
 @pytest.mark.parametrize(
     "query, field",
-    [("page_size=201", "page_size"), ("page_size=0", "page_size"), ("page=0", "page"),
-     ("status=gone", "status"), ("category=A", "category")],
-)  # fmt: skip
+    [
+        ("page_size=201", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page=0", "page"),
+        ("status=gone", "status"),
+        ("category=A", "category"),
+    ],
+)
 def test_bad_parameters_are_400(fed, client_as, query, field):
     response = client_as("zs", "filler").get(f"{URL}?{query}")
     assert response.status_code == 400
@@ -217,12 +260,17 @@ def test_reveal_shows_the_number_and_is_logged(fed, client_as, files, who):
     got = response.json()
     assert response.status_code == 200
     assert (got["id_number"], got["bank_account"], got["revealed"]) == (
-        h.id_number, h.bank_account, True,
-    )  # fmt: skip
+        h.id_number,
+        h.bank_account,
+        True,
+    )
     access = IdAccess.objects.get()
     assert (access.user, access.household, access.purpose, access.count) == (
-        fed.user(*who), h, "api:view", 1,
-    )  # fmt: skip
+        fed.user(*who),
+        h,
+        "api:view",
+        1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -246,8 +294,11 @@ def test_grassroots_filler_cannot_reveal_the_districts_file(fed, client_as, file
 
 def test_patch_changes_only_the_given_fields(fed, client_as, files):
     h = files["zsg"]
-    response = patch(client_as("zs", "filler"), f"{URL}/{h.pk}",
-                     {"phone": "13911112222", "income": 720, "is_model_worker": True})  # fmt: skip
+    response = patch(
+        client_as("zs", "filler"),
+        f"{URL}/{h.pk}",
+        {"phone": "13911112222", "income": 720, "is_model_worker": True},
+    )
     assert response.status_code == 200, response.json()
     got = response.json()
     assert (got["phone"], got["income"], got["is_model_worker"]) == ("13911112222", "720.00", True)
@@ -279,8 +330,10 @@ def test_escape(fed, client_as, files):
     assert response.status_code == 200, response.json()
     got = response.json()
     assert (got["status"], got["escaped_on"], got["escaped_reason"]) == (
-        "escaped", "2012-01-10", "子女就业",
-    )  # fmt: skip
+        "escaped",
+        "2012-01-10",
+        "子女就业",
+    )
     again = post(client, url, {"on": "2012-01-11", "reason": "x"})
     assert again.status_code == 409 and again.json()["code"] == "bad_status"
     # the person may be filed again once escaped
@@ -345,8 +398,13 @@ def test_import_is_all_or_nothing(fed, client_as):
     got = response.json()
     assert got["code"] == "import_invalid" and "未导入任何数据" in got["message"]
     problems = {(d["row"], d["column"]) for d in got["details"]}
-    assert problems == {(3, "身份证号码"), (4, "困难类别"), (4, "家庭人口"), (5, "身份证号码"),
-                        (6, "身份证号码")}  # fmt: skip
+    assert problems == {
+        (3, "身份证号码"),
+        (4, "困难类别"),
+        (4, "家庭人口"),
+        (5, "身份证号码"),
+        (6, "身份证号码"),
+    }
     assert all(set(d) == {"row", "column", "message"} for d in got["details"])
     by_row = {d["row"]: d["message"] for d in got["details"] if d["column"] == "身份证号码"}
     assert "第 2 行重复" in by_row[5]
@@ -367,9 +425,13 @@ def test_import_needs_the_contract_headers(fed, client_as):
 
 @pytest.mark.parametrize(
     "name, data, code",
-    [("名单.txt", b"x", "bad_type"), ("名单.xlsx", b"not a workbook", "bad_type"), ("名单.xlsx", b"PK\x03\x04 broken", "damaged"),
-     ("名单.csv", b"", "import_empty")],
-)  # fmt: skip
+    [
+        ("名单.txt", b"x", "bad_type"),
+        ("名单.xlsx", b"not a workbook", "bad_type"),
+        ("名单.xlsx", b"PK\x03\x04 broken", "damaged"),
+        ("名单.csv", b"", "import_empty"),
+    ],
+)
 def test_import_bad_files(fed, client_as, name, data, code):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -20,8 +20,13 @@ def new_batch(client, fed, unit: str, name: str = "第一批") -> dict:
 
 
 def line(h, amount="500", **changes) -> dict:
-    return {"id_number": h.id_number, "amount": amount, "aid_type": "condolence",
-            "date": "2012-01-05", **changes}  # fmt: skip
+    return {
+        "id_number": h.id_number,
+        "amount": amount,
+        "aid_type": "condolence",
+        "date": "2012-01-05",
+        **changes,
+    }
 
 
 def add(client, batch_id: int, data: dict):
@@ -45,26 +50,57 @@ def test_create_a_batch_and_add_lines(fed, client_as, families):
     created = new_batch(client, fed, "210202")
     batch = PaymentBatch.objects.get()
     assert {k: v for k, v in created.items() if k not in ("created_at",)} == {
-        "id": batch.pk, "campaign": fed.campaign.pk, "unit": "210202", "name": "第一批",
-        "status": "draft", "confirmed_at": None, "confirm_note": "", "lines": 0, "total": "0.00",
-        "open_flags": 0, "revealed": False, "items": [],
-    }  # fmt: skip
+        "id": batch.pk,
+        "campaign": fed.campaign.pk,
+        "unit": "210202",
+        "name": "第一批",
+        "status": "draft",
+        "confirmed_at": None,
+        "confirm_note": "",
+        "lines": 0,
+        "total": "0.00",
+        "open_flags": 0,
+        "revealed": False,
+        "items": [],
+    }
     h = families["zsg"]
     response = add(client, batch.pk, line(h, "1200.5"))
     assert response.status_code == 201, response.json()
     saved = PaymentLine.objects.get()
     assert response.json() == {
-        "id": saved.pk, "batch": batch.pk, "id_number": mask_id(h.id_number), "name": "李强",
-        "household": h.pk, "amount": "1200.50", "kind": "cash", "goods": "",
-        "aid_type": "condolence", "date": "2012-01-05", "unit": "210202",
-        "campaign": fed.campaign.pk, "cancelled": False, "flags": [],
-    }  # fmt: skip
-    goods = add(client, batch.pk, line(families["zs"], "300", kind="goods", goods="米、面",
-                                       aid_type="heating", date="2012/01/06"))  # fmt: skip
+        "id": saved.pk,
+        "batch": batch.pk,
+        "id_number": mask_id(h.id_number),
+        "name": "李强",
+        "household": h.pk,
+        "amount": "1200.50",
+        "kind": "cash",
+        "goods": "",
+        "aid_type": "condolence",
+        "date": "2012-01-05",
+        "unit": "210202",
+        "campaign": fed.campaign.pk,
+        "cancelled": False,
+        "flags": [],
+    }
+    goods = add(
+        client,
+        batch.pk,
+        line(
+            families["zs"],
+            "300",
+            kind="goods",
+            goods="米、面",
+            aid_type="heating",
+            date="2012/01/06",
+        ),
+    )
     assert goods.status_code == 201, goods.json()
     assert (goods.json()["kind"], goods.json()["goods"], goods.json()["date"]) == (
-        "goods", "米、面", "2012-01-06",
-    )  # fmt: skip
+        "goods",
+        "米、面",
+        "2012-01-06",
+    )
     detail = client.get(f"{URL}/{batch.pk}").json()
     assert (detail["lines"], detail["total"]) == (2, "1500.50")
     assert [i["name"] for i in detail["items"]] == ["李强", "张一"]
@@ -93,11 +129,19 @@ def test_district_paying_a_family_the_grassroots_paid_is_flagged_at_once(fed, cl
     assert response.status_code == 201, response.json()
     flags = response.json()["flags"]
     flag = DuplicateFlag.objects.get()
-    assert [{k: f[k] for k in ("id", "kind", "status", "other_line", "other_unit", "other_date")}
-            for f in flags] == [{
-        "id": flag.pk, "kind": "exact", "status": "open", "other_line": earlier["id"],
-        "other_unit": "210202001", "other_date": "2012-01-05",
-    }]  # fmt: skip
+    assert [
+        {k: f[k] for k in ("id", "kind", "status", "other_line", "other_unit", "other_date")}
+        for f in flags
+    ] == [
+        {
+            "id": flag.pk,
+            "kind": "exact",
+            "status": "open",
+            "other_line": earlier["id"],
+            "other_unit": "210202001",
+            "other_date": "2012-01-05",
+        }
+    ]
     message = flags[0]["message"]
     assert (
         "青泥洼桥街道总工会" in message and "300.00" in message and mask_id(h.id_number) in message
@@ -110,14 +154,17 @@ def test_district_paying_a_family_the_grassroots_paid_is_flagged_at_once(fed, cl
     # the flag blocks the confirmation until a reviewer above resolves it
     confirm = post(zs, f"{URL}/{batch['id']}/confirm", {"basis": "signed"})
     assert confirm.status_code == 409 and confirm.json()["code"] == "open_flags"
-    flag_resolve(flag=flag, outcome="genuine", reason="大病另行救助",
-                 actor=fed.user("city", "reviewer"))  # fmt: skip
+    flag_resolve(
+        flag=flag, outcome="genuine", reason="大病另行救助", actor=fed.user("city", "reviewer")
+    )
     confirm = post(zs, f"{URL}/{batch['id']}/confirm", {"basis": "bank", "note": "回单已到"})
     assert confirm.status_code == 200, confirm.json()
     got = confirm.json()
     assert (got["status"], got["confirm_note"], got["open_flags"]) == (
-        "confirmed", "银行代发结果已返回：回单已到", 0,
-    )  # fmt: skip
+        "confirmed",
+        "银行代发结果已返回：回单已到",
+        0,
+    )
     assert got["confirmed_at"] is not None
     assert got["items"][0]["flags"][0]["status"] == "genuine"
 
@@ -172,10 +219,17 @@ def test_list_filters(fed, client_as, families):
 
 @pytest.mark.parametrize(
     "changes, field",
-    [({"amount": "1.234"}, "amount"), ({"amount": "0"}, "amount"), ({"amount": "abc"}, "amount"),
-     ({"kind": "goods"}, "goods"), ({"kind": "cheque"}, "kind"), ({"aid_type": "gift"}, "aid_type"),
-     ({"date": "明天"}, "date"), ({"id_number": "123"}, "id_number")],
-)  # fmt: skip
+    [
+        ({"amount": "1.234"}, "amount"),
+        ({"amount": "0"}, "amount"),
+        ({"amount": "abc"}, "amount"),
+        ({"kind": "goods"}, "goods"),
+        ({"kind": "cheque"}, "kind"),
+        ({"aid_type": "gift"}, "aid_type"),
+        ({"date": "明天"}, "date"),
+        ({"id_number": "123"}, "id_number"),
+    ],
+)
 def test_bad_lines_are_400_naming_the_field(fed, client_as, families, changes, field):
     client = client_as("zs", "filler")
     batch = new_batch(client, fed, "210202")
@@ -233,8 +287,9 @@ def test_batch_reveal_for_those_who_pay_is_logged(fed, client_as, families, paid
     got = client_as(*who).get(f"{URL}/{paid}?reveal=1").json()
     assert got["revealed"] is True
     assert [i["id_number"] for i in got["items"]] == [
-        families["zs"].id_number, families["zsg"].id_number,
-    ]  # fmt: skip
+        families["zs"].id_number,
+        families["zsg"].id_number,
+    ]
     access = IdAccess.objects.get()
     assert (access.user, access.purpose, access.count) == (fed.user(*who), "api:batch", 2)
 
@@ -309,6 +364,10 @@ def test_city_viewer_reads_all(fed, client_as, families, xg_batch):
 
 def test_requires_token(fed, api):
     assert api(None).get(URL).status_code == 401
-    assert post(api(None), URL, {"campaign": fed.campaign.pk, "unit": "210202", "name": "x"}
-                ).status_code == 401  # fmt: skip
+    assert (
+        post(
+            api(None), URL, {"campaign": fed.campaign.pk, "unit": "210202", "name": "x"}
+        ).status_code
+        == 401
+    )
     assert not PaymentBatch.objects.exists()

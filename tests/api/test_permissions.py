@@ -64,9 +64,7 @@ def test_write(client_as, report_url, key, role, unit, status):
 
 def test_others_read_what_the_filler_saved(client_as, report_url):
     url = report_url("210202", "F1")
-    client_as("zs", "filler").put(
-        url, {"values": {"01A": 4}}, content_type="application/json"
-    )  # fmt: skip
+    client_as("zs", "filler").put(url, {"values": {"01A": 4}}, content_type="application/json")
     for key, role in (("zs", "viewer"), ("zs", "reviewer"), ("city", "viewer")):
         assert client_as(key, role).get(url).json()["values"] == {"01A": "4"}
 

@@ -12,8 +12,15 @@ URL = "/api/v1/receipts"
 
 
 def body(fed, **changes) -> dict:
-    return {"campaign": fed.campaign.pk, "unit": "210202", "source": "government",
-            "amount": "30000", "received_on": "2011-12-25", "note": "区财政拨款", **changes}  # fmt: skip
+    return {
+        "campaign": fed.campaign.pk,
+        "unit": "210202",
+        "source": "government",
+        "amount": "30000",
+        "received_on": "2011-12-25",
+        "note": "区财政拨款",
+        **changes,
+    }
 
 
 def test_filler_records_a_receipt(fed, client_as):
@@ -21,9 +28,14 @@ def test_filler_records_a_receipt(fed, client_as):
     assert response.status_code == 201, response.json()
     receipt = Receipt.objects.get()
     assert response.json() == {
-        "id": receipt.pk, "unit": "210202", "campaign": fed.campaign.pk, "source": "government",
-        "amount": "30000.00", "received_on": "2011-12-25", "note": "区财政拨款",
-    }  # fmt: skip
+        "id": receipt.pk,
+        "unit": "210202",
+        "campaign": fed.campaign.pk,
+        "source": "government",
+        "amount": "30000.00",
+        "received_on": "2011-12-25",
+        "note": "区财政拨款",
+    }
     assert receipt.created_by == fed.user("zs", "filler")
     assert AuditEvent.objects.filter(action="receipt.create").exists()
 
@@ -32,10 +44,11 @@ def test_amounts_are_exact(fed, client_as):
     client = client_as("zs", "admin")
     # 12345.67 as a JSON number arrives as an exact decimal, not a float
     response = client.post(
-        URL, f'{{"campaign": {fed.campaign.pk}, "unit": "210202001", "source": "union", '
+        URL,
+        f'{{"campaign": {fed.campaign.pk}, "unit": "210202001", "source": "union", '
         '"amount": 12345.67, "received_on": "2011-12-26"}',
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["amount"] == "12345.67" and response.json()["note"] == ""
     assert str(Receipt.objects.get().amount) == "12345.67"
@@ -43,9 +56,13 @@ def test_amounts_are_exact(fed, client_as):
 
 @pytest.mark.parametrize(
     "changes, field",
-    [({"source": "lottery"}, "source"), ({"amount": "-5"}, "amount"),
-     ({"amount": "1.001"}, "amount"), ({"received_on": "2011-13-01"}, "received_on")],
-)  # fmt: skip
+    [
+        ({"source": "lottery"}, "source"),
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "1.001"}, "amount"),
+        ({"received_on": "2011-13-01"}, "received_on"),
+    ],
+)
 def test_bad_receipts_are_400_naming_the_field(fed, client_as, changes, field):
     response = post(client_as("zs", "filler"), URL, body(fed, **changes))
     assert response.status_code == 400, response.json()
@@ -65,12 +82,15 @@ def test_wrong_shape_is_422(fed, client_as):
 @pytest.fixture
 def receipts(fed, client_as):
     made = {}
-    for key, unit, source, amount in (("zs", "210202", "government", "30000"),
-                                      ("zs", "210202001", "donation", "100.5"),
-                                      ("zsg", "210202001", "other", "88"),
-                                      ("xg", "210203", "union", "8888")):  # fmt: skip
-        response = post(client_as(key, "filler"), URL,
-                        body(fed, unit=unit, source=source, amount=amount))  # fmt: skip
+    for key, unit, source, amount in (
+        ("zs", "210202", "government", "30000"),
+        ("zs", "210202001", "donation", "100.5"),
+        ("zsg", "210202001", "other", "88"),
+        ("xg", "210203", "union", "8888"),
+    ):
+        response = post(
+            client_as(key, "filler"), URL, body(fed, unit=unit, source=source, amount=amount)
+        )
         assert response.status_code == 201, response.json()
         made[(unit, source)] = response.json()["id"]
     return made
@@ -85,9 +105,11 @@ def test_list_filters(fed, client_as, receipts):
         return sorted((r["unit"], r["source"], r["amount"]) for r in response.json())
 
     assert len(listed()) == 4
-    assert listed("unit=210202") == [("210202", "government", "30000.00"),
-                                     ("210202001", "donation", "100.50"),
-                                     ("210202001", "other", "88.00")]  # fmt: skip
+    assert listed("unit=210202") == [
+        ("210202", "government", "30000.00"),
+        ("210202001", "donation", "100.50"),
+        ("210202001", "other", "88.00"),
+    ]
     assert listed(f"campaign={fed.campaign.pk}&unit=210203") == [("210203", "union", "8888.00")]
     assert client.get(f"{URL}?campaign=999999").status_code == 404
 
@@ -100,8 +122,9 @@ def test_grassroots_sees_only_its_own(fed, client_as, receipts):
 # --- permissions ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", [("zs", "filler"), ("zs", "admin"), ("zs", "viewer"),
-                                 ("zsg", "filler")])  # fmt: skip
+@pytest.mark.parametrize(
+    "who", [("zs", "filler"), ("zs", "admin"), ("zs", "viewer"), ("zsg", "filler")]
+)
 def test_other_subtrees_are_404(fed, client_as, receipts, who):
     client = client_as(*who)
     assert client.get(f"{URL}?unit=210203").status_code == 404
@@ -110,8 +133,9 @@ def test_other_subtrees_are_404(fed, client_as, receipts, who):
     assert Receipt.objects.count() == 4
 
 
-@pytest.mark.parametrize("who", [("zs", "viewer"), ("zs", "reviewer"), ("city", "viewer"),
-                                 ("city", "reviewer")])  # fmt: skip
+@pytest.mark.parametrize(
+    "who", [("zs", "viewer"), ("zs", "reviewer"), ("city", "viewer"), ("city", "reviewer")]
+)
 def test_viewers_and_reviewers_cannot_write(fed, client_as, who):
     response = post(client_as(*who), URL, body(fed))
     assert response.status_code == 403

@@ -99,8 +99,11 @@ def test_warnings_need_explanations(filler, url):
     body = put(filler, url, values).json()
     assert [w["check"] for w in body["warnings"]] == ["F1-W12"]
     assert body["readiness"] == {
-        "ready": False, "empty": [], "errors": 0, "unexplained": ["F1-W12"],
-    }  # fmt: skip
+        "ready": False,
+        "empty": [],
+        "errors": 0,
+        "unexplained": ["F1-W12"],
+    }
     body = put(filler, url, values, explanations={"F1-W12": "补贴以实物发放"}).json()
     assert body["explanations"] == {"F1-W12": "补贴以实物发放"}
     assert body["readiness"] == {"ready": True, "empty": [], "errors": 0, "unexplained": []}

@@ -42,16 +42,21 @@ def test_bad_cells_named_and_nothing_saved(fed, api):
 
 @pytest.mark.parametrize(
     "who, unit, get_status, post_status",
-    [(("zs", "filler"), "210203", 404, 404), (("zs", "reviewer"), "210202", 200, 403),
-     (("city", "viewer"), "210202", 200, 403), (("xg", "filler"), "210202", 404, 404)],
-)  # fmt: skip
+    [
+        (("zs", "filler"), "210203", 404, 404),
+        (("zs", "reviewer"), "210202", 200, 403),
+        (("city", "viewer"), "210202", 200, 403),
+        (("xg", "filler"), "210202", 404, 404),
+    ],
+)
 def test_permissions(fed, api, who, unit, get_status, post_status):
     own = api(fed.token("zs", "filler")).get(path(fed)).content
     client = api(fed.token(*who))
     assert client.get(path(fed, unit)).status_code == get_status
     data = fill(own, {"01A": 1})
-    response = client.post(path(fed, unit, tail="import"),
-                           {"file": SimpleUploadedFile("f.xlsx", data)})  # fmt: skip
+    response = client.post(
+        path(fed, unit, tail="import"), {"file": SimpleUploadedFile("f.xlsx", data)}
+    )
     assert response.status_code == post_status
     assert not ReportValue.objects.exists()
 

@@ -113,8 +113,11 @@ def test_totals_are_checked(fed, client_as):
         f"/api/v1/campaigns/{fed.campaign.pk}/reports/210202/F2",
     )
     values = {**zeros(F2), "05B": "是"}  # 是 with 05A = 0: warning F2-W07
-    saved = client.put(url_f2, {"values": values, "explanations": {"F2-W07": "尚未拨付"}},
-                       content_type="application/json")  # fmt: skip
+    saved = client.put(
+        url_f2,
+        {"values": values, "explanations": {"F2-W07": "尚未拨付"}},
+        content_type="application/json",
+    )
     assert saved.status_code == 200
     attach_work_report(fed.campaign, fed.zs, fed.user("zs", "filler"))
     assert client.post(f"{url_f2}/submit").status_code == 200
@@ -133,8 +136,10 @@ def test_a_district_sums_its_grassroots(filed, client_as):
     report_approve(report=report, actor=filed.user("zs", "reviewer"))
     body = client.get(url(filed, "210202", "F2")).json()
     assert (body["values"]["05A"], body["values"]["05B"], body["values"]["12A"]) == (
-        "0.0007", "1", "1",
-    )  # fmt: skip
+        "0.0007",
+        "1",
+        "1",
+    )
     assert body["units"] == ["210202001"] and body["missing"] == []
     # the city sums only the topmost reporting units: 210202001 is inside 210202's figures
     city = client_as("city", "viewer").get(url(filed, "210200", "F2")).json()

@@ -91,6 +91,7 @@ def test_missing_form_is_422(validate):
 
 
 def test_needs_a_token(fed, api):
-    response = api(None).post("/api/v1/validate", {"form": "F1", "values": {}},
-                              content_type="application/json")  # fmt: skip
+    response = api(None).post(
+        "/api/v1/validate", {"form": "F1", "values": {}}, content_type="application/json"
+    )
     assert response.status_code == 401

@@ -130,8 +130,9 @@ def test_explained_warning_may_be_submitted(fed, client_as, report_url):
     client, url = client_as("zs", "filler"), report_url("210202", "F1")
     values = {**zeros(F1), "07I": 5, "07I.2": 0}
     explanations = {"F1-W12": "补贴以实物发放"}
-    saved = client.put(url, {"values": values, "explanations": explanations},
-                       content_type="application/json")  # fmt: skip
+    saved = client.put(
+        url, {"values": values, "explanations": explanations}, content_type="application/json"
+    )
     assert saved.status_code == 200
     response = act(client, url, "submit")
     assert response.status_code == 200
@@ -207,9 +208,14 @@ def test_reopen(fed, client_as, report_url, key, role, unit, status):
 
 @pytest.mark.parametrize(
     "key, role, status",
-    [("zs", "reviewer", 200), ("city", "reviewer", 403), ("zsg", "reviewer", 403),
-     ("zsg", "filler", 403), ("xg", "reviewer", 404)],
-)  # fmt: skip
+    [
+        ("zs", "reviewer", 200),
+        ("city", "reviewer", 403),
+        ("zsg", "reviewer", 403),
+        ("zsg", "filler", 403),
+        ("xg", "reviewer", 404),
+    ],
+)
 def test_a_district_reviews_its_grassroots_union(fed, client_as, report_url, key, role, status):
     """When 210202001 reports in the campaign too, 中山区 (not the city) reviews it."""
     fed.campaign.recipients.add(fed.zs_g1)
@@ -220,8 +226,9 @@ def test_a_district_reviews_its_grassroots_union(fed, client_as, report_url, key
 
 
 def test_approve_with_a_comment(fed, client_as, report_url, submitted):
-    response = act(client_as("city", "reviewer"), report_url("210202", "F1"), "approve",
-                   {"reason": "数据齐全"})  # fmt: skip
+    response = act(
+        client_as("city", "reviewer"), report_url("210202", "F1"), "approve", {"reason": "数据齐全"}
+    )
     assert response.status_code == 200
     event = next(e for e in audit_for(submitted) if e.action == "report.approve")
     assert event.details["reason"] == "数据齐全"

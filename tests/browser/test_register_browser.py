@@ -81,8 +81,9 @@ def test_import_pay_print_and_duplicate_seen_by_the_district(
     download.value.save_as(sheet)
     import subprocess
 
-    text = subprocess.run(["pdftotext", "-layout", str(sheet), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(sheet), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "签领表" in text and "王大山" in text and "李秀英" in text
 
     district = session(browser, live_server, fed.user("zs", "filler"))

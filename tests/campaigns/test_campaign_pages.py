@@ -18,11 +18,17 @@ NON_ADMINS = [r for r in ROLES if r != "admin"]
 
 def new_campaign(**changes) -> dict:
     data = {
-        "name": "2013年春风行动", "notice": "请各单位于1月8日前报送。",
-        "period_start": "2012-12-20", "period_end": "2013-01-22", "deadline": "2013-01-08",
-        "requires_work_report": "on", "rule": "children",
-        "form_F1": "on", "form_F2": "on", "ref_F2": "2012-12-31",
-    }  # fmt: skip
+        "name": "2013年春风行动",
+        "notice": "请各单位于1月8日前报送。",
+        "period_start": "2012-12-20",
+        "period_end": "2013-01-22",
+        "deadline": "2013-01-08",
+        "requires_work_report": "on",
+        "rule": "children",
+        "form_F1": "on",
+        "form_F2": "on",
+        "ref_F2": "2012-12-31",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -33,10 +39,14 @@ def recipients(campaign) -> set[str]:
 
 def xg_campaign(fed) -> Campaign:
     return campaign_create(
-        owner=fed.xg, name="西岗区基层送温暖", period_start=dt.date(2011, 12, 20),
-        period_end=dt.date(2012, 1, 22), deadline=dt.date(2012, 1, 10), forms={"F1": None},
+        owner=fed.xg,
+        name="西岗区基层送温暖",
+        period_start=dt.date(2011, 12, 20),
+        period_end=dt.date(2012, 1, 22),
+        deadline=dt.date(2012, 1, 10),
+        forms={"F1": None},
         recipients=[fed.xg_g1],
-    )  # fmt: skip
+    )
 
 
 # --- launching a campaign ---------------------------------------------------------------------
@@ -69,12 +79,15 @@ def test_launch_with_the_children_rule(fed, login):
     assert ("success", "已发起活动“2013年春风行动”。") in messages_in(text(response))
     assert campaign.owner == fed.city and campaign.created_by == admin
     assert (campaign.period_start, campaign.period_end, campaign.deadline) == (
-        dt.date(2012, 12, 20), dt.date(2013, 1, 22), dt.date(2013, 1, 8),
-    )  # fmt: skip
+        dt.date(2012, 12, 20),
+        dt.date(2013, 1, 22),
+        dt.date(2013, 1, 8),
+    )
     assert campaign.requires_work_report and campaign.notice == "请各单位于1月8日前报送。"
     assert dict(campaign.forms.values_list("code", "reference_date")) == {
-        "F1": None, "F2": dt.date(2012, 12, 31),
-    }  # fmt: skip
+        "F1": None,
+        "F2": dt.date(2012, 12, 31),
+    }
     assert recipients(campaign) == {"210202", "210203", "2102C01"}
     assert "中山区总工会（210202）" in text(response)  # the detail page lists the recipients
 
@@ -159,12 +172,14 @@ def test_notice_attachment_is_kept_and_downloadable(fed, login):
 
 
 def test_copy_makes_next_years_campaign(fed, login):
-    Campaign.objects.filter(pk=fed.campaign.pk).update(requires_work_report=False,
-                                                       notice="2012年通知")  # fmt: skip
+    Campaign.objects.filter(pk=fed.campaign.pk).update(
+        requires_work_report=False, notice="2012年通知"
+    )
     orgunit_retire(unit=fed.industry, on=dt.date(2012, 6, 1))
     client = login(fed.user("city", "admin"))
-    response = client.post(f"/campaigns/{fed.campaign.pk}/copy/", {"name": "2013年春风行动"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        f"/campaigns/{fed.campaign.pk}/copy/", {"name": "2013年春风行动"}, follow=True
+    )
     copy = Campaign.objects.get(name="2013年春风行动")
     assert response.redirect_chain == [(f"/campaigns/{copy.pk}/", 302)]
     assert ("success", "已复制为“2013年春风行动”，日期已顺延一年，请核对。") in messages_in(
@@ -172,11 +187,14 @@ def test_copy_makes_next_years_campaign(fed, login):
     )
     assert copy.owner == fed.city and copy.copied_from == fed.campaign
     assert (copy.period_start, copy.period_end, copy.deadline) == (
-        dt.date(2012, 12, 20), dt.date(2013, 1, 22), dt.date(2013, 1, 8),
-    )  # fmt: skip
+        dt.date(2012, 12, 20),
+        dt.date(2013, 1, 22),
+        dt.date(2013, 1, 8),
+    )
     assert dict(copy.forms.values_list("code", "reference_date")) == {
-        "F1": None, "F2": dt.date(2012, 12, 31),
-    }  # fmt: skip
+        "F1": None,
+        "F2": dt.date(2012, 12, 31),
+    }
     original = {f.code: f.form_version_id for f in fed.campaign.forms.all()}
     assert {f.code: f.form_version_id for f in copy.forms.all()} == original
     assert recipients(copy) == {"210202", "210203"}  # the retired industry union is left out
@@ -241,8 +259,9 @@ def test_list_is_scoped_to_the_unit(fed, login, role):
     assert names("zsg") == {"暂无活动。"}  # not a recipient of anything
 
 
-@pytest.mark.parametrize("who", [("zs", "admin"), ("zs", "viewer"), ("ind", "reviewer"),
-                                 ("zsg", "filler")])  # fmt: skip
+@pytest.mark.parametrize(
+    "who", [("zs", "admin"), ("zs", "viewer"), ("ind", "reviewer"), ("zsg", "filler")]
+)
 def test_detail_of_a_campaign_not_visible_is_404(fed, login, who):
     other = xg_campaign(fed)
     client = login(fed.user(*who))
@@ -256,8 +275,10 @@ def test_detail_grid_shows_the_recipients_in_the_users_subtree(fed, login):
     city = text(login(fed.user("city", "viewer")).get(f"/campaigns/{fed.campaign.pk}/"))
     rows = table_rows(city)
     assert [r[0] for r in rows] == [
-        "中山区总工会（210202）", "西岗区总工会（210203）", "大连市机械冶金工会（2102C01）",
-    ]  # fmt: skip
+        "中山区总工会（210202）",
+        "西岗区总工会（210203）",
+        "大连市机械冶金工会（2102C01）",
+    ]
     assert rows[0][1:] == ["已报送", "未开始"] and rows[1][1:] == ["未开始", "未开始"]
     zs = text(login(fed.user("zs", "viewer")).get(f"/campaigns/{fed.campaign.pk}/"))
     assert [r[0] for r in table_rows(zs)] == ["中山区总工会（210202）"]

@@ -127,8 +127,14 @@ def test_unit_retired_after_the_deadline_is_still_expected(filed, login):
 
 
 def test_rates_never_above_100_with_units_added_late(filed, login):
-    late = orgunit_create(code="210204", name="沙河口区总工会", kind=UnitKind.COUNTY,
-                          parent=filed.city, contact_person="赵六", contact_phone="82000004")  # fmt: skip
+    late = orgunit_create(
+        code="210204",
+        name="沙河口区总工会",
+        kind=UnitKind.COUNTY,
+        parent=filed.city,
+        contact_person="赵六",
+        contact_phone="82000004",
+    )
     user_create(username="shk_filler", unit=late, role="filler", password="test-pass-123")
     filed.campaign.recipients.add(late, filed.zs_g1)
     for unit in (late, filed.zs_g1):
@@ -257,8 +263,9 @@ def test_district_reviewer_reminds_its_grassroots_not_itself(
     assert [m.to for m in mailoutbox] == [["zsg_filler@example.cn"]]
 
 
-@pytest.mark.parametrize("who", [(u, r) for u in ("city", "zs", "xg") for r in ROLES
-                                 if r in ("filler", "viewer")])  # fmt: skip
+@pytest.mark.parametrize(
+    "who", [(u, r) for u in ("city", "zs", "xg") for r in ROLES if r in ("filler", "viewer")]
+)
 def test_fillers_and_viewers_cannot_remind(
     filed, login, mailoutbox, django_capture_on_commit_callbacks, who
 ):
@@ -279,8 +286,9 @@ def test_remind_is_post_only(fed, login):
 
 def test_rates_are_rounded_half_up(fed, login):
     for n in range(4, 9):  # eight reporting units, two forms each: 16 expected reports
-        unit = orgunit_create(code=f"21020{n}", name=f"第{n}区总工会", kind=UnitKind.COUNTY,
-                              parent=fed.city)  # fmt: skip
+        unit = orgunit_create(
+            code=f"21020{n}", name=f"第{n}区总工会", kind=UnitKind.COUNTY, parent=fed.city
+        )
         fed.campaign.recipients.add(unit)
     file_report(fed, fed.zs, "F1")
     submitted_at(fed.zs, "F1", ON_TIME)

@@ -35,8 +35,12 @@ def test_forms_show_json_has_fields_and_checks():
     body = json.loads(run("forms", "show", "F2", "--json"))
     assert body["title"] == "困难职工帮扶中心统计表"
     fields = {f["code"]: f for f in body["fields"]}
-    assert fields["05B"] == {"code": "05B", "label": "资金是否纳入财政预算", "unit": "(是/否)",
-                             "type": "yesno"}  # fmt: skip
+    assert fields["05B"] == {
+        "code": "05B",
+        "label": "资金是否纳入财政预算",
+        "unit": "(是/否)",
+        "type": "yesno",
+    }
     assert "12H" in fields and "12G" not in fields
     assert any(c["id"] == "F2-S04" for c in body["checks"])
 
@@ -47,8 +51,9 @@ def test_forms_show_unknown():
 
 
 def test_user_add_reads_password_from_stdin_and_token_authenticates(fed):
-    out = run("user", "add", "newbie", "--unit", "210203", "--role", "reviewer",
-              stdin="a-long-password\n")  # fmt: skip
+    out = run(
+        "user", "add", "newbie", "--unit", "210203", "--role", "reviewer", stdin="a-long-password\n"
+    )
     assert "newbie" in out
     user = User.objects.get(username="newbie")
     assert (user.unit.code, user.role) == ("210203", "reviewer")
@@ -59,9 +64,11 @@ def test_user_add_reads_password_from_stdin_and_token_authenticates(fed):
 
 @pytest.mark.parametrize(
     "args, message",
-    [(("user", "add", "x", "--unit", "999999", "--role", "filler"), "999999"),
-     (("user", "add", "zs_filler", "--unit", "210202", "--role", "filler"), "已存在")],
-)  # fmt: skip
+    [
+        (("user", "add", "x", "--unit", "999999", "--role", "filler"), "999999"),
+        (("user", "add", "zs_filler", "--unit", "210202", "--role", "filler"), "已存在"),
+    ],
+)
 def test_user_add_errors(fed, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args, stdin="a-long-password\n")
@@ -79,6 +86,11 @@ def test_token_for_unknown_user(fed):
 
 def test_python_dash_m_runs_the_same_command():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "chunfeng.config.settings"}
-    result = subprocess.run([sys.executable, "-m", "chunfeng", "forms", "list", "--json"],
-                            capture_output=True, text=True, env=env, check=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "chunfeng", "forms", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     assert [r["code"] for r in json.loads(result.stdout)] == ["F1", "F2"]

@@ -63,10 +63,12 @@ def test_a_stale_report_save_is_refused_naming_the_blanks_and_saving_nothing(fed
     report = file_report(fed, fed.zs, submit=False, values={"01A": 92000})
     read = report.version
     slot = report_slot_for(filler, fed.campaign.pk, "210202", "F1")
-    values = {c: str(v) for c, v in ReportValue.objects.filter(report=report).values_list(
-        "code", "value")}  # fmt: skip
-    saved, _ = report_save(slot=slot, actor=filler, values={**values, "01A": "111111"},
-                           version=read)  # fmt: skip
+    values = {
+        c: str(v) for c, v in ReportValue.objects.filter(report=report).values_list("code", "value")
+    }
+    saved, _ = report_save(
+        slot=slot, actor=filler, values={**values, "01A": "111111"}, version=read
+    )
     assert saved.version == read + 1
     slot = report_slot_for(filler, fed.campaign.pk, "210202", "F1")
     with pytest.raises(Stale) as stale:

@@ -94,9 +94,12 @@ class _Form:
 def test_attempt_puts_the_error_under_its_field():
     form = _Form()
     failing = ApplicationError(
-        "有误", details=[{"field": "amount", "message": "应大于 0"},
-                        {"field": "paid_on", "message": "不能为空"}],
-    )  # fmt: skip
+        "有误",
+        details=[
+            {"field": "amount", "message": "应大于 0"},
+            {"field": "paid_on", "message": "不能为空"},
+        ],
+    )
 
     def fail():
         raise failing

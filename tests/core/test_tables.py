@@ -54,13 +54,16 @@ def test_xlsx_rows_keep_an_id_typed_as_a_number_when_asked():
         (b"just text", "a.xlsx", "bad_type"),
         (b"PK\x03\x04 cut short", "a.xlsx", "damaged"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 cut short", "a.xls", "damaged"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"), "a.xlsx",
-         "encrypted"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"),
+            "a.xlsx",
+            "encrypted",
+        ),
         (b"\xff\xfe\x00\xd8", "a.csv", "bad_encoding"),
         (b"", "a.csv", "import_empty"),
         (b"\n\n\n", "a.csv", "import_empty"),
     ],
-)  # fmt: skip
+)
 def test_one_set_of_refusals(data, name, code):
     with pytest.raises(ApplicationError) as refused:
         Table(data, name).header()

@@ -31,8 +31,9 @@ def test_demo_federation_campaign_and_filings(db, settings, tmp_path):
     assert "春风行动" in campaign.notice
     statuses = dict(Report.objects.values_list("unit__code", "status"))
     assert statuses["210203"] == "submitted" and statuses["210204"] == "approved"
-    summary = summary_for(campaign, OrgUnit.objects.get(code="210200"),
-                          campaign_form(campaign, "F1"))  # fmt: skip
+    summary = summary_for(
+        campaign, OrgUnit.objects.get(code="210200"), campaign_form(campaign, "F1")
+    )
     assert len(summary.included) == 4 and not summary.outcome.errors
     from chunfeng.funds.models import DuplicateFlag, PaymentLine
     from chunfeng.register.models import Household

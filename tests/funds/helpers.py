@@ -19,12 +19,28 @@ def ident(seq: int, *, birth: str = "19700101", region: str = "210202") -> str:
     return first17 + check_digit(first17)
 
 
-def household(unit, seq: int, name: str = "", *, birth: str = "19700101", region: str = "",
-              phone: str = "", bank: str = "", category: str = "B"):  # fmt: skip
+def household(
+    unit,
+    seq: int,
+    name: str = "",
+    *,
+    birth: str = "19700101",
+    region: str = "",
+    phone: str = "",
+    bank: str = "",
+    category: str = "B",
+):
     region = region or (unit.code[:6] if unit.code[:6].isdigit() else "210200")
     number = ident(seq, birth=birth, region=region)
-    data = {"id_number": number, "name": name or f"职工{seq}", "category": category,
-            "phone": phone, "bank_account": bank, "family_size": 3, "income": "500"}  # fmt: skip
+    data = {
+        "id_number": number,
+        "name": name or f"职工{seq}",
+        "category": category,
+        "phone": phone,
+        "bank_account": bank,
+        "family_size": 3,
+        "income": "500",
+    }
     return household_create(unit=unit, data=data, actor=SYSTEM)
 
 
@@ -32,10 +48,17 @@ def batch(fed, unit, user, name: str = "第一批", campaign=None):
     return batch_create(unit=unit, campaign=campaign or fed.campaign, name=name, actor=user)
 
 
-def pay(batch_, user, hh, amount="500.00", *, kind="cash", goods="", aid="condolence",
-        on=PAID_ON):  # fmt: skip
-    return line_add(batch=batch_, id_number=hh.id_number, amount=amount, kind=kind, goods=goods,
-                    aid_type=aid, paid_on=on, actor=user)  # fmt: skip
+def pay(batch_, user, hh, amount="500.00", *, kind="cash", goods="", aid="condolence", on=PAID_ON):
+    return line_add(
+        batch=batch_,
+        id_number=hh.id_number,
+        amount=amount,
+        kind=kind,
+        goods=goods,
+        aid_type=aid,
+        paid_on=on,
+        actor=user,
+    )
 
 
 def text(response) -> str:

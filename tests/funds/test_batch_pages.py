@@ -16,8 +16,14 @@ def zs(fed):
 
 
 def line_data(h, **changes):
-    data = {"id_number": h.id_number, "amount": "500", "kind": "cash", "goods": "",
-            "aid_type": "condolence", "paid_on": "2012-01-06"}  # fmt: skip
+    data = {
+        "id_number": h.id_number,
+        "amount": "500",
+        "kind": "cash",
+        "goods": "",
+        "aid_type": "condolence",
+        "paid_on": "2012-01-06",
+    }
     return data | changes
 
 
@@ -61,8 +67,9 @@ def test_flags_cancel_and_confirm_on_the_page(fed, zs, login):
     assert empty.status_code == 400 and "没有发放记录" in text(empty)
     other = household(fed.zs, 3, "郑和")
     pay(b, zs, other, "100")
-    done = client.post(f"/funds/batches/{b.pk}/confirm/", {"basis": "bank", "note": "回单 0105"},
-                       follow=True)  # fmt: skip
+    done = client.post(
+        f"/funds/batches/{b.pk}/confirm/", {"basis": "bank", "note": "回单 0105"}, follow=True
+    )
     b.refresh_from_db()
     assert b.status == BatchStatus.CONFIRMED and "已确认发放，已锁定" in text(done)
     assert "银行代发结果已返回：回单 0105" in text(done) and 'id="add-line"' not in text(done)

@@ -10,7 +10,8 @@ from chunfeng.campaigns.services import campaign_create
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.funds.coverage import coverage
 from chunfeng.funds.models import VisitKind
-from chunfeng.funds.services import line_cancel, visit_create
+from chunfeng.funds.services import line_cancel
+from chunfeng.funds.visits import visit_create
 from chunfeng.register.services import household_escape
 
 from .helpers import batch, household, pay, text
@@ -18,12 +19,16 @@ from .helpers import batch, household, pay, text
 
 def visit(fed, unit, user, *, hh=None, enterprise="", hardship=False, campaign=None):
     return visit_create(
-        unit=unit, campaign=campaign or fed.campaign,
+        unit=unit,
+        campaign=campaign or fed.campaign,
         kind=VisitKind.HOUSEHOLD if hh else VisitKind.ENTERPRISE,
-        visited_on=dt.date(2012, 1, 10), visitors="主席 王某、副主席 李某",
-        id_number=hh.id_number if hh else "", enterprise=enterprise,
-        is_hardship_enterprise=hardship, actor=user,
-    )  # fmt: skip
+        visited_on=dt.date(2012, 1, 10),
+        visitors="主席 王某、副主席 李某",
+        id_number=hh.id_number if hh else "",
+        enterprise=enterprise,
+        is_hardship_enterprise=hardship,
+        actor=user,
+    )
 
 
 @pytest.fixture
@@ -33,20 +38,39 @@ def register(fed):
     zs, xg = fed.user("zs", "filler"), fed.user("xg", "filler")
     names = {}
     for seq, (unit, name) in enumerate(
-        [(fed.zs_g1, "甲"), (fed.zs_g1, "乙"), (fed.zs_g1, "丙"), (fed.zs_g1, "丁"),
-         (fed.zs_g1, "戊"), (fed.zs, "己"), (fed.xg_g1, "庚"), (fed.xg_g1, "辛")], start=1,
-    ):  # fmt: skip
+        [
+            (fed.zs_g1, "甲"),
+            (fed.zs_g1, "乙"),
+            (fed.zs_g1, "丙"),
+            (fed.zs_g1, "丁"),
+            (fed.zs_g1, "戊"),
+            (fed.zs, "己"),
+            (fed.xg_g1, "庚"),
+            (fed.xg_g1, "辛"),
+        ],
+        start=1,
+    ):
         names[name] = household(unit, seq, name)
-    household_escape(household=names["戊"], on=dt.date(2011, 11, 1), reason="再就业",
-                     actor=fed.user("zs", "admin"))  # fmt: skip
+    household_escape(
+        household=names["戊"],
+        on=dt.date(2011, 11, 1),
+        reason="再就业",
+        actor=fed.user("zs", "admin"),
+    )
     b = batch(fed, fed.zs, zs)
     pay(b, zs, names["甲"])
     line_cancel(line=pay(b, zs, names["丁"]), actor=zs, reason="录错")
     visit(fed, fed.zs_g1, zs, hh=names["乙"])
     visit(fed, fed.zs, zs, enterprise="大连某机床厂", hardship=True)  # does not cover anyone
-    other = campaign_create(owner=fed.city, name="2013年春风行动", period_start=dt.date(2012, 12, 20),
-                            period_end=dt.date(2013, 1, 22), deadline=dt.date(2013, 1, 8),
-                            forms={"F1": None}, recipients=[fed.zs])  # fmt: skip
+    other = campaign_create(
+        owner=fed.city,
+        name="2013年春风行动",
+        period_start=dt.date(2012, 12, 20),
+        period_end=dt.date(2013, 1, 22),
+        deadline=dt.date(2013, 1, 8),
+        forms={"F1": None},
+        recipients=[fed.zs],
+    )
     pay(batch(fed, fed.zs, zs, campaign=other), zs, names["丙"])
     pay(batch(fed, fed.xg, xg), xg, names["庚"])
     return names
@@ -86,8 +110,15 @@ def test_visit_rules(fed):
     with pytest.raises(ApplicationError, match="企业名称"):
         visit(fed, fed.zs, zs)
     with pytest.raises(ApplicationError, match="走访人"):
-        visit_create(unit=fed.zs, campaign=fed.campaign, kind="enterprise", visited_on="2012-01-10",
-                     visitors=" ", enterprise="某厂", actor=zs)  # fmt: skip
+        visit_create(
+            unit=fed.zs,
+            campaign=fed.campaign,
+            kind="enterprise",
+            visited_on="2012-01-10",
+            visitors=" ",
+            enterprise="某厂",
+            actor=zs,
+        )
     outsider = household(fed.xg_g1, 30)
     with pytest.raises(ApplicationError, match="未在您的管辖范围内建立困难职工档案"):
         visit(fed, fed.zs, zs, hh=outsider)
@@ -99,14 +130,38 @@ def test_visit_pages(fed, login):
     h = household(fed.zs_g1, 31, "周到")
     client = login(fed.user("zs", "filler"))
     url = f"/funds/visits/add/?campaign={fed.campaign.pk}"
-    response = client.post(url, {"unit": "210202001", "kind": "household", "visited_on": "2012-01-12",
-                                 "visitors": "主席 王某", "id_number": h.id_number}, follow=True)  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "unit": "210202001",
+            "kind": "household",
+            "visited_on": "2012-01-12",
+            "visitors": "主席 王某",
+            "id_number": h.id_number,
+        },
+        follow=True,
+    )
     assert response.status_code == 200 and "已登记走访职工家庭：周到" in text(response)
-    client.post(url, {"unit": "210202", "kind": "enterprise", "visited_on": "2012-01-12",
-                      "visitors": "主席 王某", "enterprise": "大连某厂",
-                      "is_hardship_enterprise": "on"})  # fmt: skip
+    client.post(
+        url,
+        {
+            "unit": "210202",
+            "kind": "enterprise",
+            "visited_on": "2012-01-12",
+            "visitors": "主席 王某",
+            "enterprise": "大连某厂",
+            "is_hardship_enterprise": "on",
+        },
+    )
     page = text(client.get(f"/funds/visits/?campaign={fed.campaign.pk}"))
     assert "走访企业 1 家（其中困难企业 1 家），走访职工家庭 1 户" in page and "大连某厂" in page
-    bad = client.post(url, {"unit": "210202", "kind": "enterprise", "visited_on": "2012-01-12",
-                            "visitors": "主席 王某"})  # fmt: skip
+    bad = client.post(
+        url,
+        {
+            "unit": "210202",
+            "kind": "enterprise",
+            "visited_on": "2012-01-12",
+            "visitors": "主席 王某",
+        },
+    )
     assert bad.status_code == 400 and "走访企业请填写企业名称" in text(bad)

@@ -52,9 +52,15 @@ def test_district_after_grassroots_flagged_on_the_page(fed, users, login):
     zs_batch = batch(fed, fed.zs, users["zs"])
     response = login(users["zs"]).post(
         f"/funds/batches/{zs_batch.pk}/lines/",
-        {"id_number": h.id_number, "amount": "500", "kind": "cash", "aid_type": "condolence",
-         "paid_on": "2012-01-08"}, follow=True,
-    )  # fmt: skip
+        {
+            "id_number": h.id_number,
+            "amount": "500",
+            "kind": "cash",
+            "aid_type": "condolence",
+            "paid_on": "2012-01-08",
+        },
+        follow=True,
+    )
     page = text(response)
     assert response.status_code == 200
     assert "该户已由青泥洼桥街道总工会于 2012-01-05" in page and "现金 300.00 元" in page
@@ -99,9 +105,15 @@ def test_one_flag_per_pair_strongest_kind(fed, users):
 
 
 def test_no_flag_in_another_campaign(fed, users):
-    other = campaign_create(owner=fed.city, name="2013年春风行动", period_start=dt.date(2012, 12, 20),
-                            period_end=dt.date(2013, 1, 22), deadline=dt.date(2013, 1, 8),
-                            forms={"F1": None}, recipients=[fed.zs])  # fmt: skip
+    other = campaign_create(
+        owner=fed.city,
+        name="2013年春风行动",
+        period_start=dt.date(2012, 12, 20),
+        period_end=dt.date(2013, 1, 22),
+        deadline=dt.date(2013, 1, 8),
+        forms={"F1": None},
+        recipients=[fed.zs],
+    )
     h = household(fed.zs, 14)
     pay(batch(fed, fed.zs, users["zs"]), users["zs"], h)
     line = pay(batch(fed, fed.zs, users["zs"], campaign=other), users["zs"], h)
@@ -146,8 +158,11 @@ def planted(fed, users):
     p2 = household(fed.xg, 24, "丁", phone="13800000003")
     c = household(fed.zs, 25, "戊")
     clean = household(fed.xg, 26, "己")
-    zs_b, xg_b, zsg_b = (batch(fed, fed.zs, users["zs"]), batch(fed, fed.xg, users["xg"]),
-                         batch(fed, fed.zs_g1, users["zsg"]))  # fmt: skip
+    zs_b, xg_b, zsg_b = (
+        batch(fed, fed.zs, users["zs"]),
+        batch(fed, fed.xg, users["xg"]),
+        batch(fed, fed.zs_g1, users["zsg"]),
+    )
     pay(zsg_b, users["zsg"], e)
     pay(zs_b, users["zs"], e)
     pay(zsg_b, users["zsg"], n1)
@@ -181,13 +196,22 @@ def test_scan_is_scoped_to_the_root(fed, planted):
 
 
 def test_scan_other_campaign_is_empty(fed, planted):
-    other = campaign_create(owner=fed.city, name="2013年春风行动", period_start=dt.date(2012, 12, 20),
-                            period_end=dt.date(2013, 1, 22), deadline=dt.date(2013, 1, 8),
-                            forms={"F1": None}, recipients=[fed.zs])  # fmt: skip
+    other = campaign_create(
+        owner=fed.city,
+        name="2013年春风行动",
+        period_start=dt.date(2012, 12, 20),
+        period_end=dt.date(2013, 1, 22),
+        deadline=dt.date(2013, 1, 8),
+        forms={"F1": None},
+        recipients=[fed.zs],
+    )
     assert duplicates_scan(other, fed.city).total == 0
 
 
 def test_scan_on_the_reviewer_page(fed, planted, login):
-    page = text(login(fed.user("city", "reviewer")).get(
-        f"/funds/duplicates/?campaign={fed.campaign.pk}&scan=1"))  # fmt: skip
+    page = text(
+        login(fed.user("city", "reviewer")).get(
+            f"/funds/duplicates/?campaign={fed.campaign.pk}&scan=1"
+        )
+    )
     assert "共发现 3 组" in page and "13800000003" in page and "乙 1970-05-05" in page

@@ -48,12 +48,18 @@ def run(b, filler, upload):
 
 def test_xlsx_import(fed, setup):
     filler, b, p = setup
-    result = run(b, filler, xlsx([
-        [p[0].id_number, "职工1", 500, "现金", None, "慰问金", dt.datetime(2012, 1, 6)],
-        [p[1].id_number, None, "1,200.50", "实物", "棉被", "生活救助", "2012/1/7"],
-        [p[2].id_number.lower(), "", 300.25, None, None, "助学", "2012年1月8日"],
-        [None, None, None, None, None, None, None],  # blank rows are skipped
-    ]))  # fmt: skip
+    result = run(
+        b,
+        filler,
+        xlsx(
+            [
+                [p[0].id_number, "职工1", 500, "现金", None, "慰问金", dt.datetime(2012, 1, 6)],
+                [p[1].id_number, None, "1,200.50", "实物", "棉被", "生活救助", "2012/1/7"],
+                [p[2].id_number.lower(), "", 300.25, None, None, "助学", "2012年1月8日"],
+                [None, None, None, None, None, None, None],  # blank rows are skipped
+            ]
+        ),
+    )
     assert len(result.lines) == 3 and result.flags == []
     lines = {line.household_id: line for line in b.lines.all()}
     assert lines[p[0].pk].amount == Decimal("500.00") and lines[p[0].pk].paid_on == dt.date(
@@ -61,38 +67,52 @@ def test_xlsx_import(fed, setup):
     )
     goods = lines[p[1].pk]
     assert (goods.kind, goods.goods, goods.amount, goods.aid_type) == (
-        "goods", "棉被", Decimal("1200.50"), "living",
-    )  # fmt: skip
+        "goods",
+        "棉被",
+        Decimal("1200.50"),
+        "living",
+    )
     assert lines[p[2].pk].kind == "cash" and lines[p[2].pk].amount == Decimal("300.25")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
 def test_csv_import(fed, setup, encoding):
     filler, b, p = setup
-    result = run(b, filler, csv_file([f"{p[0].id_number},职工1,500,现金,,慰问金,2012-01-06",
-                                      f"{p[3].id_number},,88.8,,,取暖补贴,2012-01-06"],
-                                     encoding))  # fmt: skip
+    result = run(
+        b,
+        filler,
+        csv_file(
+            [
+                f"{p[0].id_number},职工1,500,现金,,慰问金,2012-01-06",
+                f"{p[3].id_number},,88.8,,,取暖补贴,2012-01-06",
+            ],
+            encoding,
+        ),
+    )
     assert len(result.lines) == 2 and b.lines.count() == 2
 
 
 def test_errors_with_row_and_column_and_nothing_saved(fed, setup):
     filler, b, p = setup
     escaped = household(fed.zs_g1, 9, "已脱困")
-    household_escape(household=escaped, on=dt.date(2011, 10, 1), reason="再就业",
-                     actor=fed.user("zs", "admin"))  # fmt: skip
+    household_escape(
+        household=escaped, on=dt.date(2011, 10, 1), reason="再就业", actor=fed.user("zs", "admin")
+    )
     outsider = household(fed.xg_g1, 10, "西岗职工")
-    upload = xlsx([
-        [p[0].id_number, "职工1", 500, "现金", None, "慰问金", "2012-01-06"],  # fine
-        ["21020219700101001X", None, 500, None, None, "慰问金", "2012-01-06"],  # check digit
-        [p[1].id_number, None, "12.345", None, None, "慰问金", "2012-01-06"],
-        [p[2].id_number, None, 100, "实物", None, "慰问金", "2012-01-06"],
-        [p[3].id_number, None, 100, None, None, "送温暖", "2012-13-01"],
-        [ident(99), None, 100, None, None, "慰问金", "2012-01-06"],  # not on file
-        [escaped.id_number, None, 100, None, None, "慰问金", "2012-01-06"],
-        [outsider.id_number, None, 100, None, None, "慰问金", "2012-01-06"],
-        [p[1].id_number, "张冠李戴", 100, None, None, "慰问金", "2012-01-06"],
-        [210202197001010011, None, 100, None, None, "慰问金", "2012-01-06"],  # a number
-    ])  # fmt: skip
+    upload = xlsx(
+        [
+            [p[0].id_number, "职工1", 500, "现金", None, "慰问金", "2012-01-06"],  # fine
+            ["21020219700101001X", None, 500, None, None, "慰问金", "2012-01-06"],  # check digit
+            [p[1].id_number, None, "12.345", None, None, "慰问金", "2012-01-06"],
+            [p[2].id_number, None, 100, "实物", None, "慰问金", "2012-01-06"],
+            [p[3].id_number, None, 100, None, None, "送温暖", "2012-13-01"],
+            [ident(99), None, 100, None, None, "慰问金", "2012-01-06"],  # not on file
+            [escaped.id_number, None, 100, None, None, "慰问金", "2012-01-06"],
+            [outsider.id_number, None, 100, None, None, "慰问金", "2012-01-06"],
+            [p[1].id_number, "张冠李戴", 100, None, None, "慰问金", "2012-01-06"],
+            [210202197001010011, None, 100, None, None, "慰问金", "2012-01-06"],  # a number
+        ]
+    )
     with pytest.raises(ApplicationError) as exc:
         run(b, filler, upload)
     errors = {(d["row"], d["column"]): d["message"] for d in exc.value.details}
@@ -130,11 +150,17 @@ def test_import_flags_duplicates(fed, setup):
     filler, b, p = setup
     zsg = fed.user("zsg", "filler")
     pay(batch(fed, fed.zs_g1, zsg), zsg, p[0], "200")
-    result = run(b, filler, csv_file([
-        f"{p[0].id_number},,500,现金,,慰问金,2012-01-06",  # paid by zs_g1 already
-        f"{p[1].id_number},,500,现金,,慰问金,2012-01-06",
-        f"{p[1].id_number},,300,现金,,医疗救助,2012-01-07",  # twice in this file
-    ]))  # fmt: skip
+    result = run(
+        b,
+        filler,
+        csv_file(
+            [
+                f"{p[0].id_number},,500,现金,,慰问金,2012-01-06",  # paid by zs_g1 already
+                f"{p[1].id_number},,500,现金,,慰问金,2012-01-06",
+                f"{p[1].id_number},,300,现金,,医疗救助,2012-01-07",  # twice in this file
+            ]
+        ),
+    )
     assert sorted(f.kind for f in result.flags) == [FlagKind.EXACT, FlagKind.EXACT]
     assert any("该户已由青泥洼桥街道总工会于 2012-01-05" in m for m in result.messages)
     assert any("该户已由本单位" in m for m in result.messages)
@@ -159,13 +185,17 @@ def test_missing_columns_and_bad_files(fed, setup):
 def test_import_page(fed, setup, login):
     filler, b, p = setup
     client = login(filler)
-    bad = client.post(f"/funds/batches/{b.pk}/import/",
-                      {"file": csv_file([f"{p[0].id_number},,abc,现金,,慰问金,2012-01-06"])})  # fmt: skip
+    bad = client.post(
+        f"/funds/batches/{b.pk}/import/",
+        {"file": csv_file([f"{p[0].id_number},,abc,现金,,慰问金,2012-01-06"])},
+    )
     assert bad.status_code == 400
     assert "第 2 行“金额”：金额“abc”不是数字" in text(bad)
-    ok = client.post(f"/funds/batches/{b.pk}/import/",
-                     {"file": csv_file([f"{p[0].id_number},,500,现金,,慰问金,2012-01-06"])},
-                     follow=True)  # fmt: skip
+    ok = client.post(
+        f"/funds/batches/{b.pk}/import/",
+        {"file": csv_file([f"{p[0].id_number},,500,现金,,慰问金,2012-01-06"])},
+        follow=True,
+    )
     assert "导入成功，共 1 户" in text(ok)
     template = client.get("/funds/batches/import-template.csv")
     assert template.content.decode("utf-8-sig").startswith("身份证号码,姓名,金额,发放方式")

@@ -10,7 +10,8 @@ from django.utils import timezone
 from chunfeng.campaigns.services import campaign_create
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.funds.ledger import balance_warning, ledger_for
-from chunfeng.funds.services import line_cancel, receipt_create
+from chunfeng.funds.receipts import receipt_create
+from chunfeng.funds.services import line_cancel
 
 from .helpers import batch, household, pay, text
 
@@ -18,8 +19,14 @@ D = Decimal
 
 
 def receive(fed, unit, user, source, amount, campaign=None):
-    return receipt_create(unit=unit, campaign=campaign or fed.campaign, source=source,
-                          amount=amount, received_on=dt.date(2011, 12, 25), actor=user)  # fmt: skip
+    return receipt_create(
+        unit=unit,
+        campaign=campaign or fed.campaign,
+        source=source,
+        amount=amount,
+        received_on=dt.date(2011, 12, 25),
+        actor=user,
+    )
 
 
 @pytest.fixture
@@ -48,8 +55,12 @@ def figures(row):
 def test_subtree_totals_by_source(fed, books):
     ledger = ledger_for(fed.user("city", "viewer"), fed.campaign)
     by_source, raised, paid, balance = figures(ledger.root)
-    assert by_source == {"government": D("10000.00"), "union": D("2500.50"),
-                         "donation": D("1000.25"), "other": D("300.00")}  # fmt: skip
+    assert by_source == {
+        "government": D("10000.00"),
+        "union": D("2500.50"),
+        "donation": D("1000.25"),
+        "other": D("300.00"),
+    }
     assert (raised, paid, balance) == (D("13800.75"), D("800.10"), D("13000.65"))
     assert ledger.root.own.raised == 0 and ledger.root.own.paid == 0
     rows = {r.unit.code: r for r in ledger.children}
@@ -61,8 +72,10 @@ def test_subtree_totals_by_source(fed, books):
         D("11800.50"),
     )
     assert (zs.total.raised, zs.total.paid, zs.total.balance) == (
-        D("13500.75"), D("800.10"), D("12700.65"),
-    )  # fmt: skip
+        D("13500.75"),
+        D("800.10"),
+        D("12700.65"),
+    )
     assert zs.has_children
     assert rows["210203"].total.balance == D("300.00") and rows["210203"].total.paid == 0
     assert rows["2102C01"].total.raised == 0
@@ -82,9 +95,15 @@ def test_ledger_outside_subtree_is_404(fed, books):
 
 
 def test_other_campaign_is_separate(fed, books):
-    other = campaign_create(owner=fed.city, name="2013年春风行动", period_start=dt.date(2012, 12, 20),
-                            period_end=dt.date(2013, 1, 22), deadline=dt.date(2013, 1, 8),
-                            forms={"F1": None}, recipients=[fed.zs])  # fmt: skip
+    other = campaign_create(
+        owner=fed.city,
+        name="2013年春风行动",
+        period_start=dt.date(2012, 12, 20),
+        period_end=dt.date(2013, 1, 22),
+        deadline=dt.date(2013, 1, 8),
+        forms={"F1": None},
+        recipients=[fed.zs],
+    )
     receive(fed, fed.zs, fed.user("zs", "filler"), "union", "99", campaign=other)
     assert ledger_for(fed.user("city", "viewer"), other).root.total.raised == D("99.00")
     assert ledger_for(fed.user("city", "viewer"), fed.campaign).root.total.raised == D("13800.75")
@@ -92,9 +111,15 @@ def test_other_campaign_is_separate(fed, books):
 
 @pytest.mark.parametrize(
     "amount, message",
-    [("12.345", "两位小数"), ("0", "大于 0"), ("-5", "大于 0"), ("abc", "不是数字"), ("", "不是数字"),
-     ("NaN", "不是数字")],
-)  # fmt: skip
+    [
+        ("12.345", "两位小数"),
+        ("0", "大于 0"),
+        ("-5", "大于 0"),
+        ("abc", "不是数字"),
+        ("", "不是数字"),
+        ("NaN", "不是数字"),
+    ],
+)
 def test_receipt_amount_rules(fed, amount, message):
     with pytest.raises(ApplicationError) as exc:
         receive(fed, fed.zs, fed.user("zs", "filler"), "union", amount)
@@ -128,10 +153,15 @@ def test_home_page_shows_figures_and_warning(fed, books, login):
 
 def test_no_warning_far_from_festival(fed, login):
     today = timezone.localdate()
-    future = campaign_create(owner=fed.city, name="明年春风行动", period_start=today,
-                             period_end=today + dt.timedelta(days=30),
-                             deadline=today + dt.timedelta(days=20), forms={"F1": None},
-                             recipients=[fed.zs])  # fmt: skip
+    future = campaign_create(
+        owner=fed.city,
+        name="明年春风行动",
+        period_start=today,
+        period_end=today + dt.timedelta(days=30),
+        deadline=today + dt.timedelta(days=20),
+        forms={"F1": None},
+        recipients=[fed.zs],
+    )
     receive(fed, fed.zs, fed.user("zs", "filler"), "union", "100", campaign=future)
     page = text(login(fed.user("zs", "filler")).get(f"/funds/?campaign={future.pk}"))
     assert "100.00" in page and "balance-warning" not in page

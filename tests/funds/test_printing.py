@@ -21,8 +21,9 @@ needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="popp
 
 def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF")
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                         check=True)  # fmt: skip
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
     return out.stdout.decode()
 
 
@@ -31,11 +32,13 @@ def paid(fed):
     """zs's batch: three cash lines, one goods line, one cancelled line."""
     filler = fed.user("zs", "filler")
     b = batch(fed, fed.zs, filler, "春节慰问第一批")
-    people = [household(fed.zs_g1, 1, "王建国", bank="6222020000000001", category="B"),
-              household(fed.zs_g1, 2, "李秀英", bank="6222020000000002", category="C"),
-              household(fed.zs, 3, "=HYPERLINK(\"x\")", bank="@6222020000000003", category="D"),
-              household(fed.zs, 4, "赵实物", bank="", category="B"),
-              household(fed.zs, 5, "钱撤销", bank="6222020000000005")]  # fmt: skip
+    people = [
+        household(fed.zs_g1, 1, "王建国", bank="6222020000000001", category="B"),
+        household(fed.zs_g1, 2, "李秀英", bank="6222020000000002", category="C"),
+        household(fed.zs, 3, '=HYPERLINK("x")', bank="@6222020000000003", category="D"),
+        household(fed.zs, 4, "赵实物", bank="", category="B"),
+        household(fed.zs, 5, "钱撤销", bank="6222020000000005"),
+    ]
     pay(b, filler, people[0], "500")
     pay(b, filler, people[1], "1200.5", aid="medical")
     pay(b, filler, people[2], "300")

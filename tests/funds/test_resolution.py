@@ -47,8 +47,9 @@ def test_genuine_needs_a_reason(fed, grassroots_flag):
     with pytest.raises(ApplicationError) as exc:
         flag_resolve(flag=grassroots_flag, outcome="genuine", reason="  ", actor=reviewer)
     assert "请填写理由" in exc.value.message
-    flag = flag_resolve(flag=grassroots_flag, outcome="genuine", reason="另行医疗救助",
-                        actor=reviewer)  # fmt: skip
+    flag = flag_resolve(
+        flag=grassroots_flag, outcome="genuine", reason="另行医疗救助", actor=reviewer
+    )
     assert flag.status == FlagStatus.GENUINE and flag.reason == "另行医疗救助"
 
 
@@ -66,12 +67,14 @@ def test_cancel_cancels_the_line(fed, grassroots_flag):
 def test_resolved_once(fed, grassroots_flag):
     flag_resolve(flag=grassroots_flag, outcome="distinct", actor=fed.user("zs", "reviewer"))
     with pytest.raises(ApplicationError, match="已经处理过"):
-        flag_resolve(flag=grassroots_flag, outcome="genuine", reason="x",
-                     actor=fed.user("city", "reviewer"))  # fmt: skip
+        flag_resolve(
+            flag=grassroots_flag, outcome="genuine", reason="x", actor=fed.user("city", "reviewer")
+        )
 
 
-@pytest.mark.parametrize("key", ["zsg_reviewer", "xg_reviewer", "zs_filler", "zs_admin",
-                                 "city_admin", "zs_viewer"])  # fmt: skip
+@pytest.mark.parametrize(
+    "key", ["zsg_reviewer", "xg_reviewer", "zs_filler", "zs_admin", "city_admin", "zs_viewer"]
+)
 def test_only_reviewers_above(fed, grassroots_flag, key):
     unit, role = key.split("_")
     with pytest.raises(NotPermitted):
@@ -131,11 +134,16 @@ def test_reviewer_page_and_resolve_view(fed, grassroots_flag, login):
         and "该户已由中山区总工会" in page
         and f"/funds/duplicates/{grassroots_flag.pk}/resolve/" in page
     )
-    response = client.post(f"/funds/duplicates/{grassroots_flag.pk}/resolve/",
-                           {"outcome": "genuine", "reason": ""}, follow=True)  # fmt: skip
+    response = client.post(
+        f"/funds/duplicates/{grassroots_flag.pk}/resolve/",
+        {"outcome": "genuine", "reason": ""},
+        follow=True,
+    )
     assert "请填写理由" in text(response)
-    client.post(f"/funds/duplicates/{grassroots_flag.pk}/resolve/",
-                {"outcome": "genuine", "reason": "大病另行救助"})  # fmt: skip
+    client.post(
+        f"/funds/duplicates/{grassroots_flag.pk}/resolve/",
+        {"outcome": "genuine", "reason": "大病另行救助"},
+    )
     grassroots_flag.refresh_from_db()
     assert grassroots_flag.status == FlagStatus.GENUINE
     assert "没有待处理的重复发放提示" in text(client.get(url))

@@ -119,11 +119,14 @@ def test_a_legacy_xls_saved_by_libreoffice_imports(fed, tmp_path):
     source.write_bytes(xlsx_bytes(GOOD))
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     data = (tmp_path / "units.xls").read_bytes()
-    created = orgunit_import(rows=rows_from_upload(upload(data, "units.xls")),
-                             actor=fed.user("zs", "admin"))  # fmt: skip
+    created = orgunit_import(
+        rows=rows_from_upload(upload(data, "units.xls")), actor=fed.user("zs", "admin")
+    )
     assert len(created) == len(GOOD)
 
 

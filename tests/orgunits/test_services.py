@@ -18,9 +18,12 @@ def grassroots(parent, code="210202009", name="测试工会"):
 
 def test_create_sets_path_depth_and_audit(fed):
     unit = orgunit_create(
-        code=" 210202009 ", name="新工会", kind=UnitKind.GRASSROOTS, parent=fed.zs,
+        code=" 210202009 ",
+        name="新工会",
+        kind=UnitKind.GRASSROOTS,
+        parent=fed.zs,
         actor=fed.user("zs", "admin"),
-    )  # fmt: skip
+    )
     assert (unit.code, unit.path, unit.depth) == ("210202009", "/210200/210202/210202009/", 2)
     assert [e.action for e in audit_for(unit)] == ["orgunit.create"]
 
@@ -66,8 +69,9 @@ def test_create_refuses_a_retired_parent(fed):
 
 
 def test_move_updates_the_paths_and_depths_of_all_descendants(fed):
-    sub = orgunit_create(code="2102C0101", name="车间工会", kind=UnitKind.GRASSROOTS,
-                         parent=fed.industry)  # fmt: skip
+    sub = orgunit_create(
+        code="2102C0101", name="车间工会", kind=UnitKind.GRASSROOTS, parent=fed.industry
+    )
     orgunit_move(unit=fed.industry, new_parent=fed.zs, actor=fed.user("city", "admin"))
     fed.industry.refresh_from_db()
     sub.refresh_from_db()
@@ -76,8 +80,10 @@ def test_move_updates_the_paths_and_depths_of_all_descendants(fed):
     assert sub.is_within(fed.zs)
     event = audit_for(fed.industry).first()
     assert (event.action, event.details["old"], event.details["new"]) == (
-        "orgunit.move", "210200", "210202"
-    )  # fmt: skip
+        "orgunit.move",
+        "210200",
+        "210202",
+    )
 
 
 def test_move_of_a_grassroots_union_to_another_county(fed):
@@ -87,8 +93,9 @@ def test_move_of_a_grassroots_union_to_another_county(fed):
 
 
 def test_move_refuses_a_cycle(fed):
-    sub = orgunit_create(code="2102C0101", name="车间工会", kind=UnitKind.GRASSROOTS,
-                         parent=fed.industry)  # fmt: skip
+    sub = orgunit_create(
+        code="2102C0101", name="车间工会", kind=UnitKind.GRASSROOTS, parent=fed.industry
+    )
     for target in (fed.industry, sub):
         with pytest.raises(ApplicationError) as err:
             orgunit_move(unit=fed.industry, new_parent=target)

@@ -40,12 +40,15 @@ def test_the_built_in_forms_speak_the_vocabulary():
     [
         (Derivation("01A", "cases", "count", ()), "count", "没有名为 cases 的记录集"),
         (Derivation("01A", "visits", "sum", ()), "count", "不能用 sum 计算"),
-        (Derivation("01A", "payments", "count", (("colour", "red"),)), "count",
-         "没有可筛选的字段 colour"),
+        (
+            Derivation("01A", "payments", "count", (("colour", "red"),)),
+            "count",
+            "没有可筛选的字段 colour",
+        ),
         (Derivation("01A", "payments", "count", ()), "yuan", "金额类填报项用 sum"),
         (Derivation("01A", "payments", "sum", ()), "count", "金额类填报项用 sum"),
     ],
-)  # fmt: skip
+)
 def test_what_is_refused(derivation, blank_type, problem):
     assert any(problem in p for p in vocabulary_problems(derivation, blank_type))
 

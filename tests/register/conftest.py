@@ -32,10 +32,16 @@ def wrong_check(number: str) -> str:
 def row(seq: int = 1, **over) -> dict:
     """A valid contract row (``over`` replaces columns by their header)."""
     values = {
-        "姓名": f"职工{seq}", "身份证号码": make_id(seq), "联系电话": "13800000000",
-        "工作单位": "大连示例厂", "困难类别": "B", "家庭人口": 3, "家庭月人均收入": 650,
-        "是否农民工": "否", "是否劳模": "否",
-    }  # fmt: skip
+        "姓名": f"职工{seq}",
+        "身份证号码": make_id(seq),
+        "联系电话": "13800000000",
+        "工作单位": "大连示例厂",
+        "困难类别": "B",
+        "家庭人口": 3,
+        "家庭月人均收入": 650,
+        "是否农民工": "否",
+        "是否劳模": "否",
+    }
     return values | over
 
 
@@ -63,8 +69,14 @@ def new_household(fed, unit, seq: int = 1, *, members=(), **data):
     """A file kept by ``unit``, made by its filler (or the city's, for the city itself)."""
     key = {fed.zs.pk: "zs", fed.xg.pk: "xg", fed.city.pk: "city", fed.zs_g1.pk: "zsg"}[unit.pk]
     actor = fed.user(key, "filler")
-    fields = {"name": f"职工{seq}", "id_number": make_id(seq), "category": "B",
-              "family_size": 3, "income": "650", "phone": "13800000000"} | data  # fmt: skip
+    fields = {
+        "name": f"职工{seq}",
+        "id_number": make_id(seq),
+        "category": "B",
+        "family_size": 3,
+        "income": "650",
+        "phone": "13800000000",
+    } | data
     return household_create(unit=unit, data=fields, actor=actor, members=list(members))
 
 

@@ -41,17 +41,29 @@ def test_imports_a_good_file(fed, good_file, capsys):
 def test_bad_rows_are_printed_and_nothing_is_imported(fed, tmp_path, capsys):
     new_household(fed, fed.xg, 4)
     path = tmp_path / "名单.xlsx"
-    path.write_bytes(xlsx_bytes([
-        row(1), row(2, 身份证号码=wrong_check(make_id(2))), row(3, 困难类别="", 家庭人口="三"),
-        row(4), row(5, 身份证号码=make_id(1)), row(6, 身份证号码=2.10202198001011e17),
-    ]))  # fmt: skip
+    path.write_bytes(
+        xlsx_bytes(
+            [
+                row(1),
+                row(2, 身份证号码=wrong_check(make_id(2))),
+                row(3, 困难类别="", 家庭人口="三"),
+                row(4),
+                row(5, 身份证号码=make_id(1)),
+                row(6, 身份证号码=2.10202198001011e17),
+            ]
+        )
+    )
     assert run(["import-households", "--unit", "210202", str(path)]) == 1
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.startswith("第 ")]
     assert [tuple(line.split("\t")[:2]) for line in lines] == [
-        ("第 3 行", "身份证号码"), ("第 4 行", "困难类别"), ("第 4 行", "家庭人口"),
-        ("第 5 行", "身份证号码"), ("第 6 行", "身份证号码"), ("第 7 行", "身份证号码"),
-    ]  # fmt: skip
+        ("第 3 行", "身份证号码"),
+        ("第 4 行", "困难类别"),
+        ("第 4 行", "家庭人口"),
+        ("第 5 行", "身份证号码"),
+        ("第 6 行", "身份证号码"),
+        ("第 7 行", "身份证号码"),
+    ]
     assert "校验位" in lines[0] and "西岗区总工会（210203）" in lines[3]
     assert "与第 2 行重复" in lines[4] and "文本" in lines[5]
     assert "未导入任何数据" in err

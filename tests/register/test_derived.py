@@ -32,10 +32,17 @@ def household(fed, unit, n, **extra):
 def pay(fed, unit, h, amount, aid="living", cancelled=False):
     batch, _ = PaymentBatch.objects.get_or_create(unit=unit, campaign=fed.campaign, name="第一批")
     return PaymentLine.objects.create(
-        batch=batch, household=h, unit=unit, campaign=fed.campaign, id_number=h.id_number,
-        name=h.name, amount=Decimal(amount), aid_type=aid, paid_on=dt.date(2012, 1, 10),
+        batch=batch,
+        household=h,
+        unit=unit,
+        campaign=fed.campaign,
+        id_number=h.id_number,
+        name=h.name,
+        amount=Decimal(amount),
+        aid_type=aid,
+        paid_on=dt.date(2012, 1, 10),
         cancelled=cancelled,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -45,24 +52,50 @@ def records(fed):
     h2 = household(fed, g1, 2, category="C", is_model_worker=True)
     h3 = household(fed, g1, 3, category="D", is_migrant="是", year=1985)
     h4 = household(fed, zs, 4, category="B")
-    household_escape(household=household(fed, zs, 5), on=dt.date(2011, 6, 1), reason="再就业",
-                     actor=fed.user("zs", "admin"))  # fmt: skip
+    household_escape(
+        household=household(fed, zs, 5),
+        on=dt.date(2011, 6, 1),
+        reason="再就业",
+        actor=fed.user("zs", "admin"),
+    )
     household(fed, fed.xg, 6)  # another district: never counted for 中山区
     for source, amount in (("government", "30000.00"), ("union", "12345.67"), ("donation", "5")):
-        Receipt.objects.create(unit=zs, campaign=fed.campaign, source=source,
-                               amount=Decimal(amount), received_on=dt.date(2011, 12, 25))  # fmt: skip
-    Receipt.objects.create(unit=g1, campaign=fed.campaign, source="other",
-                           amount=Decimal("100.50"), received_on=dt.date(2011, 12, 26))  # fmt: skip
+        Receipt.objects.create(
+            unit=zs,
+            campaign=fed.campaign,
+            source=source,
+            amount=Decimal(amount),
+            received_on=dt.date(2011, 12, 25),
+        )
+    Receipt.objects.create(
+        unit=g1,
+        campaign=fed.campaign,
+        source="other",
+        amount=Decimal("100.50"),
+        received_on=dt.date(2011, 12, 26),
+    )
     pay(fed, zs, h1, "1000.00")
     pay(fed, g1, h2, "800.00", aid="medical")
     pay(fed, g1, h3, "300.00", aid="heating")
     pay(fed, zs, h3, "200.00", aid="heating")
     pay(fed, zs, h4, "999.99", cancelled=True)
-    Visit.objects.create(unit=zs, campaign=fed.campaign, kind="enterprise", enterprise="大连港",
-                         is_hardship_enterprise=True, visited_on=dt.date(2011, 12, 28),
-                         visitors="张三")  # fmt: skip
-    Visit.objects.create(unit=g1, campaign=fed.campaign, kind="household", household=h4,
-                         visited_on=dt.date(2011, 12, 29), visitors="李四")  # fmt: skip
+    Visit.objects.create(
+        unit=zs,
+        campaign=fed.campaign,
+        kind="enterprise",
+        enterprise="大连港",
+        is_hardship_enterprise=True,
+        visited_on=dt.date(2011, 12, 28),
+        visitors="张三",
+    )
+    Visit.objects.create(
+        unit=g1,
+        campaign=fed.campaign,
+        kind="household",
+        household=h4,
+        visited_on=dt.date(2011, 12, 29),
+        visitors="李四",
+    )
     return h1, h2, h3, h4
 
 
@@ -90,8 +123,12 @@ def test_figures_for_a_district_subtree(fed, records):
 
 def test_figures_for_a_grassroots_union_only(fed, records):
     got = derived_figures(F1, fed.campaign, fed.zs_g1)
-    assert (got["03A"], got["04C"], got["06A"], got["05A"]) == (2, 3, Decimal("0.1100"),
-                                                                Decimal("0.0101"))  # fmt: skip
+    assert (got["03A"], got["04C"], got["06A"], got["05A"]) == (
+        2,
+        3,
+        Decimal("0.1100"),
+        Decimal("0.0101"),
+    )
 
 
 def test_take_into_draft_keeps_other_blanks(fed, records):
@@ -130,8 +167,9 @@ def test_differences_ignore_empty_blanks(fed):
     from chunfeng.formdefs.loader import latest_builtin
 
     definition = latest_builtin("F1")
-    diffs = differences(definition, {"06A": Decimal("1"), "03A": None}, {"06A": Decimal("2"),
-                                                                          "03A": 3})  # fmt: skip
+    diffs = differences(
+        definition, {"06A": Decimal("1"), "03A": None}, {"06A": Decimal("2"), "03A": 3}
+    )
     assert [d.code for d in diffs] == ["06A"]
 
 

@@ -42,16 +42,34 @@ BAD = {
 @pytest.mark.parametrize("case", BAD)
 def test_the_form_names_the_id_problem(db, case):
     value, words = BAD[case]
-    form = HouseholdForm({"name": "甲", "id_number": value, "category": "B", "family_size": 1,
-                          "income": 0, "unit": "x"}, units=[])  # fmt: skip
+    form = HouseholdForm(
+        {
+            "name": "甲",
+            "id_number": value,
+            "category": "B",
+            "family_size": 1,
+            "income": 0,
+            "unit": "x",
+        },
+        units=[],
+    )
     assert not form.is_valid()
     assert words in form.errors["id_number"][0]
 
 
 def test_the_form_accepts_a_valid_and_a_15_digit_number(db):
     for value in (make_id(5), make_id(5).lower(), FIFTEEN):
-        form = HouseholdForm({"name": "甲", "id_number": value, "category": "B", "family_size": 1,
-                              "income": 0, "unit": "x"}, units=[])  # fmt: skip
+        form = HouseholdForm(
+            {
+                "name": "甲",
+                "id_number": value,
+                "category": "B",
+                "family_size": 1,
+                "income": 0,
+                "unit": "x",
+            },
+            units=[],
+        )
         form.is_valid()
         assert "id_number" not in form.errors
         assert len(form.cleaned_data["id_number"]) == 18
@@ -85,8 +103,11 @@ def test_an_id_excel_turned_into_a_number_asks_for_a_text_column(db, tmp_path, n
 
 
 def test_sci_notation_and_000_tell_the_user_to_format_the_column_as_text(db, tmp_path):
-    result = check(tmp_path, csv_bytes([row(1, 身份证号码="2.10202E+17"),
-                                        row(2, 身份证号码=ends_000())]), "h.csv")  # fmt: skip
+    result = check(
+        tmp_path,
+        csv_bytes([row(1, 身份证号码="2.10202E+17"), row(2, 身份证号码=ends_000())]),
+        "h.csv",
+    )
     assert [e["row"] for e in result.errors] == [2, 3]
     assert all("文本" in e["message"] for e in result.errors)
 
@@ -97,8 +118,9 @@ def test_a_15_digit_number_is_imported_as_18_digits(fed, tmp_path):
     path = tmp_path / "h.csv"
     path.write_bytes(csv_bytes([row(1, 身份证号码=FIFTEEN)]))
     file = HouseholdFile(path)
-    import_file(file, contract_mapping(file.header().columns), unit=fed.zs,
-                actor=fed.user("zs", "filler"))  # fmt: skip
+    import_file(
+        file, contract_mapping(file.header().columns), unit=fed.zs, actor=fed.user("zs", "filler")
+    )
     household = Household.objects.get()
     assert household.id_number == parse_id(FIFTEEN).number and len(household.id_number) == 18
     assert str(household.birth_date) == "1980-01-01"
@@ -106,10 +128,17 @@ def test_a_15_digit_number_is_imported_as_18_digits(fed, tmp_path):
 
 def test_the_new_household_page_names_the_id_field(fed, login):
     client = login(fed.user("zs", "filler"))
-    response = client.post(reverse("household-new"), {
-        "unit": "210202", "name": "甲", "id_number": wrong_check(make_id(3)), "category": "B",
-        "family_size": 2, "income": "100",
-    })  # fmt: skip
+    response = client.post(
+        reverse("household-new"),
+        {
+            "unit": "210202",
+            "name": "甲",
+            "id_number": wrong_check(make_id(3)),
+            "category": "B",
+            "family_size": 2,
+            "income": "100",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "身份证号码：" in html and "校验位" in html
@@ -117,8 +146,17 @@ def test_the_new_household_page_names_the_id_field(fed, login):
 
 
 def test_contract_is_the_template_header():
-    assert CONTRACT == ("姓名", "身份证号码", "联系电话", "工作单位", "困难类别", "家庭人口",
-                        "家庭月人均收入", "是否农民工", "是否劳模")  # fmt: skip
+    assert CONTRACT == (
+        "姓名",
+        "身份证号码",
+        "联系电话",
+        "工作单位",
+        "困难类别",
+        "家庭人口",
+        "家庭月人均收入",
+        "是否农民工",
+        "是否劳模",
+    )
 
 
 def _outcome(parse, raw):
@@ -135,10 +173,23 @@ def test_the_import_fast_path_agrees_with_parse_id():
     samples = [
         make_id(i, birth=b) for i in (1, 2, 999) for b in ("19000101", "19991231", "20000229")
     ]
-    samples += [FIFTEEN, make_id(3).lower()[:-1] + "x", " " + make_id(4), "２" + make_id(5)[1:],
-                with_check("21000019800101123"), with_check("21020219000229123"),
-                with_check("21020230000101123"), with_check("21020218991231123"), "", None,
-                2.1e17, 210202198001011234, "21020219800101123Y", "2.10202E+17", ends_000()]  # fmt: skip
+    samples += [
+        FIFTEEN,
+        make_id(3).lower()[:-1] + "x",
+        " " + make_id(4),
+        "２" + make_id(5)[1:],
+        with_check("21000019800101123"),
+        with_check("21020219000229123"),
+        with_check("21020230000101123"),
+        with_check("21020218991231123"),
+        "",
+        None,
+        2.1e17,
+        210202198001011234,
+        "21020219800101123Y",
+        "2.10202E+17",
+        ends_000(),
+    ]
     for _ in range(3000):
         first17 = rng.choice(["2102", "1100", "9902", "3301"]) + "".join(
             rng.choice("0123456789") for _ in range(13)

@@ -26,8 +26,9 @@ pytestmark = pytest.mark.usefixtures("media")
 
 def upload(client, run_jobs, data: bytes, name="名单.xlsx", unit="210202"):
     with run_jobs():
-        return client.post(reverse("household-import"),
-                           {"unit": unit, "file": SimpleUploadedFile(name, data)})  # fmt: skip
+        return client.post(
+            reverse("household-import"), {"unit": unit, "file": SimpleUploadedFile(name, data)}
+        )
 
 
 def token_of(url: str) -> str:
@@ -47,8 +48,10 @@ def filler(fed, login):
 
 
 def test_contract_headers_go_straight_to_the_preview_and_import(fed, filler, run_jobs):
-    rows = [row(i, 是否农民工="是" if i % 2 else "否", 困难类别=c)
-            for i, c in zip(range(1, 26), "BCD" * 9, strict=False)]  # fmt: skip
+    rows = [
+        row(i, 是否农民工="是" if i % 2 else "否", 困难类别=c)
+        for i, c in zip(range(1, 26), "BCD" * 9, strict=False)
+    ]
     rows[0] |= {"身份证号码": make_id(1, birth="19790101")}  # a migrant born before 1980
     response = upload(filler, run_jobs, xlsx_bytes(rows))
     token = token_of(response.url)
@@ -77,8 +80,10 @@ def test_contract_headers_go_straight_to_the_preview_and_import(fed, filler, run
 
 
 def test_chinese_category_names_and_yes_no(fed, tmp_path):
-    rows = [row(1, 困难类别="低于当地最低生活保障线", 是否劳模="是"),
-            row(2, 困难类别="d", 是否农民工="否", 家庭人口="", 家庭月人均收入="")]  # fmt: skip
+    rows = [
+        row(1, 困难类别="低于当地最低生活保障线", 是否劳模="是"),
+        row(2, 困难类别="d", 是否农民工="否", 家庭人口="", 家庭月人均收入=""),
+    ]
     path = tmp_path / "h.csv"
     path.write_bytes(csv_bytes(rows))
     file = HouseholdFile(path)
@@ -92,8 +97,19 @@ OTHER_HEADER = ("序号", "职工姓名", "身份证号", "手机", "单位", "�
 
 
 def other_rows():
-    return [{"序号": i, "职工姓名": f"职工{i}", "身份证号": make_id(i), "手机": "13900000000",
-             "单位": "某厂", "类别": "C", "人均收入": 500, "家庭人数": 2} for i in (1, 2)]  # fmt: skip
+    return [
+        {
+            "序号": i,
+            "职工姓名": f"职工{i}",
+            "身份证号": make_id(i),
+            "手机": "13900000000",
+            "单位": "某厂",
+            "类别": "C",
+            "人均收入": 500,
+            "家庭人数": 2,
+        }
+        for i in (1, 2)
+    ]
 
 
 def test_other_headers_need_the_mapping_step(fed, filler, run_jobs):
@@ -131,9 +147,14 @@ def test_the_mapping_needs_the_required_columns_once(fed, filler, run_jobs):
 
 def test_errors_name_row_and_column_as_the_file_does(fed, filler, run_jobs):
     rows = other_rows() + [
-        {"职工姓名": "", "身份证号": wrong_check(make_id(3)), "类别": "E", "人均收入": "很多",
-         "家庭人数": 0},
-    ]  # fmt: skip
+        {
+            "职工姓名": "",
+            "身份证号": wrong_check(make_id(3)),
+            "类别": "E",
+            "人均收入": "很多",
+            "家庭人数": 0,
+        },
+    ]
     token = token_of(upload(filler, run_jobs, xlsx_bytes(rows, OTHER_HEADER)).url)
     guess = guess_mapping(list(OTHER_HEADER))
     with run_jobs():
@@ -178,8 +199,9 @@ def test_one_bad_row_imports_nothing(fed, tmp_path):
     with pytest.raises(ApplicationError) as err:
         import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=SYSTEM)
     assert err.value.code == "import_invalid"
-    assert err.value.details == [{"row": 2502, "column": "困难类别",
-                                  "message": "困难类别“Z”无效，应为 B、C、D 或其中文名称"}]  # fmt: skip
+    assert err.value.details == [
+        {"row": 2502, "column": "困难类别", "message": "困难类别“Z”无效，应为 B、C、D 或其中文名称"}
+    ]
     assert not Household.objects.exists() and not Person.objects.exists()
 
 
@@ -188,11 +210,14 @@ def test_a_file_made_elsewhere_between_check_and_commit_fails_the_job(fed, fille
     new_household(fed, fed.xg, 2)  # 西岗区 files the second person meanwhile
     job = commit(filler, run_jobs, token)
     assert job.status == "failed"
-    assert job.result["details"] == [{
-        "row": 3, "column": "身份证号码",
-        "message": f"身份证号码 2102**********{make_id(2)[-4:]} 已在西岗区总工会（210203）建档，"
-                   "一户一档，不能重复建档",
-    }]  # fmt: skip
+    assert job.result["details"] == [
+        {
+            "row": 3,
+            "column": "身份证号码",
+            "message": f"身份证号码 2102**********{make_id(2)[-4:]} 已在西岗区总工会（210203）建档，"
+            "一户一档，不能重复建档",
+        }
+    ]
     assert Household.objects.count() == 1  # only 西岗区's
     html = filler.get(reverse("household-import-preview", args=[token])).content.decode()
     assert "失败" in html and "第 3 行" in html and "西岗区总工会" in html
@@ -206,8 +231,12 @@ def test_failure_details_are_capped_on_the_page_with_the_total(fed, filler, run_
     assert html.count('<tr class="error">') == 200
     # the import job itself, run on the same file, fails with the details
     check = Job.objects.get(kind="register.import.check")
-    job = Job.objects.create(kind="register.import", params=check.params, unit=fed.zs,
-                             created_by=fed.user("zs", "filler"))  # fmt: skip
+    job = Job.objects.create(
+        kind="register.import",
+        params=check.params,
+        unit=fed.zs,
+        created_by=fed.user("zs", "filler"),
+    )
     from chunfeng.jobs.tasks import job_run
 
     job_run(job.pk, "chunfeng.register.import_jobs:import_job")
@@ -222,8 +251,9 @@ def test_failure_details_are_capped_on_the_page_with_the_total(fed, filler, run_
 @pytest.mark.parametrize("encoding,bom", [("utf-8", False), ("utf-8", True), ("gbk", False)])
 def test_csv_in_utf8_with_or_without_bom_and_gbk(fed, filler, run_jobs, encoding, bom):
     rows = [row(1, 姓名="张三丰", 工作单位="大连重工·起重集团"), row(2)]
-    token = token_of(upload(filler, run_jobs, csv_bytes(rows, encoding=encoding, bom=bom),
-                            name="名单.csv").url)  # fmt: skip
+    token = token_of(
+        upload(filler, run_jobs, csv_bytes(rows, encoding=encoding, bom=bom), name="名单.csv").url
+    )
     assert (
         "全部检查通过"
         in filler.get(reverse("household-import-preview", args=[token])).content.decode()
@@ -305,8 +335,12 @@ def test_another_users_import_is_not_reachable(fed, filler, login, run_jobs):
 def test_the_import_job_rechecks_the_permission(fed, filler, run_jobs):
     token = token_of(upload(filler, run_jobs, xlsx_bytes([row(1)])).url)
     check = Job.objects.get()
-    job = Job.objects.create(kind="register.import", params=check.params, unit=fed.xg,
-                             created_by=fed.user("zs", "filler"))  # fmt: skip
+    job = Job.objects.create(
+        kind="register.import",
+        params=check.params,
+        unit=fed.xg,
+        created_by=fed.user("zs", "filler"),
+    )
     with pytest.raises(ApplicationError):
         import_job(job, **job.params)
     assert token and not Household.objects.exists()

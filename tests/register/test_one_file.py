@@ -19,18 +19,26 @@ HELD_BY_ZS = "中山区总工会（210202）"
 
 
 def post_new(client, number, unit="210203"):
-    return client.post(reverse("household-new"), {
-        "unit": unit, "name": "重复", "id_number": number, "category": "B", "family_size": 1,
-        "income": "0",
-    })  # fmt: skip
+    return client.post(
+        reverse("household-new"),
+        {
+            "unit": unit,
+            "name": "重复",
+            "id_number": number,
+            "category": "B",
+            "family_size": 1,
+            "income": "0",
+        },
+    )
 
 
 def import_rows(tmp_path, fed, rows, unit=None):
     path = tmp_path / "h.csv"
     path.write_bytes(csv_bytes(rows))
     file = HouseholdFile(path)
-    return import_file(file, contract_mapping(file.header().columns), unit=unit or fed.xg,
-                       actor=SYSTEM)  # fmt: skip
+    return import_file(
+        file, contract_mapping(file.header().columns), unit=unit or fed.xg, actor=SYSTEM
+    )
 
 
 def test_a_second_file_for_the_worker_names_the_holding_union(fed, login):
@@ -60,16 +68,19 @@ def test_the_import_refuses_files_held_elsewhere(fed, tmp_path):
     new_household(fed, fed.zs, 1, members=[{"name": "配偶", "id_number": make_id(50)}])
     with pytest.raises(ApplicationError) as err:
         import_rows(tmp_path, fed, [row(2), row(1), row(3, 身份证号码=make_id(50))])
-    assert [(d["row"], d["column"]) for d in err.value.details] == [(3, "身份证号码"),
-                                                                   (4, "身份证号码")]  # fmt: skip
+    assert [(d["row"], d["column"]) for d in err.value.details] == [
+        (3, "身份证号码"),
+        (4, "身份证号码"),
+    ]
     assert all(HELD_BY_ZS in d["message"] for d in err.value.details)
     assert Household.objects.count() == 1
 
 
 def test_after_escape_a_new_file_is_allowed(fed, login, tmp_path):
     first = new_household(fed, fed.zs, 1, members=[{"name": "配偶", "id_number": make_id(50)}])
-    household_escape(household=first, on=dt.date(2012, 1, 5), reason="再就业",
-                     actor=fed.user("zs", "filler"))  # fmt: skip
+    household_escape(
+        household=first, on=dt.date(2012, 1, 5), reason="再就业", actor=fed.user("zs", "filler")
+    )
     response = post_new(login(fed.user("xg", "filler")), make_id(1))
     assert response.status_code == 302
     import_rows(tmp_path, fed, [row(50)])  # the former member, now a worker in 西岗区

@@ -15,15 +15,25 @@ from .conftest import make_id, new_household
 def files(fed):
     """Two files in 中山区 (one at a grassroots union, with a member) and one in 西岗区."""
     zs = new_household(fed, fed.zs, 1, is_migrant=True, name="张一")
-    zsg = new_household(fed, fed.zs_g1, 2, name="王二", category="C",
-                        members=[{"name": "王小二", "id_number": make_id(9), "relation": "子"}])  # fmt: skip
+    zsg = new_household(
+        fed,
+        fed.zs_g1,
+        2,
+        name="王二",
+        category="C",
+        members=[{"name": "王小二", "id_number": make_id(9), "relation": "子"}],
+    )
     xg = new_household(fed, fed.xg, 3, name="李三")
     return {"zs": zs, "zsg": zsg, "xg": xg}
 
 
 def pages(h):
-    return [reverse("household-list"), reverse("household-detail", args=[h.pk]),
-            reverse("household-edit", args=[h.pk]), reverse("household-escape", args=[h.pk])]  # fmt: skip
+    return [
+        reverse("household-list"),
+        reverse("household-detail", args=[h.pk]),
+        reverse("household-edit", args=[h.pk]),
+        reverse("household-escape", args=[h.pk]),
+    ]
 
 
 FULL_IDS = [make_id(1), make_id(2), make_id(3), make_id(9)]
@@ -124,8 +134,12 @@ def test_the_reveal_shows_the_full_number_and_logs_each_view(fed, login, files):
     assert response.status_code == 200 and make_id(2) in response.content.decode()
     assert "<html" not in response.content.decode()  # a fragment for htmx
     client.post(url)  # without htmx: the detail page with the number
-    assert IdAccess.objects.filter(household=household, purpose="view",
-                                   user=fed.user("zs", "filler")).count() == 2  # fmt: skip
+    assert (
+        IdAccess.objects.filter(
+            household=household, purpose="view", user=fed.user("zs", "filler")
+        ).count()
+        == 2
+    )
     # the member's number stays masked; the next visit is masked again
     again = client.get(reverse("household-detail", args=[household.pk])).content.decode()
     assert make_id(2) not in again and make_id(9) not in again
@@ -144,9 +158,15 @@ def test_reviewers_and_viewers_cannot_reveal(fed, login, files, role):
 def test_detail_lists_members_and_history(fed, login, files):
     client = login(fed.user("zs", "admin"))
     household = files["zsg"]
-    client.post(reverse("household-edit", args=[household.pk]), {
-        "name": "王二", "category": "C", "family_size": 4, "income": "720.50",
-    })  # fmt: skip
+    client.post(
+        reverse("household-edit", args=[household.pk]),
+        {
+            "name": "王二",
+            "category": "C",
+            "family_size": 4,
+            "income": "720.50",
+        },
+    )
     html = client.get(reverse("household-detail", args=[household.pk])).content.decode()
     assert "王小二" in html and "2102**********" + make_id(9)[-4:] in html
     assert "建档" in html and "修改" in html and "家庭月人均收入：650.00 → 720.50" in html
@@ -159,10 +179,19 @@ def test_readers_cannot_write(fed, login, files, role):
     assert client.get(reverse("household-new")).status_code == 403
     assert client.post(reverse("household-new"), {"unit": "210202"}).status_code == 403
     assert client.get(reverse("household-edit", args=[household.pk])).status_code == 403
-    assert client.post(reverse("household-escape", args=[household.pk]),
-                       {"escaped_on": "2012-01-01", "escaped_reason": "x"}).status_code == 403  # fmt: skip
-    assert client.post(reverse("household-member-add", args=[household.pk]),
-                       {"name": "甲"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            reverse("household-escape", args=[household.pk]),
+            {"escaped_on": "2012-01-01", "escaped_reason": "x"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("household-member-add", args=[household.pk]), {"name": "甲"}
+        ).status_code
+        == 403
+    )
     assert client.get(reverse("household-import")).status_code == 403
     detail = client.get(reverse("household-detail", args=[household.pk])).content.decode()
     assert reverse("household-edit", args=[household.pk]) not in detail
@@ -174,14 +203,24 @@ def test_a_filler_creates_a_file_in_a_unit_of_the_subtree(fed, login):
     client = login(fed.user("zs", "filler"))
     form = client.get(reverse("household-new")).content.decode()
     assert "210202001" in form and "210203" not in form
-    response = client.post(reverse("household-new"), {
-        "unit": "210202001", "name": "赵四", "id_number": make_id(4, birth="19750505"),
-        "category": "D", "family_size": 2, "income": "300", "is_laid_off": "on",
-        "causes": ["illness", "schooling"], "phone": "13900000000",
-    })  # fmt: skip
+    response = client.post(
+        reverse("household-new"),
+        {
+            "unit": "210202001",
+            "name": "赵四",
+            "id_number": make_id(4, birth="19750505"),
+            "category": "D",
+            "family_size": 2,
+            "income": "300",
+            "is_laid_off": "on",
+            "causes": ["illness", "schooling"],
+            "phone": "13900000000",
+        },
+    )
     household = Household.objects.get()
-    assert response.status_code == 302 and response.url == reverse("household-detail",
-                                                                   args=[household.pk])  # fmt: skip
+    assert response.status_code == 302 and response.url == reverse(
+        "household-detail", args=[household.pk]
+    )
     assert household.unit == fed.zs_g1 and household.is_laid_off and household.created_by
     assert household.causes == ["illness", "schooling"]
     html = client.get(response.url).content.decode()
@@ -190,19 +229,33 @@ def test_a_filler_creates_a_file_in_a_unit_of_the_subtree(fed, login):
 
 def test_a_filler_cannot_create_outside_the_subtree(fed, login):
     client = login(fed.user("zs", "filler"))
-    response = client.post(reverse("household-new"), {
-        "unit": "210203", "name": "赵四", "id_number": make_id(4), "category": "D",
-        "family_size": 2, "income": "300",
-    })  # fmt: skip
+    response = client.post(
+        reverse("household-new"),
+        {
+            "unit": "210203",
+            "name": "赵四",
+            "id_number": make_id(4),
+            "category": "D",
+            "family_size": 2,
+            "income": "300",
+        },
+    )
     assert response.status_code == 403 and not Household.objects.exists()
 
 
 def test_form_errors_name_the_field(fed, login):
     client = login(fed.user("zs", "filler"))
-    response = client.post(reverse("household-new"), {
-        "unit": "210202", "name": "", "id_number": make_id(4), "category": "", "family_size": 40,
-        "income": "-1",
-    })  # fmt: skip
+    response = client.post(
+        reverse("household-new"),
+        {
+            "unit": "210202",
+            "name": "",
+            "id_number": make_id(4),
+            "category": "",
+            "family_size": 40,
+            "income": "-1",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
     for label in ("姓名：", "困难类别：", "家庭人口：", "家庭月人均收入（元）："):

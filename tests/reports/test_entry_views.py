@@ -46,9 +46,12 @@ def test_save_draft_and_come_back(fed, login):
     client = login(fed.user("zs", "filler"))
     response = client.post(
         entry_url(fed),
-        posted({"01A": "1200", "01A.2": "300", "05A": "12.5"}, filler_name="王芳",
-               fill_date="2012-01-05"),
-    )  # fmt: skip
+        posted(
+            {"01A": "1200", "01A.2": "300", "05A": "12.5"},
+            filler_name="王芳",
+            fill_date="2012-01-05",
+        ),
+    )
     assert response.status_code == 302
     assert stored() == {"01A": 1200, "01A.2": 300, "05A": pytest.approx(12.5)}
     page = client.get(entry_url(fed)).content.decode()

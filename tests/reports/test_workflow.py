@@ -44,8 +44,12 @@ def test_errors_block_submission_and_warnings_need_explanation(fed):
     from chunfeng.formdefs.loader import latest_builtin
     from tests.fixtures import zeros
 
-    report_save(slot=slot, actor=filler, values=zeros(latest_builtin("F1")) | values,
-                explanations={"F1-W01": "1万元用于节后慰问"})  # fmt: skip
+    report_save(
+        slot=slot,
+        actor=filler,
+        values=zeros(latest_builtin("F1")) | values,
+        explanations={"F1-W01": "1万元用于节后慰问"},
+    )
     assert report_submit(report=report, actor=filler).status == S.SUBMITTED
 
 
@@ -66,8 +70,13 @@ def test_full_cycle_submit_return_resubmit_approve_reopen(fed):
     report = report_reopen(report=report, actor=reviewer, reason="发现 07D 有误")
     assert report.status == S.RETURNED
     actions = [e.action for e in audit_for(report)]
-    for action in ("report.submit", "report.return", "report.approve", "report.reopen",
-                   "report.save"):  # fmt: skip
+    for action in (
+        "report.submit",
+        "report.return",
+        "report.approve",
+        "report.reopen",
+        "report.save",
+    ):
         assert action in actions
     reopen = next(e for e in audit_for(report) if e.action == "report.reopen")
     assert reopen.details["old"] == "approved" and reopen.details["reason"] == "发现 07D 有误"
@@ -83,9 +92,17 @@ def test_value_changes_are_recorded_old_to_new(fed):
 
 @pytest.mark.parametrize(
     "who",
-    [("zs", "reviewer"), ("zs", "admin"), ("zs", "viewer"), ("city", "filler"),
-     ("city", "admin"), ("city", "viewer"), ("xg", "reviewer"), ("zs", "filler")],
-)  # fmt: skip
+    [
+        ("zs", "reviewer"),
+        ("zs", "admin"),
+        ("zs", "viewer"),
+        ("city", "filler"),
+        ("city", "admin"),
+        ("city", "viewer"),
+        ("xg", "reviewer"),
+        ("zs", "filler"),
+    ],
+)
 def test_only_the_reviewer_above_may_approve_or_return(fed, who):
     report = file_report(fed, fed.zs)
     for act in (report_approve, report_reopen):
@@ -101,8 +118,10 @@ def test_only_the_reviewer_above_may_approve_or_return(fed, who):
     assert report.status == S.SUBMITTED
 
 
-@pytest.mark.parametrize("who", [("zs", "reviewer"), ("city", "filler"), ("xg", "filler"),
-                                 ("zs", "viewer"), ("zsg", "filler")])  # fmt: skip
+@pytest.mark.parametrize(
+    "who",
+    [("zs", "reviewer"), ("city", "filler"), ("xg", "filler"), ("zs", "viewer"), ("zsg", "filler")],
+)
 def test_only_the_units_filler_may_submit(fed, who):
     report = file_report(fed, fed.zs, submit=False)
     attach_work_report(fed.campaign, fed.zs, fed.user("zs", "filler"))

@@ -319,8 +319,16 @@ def test_district_filler_fills_its_report_from_the_grassroots(fed, login):
     assert status_of() == S.DRAFT
 
 
-@pytest.mark.parametrize("who", [("zs", "reviewer"), ("zs", "admin"), ("zs", "viewer"),
-                                 ("city", "filler"), ("city", "reviewer")])  # fmt: skip
+@pytest.mark.parametrize(
+    "who",
+    [
+        ("zs", "reviewer"),
+        ("zs", "admin"),
+        ("zs", "viewer"),
+        ("city", "filler"),
+        ("city", "reviewer"),
+    ],
+)
 def test_only_the_units_filler_may_fill_from_children(fed, login, who):
     _grassroots_approved(fed, login)
     response = login(fed.user(*who)).post(url(fed, action="fill"), {"include": "approved"})
@@ -359,8 +367,9 @@ def upload(name: str, content: bytes = b"%PDF-1.4 report") -> SimpleUploadedFile
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-@pytest.mark.parametrize("name", ["工作报告.pdf", "工作报告.docx", "工作报告.wps", "工作报告.doc",
-                                  "REPORT.PDF"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["工作报告.pdf", "工作报告.docx", "工作报告.wps", "工作报告.doc", "REPORT.PDF"]
+)
 def test_filler_uploads_the_work_report(fed, login, name):
     client = login(fed.user("zs", "filler"))
     response = client.post(url(fed, action="work-report"), {"file": upload(name)}, follow=True)
@@ -372,8 +381,9 @@ def test_filler_uploads_the_work_report(fed, login, name):
     assert f">{name}</a>" in text(response)
 
 
-@pytest.mark.parametrize("name", ["工作报告.txt", "工作报告.exe", "工作报告.pdf.zip", "工作报告",
-                                  "报告.xlsx"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["工作报告.txt", "工作报告.exe", "工作报告.pdf.zip", "工作报告", "报告.xlsx"]
+)
 def test_other_file_types_are_refused_naming_the_file(fed, login, name):
     client = login(fed.user("zs", "filler"))
     response = client.post(url(fed, action="work-report"), {"file": upload(name)}, follow=True)
@@ -400,8 +410,9 @@ def test_a_new_upload_replaces_the_old_file(fed, login):
 
 @pytest.mark.parametrize("who", [w for w in USERS if w != ("zs", "filler")], ids="_".join)
 def test_only_the_units_filler_may_upload(fed, login, who):
-    response = login(fed.user(*who)).post(url(fed, action="work-report"),
-                                          {"file": upload("工作报告.pdf")})  # fmt: skip
+    response = login(fed.user(*who)).post(
+        url(fed, action="work-report"), {"file": upload("工作报告.pdf")}
+    )
     assert response.status_code == (403 if who[0] in ("city", "zs") else 404)
     assert not WorkReport.objects.exists()
 

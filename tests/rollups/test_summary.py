@@ -52,8 +52,11 @@ def put(fed, unit, form, values, status):
 def test_rollup_equals_independent_sum(fed, seed, form):
     rng = random.Random(seed)
     definition = latest_builtin(form)
-    statuses = {fed.zs: ReportStatus.APPROVED, fed.xg: ReportStatus.APPROVED,
-                fed.industry: ReportStatus.SUBMITTED}  # fmt: skip
+    statuses = {
+        fed.zs: ReportStatus.APPROVED,
+        fed.xg: ReportStatus.APPROVED,
+        fed.industry: ReportStatus.SUBMITTED,
+    }
     filled = {}
     for unit, status in statuses.items():
         filled[unit.code] = random_values(definition, rng)
@@ -94,8 +97,9 @@ def test_multi_level_grassroots_district_city(fed):
     from chunfeng.orgunits.models import UnitKind
     from chunfeng.orgunits.services import orgunit_create
 
-    g2 = orgunit_create(code="210202002", name="人民路街道总工会", kind=UnitKind.GRASSROOTS,
-                        parent=fed.zs)  # fmt: skip
+    g2 = orgunit_create(
+        code="210202002", name="人民路街道总工会", kind=UnitKind.GRASSROOTS, parent=fed.zs
+    )
     from chunfeng.accounts.services import user_create
 
     user_create(username="g2_filler", unit=g2, role="filler", password="test-pass-123")
@@ -104,8 +108,18 @@ def test_multi_level_grassroots_district_city(fed):
     assert top == ["210202", "210203", "2102C01"]
     zs_reviewer = fed.user("zs", "reviewer")
     for unit, n in ((fed.zs_g1, 100), (g2, 50)):
-        report = file_report(fed, unit, values={"01A": n, "01A.2": n // 2, "05A": "1.2345",
-                                                "05E": "1.2345", "06A": "1.2345", "04C": 1})  # fmt: skip
+        report = file_report(
+            fed,
+            unit,
+            values={
+                "01A": n,
+                "01A.2": n // 2,
+                "05A": "1.2345",
+                "05E": "1.2345",
+                "06A": "1.2345",
+                "04C": 1,
+            },
+        )
         report_approve(report=report, actor=zs_reviewer)
     filler = fed.user("zs", "filler")
     slot = report_slot_for(filler, fed.campaign.pk, "210202", "F1")

@@ -140,14 +140,18 @@ def test_drill_down_lists_each_units_figure_and_the_total(filed, login):
     page = text(client.get(url(filed.campaign, page="drill/05A/")))
     assert "05A 筹集慰问款物总额（万元）" in page
     assert body_rows(page)[1:] == [
-        ["中山区总工会", "1.2345"], ["西岗区总工会", "2.5000"], ["合计", "3.7345"],
-    ]  # fmt: skip
+        ["中山区总工会", "1.2345"],
+        ["西岗区总工会", "2.5000"],
+        ["合计", "3.7345"],
+    ]
     assert f'href="/campaigns/{filed.campaign.pk}/reports/210202/F1/"' in page
     both = text(client.get(url(filed.campaign, page="drill/01A/", status="submitted")))
     assert body_rows(both)[1:] == [
-        ["中山区总工会", "100"], ["西岗区总工会", "50"], ["大连市机械冶金工会", "30"],
+        ["中山区总工会", "100"],
+        ["西岗区总工会", "50"],
+        ["大连市机械冶金工会", "30"],
         ["合计", "180"],
-    ]  # fmt: skip
+    ]
 
 
 def test_drill_down_of_an_unknown_blank_is_404(filed, login):
@@ -252,10 +256,14 @@ def test_summary_needs_a_login(filed, client):
 
 def previous_campaign(fed, owner=None, forms=None):
     return campaign_create(
-        owner=owner or fed.city, name="2011年春风行动", period_start=dt.date(2010, 12, 20),
-        period_end=dt.date(2011, 1, 22), deadline=dt.date(2011, 1, 8),
-        forms=forms or {"F1": None}, recipients=[fed.zs, fed.xg, fed.industry],
-    )  # fmt: skip
+        owner=owner or fed.city,
+        name="2011年春风行动",
+        period_start=dt.date(2010, 12, 20),
+        period_end=dt.date(2011, 1, 22),
+        deadline=dt.date(2011, 1, 8),
+        forms=forms or {"F1": None},
+        recipients=[fed.zs, fed.xg, fed.industry],
+    )
 
 
 def test_comparison_with_the_previous_campaign_flags_a_large_change(fed, login):
@@ -306,10 +314,14 @@ def test_no_comparison_without_a_previous_campaign(filed, login):
 
 def test_no_comparison_with_another_owners_or_another_forms_campaign(fed, login):
     campaign_create(
-        owner=fed.xg, name="西岗区2011年", period_start=dt.date(2010, 12, 20),
-        period_end=dt.date(2011, 1, 22), deadline=dt.date(2011, 1, 8), forms={"F1": None},
+        owner=fed.xg,
+        name="西岗区2011年",
+        period_start=dt.date(2010, 12, 20),
+        period_end=dt.date(2011, 1, 22),
+        deadline=dt.date(2011, 1, 8),
+        forms={"F1": None},
         recipients=[fed.xg_g1],
-    )  # fmt: skip
+    )
     previous_campaign(fed, forms={"F2": None})
     client = login(fed.user("city", "viewer"))
     assert "与上期" not in text(client.get(url(fed.campaign)))

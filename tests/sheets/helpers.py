@@ -14,8 +14,11 @@ def cell_map(data: bytes) -> dict[str, str]:
 def fill(data: bytes, values: dict, *, edit=None) -> bytes:
     """Type ``values`` (code → cell value) into a template, as a user would in Excel."""
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    cells = {k[6:]: v for k, v in wb[MAP_SHEET].iter_rows(values_only=True)
-             if str(k).startswith("blank:")}  # fmt: skip
+    cells = {
+        k[6:]: v
+        for k, v in wb[MAP_SHEET].iter_rows(values_only=True)
+        if str(k).startswith("blank:")
+    }
     ws = wb.worksheets[0]
     for code, value in values.items():
         ws[cells[code]] = value

@@ -31,10 +31,21 @@ def soffice(tmp_path):
         source.write_bytes(data)
         out = tmp_path / "out"
         subprocess.run(
-            [exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
-             "--convert-to", fmt, "--outdir", str(out), str(source)],
-            check=True, capture_output=True, timeout=180,
-        )  # fmt: skip
+            [
+                exe,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(out),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         return (out / f"filled.{fmt}").read_bytes()
 
     return convert
@@ -46,6 +57,7 @@ def test_saved_by_libreoffice_imports_back(fed, soffice, fmt, form):
     definition = latest_builtin(form)
     cells = random_cells(definition, random.Random(11))
     saved = soffice(fill(template(fed, form=form), cells), fmt)
-    result = report_import(slot=slot_of(fed, form=form), data=saved, name=f"t.{fmt}",
-                           actor=fed.user("zs", "filler"))  # fmt: skip
+    result = report_import(
+        slot=slot_of(fed, form=form), data=saved, name=f"t.{fmt}", actor=fed.user("zs", "filler")
+    )
     assert report_values(result.report, definition) == expected(definition, cells)

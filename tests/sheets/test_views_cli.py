@@ -48,8 +48,9 @@ def test_filler_downloads_fills_fixes_and_submits(fed, login, settings, tmp_path
     response = upload(client, fed, good)
     assert response.status_code == 200 and "已导入" in response.content.decode()
     assert dict(ReportValue.objects.values_list("code", "value"))["01A"] == 100
-    client.post(url(fed, tail="work-report/"),
-                {"file": SimpleUploadedFile("报告.pdf", b"%PDF-1.4")})  # fmt: skip
+    client.post(
+        url(fed, tail="work-report/"), {"file": SimpleUploadedFile("报告.pdf", b"%PDF-1.4")}
+    )
     client.post(url(fed, tail="submit/"))
     assert Report.objects.get().status == ReportStatus.SUBMITTED
 
@@ -66,14 +67,19 @@ def test_import_shows_check_results_with_cells(fed, login):
 
 @pytest.mark.parametrize(
     "who, unit, status",
-    [(("zs", "reviewer"), "210202", 403), (("xg", "filler"), "210202", 404),
-     (("zs", "viewer"), "210202", 403)],
-)  # fmt: skip
+    [
+        (("zs", "reviewer"), "210202", 403),
+        (("xg", "filler"), "210202", 404),
+        (("zs", "viewer"), "210202", 403),
+    ],
+)
 def test_import_permissions(fed, login, who, unit, status):
     template = download(login(fed.user("zs", "filler")), url(fed, tail="file/template.xlsx"))
     client = login(fed.user(*who))
-    response = client.post(url(fed, unit, tail="import/"),
-                           {"file": SimpleUploadedFile("t.xlsx", fill(template, {"01A": 1}))})  # fmt: skip
+    response = client.post(
+        url(fed, unit, tail="import/"),
+        {"file": SimpleUploadedFile("t.xlsx", fill(template, {"01A": 1}))},
+    )
     assert response.status_code == status
     assert not ReportValue.objects.exists()
 
@@ -89,8 +95,9 @@ def test_report_pdf_has_every_item(fed, login, tmp_path):
     pdf = download(client, url(fed, tail="file/export.pdf"))
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "送温暖工程统计表" in text and "中山区总工会" in text
     for number in [f"{n:02d}" for n in range(1, 14)]:
         assert number in text
@@ -114,8 +121,11 @@ def test_summary_exports(fed, login, tmp_path):
     wb = openpyxl.load_workbook(io.BytesIO(download(client, base + "file.xlsx")))
     ws = wb.worksheets[0]
     assert "（汇总）" in ws["A2"].value
-    cells = {k[6:]: v for k, v in wb["_chunfeng"].iter_rows(values_only=True)
-             if str(k).startswith("blank:")}  # fmt: skip
+    cells = {
+        k[6:]: v
+        for k, v in wb["_chunfeng"].iter_rows(values_only=True)
+        if str(k).startswith("blank:")
+    }
     assert str(ws[cells["05A"]].value) == "3.2346" and ws[cells["01A"]].value == 14
     pdf = tmp_path / "s.pdf"
     pdf.write_bytes(download(client, base + "file.pdf"))
@@ -142,15 +152,35 @@ def test_unit_table_csv_has_bom_and_neutralises_formulas(fed, login):
 
 def test_cli_template_import_export(fed, tmp_path, capsys):
     out = tmp_path / "t.xlsx"
-    call_command("template", "--campaign", fed.campaign.pk, "--unit", "210202", "--form", "F1",
-                 "-o", str(out))  # fmt: skip
+    call_command(
+        "template",
+        "--campaign",
+        fed.campaign.pk,
+        "--unit",
+        "210202",
+        "--form",
+        "F1",
+        "-o",
+        str(out),
+    )
     out.write_bytes(fill(out.read_bytes(), {"01A": 50, "01A.2": 60}))
     call_command("import-report", "--campaign", fed.campaign.pk, "--unit", "210202", str(out))
     assert "F1-01" in capsys.readouterr().out
     assert dict(ReportValue.objects.values_list("code", "value"))["01A"] == 50
     pdf = tmp_path / "r.pdf"
-    call_command("export", "--campaign", fed.campaign.pk, "--unit", "210202", "--form", "F1",
-                 "--format", "pdf", "-o", str(pdf))  # fmt: skip
+    call_command(
+        "export",
+        "--campaign",
+        fed.campaign.pk,
+        "--unit",
+        "210202",
+        "--form",
+        "F1",
+        "--format",
+        "pdf",
+        "-o",
+        str(pdf),
+    )
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
@@ -158,8 +188,17 @@ def test_cli_import_refuses_bad_file(fed, tmp_path):
     from django.core.management.base import CommandError
 
     out = tmp_path / "t.xlsx"
-    call_command("template", "--campaign", fed.campaign.pk, "--unit", "210202", "--form", "F1",
-                 "-o", str(out))  # fmt: skip
+    call_command(
+        "template",
+        "--campaign",
+        fed.campaign.pk,
+        "--unit",
+        "210202",
+        "--form",
+        "F1",
+        "-o",
+        str(out),
+    )
     out.write_bytes(fill(out.read_bytes(), {"01A": "abc"}))
     with pytest.raises(CommandError, match="01A"):
         call_command("import-report", "--campaign", fed.campaign.pk, "--unit", "210202", str(out))

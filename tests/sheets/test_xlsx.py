@@ -102,8 +102,9 @@ def test_fill_and_import_gives_back_every_blank(fed, form, seed):
     # and the export of that report is itself a valid filled template
     exported = report_xlsx(slot_of(fed, form=form))
     ReportValue.objects.all().delete()
-    again = report_import(slot=slot_of(fed, form=form), data=exported, name="e.xlsx",
-                          actor=fed.user("zs", "filler"))  # fmt: skip
+    again = report_import(
+        slot=slot_of(fed, form=form), data=exported, name="e.xlsx", actor=fed.user("zs", "filler")
+    )
     assert report_values(again.report, definition) == expected(definition, cells)
 
 
@@ -112,8 +113,9 @@ def test_header_fields_round_trip(fed):
         ws["C4"], ws["C5"], ws["C6"] = "王芳", "82610422", "2012-01-05"
 
     data = fill(template(fed), {}, edit=edit)
-    result = report_import(slot=slot_of(fed), data=data, name="t.xlsx",
-                           actor=fed.user("zs", "filler"))  # fmt: skip
+    result = report_import(
+        slot=slot_of(fed), data=data, name="t.xlsx", actor=fed.user("zs", "filler")
+    )
     assert result.report.filler_name == "王芳" and str(result.report.fill_date) == "2012-01-05"
 
 
@@ -121,8 +123,9 @@ def refused(fed, data, code, *, unit="210202", form="F1", who=("zs", "filler")):
     file_report(fed, fed.zs, submit=False, values={"01A": 77})
     before = dict(ReportValue.objects.values_list("code", "value"))
     with pytest.raises(ApplicationError) as exc:
-        report_import(slot=slot_of(fed, unit, form), data=data, name="bad.xlsx",
-                      actor=fed.user(*who))  # fmt: skip
+        report_import(
+            slot=slot_of(fed, unit, form), data=data, name="bad.xlsx", actor=fed.user(*who)
+        )
     assert exc.value.code == code, exc.value.message
     assert dict(ReportValue.objects.values_list("code", "value")) == before  # nothing saved
     return exc.value
@@ -210,6 +213,10 @@ def test_only_the_units_filler_may_import(fed):
 
     data = fill(template(fed), {"01A": 5})
     with pytest.raises(NotPermitted):
-        report_import(slot=slot_of(fed, who=("zs", "reviewer")), data=data, name="t.xlsx",
-                      actor=fed.user("zs", "reviewer"))  # fmt: skip
+        report_import(
+            slot=slot_of(fed, who=("zs", "reviewer")),
+            data=data,
+            name="t.xlsx",
+            actor=fed.user("zs", "reviewer"),
+        )
     assert not ReportValue.objects.exists()

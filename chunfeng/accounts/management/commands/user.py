@@ -30,9 +30,13 @@ class Command(BaseCommand):
             raise CommandError("请从标准输入提供密码，例如：echo 密码 | chunfeng user add …")
         try:
             user = user_create(
-                username=opts["name"], unit=unit, role=opts["role"], password=password,
-                full_name=opts["full_name"], email=opts["email"],
-            )  # fmt: skip
+                username=opts["name"],
+                unit=unit,
+                role=opts["role"],
+                password=password,
+                full_name=opts["full_name"],
+                email=opts["email"],
+            )
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"已创建用户 {user.username}（{unit.name}，{user.get_role_display()}）")

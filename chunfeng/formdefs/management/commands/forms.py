@@ -25,10 +25,16 @@ class Command(BaseCommand):
         definitions = sorted(found.values(), key=lambda d: (d.code, d.version))
         if action == "list":
             rows = [
-                {"code": d.code, "version": d.version, "attachment": d.attachment,
-                 "title": d.title, "fields": len(d.blanks), "checks": len(d.checks)}
+                {
+                    "code": d.code,
+                    "version": d.version,
+                    "attachment": d.attachment,
+                    "title": d.title,
+                    "fields": len(d.blanks),
+                    "checks": len(d.checks),
+                }
                 for d in definitions
-            ]  # fmt: skip
+            ]
             if opts["json"]:
                 self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             else:

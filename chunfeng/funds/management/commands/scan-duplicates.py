@@ -9,8 +9,10 @@ from chunfeng.orgunits.models import OrgUnit
 
 
 class Command(BaseCommand):
-    help = ("排查重复发放（不重复）：scan-duplicates --campaign ID [--unit CODE] [--limit N]。"
-            "不指定单位时排查该活动发起单位所在的整个联合会；身份证号码脱敏显示。")  # fmt: skip
+    help = (
+        "排查重复发放（不重复）：scan-duplicates --campaign ID [--unit CODE] [--limit N]。"
+        "不指定单位时排查该活动发起单位所在的整个联合会；身份证号码脱敏显示。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--campaign", type=int, required=True)

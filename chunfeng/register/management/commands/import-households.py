@@ -29,8 +29,9 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件 {path}")
         try:
             file = HouseholdFile(path)
-            check = import_file(file, mapping_for_cli(file), unit=unit, actor=SYSTEM,
-                                max_errors=None)  # fmt: skip
+            check = import_file(
+                file, mapping_for_cli(file), unit=unit, actor=SYSTEM, max_errors=None
+            )
         except ApplicationError as exc:
             for d in exc.details:
                 if isinstance(d, dict) and "row" in d:

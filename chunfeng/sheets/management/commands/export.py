@@ -12,8 +12,10 @@ from chunfeng.sheets import exports
 
 
 class Command(BaseCommand):
-    help = ("导出报表或汇总：export --campaign ID --unit CODE --form CODE [--summary] "
-            "--format xlsx|pdf|csv -o FILE（csv 为汇总的分单位明细表）")  # fmt: skip
+    help = (
+        "导出报表或汇总：export --campaign ID --unit CODE --form CODE [--summary] "
+        "--format xlsx|pdf|csv -o FILE（csv 为汇总的分单位明细表）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--campaign", type=int, required=True)
@@ -43,5 +45,8 @@ class Command(BaseCommand):
         if campaign is None or unit is None:
             raise CommandError("活动或单位不存在")
         summary = summary_for(campaign, unit, campaign_form(campaign, o["form"]), o["status"])
-        return {"xlsx": exports.summary_xlsx, "pdf": exports.summary_pdf,
-                "csv": exports.unit_table_csv}[o["format"]](summary)  # fmt: skip
+        return {
+            "xlsx": exports.summary_xlsx,
+            "pdf": exports.summary_pdf,
+            "csv": exports.unit_table_csv,
+        }[o["format"]](summary)
