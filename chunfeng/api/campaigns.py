@@ -10,7 +10,6 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from chunfeng.accounts.models import Role
 from chunfeng.campaigns.models import Campaign
 from chunfeng.campaigns.selectors import (
     campaign_for,
@@ -19,6 +18,7 @@ from chunfeng.campaigns.selectors import (
 )
 from chunfeng.campaigns.services import campaign_create
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.rules import can_launch_campaign
 from chunfeng.formdefs.selectors import known_form_codes
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for, units_below
@@ -102,8 +102,8 @@ def campaign_new(request: HttpRequest, payload: CampaignIn):
     """本单位管理员发起活动，本单位为发起单位。报送单位须为本单位的下级单位；不存在或
     不在管辖范围内的单位代码、未知的表单代码、顺序不对的日期都返回 400。"""
     user = request.auth
-    if user.role != Role.ADMIN or user.unit_id is None:
-        raise NotPermitted("只有管理员可以发起活动")
+    if user.unit_id is None or not can_launch_campaign(user, user.unit):
+        raise NotPermitted("只有管理员可以发起活动")  # before the recipients are looked up
     forms = dict.fromkeys(payload.forms) if isinstance(payload.forms, list) else dict(payload.forms)
     recipients = _recipients(user, payload.recipients)
     _check_forms(forms)

@@ -77,6 +77,21 @@ def can_remind(user: Any, unit: Any) -> bool:
     return user is SYSTEM or (_has(user, Role.REVIEWER, Role.ADMIN) and strictly_above(user, unit))
 
 
+def reviews_at_all(user: Any) -> bool:
+    """Whether the user reviews anything (the review queue, the reviewer's buttons)."""
+    return user is SYSTEM or (_placed(user) and _has(user, Role.REVIEWER))
+
+
+def keeps_records_at_all(user: Any) -> bool:
+    """Whether the user keeps real-name records anywhere (their own unit and below)."""
+    return _placed(user) and can_keep_records(user, user.unit)
+
+
+def manages_at_all(user: Any) -> bool:
+    """Whether the user administers anything (their own unit and below)."""
+    return _placed(user) and can_manage(user, user.unit)
+
+
 def may_remind_at_all(user: Any) -> bool:
     """Whether the 催报 button makes sense for this user anywhere."""
     return user is SYSTEM or (_placed(user) and _has(user, Role.REVIEWER, Role.ADMIN))

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import mask_id
-from chunfeng.core.rules import Role, can_write_funds
+from chunfeng.core.rules import can_write_funds, keeps_records_at_all, reviews_at_all
 from chunfeng.core.web import attempt, back_on_error
 from chunfeng.orgunits.selectors import unit_for
 
@@ -81,7 +81,7 @@ def base(request, campaign, **extra) -> dict:
     return {
         "campaign": campaign,
         "campaigns": funds_campaigns_newest_first(request.user),
-        "is_writer": request.user.role in (Role.FILLER, Role.ADMIN),
+        "is_writer": keeps_records_at_all(request.user),
         **extra,
     }
 
@@ -228,7 +228,7 @@ def duplicate_list(request):
         flags=flags,
         form=ResolveForm(),
         scan=scan,
-        is_reviewer=request.user.role == Role.REVIEWER,
+        is_reviewer=reviews_at_all(request.user),
     )
     return render(request, "funds/duplicates.html", context)
 

@@ -13,7 +13,7 @@ from chunfeng.campaigns.selectors import (
     recipients_visible_to,
     reviewing_unit,
 )
-from chunfeng.core.rules import Role
+from chunfeng.core.rules import reviews_at_all
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.selectors import definition_of
 from chunfeng.formdefs.values import Value
@@ -90,7 +90,7 @@ def report_values(report: Report | None, definition: FormDefinition) -> dict[str
 
 def review_queue(user) -> list[Report]:
     """Submitted reports waiting for this reviewer: those whose reviewing unit is theirs."""
-    if user.role != Role.REVIEWER or user.unit_id is None:
+    if not reviews_at_all(user):
         return []
     candidates = (
         reports_visible_to(user)
