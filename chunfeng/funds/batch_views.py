@@ -23,7 +23,7 @@ from .line_import import IMPORT_COLUMNS, import_template_csv, lines_import, read
 from .models import BatchStatus, FlagStatus, PaymentBatch
 from .selectors import batch_for, batch_lines, batches_of, flags_by_line, line_for, writable_units
 from .services import batch_confirm, batch_create, line_add, line_cancel
-from .views import base, chosen, no_campaign, posted_campaign, scope_unit, writer_unit
+from .views import add_record, base, campaign_page, scope_unit
 
 
 def _render_batches(request, campaign, form=None, status=200):
@@ -36,30 +36,24 @@ def _render_batches(request, campaign, form=None, status=200):
     return render(request, "funds/batches.html", context, status=status)
 
 
-@login_required
-def batch_list(request):
-    campaign = chosen(request)
-    if campaign is None:
-        return no_campaign(request)
+@campaign_page
+def batch_list(request, campaign):
     return _render_batches(request, campaign)
 
 
 @login_required
 @require_POST
 def batch_new(request):
-    campaign = posted_campaign(request)
-    unit = writer_unit(request, request.POST.get("unit", ""))
-    form = BatchForm(request.POST, units=writable_units(request.user))
-    if not form.is_valid():
-        return _render_batches(request, campaign, form, status=400)
-    batch = attempt(
-        form,
-        lambda: batch_create(
-            unit=unit, campaign=campaign, name=form.cleaned_data["name"], actor=request.user
+    refused, batch = add_record(
+        request,
+        BatchForm,
+        _render_batches,
+        lambda unit, campaign, fields: batch_create(
+            unit=unit, campaign=campaign, actor=request.user, **fields
         ),
     )
-    if batch is None:
-        return _render_batches(request, campaign, form, status=400)
+    if refused:
+        return refused
     messages.success(request, f"已建立发放批次“{batch.name}”，请逐户添加或导入发放名单")
     return redirect("batch-detail", batch.pk)
 

@@ -6,6 +6,8 @@ Reads are scoped to the user's subtree (404 outside it); writes are the services
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -90,14 +92,42 @@ def back(name: str, campaign, **kwargs) -> str:
     return f"{reverse(name, kwargs=kwargs or None)}?campaign={campaign.pk}"
 
 
+def campaign_page(view):
+    """A funds page of the chosen campaign (``view(request, campaign)``); the page saying there
+    is none when the user sees no campaign."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        campaign = chosen(request)
+        if campaign is None:
+            return no_campaign(request)
+        return view(request, campaign, *args, **kwargs)
+
+    return wrapper
+
+
+def add_record(request, form_class, page, create):
+    """A record posted for the chosen campaign and a unit the user keeps records for: the form
+    checked, then ``create(unit, campaign, fields)`` run. ``(None, record)``, or the page again
+    with the problems on its form (400) and no record."""
+    campaign = posted_campaign(request)
+    unit = writer_unit(request, request.POST.get("unit", ""))
+    form = form_class(request.POST, units=writable_units(request.user))
+    record = None
+    if form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
+        record = attempt(form, lambda: create(unit, campaign, fields))
+    if record is None:
+        return page(request, campaign, form, status=400), None
+    return None, record
+
+
 # ---- the ledger -----------------------------------------------------------------------------
 
 
-@login_required
-def funds_home(request):
-    campaign = chosen(request)
-    if campaign is None:
-        return no_campaign(request)
+@campaign_page
+def funds_home(request, campaign):
     unit = scope_unit(request)
     ledger = ledger_for(request.user, campaign, unit)
     return render(request, "funds/home.html", base(request, campaign, ledger=ledger, unit=unit))
@@ -118,41 +148,29 @@ def _render_receipts(request, campaign, form=None, status=200):
     return render(request, "funds/receipts.html", context, status=status)
 
 
-@login_required
-def receipt_list(request):
-    campaign = chosen(request)
-    if campaign is None:
-        return no_campaign(request)
+@campaign_page
+def receipt_list(request, campaign):
     return _render_receipts(request, campaign)
 
 
 @login_required
 @require_POST
 def receipt_add(request):
-    campaign = posted_campaign(request)
-    unit = writer_unit(request, request.POST.get("unit", ""))
-    form = ReceiptForm(request.POST, units=writable_units(request.user))
-    if not form.is_valid():
-        return _render_receipts(request, campaign, form, status=400)
-    data = form.cleaned_data
-    receipt = attempt(
-        form,
-        lambda: receipt_create(
-            unit=unit,
-            campaign=campaign,
-            source=data["source"],
-            amount=data["amount"],
-            received_on=data["received_on"],
-            note=data["note"],
-            actor=request.user,
+    refused, receipt = add_record(
+        request,
+        ReceiptForm,
+        _render_receipts,
+        lambda unit, campaign, fields: receipt_create(
+            unit=unit, campaign=campaign, actor=request.user, **fields
         ),
     )
-    if receipt is None:
-        return _render_receipts(request, campaign, form, status=400)
+    if refused:
+        return refused
     messages.success(
-        request, f"已登记{unit.name}的{receipt.get_source_display()} {receipt.amount:,.2f} 元"
+        request,
+        f"已登记{receipt.unit.name}的{receipt.get_source_display()} {receipt.amount:,.2f} 元",
     )
-    return redirect(back("receipt-list", campaign))
+    return redirect(back("receipt-list", receipt.campaign))
 
 
 # ---- visits ---------------------------------------------------------------------------------
@@ -170,53 +188,34 @@ def _render_visits(request, campaign, form=None, status=200):
     return render(request, "funds/visits.html", context, status=status)
 
 
-@login_required
-def visit_list(request):
-    campaign = chosen(request)
-    if campaign is None:
-        return no_campaign(request)
+@campaign_page
+def visit_list(request, campaign):
     return _render_visits(request, campaign)
 
 
 @login_required
 @require_POST
 def visit_add(request):
-    campaign = posted_campaign(request)
-    unit = writer_unit(request, request.POST.get("unit", ""))
-    form = VisitForm(request.POST, units=writable_units(request.user))
-    if not form.is_valid():
-        return _render_visits(request, campaign, form, status=400)
-    data = form.cleaned_data
-    visit = attempt(
-        form,
-        lambda: visit_create(
-            unit=unit,
-            campaign=campaign,
-            kind=data["kind"],
-            visited_on=data["visited_on"],
-            visitors=data["visitors"],
-            id_number=data["id_number"],
-            enterprise=data["enterprise"],
-            is_hardship_enterprise=data["is_hardship_enterprise"],
-            note=data["note"],
-            actor=request.user,
+    refused, visit = add_record(
+        request,
+        VisitForm,
+        _render_visits,
+        lambda unit, campaign, fields: visit_create(
+            unit=unit, campaign=campaign, actor=request.user, **fields
         ),
     )
-    if visit is None:
-        return _render_visits(request, campaign, form, status=400)
+    if refused:
+        return refused
     what = visit.household.name if visit.household else visit.enterprise
     messages.success(request, f"已登记{visit.get_kind_display()}：{what}")
-    return redirect(back("visit-list", campaign))
+    return redirect(back("visit-list", visit.campaign))
 
 
 # ---- duplicates -----------------------------------------------------------------------------
 
 
-@login_required
-def duplicate_list(request):
-    campaign = chosen(request)
-    if campaign is None:
-        return no_campaign(request)
+@campaign_page
+def duplicate_list(request, campaign):
     flags = list(flags_of(request.user, campaign=campaign, status=FlagStatus.OPEN)[:500])
     for flag in flags:
         flag.message = flag_message(flag)
@@ -259,11 +258,8 @@ def flag_resolve_view(request, pk: int):
 # ---- coverage -------------------------------------------------------------------------------
 
 
-@login_required
-def coverage_page(request):
-    campaign = chosen(request)
-    if campaign is None:
-        return no_campaign(request)
+@campaign_page
+def coverage_page(request, campaign):
     unit = scope_unit(request)
     result = coverage(campaign, unit)
     page = Paginator(result.missing, MISSING_PAGE).get_page(request.GET.get("page"))
