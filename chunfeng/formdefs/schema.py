@@ -21,10 +21,6 @@ class Blank:
     item: str
     letter: str
 
-    @property
-    def is_money(self) -> bool:
-        return self.type in ("wan", "yuan")
-
 
 @dataclass(frozen=True)
 class Segment:

@@ -179,7 +179,6 @@ def test_f2_item_12_keeps_printed_letters():
 def test_types_follow_units(code):
     for blank in form(code).blanks.values():
         assert blank.type == expected_type(blank.unit), blank.code
-        assert blank.is_money == (blank.type in ("wan", "yuan"))
 
 
 def test_only_yesno_blank_is_f2_05b():
