@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -36,6 +37,17 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# "production" (a deployment behind HTTPS) or "development" (./dev run, the tests)
+ENVIRONMENT = os.environ.get("CHUNFENG_ENV", "development")
+if ENVIRONMENT not in ("production", "development"):
+    raise ImproperlyConfigured(
+        f"CHUNFENG_ENV 只能是 production 或 development，不能是 {ENVIRONMENT}"
+    )
+PRODUCTION = ENVIRONMENT == "production"
+if PRODUCTION and not os.environ.get("CHUNFENG_ALLOWED_HOSTS"):
+    raise ImproperlyConfigured(
+        "生产模式（CHUNFENG_ENV=production）须设置 CHUNFENG_ALLOWED_HOSTS（服务的域名，逗号分隔）"
+    )
 ALLOWED_HOSTS = os.environ.get("CHUNFENG_ALLOWED_HOSTS", "*").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CHUNFENG_CSRF_ORIGINS", "").split(",") if o]
 
@@ -46,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "ninja",  # the API docs' own static files, instead of a CDN
     "django_tasks",  # Django's tasks API (backport of django.tasks)
     "django_tasks_db",  # its database queue, run by `chunfeng worker`
     # Chunfeng's apps in the order of their layers (ARCHITECTURE.md), lowest first
@@ -69,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chunfeng.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,3 +192,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CHUNFENG_LOG_LEVEL", "WARNING")},
 }
+
+# --- browser security: a strict Content-Security-Policy everywhere (no inline script or style:
+# behaviour lives in static/chunfeng/app.js), and HTTPS-only cookies and HSTS in production ----
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("CHUNFENG_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # behind a reverse proxy that terminates HTTPS: the header it sets, e.g. X-Forwarded-Proto
+    _proxy_header = os.environ.get("CHUNFENG_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+    SECURE_SSL_REDIRECT = os.environ.get("CHUNFENG_SSL_REDIRECT", "1") == "1"

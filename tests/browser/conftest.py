@@ -37,12 +37,26 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page whose every test also proves that nothing broke the Content-Security-Policy and
+    no script failed: such errors are collected and fail the test at its end."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error"
+            and ("Content Security Policy" in msg.text or "Refused to" in msg.text)
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     yield page
     os.makedirs("test-artifacts", exist_ok=True)
     context.close()
+    assert not problems, problems
 
 
 @pytest.fixture

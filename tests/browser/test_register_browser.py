@@ -63,7 +63,7 @@ def test_import_pay_print_and_duplicate_seen_by_the_district(
     grassroots.set_input_files("input[type=file]", str(csv_path))
     grassroots.click("button:has-text('上传并检查')")
     grassroots.click("button:has-text('确认导入')")
-    grassroots.wait_for_function("document.body.innerText.includes('已完成')")
+    grassroots.get_by_text("已完成").first.wait_for()
     assert Household.objects.filter(unit=fed.zs_g1).count() == 3
 
     grassroots.goto(f"{live_server.url}/funds/batches/?campaign={fed.campaign.pk}")
