@@ -55,12 +55,15 @@ class Summary:
 
 
 def contributors(campaign: Campaign, unit: OrgUnit) -> list[OrgUnit]:
-    """The topmost recipients strictly below ``unit``."""
-    below = list(
-        campaign.recipients.filter(path__startswith=unit.path).exclude(pk=unit.pk).order_by("path")
-    )
-    paths = [u.path for u in below]
-    return [u for u in below if not any(u.path != p and u.path.startswith(p) for p in paths)]
+    """The topmost recipients strictly below ``unit``. Sorted by path (in Python: a database's
+    collation may ignore the slashes), a unit's descendants follow it, so one pass keeps each
+    unit that is not below the last one kept — linear in N."""
+    below = campaign.recipients.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    topmost: list[OrgUnit] = []
+    for candidate in sorted(below, key=lambda u: u.path):
+        if not topmost or not candidate.path.startswith(topmost[-1].path):
+            topmost.append(candidate)
+    return topmost
 
 
 def summary_for(

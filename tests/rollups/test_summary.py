@@ -154,3 +154,19 @@ def test_checks_run_on_totals(fed):
     put(fed, fed.xg, "F1", {"01A": "10", "01A.2": "15"}, ReportStatus.APPROVED)
     summary = summary_for(fed.campaign, fed.city, campaign_form(fed.campaign, "F1"))
     assert "F1-01" in [e.check for e in summary.outcome.errors]  # 23 > 20
+
+
+def test_contributors_are_the_topmost_recipients_in_one_pass(fed):
+    """A district and its grassroots union both take part: only the district contributes; a
+    code that merely starts like another (2102021 after 210202) is not taken for its child."""
+    from chunfeng.core.actors import SYSTEM
+    from chunfeng.orgunits.models import UnitKind
+    from chunfeng.orgunits.services import orgunit_create
+
+    lookalike = orgunit_create(
+        code="2102021", name="相似代码区", kind=UnitKind.COUNTY, parent=fed.city, actor=SYSTEM
+    )
+    fed.campaign.recipients.add(fed.zs_g1, lookalike)
+    found = [u.code for u in contributors(fed.campaign, fed.city)]
+    assert found == ["210202", "2102021", "210203", "2102C01"]
+    assert [u.code for u in contributors(fed.campaign, fed.zs)] == ["210202001"]
