@@ -13,15 +13,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from chunfeng.core.actors import user_or_none
+
 from .models import Job, JobStatus
 from .tasks import run_job
 
 STALE_MESSAGE = "后台任务中断（处理它的进程已停止响应），请重新提交。"
 
 
-def job_start(*, kind: str, target: str, params: dict, actor=None, unit=None, file=None) -> Job:
-    """``target`` is "module:function"; a worker calls it as ``function(job, **params)``."""
-    job = Job.objects.create(kind=kind, params=params, created_by=actor, unit=unit)
+def job_start(*, kind: str, target: str, params: dict, actor, unit=None, file=None) -> Job:
+    """``target`` is "module:function"; a worker calls it as ``function(job, **params)``.
+    ``actor`` is the user who started it (whose page shows its progress) or ``SYSTEM``."""
+    job = Job.objects.create(kind=kind, params=params, created_by=user_or_none(actor), unit=unit)
     if file is not None:
         job.file.save(file.name, file, save=True)
     transaction.on_commit(lambda: run_job.enqueue(job.pk, target))

@@ -11,6 +11,7 @@ from django_tasks.signals import task_finished
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from chunfeng.core.actors import SYSTEM
 from chunfeng.jobs.models import Job
 from chunfeng.jobs.services import job_start
 from chunfeng.jobs.tasks import BUG_MESSAGE, Heartbeat, job_run
@@ -35,7 +36,7 @@ def test_the_job_runs_as_a_task_when_its_transaction_commits(
     db, django_capture_on_commit_callbacks, finished_tasks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        job = job_start(kind="test", target=f"{TARGETS}:count", params={"to": 3})
+        job = job_start(kind="test", target=f"{TARGETS}:count", params={"to": 3}, actor=SYSTEM)
     assert Job.objects.get(pk=job.pk).status == "queued" and not finished_tasks
     [enqueue] = callbacks
     enqueue()
@@ -53,7 +54,7 @@ def test_an_application_error_fails_the_job_with_its_message_and_details(
     db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_start(kind="test", target=f"{TARGETS}:refuse", params={})
+        job = job_start(kind="test", target=f"{TARGETS}:refuse", params={}, actor=SYSTEM)
     job.refresh_from_db()
     assert (job.status, job.message) == ("failed", "文件有误")
     assert job.result == {"details": [{"row": 2, "message": "不对"}]}
@@ -63,7 +64,7 @@ def test_a_bug_fails_the_job_plainly_and_keeps_the_traceback(
     db, django_capture_on_commit_callbacks, caplog
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_start(kind="test", target=f"{TARGETS}:crash", params={})
+        job = job_start(kind="test", target=f"{TARGETS}:crash", params={}, actor=SYSTEM)
     job.refresh_from_db()
     assert (job.status, job.message) == ("failed", BUG_MESSAGE)
     assert "ZeroDivisionError" in job.result["traceback"]
@@ -84,7 +85,7 @@ def test_with_the_database_backend_the_job_waits_for_a_worker(
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_start(kind="test", target=f"{TARGETS}:count", params={"to": 2})
+        job = job_start(kind="test", target=f"{TARGETS}:count", params={"to": 2}, actor=SYSTEM)
     task = DBTaskResult.objects.get()
     assert (task.task_path, task.status) == ("chunfeng.jobs.tasks.run_job", "READY")
     assert task.args_kwargs == {"args": [job.pk, f"{TARGETS}:count"], "kwargs": {}}
