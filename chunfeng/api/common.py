@@ -48,6 +48,8 @@ def page_of(queryset: QuerySet, page: int, page_size: int, *, max_size: int = MA
         raise bad_parameter("page_size", f"page_size 应在 1～{max_size} 之间")
     count = queryset.count()
     start = (page - 1) * page_size
+    if start >= count:  # past the end (a page number too large for the database's offset too)
+        return [], count
     return list(queryset[start : start + page_size]), count
 
 

@@ -84,6 +84,47 @@ _TYPE_MESSAGES = {
 }
 
 
+_COMMON = {
+    400: "请求有误：参数或内容中有空字符（NUL），或参数取值不可用",
+    401: "缺少或无效的访问令牌",
+    413: "请求内容超过此接口的上限",
+    422: "参数或请求内容的格式不正确",
+}
+
+
+# gunicorn's own answer (an HTML page) to a request line over its limit (cli serve: GUNICORN)
+_URI_TOO_LONG = {
+    "description": "请求行（含查询参数）超过 4 KB，服务器在处理前拒绝",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
+def document_common_errors(schema: dict) -> dict:
+    """Add to each operation of the OpenAPI ``schema`` the errors any endpoint may answer, so
+    that every status is documented: 401 where a token is needed, 400 (a NUL character, a
+    parameter that cannot be used), 422 where there is a parameter or a body to get wrong, 413
+    where there is a body; and 414, gunicorn's, where query parameters can make a URL too long."""
+    answer = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    }
+    for path in schema["paths"].values():
+        for operation in path.values():
+            statuses = [400]
+            if operation.get("security"):
+                statuses.append(401)
+            if operation.get("parameters") or operation.get("requestBody"):
+                statuses.append(422)
+            if operation.get("requestBody"):
+                statuses.append(413)
+            responses = operation.setdefault("responses", {})
+            for status in statuses:
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": _COMMON[status], **answer}
+            if any(p.get("in") == "query" for p in operation.get("parameters", ())):
+                responses.setdefault(414, _URI_TOO_LONG)
+    return schema
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def answer(request, status: int, code: str, message: str, details=()) -> HttpResponse:
         data = {"code": code, "message": message, "details": list(details)}

@@ -8,6 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from chunfeng.api.api import api
+from chunfeng.funds.services import batch_create
 from tests.core.bodies import Body
 
 SCHEMA_URL = "/api/v1/openapi.json"
@@ -131,3 +132,42 @@ def test_a_nul_in_a_json_body_is_a_400(fed, client_as):
 def test_the_docs_page_stays_html(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+
+
+def test_every_operation_documents_the_errors_any_endpoint_may_answer(client):
+    paths = client.get(SCHEMA_URL).json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"400", "401"} <= documented, (method, path)
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "422" in documented, (method, path)
+
+
+def test_path_parameters_carry_an_example(client):
+    paths = client.get(SCHEMA_URL).json()["paths"]
+    report = paths["/api/v1/campaigns/{campaign_id}/reports/{unit_code}/{form_code}"]["get"]
+    assert {p["name"]: p["example"] for p in report["parameters"]} == {
+        "campaign_id": 1,
+        "unit_code": "210202",
+        "form_code": "F1",
+    }
+
+
+def test_a_page_far_past_the_end_is_empty_not_a_500(fed, client_as):
+    response = client_as("zs", "filler").get("/api/v1/households?page=576460752303423487")
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+def test_an_amount_too_large_for_any_column_is_a_400(fed, client_as):
+    batch = batch_create(
+        unit=fed.zs, campaign=fed.campaign, name="第一批", actor=fed.user("zs", "filler")
+    )
+    for amount in ("-6.31e87", "6.31e87"):
+        response = client_as("zs", "filler").post(
+            f"/api/v1/payments/{batch.pk}/lines",
+            f'{{"id_number": "210202198809300155", "amount": {amount}, "date": "2012-01-05",'
+            ' "aid_type": "living", "kind": "cash"}',
+            content_type="application/json",
+        )
+        _is_json_error(response, 400, "invalid")
