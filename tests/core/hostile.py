@@ -57,10 +57,11 @@ def text_row(text: bytes, row: int = 1) -> bytes:
 
 
 def zip_bomb(unpacked_mb: int = 52) -> bytes:
-    """A workbook whose one sheet unpacks to ``unpacked_mb`` MB of cells (~160 KB for 52)."""
+    """A workbook whose one sheet unpacks to ``unpacked_mb`` MB of cells (~160 KB for 52), with
+    no dimension to tell its size."""
     row = b'<row><c t="inlineStr"><is><t>x</t></is></c><c><v>1</v></c></row>'
     rows = row * (unpacked_mb * MB // len(row))
-    return with_parts(workbook(), {SHEET: sheet_xml(rows, dimension="A1:B1")})
+    return with_parts(workbook(), {SHEET: sheet_xml(rows)})
 
 
 def lying_sizes(data: bytes, part: str = SHEET, size: int = 4000) -> bytes:
