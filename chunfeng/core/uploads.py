@@ -57,7 +57,7 @@ class TooLarge(ApplicationError):
 
     def __init__(self, limit: int):
         super().__init__(
-            f"上传的内容超过 {size_text(limit)}，未被接收。请检查是否选错了文件；"
+            f"提交的内容超过 {size_text(limit)}，未被接收。请检查是否选错了文件；"
             "确需上传的，请拆分后分批上传。",
             code="too_large",
             details=[{"field": "file", "message": f"不能超过 {size_text(limit)}"}],
