@@ -1,5 +1,5 @@
-"""Small pieces shared by the register and funds endpoints: money as text, refused query
-parameters and page slicing."""
+"""Small pieces shared by the endpoints: money as text, refused query parameters, page slicing,
+and a file received only once its sender may send it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Schema
 
 from chunfeng.core.errors import ApplicationError
+from chunfeng.core.uploads import receive
 
 CENT = Decimal("0.01")
 MAX_PAGE_SIZE = 200
@@ -46,6 +48,8 @@ def page_of(queryset: QuerySet, page: int, page_size: int, *, max_size: int = MA
         raise bad_parameter("page_size", f"page_size 应在 1～{max_size} 之间")
     count = queryset.count()
     start = (page - 1) * page_size
+    if start >= count:  # past the end (a page number too large for the database's offset too)
+        return [], count
     return list(queryset[start : start + page_size]), count
 
 
@@ -66,3 +70,40 @@ def fields_named(names: dict[str, str]) -> Iterator[None]:
             if isinstance(detail, dict) and detail.get("field") in names:
                 detail["field"] = names[detail["field"]]
         raise
+
+
+def multipart_file(description: str) -> dict:
+    """The OpenAPI request body of an endpoint that receives its file itself (after asking who
+    may send it), in place of a ``File`` parameter, which ninja would read first."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": description,
+                            }
+                        },
+                        "required": ["file"],
+                    }
+                }
+            },
+        }
+    }
+
+
+def uploaded_file(request: HttpRequest, limit: int):
+    """The ``file`` of a multipart upload, received with ``limit`` (ask who may send it first)."""
+    upload = receive(request, limit).get("file")
+    if upload is None:
+        raise ApplicationError(  # the answer of a body without a required field (422)
+            "请求内容格式不正确：file：缺少此项（请以 multipart/form-data 上传，字段名 file）",
+            code="invalid_request",
+            details=[{"field": "file", "message": "缺少此项"}],
+        )
+    return upload

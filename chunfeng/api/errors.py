@@ -8,6 +8,7 @@ shape is 422. Messages are Chinese.
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -36,6 +37,7 @@ _STATUS_BY_CODE = {
     "bad_status": 409,  # e.g. approving a report that is not submitted
     "batch_locked": 409,  # a confirmed payment batch
     "open_flags": 409,  # confirming a batch whose duplicate flags are not yet resolved
+    "invalid_request": 422,  # a body without a field it needs (an upload without its file)
 }
 
 _HTTP_ERRORS = {
@@ -44,6 +46,26 @@ _HTTP_ERRORS = {
     403: ("forbidden", "您没有执行此操作的权限。"),
     429: ("throttled", "请求过于频繁，请稍后再试"),
 }
+
+# What an error answer that no endpoint made says (``middleware``): a path no route matches, a
+# method the path does not take, a failure.
+_STATUS_ERRORS = {
+    400: ("bad_request", "请求有误，无法处理"),
+    404: ("not_found", "没有这个接口，或请求的对象不存在：请查看 /api/v1/docs"),
+    405: ("method_not_allowed", "这个接口不支持该请求方法（见响应头 Allow）"),
+    413: ("too_large", "请求内容过大，未被接收"),
+    500: ("server_error", "服务器内部错误，请稍后再试；若一再出现，请联系系统管理员"),
+}
+
+
+def status_message(status: int) -> tuple[str, str]:
+    """``(code, message)`` of an error answer by its status alone."""
+    if status in _STATUS_ERRORS:
+        return _STATUS_ERRORS[status]
+    if status in _HTTP_ERRORS:
+        return _HTTP_ERRORS[status]
+    return f"http_{status}", f"请求未能完成（HTTP {status}）"
+
 
 # Chinese wording for the pydantic error types a malformed body most often produces.
 _TYPE_MESSAGES = {
@@ -60,6 +82,47 @@ _TYPE_MESSAGES = {
     "list_type": "应为数组",
     "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
 }
+
+
+_COMMON = {
+    400: "请求有误：参数或内容中有空字符（NUL），或参数取值不可用",
+    401: "缺少或无效的访问令牌",
+    413: "请求内容超过此接口的上限",
+    422: "参数或请求内容的格式不正确",
+}
+
+
+# gunicorn's own answer (an HTML page) to a request line over its limit (cli serve: GUNICORN)
+_URI_TOO_LONG = {
+    "description": "请求行（含查询参数）超过 4 KB，服务器在处理前拒绝",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
+def document_common_errors(schema: dict) -> dict:
+    """Add to each operation of the OpenAPI ``schema`` the errors any endpoint may answer, so
+    that every status is documented: 401 where a token is needed, 400 (a NUL character, a
+    parameter that cannot be used), 422 where there is a parameter or a body to get wrong, 413
+    where there is a body; and 414, gunicorn's, where query parameters can make a URL too long."""
+    answer = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    }
+    for path in schema["paths"].values():
+        for operation in path.values():
+            statuses = [400]
+            if operation.get("security"):
+                statuses.append(401)
+            if operation.get("parameters") or operation.get("requestBody"):
+                statuses.append(422)
+            if operation.get("requestBody"):
+                statuses.append(413)
+            responses = operation.setdefault("responses", {})
+            for status in statuses:
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": _COMMON[status], **answer}
+            if any(p.get("in") == "query" for p in operation.get("parameters", ())):
+                responses.setdefault(414, _URI_TOO_LONG)
+    return schema
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -82,8 +145,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
         listed = "；".join(f"{d['field']}：{d['message']}" for d in details)
         return answer(request, 422, "invalid_request", f"请求内容格式不正确：{listed}", details)
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return answer(request, 413, "too_large", "请求内容过大，未被接收")
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # too many fields or files, a malformed header: nothing an endpoint could use
+        return answer(request, 400, "bad_request", "请求有误，无法处理")
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, ApplicationError):  # ninja wraps the parser's refusals
+            return application_error(request, exc.__cause__)
         code, message = _HTTP_ERRORS.get(exc.status_code, (f"http_{exc.status_code}", str(exc)))
         response = answer(request, exc.status_code, code, message)
         if isinstance(exc, AuthenticationError):

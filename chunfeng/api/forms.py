@@ -12,31 +12,31 @@ from .errors import error_responses
 router = Router(tags=["表单"])
 
 
-class HeaderFieldOut(Schema):
+class FormHeaderFieldOut(Schema):
     code: str
     label: str
 
 
-class LineOut(Schema):
+class FormLineOut(Schema):
     letter: str
     text: str
     blanks: list[str]
 
 
-class ItemOut(Schema):
+class FormItemOut(Schema):
     number: str
     intro: str
-    lines: list[LineOut]
+    lines: list[FormLineOut]
 
 
-class FieldOut(Schema):
+class FormFieldOut(Schema):
     code: str
     label: str
     unit: str
     type: str
 
 
-class CheckOut(Schema):
+class FormCheckOut(Schema):
     id: str
     expr: str
     level: str
@@ -45,7 +45,7 @@ class CheckOut(Schema):
     fields: list[str]
 
 
-class DerivedOut(Schema):
+class FormDerivedOut(Schema):
     code: str
     records: str
     measure: str
@@ -57,12 +57,12 @@ class FormOut(Schema):
     version: int
     attachment: str
     title: str
-    header: list[HeaderFieldOut]
-    items: list[ItemOut]
-    fields: list[FieldOut]
-    checks: list[CheckOut]
+    header: list[FormHeaderFieldOut]
+    items: list[FormItemOut]
+    fields: list[FormFieldOut]
+    checks: list[FormCheckOut]
     notes: list[str]
-    derived: list[DerivedOut]
+    derived: list[FormDerivedOut]
 
 
 @router.get("", response=list[FormOut], summary="表单定义列表（每张表的最新版本）")

@@ -321,7 +321,7 @@ class DifferenceOut(Schema):
     recorded: str = Field(description="由实名记录算出的值")
 
 
-class DerivedOut(Schema):
+class DerivedFiguresOut(Schema):
     campaign: int
     unit: str
     form: str
@@ -336,7 +336,7 @@ class DerivedOut(Schema):
 
 @router.get(
     "/campaigns/{campaign_id}/derived/{unit_code}/{form_code}",
-    response={200: DerivedOut, **error_responses(404)},
+    response={200: DerivedFiguresOut, **error_responses(404)},
     summary="表实相符",
     tags=["表实相符"],
 )

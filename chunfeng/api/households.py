@@ -12,13 +12,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.personal import mask_bank, mask_id
 from chunfeng.core.rules import can_edit_households, can_see_full_ids
+from chunfeng.core.uploads import HOUSEHOLD_LIST, upload_route
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
 from chunfeng.register.import_jobs import import_upload_now
@@ -31,11 +31,12 @@ from chunfeng.register.services import (
     id_access_log,
 )
 
-from .common import PageMeta, choice, money, page_of
+from .common import PageMeta, choice, money, multipart_file, page_of, uploaded_file
 from .errors import error_responses
 from .values import StrictIn
 
 router = Router(tags=["困难职工档案"])
+upload_route("api:household-import", HOUSEHOLD_LIST)
 
 VIEW_PURPOSE = "api:view"
 
@@ -267,10 +268,12 @@ class ImportedOut(Schema):
 
 @router.post(
     "/import",
-    response={200: ImportedOut, 400: ImportErrorOut, **error_responses(403, 404, 422)},
+    response={200: ImportedOut, 400: ImportErrorOut, **error_responses(403, 404, 413, 422)},
     summary="批量导入档案",
+    url_name="household-import",
+    openapi_extra=multipart_file("xlsx、xls 或 csv 名单，不超过 100 MB"),
 )
-def household_import(request: HttpRequest, file: File[UploadedFile], unit: str | None = None):
+def household_import(request: HttpRequest, unit: str | None = None):
     """multipart 上传（字段名 file）xlsx 或 csv（UTF-8 或 GBK），第一行为列名：
     姓名、身份证号码、联系电话、工作单位、困难类别、家庭人口、家庭月人均收入、是否农民工、
     是否劳模（可另有是否下岗失业、银行卡号）。导入到 `unit`（默认本单位）。
@@ -278,6 +281,7 @@ def household_import(request: HttpRequest, file: File[UploadedFile], unit: str |
     全部或全不：任何一行有错（包括文件内重复、一户一档冲突）时返回 400，`details` 逐处列出
     `{row, column, message}`（最多 1000 处），不导入任何数据；成功时返回导入的户数。"""
     user = request.auth
-    target = _editable(user, unit)
+    target = _editable(user, unit)  # who may import there, asked before the file is read
+    file = uploaded_file(request, HOUSEHOLD_LIST)
     check = import_upload_now(file, unit=target, actor=user)
     return {"imported": check.valid}

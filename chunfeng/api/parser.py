@@ -1,4 +1,6 @@
-"""JSON bodies with exact decimals: ``12.3456`` arrives as ``Decimal("12.3456")``, not a float."""
+"""JSON bodies with exact decimals: ``12.3456`` arrives as ``Decimal("12.3456")``, not a float.
+A NUL character in any text of the body is refused (400) before it could reach PostgreSQL,
+which cannot hold one."""
 
 from __future__ import annotations
 
@@ -8,7 +10,12 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja.parser import Parser
 
+from chunfeng.core.uploads import nul_error, nul_in
+
 
 class DecimalJsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict:
-        return json.loads(request.body, parse_float=Decimal)
+        data = json.loads(request.body, parse_float=Decimal)
+        if nul_in(data):
+            raise nul_error()
+        return data

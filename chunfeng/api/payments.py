@@ -55,7 +55,7 @@ class FlagOut(Schema):
     message: str = Field(description="提示文字（身份证号码为掩码）")
 
 
-class LineOut(Schema):
+class PaymentLineOut(Schema):
     id: int
     batch: int
     id_number: str = Field(description="身份证号码；除 `?reveal=1` 且角色允许外均为掩码")
@@ -90,7 +90,7 @@ class BatchOut(Schema):
 
 class BatchDetailOut(BatchOut):
     revealed: bool = Field(description="发放记录中的身份证号码是否为完整号码")
-    items: list[LineOut] = Field(description="发放记录（含已撤销的），按录入顺序")
+    items: list[PaymentLineOut] = Field(description="发放记录（含已撤销的），按录入顺序")
 
 
 def flag_answer(flag: DuplicateFlag) -> dict:
@@ -215,7 +215,7 @@ class LineIn(StrictIn):
 
 @router.post(
     "/{batch_id}/lines",
-    response={201: LineOut, **error_responses(400, 403, 404, 409, 422)},
+    response={201: PaymentLineOut, **error_responses(400, 403, 404, 409, 422)},
     summary="添加发放记录",
 )
 def line_new(request: HttpRequest, batch_id: int, payload: LineIn):

@@ -5,19 +5,20 @@ from __future__ import annotations
 import dataclasses
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Router, Schema
 
-from chunfeng.core.errors import ApplicationError
+from chunfeng.core.uploads import FORM_FILE, upload_route
 from chunfeng.reports.selectors import report_slot_for
 from chunfeng.sheets.exports import report_xlsx
-from chunfeng.sheets.importer import report_import
-from chunfeng.sheets.views import MAX_UPLOAD, file_response
+from chunfeng.sheets.importer import report_import, require_importer
+from chunfeng.sheets.views import file_response
 
+from .common import multipart_file, uploaded_file
 from .errors import error_responses
 from .reports import PATH, ReportOut, report_answer
 
 router = Router(tags=["Excel"])
+upload_route("api:report-import", FORM_FILE)
 
 
 @router.get(
@@ -56,18 +57,18 @@ class ImportOut(ReportOut):
 
 @router.post(
     PATH + "/import",
-    response={200: ImportOut, **error_responses(400, 403, 404)},
+    response={200: ImportOut, **error_responses(400, 403, 404, 409, 413)},
     summary="上传填好的 Excel 模板",
+    url_name="report-import",
+    openapi_extra=multipart_file("填好的 xlsx/xls 模板，不超过 10 MB"),
 )
-def import_file(
-    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, file: File[UploadedFile]
-):
+def import_file(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
     """multipart 上传（字段名 file）。数值经过与网页填报相同的类型和审核检查；模板不属于本活动、
     单位或表单，文件损坏、加密、含公式或行被改动时返回 400 并说明原因，问题单元格在 `details`
     中给出 `cell`；此时不保存任何数值。成功时保存为草稿，并返回各审核结果所涉及的单元格。"""
     slot = report_slot_for(request.auth, campaign_id, unit_code, form_code)
-    if file.size > MAX_UPLOAD:
-        raise ApplicationError("文件超过 10 MB，不像是本系统的报表模板", code="file_too_large")
+    require_importer(slot, request.auth)  # before a byte of the file is read
+    file = uploaded_file(request, FORM_FILE)
     result = report_import(slot=slot, data=file.read(), name=file.name or "", actor=request.auth)
     answer = report_answer(dataclasses.replace(slot, report=result.report))
 

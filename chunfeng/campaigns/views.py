@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from chunfeng.core.panels import render_panels
 from chunfeng.core.rules import can_launch_campaign
+from chunfeng.core.uploads import DOCUMENT, upload_page
 from chunfeng.core.web import attempt, back_on_error
 
 from .forms import CampaignForm
@@ -35,10 +36,15 @@ def campaign_detail(request, pk: int):
     return render(request, "campaigns/campaign_detail.html", context)
 
 
-@login_required
-def campaign_new(request):
+def may_launch(request) -> None:
     if not (request.user.unit_id and can_launch_campaign(request.user, request.user.unit)):
         raise PermissionDenied("只有管理员可以发起活动")
+
+
+@login_required
+@upload_page(limit=DOCUMENT, permit=may_launch)  # the notice may come with an attachment
+def campaign_new(request):
+    may_launch(request)
     form = CampaignForm(request.POST or None, request.FILES or None, owner=request.user.unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -82,13 +82,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # under /api/v1/ every error answer is JSON, also those no endpoint made (404, 405, 413, 500)
+    "chunfeng.api.middleware.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chunfeng.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # before the CSRF check, which reads the body: a body above its route's limit is refused unread
+    "chunfeng.core.uploads.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # after the CSRF check has parsed a form: a NUL character anywhere is a 400, not a 500
+    "chunfeng.core.uploads.NulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chunfeng.core.web.ApplicationErrorMiddleware",
@@ -162,6 +168,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
+
+# --- request bodies and uploads -----------------------------------------------------
+# chunfeng.core.uploads refuses a body above its route's limit before it is read: 2 MB for any
+# route that takes no file; report templates 10 MB, household lists 100 MB, documents 20 MB,
+# unit and payment lists 5 MB. Django's own limits agree with it:
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a body read whole (form fields, JSON): 2 MB
+# an uploaded file up to this stays in memory, a larger one streams to the temporary directory
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# the largest form page (附件2, 87 blanks with their explanations and header) posts ~200 fields
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # every upload page takes one file
 
 # --- forms -------------------------------------------------------------------------
 # Folders of extra form definitions (*.yaml, see docs/forms.md), separated like PATH

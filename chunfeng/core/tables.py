@@ -10,6 +10,14 @@ file here, so that a file is understood and refused the same way everywhere:
   comma- or tab-separated;
 * one set of refusals, each a Chinese ``ApplicationError``: ``bad_type`` (not a spreadsheet),
   ``damaged``, ``encrypted``, ``bad_encoding``, ``import_empty``;
+* what a file may hold is bounded per route (``Bounds``) and checked before it is parsed
+  (``inspect_zip``): an xlsx's parts by its zip directory, without unpacking them — how many,
+  what they unpack to, how well they compress (a zip bomb compresses hundreds of times) — and
+  each sheet's rows and columns by its ``<dimension>``; a sheet whose dimension lied is
+  measured again once loaded, before its cells become Python values (``too_large``,
+  ``too_many_rows``, ``too_many_columns``, ``suspicious_file``). XML entities (XXE, "billion
+  laughs") are not expanded: python-calamine refuses an entity it does not know (``damaged``),
+  openpyxl parses through defusedxml;
 * rows are numbered as the file shows them (the first row is 1) and columns by letter, so that
   every problem can name its row and column (``cell_problem``).
 """
@@ -21,6 +29,7 @@ import csv
 import datetime as dt
 import io
 import os
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +39,12 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook, PasswordError
 
 from .errors import ApplicationError
+from .zipcheck import DEFAULT_BOUNDS, Bounds, check_extent, inspect_zip
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 CSV_SUFFIXES = (".csv", ".txt")
 HEADER_SEARCH_ROWS = 20
-
 Source = str | os.PathLike | bytes
 
 
@@ -134,10 +143,18 @@ class Table:
     ``source`` is a path (read as often as needed, without holding the file in memory) or the
     bytes of a small upload. Nothing is read until asked."""
 
-    def __init__(self, source: Source, name: str = "", *, sheet: int | str = 0):
+    def __init__(
+        self,
+        source: Source,
+        name: str = "",
+        *,
+        sheet: int | str = 0,
+        bounds: Bounds = DEFAULT_BOUNDS,
+    ):
         self.source = source
         self.name = name or (Path(source).name if not isinstance(source, bytes) else "")
         self.sheet = sheet
+        self.bounds = bounds
         self.kind = kind_of(self._head(), self.name)
         self._encoding: str | None = None
         self._lines = 0
@@ -169,14 +186,16 @@ class Table:
 
     def _sheet(self) -> Any:
         if self._loaded is None:
-            workbook = open_calamine(self.source, self.name, self.kind)
+            workbook = open_calamine(self.source, self.name, self.kind, bounds=self.bounds)
             try:
                 if isinstance(self.sheet, int):
-                    self._loaded = workbook.get_sheet_by_index(self.sheet)
+                    sheet = workbook.get_sheet_by_index(self.sheet)
                 else:
-                    self._loaded = workbook.get_sheet_by_name(self.sheet)
+                    sheet = workbook.get_sheet_by_name(self.sheet)
             except Exception as exc:  # calamine raises its own error types
                 raise _damaged(self.name) from exc
+            check_extent(sheet.name, sheet.end, self.name, self.bounds)
+            self._loaded = sheet
         return self._loaded
 
     def _csv_rows(self) -> Iterator[tuple[int, list]]:
@@ -204,6 +223,7 @@ class Table:
                 except UnicodeDecodeError:
                     continue
                 self._encoding, self._lines = encoding, lines
+                check_extent("", (lines - 1, 0), self.name, self.bounds)
                 break
             else:
                 raise refuse(
@@ -277,14 +297,23 @@ class Table:
         return self.records(columns, keep_numbers=keep_numbers)
 
 
-def open_calamine(source: Source, name: str, kind: str | None = None) -> Any:
-    """A calamine workbook of an xlsx or xls file, with the refusals of this module."""
+def open_calamine(
+    source: Source, name: str, kind: str | None = None, *, bounds: Bounds = DEFAULT_BOUNDS
+) -> Any:
+    """A calamine workbook of an xlsx or xls file, with the refusals of this module. An xlsx
+    is inspected first (``inspect_zip``): nothing is parsed when it is out of ``bounds``."""
     head = source[:8] if isinstance(source, bytes) else None
     data = source if isinstance(source, bytes) else None
     if kind is None:
         kind = kind_of(head if head is not None else _read_head(source), name, csv=False)
     if kind == "xls" and _looks_encrypted(source):
         raise _encrypted()
+    if kind == "xlsx":
+        try:
+            with io.BytesIO(data) if data is not None else open(source, "rb") as fh:
+                inspect_zip(fh, name, bounds)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise _damaged(name) from exc
     try:
         if data is not None:
             return CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -318,14 +347,23 @@ class SheetCells:
     formulas: set[str]
 
 
-def workbook_sheets(data: bytes, name: str = "") -> dict[str, SheetCells]:
+def workbook_sheets(
+    data: bytes, name: str = "", *, bounds: Bounds = DEFAULT_BOUNDS
+) -> dict[str, SheetCells]:
     """Every sheet of an xlsx/xls upload, by sheet name, read cell by cell. Formulas are found
     in xlsx files only (an xls keeps just their cached values, which are read as values)."""
-    workbook = open_calamine(data, name)
+    workbook = open_calamine(data, name, bounds=bounds)
+    loaded = {}
+    for sheet_name in workbook.sheet_names:
+        try:
+            sheet = workbook.get_sheet_by_name(sheet_name)
+        except Exception as exc:  # calamine raises its own error types
+            raise _damaged(name) from exc
+        check_extent(sheet_name, sheet.end, name, bounds)
+        loaded[sheet_name] = sheet
     formulas = _xlsx_formulas(data) if data.startswith(b"PK") else {}
     sheets = {}
-    for sheet_name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(sheet_name)
+    for sheet_name, sheet in loaded.items():
         values = {}
         for r, row in enumerate(sheet.to_python(skip_empty_area=False), start=1):
             for c, value in enumerate(row):
@@ -356,5 +394,7 @@ def _xlsx_formulas(data: bytes) -> dict[str, set[str]]:
             }
             for ws in book.worksheets
         }
+    except Exception as exc:  # the sheets are parsed lazily: defusedxml's refusals land here
+        raise _damaged("") from exc
     finally:
         book.close()

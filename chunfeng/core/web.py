@@ -43,8 +43,18 @@ class ApplicationErrorMiddleware:
             # Django's own handler answers it with the 403 page, which shows the message
             raise PermissionDenied(exc.message) from exc
         if isinstance(exc, ApplicationError):
-            return render(request, "400.html", {"exception": exc.message}, status=exc.status)
+            return error_page(request, exc)
         return None
+
+
+def error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """The 400 page, with the error's own status, showing its message. The response keeps the
+    error, so that under the API's path it is answered as JSON (``api.middleware``)."""
+    response = render(
+        request, "400.html", {"exception": exc.message, "status": exc.status}, status=exc.status
+    )
+    response.error = exc  # type: ignore[attr-defined]
+    return response
 
 
 def field_problems(exc: ApplicationError) -> list[tuple[str | None, str]]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import mask_id
 from chunfeng.core.rules import can_see_full_ids, can_write_funds
+from chunfeng.core.uploads import SHORT_LIST, upload_page
 from chunfeng.core.web import attempt, back_on_error, caught
 
 from . import printing
@@ -157,8 +158,9 @@ def line_add_view(request, pk: int):
 
 @login_required
 @require_POST
+@upload_page(limit=SHORT_LIST, permit=lambda request, pk: _writable_batch(request, pk))
 def line_import_view(request, pk: int):
-    batch = _writable_batch(request, pk)  # who may save is asked before the file is read
+    batch = _writable_batch(request, pk)  # upload_page asked the same before taking the file
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_batch(request, batch, status=400, import_form=form)

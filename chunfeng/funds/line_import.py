@@ -15,7 +15,7 @@ from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError
 from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import mask_id
-from chunfeng.core.tables import Table, cell_problem
+from chunfeng.core.tables import Bounds, Table, cell_problem
 from chunfeng.register.models import Household, HouseholdStatus
 
 from .duplicates import duplicates_flag, flags_with_messages
@@ -30,8 +30,9 @@ from .services import (
     require_writer,
 )
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 10_000
+# files a little over the rows allowed are read, to be refused with the count of their rows
+BOUNDS = Bounds(unpacked=32 * 1024 * 1024, rows=2 * IMPORT_MAX_ROWS, columns=50)
 IMPORT_COLUMNS = ("身份证号码", "姓名", "金额", "发放方式", "实物名称", "救助类别", "发放日期")
 IMPORT_REQUIRED = ("身份证号码", "金额", "救助类别", "发放日期")
 
@@ -46,10 +47,9 @@ def _header(cell) -> str:
 
 def read_line_rows(upload) -> list[tuple[int, dict]]:
     """(file row number, {column: raw value}) of an uploaded payment list. ID numbers keep
-    their cell type, so a number Excel mangled is reported as such rather than truncated."""
-    if upload.size > IMPORT_MAX_BYTES:
-        raise ApplicationError("文件过大，上限为 5 MB", code="too_large")
-    table = Table(upload.read(), upload.name or "")
+    their cell type, so a number Excel mangled is reported as such rather than truncated. The
+    upload was received within ``core.uploads.SHORT_LIST``."""
+    table = Table(upload.read(), upload.name or "", bounds=BOUNDS)
     header = table.header()
     names = [_header(c) for c in header.columns]
     missing = [c for c in IMPORT_REQUIRED if c not in names]

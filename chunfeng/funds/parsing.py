@@ -31,12 +31,12 @@ def parse_amount(raw, *, maximum: Decimal = MAX_LINE_AMOUNT, label: str = "金�
         raise ValueError(f"{label}“{raw}”不是数字") from None
     if not value.is_finite():
         raise ValueError(f"{label}“{raw}”不是数字")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{label}“{raw}”最多保留两位小数（元、角、分）")
     if value <= 0:
         raise ValueError(f"{label}应大于 0")
-    if value > maximum:
+    if value > maximum:  # before quantize, which cannot hold the digits of 1E+87
         raise ValueError(f"{label}“{raw}”过大")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"{label}“{raw}”最多保留两位小数（元、角、分）")
     return value.quantize(Decimal("0.01"))
 
 

@@ -12,14 +12,19 @@ from .models import OrgUnit
 from .selectors import units_visible_to
 
 
+def require_admin(request, *args, **kwargs) -> None:
+    """403 unless the signed-in user is an admin of some unit."""
+    if not (request.user.unit_id and can_manage(request.user, request.user.unit)):
+        raise PermissionDenied(_("只有管理员可以执行此操作"))
+
+
 def admin_required(view):
     """Logged in, active, and an admin of some unit; 403 otherwise."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (request.user.unit_id and can_manage(request.user, request.user.unit)):
-            raise PermissionDenied(_("只有管理员可以执行此操作"))
+        require_admin(request)
         return view(request, *args, **kwargs)
 
     return wrapper

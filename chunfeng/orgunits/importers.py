@@ -7,18 +7,18 @@ import csv
 import io
 
 from chunfeng.core.errors import ApplicationError
-from chunfeng.core.tables import Table
+from chunfeng.core.tables import Bounds, Table
 
 from .services import IMPORT_COLUMNS, REQUIRED_COLUMNS
 
-MAX_BYTES = 5 * 1024 * 1024
+# a city federation has a few thousand unions
+BOUNDS = Bounds(unpacked=32 * 1024 * 1024, rows=20_000, columns=50)
 
 
 def rows_from_upload(upload) -> list[tuple[int, dict[str, str]]]:
-    """``(row number in the file, {column: text})`` for each data row of the upload."""
-    if upload.size > MAX_BYTES:
-        raise ApplicationError("文件过大，上限为 5 MB", code="too_large")
-    table = Table(upload.read(), upload.name or "")
+    """``(row number in the file, {column: text})`` for each data row of the upload (received
+    within ``core.uploads.SHORT_LIST``)."""
+    table = Table(upload.read(), upload.name or "", bounds=BOUNDS)
     header = table.header()
     missing = [c for c in REQUIRED_COLUMNS if c not in header.columns]
     if missing:

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.rules import can_manage
+from chunfeng.core.uploads import SHORT_LIST, upload_page
 from chunfeng.core.web import attempt, caught
 
-from .decorators import admin_required, managed_unit
+from .decorators import admin_required, managed_unit, require_admin
 from .forms import UnitCreateForm, UnitImportForm, UnitMoveForm, UnitRetireForm
 from .importers import rows_from_upload, template_csv
 from .selectors import admin_unit_choices, units_visible_to
@@ -118,6 +119,7 @@ def unit_retire(request):
 
 
 @admin_required
+@upload_page(limit=SHORT_LIST, permit=require_admin)
 def unit_import(request):
     form = UnitImportForm(request.POST or None, request.FILES or None)
     if not form.is_valid():

@@ -27,7 +27,6 @@ from .listfile import (
     mapping_problems,
 )
 
-MAX_BYTES = 100 * 1024 * 1024
 UPLOAD_DIR = "register-imports"
 DETAILS_IN_RESULT = 1000  # errors kept in a job's result (the page shows the first 200)
 
@@ -47,8 +46,6 @@ def store_upload(upload) -> tuple[str, Path]:
         raise ApplicationError(
             "只能导入 Excel（xlsx）或 CSV 文件；旧版 .xls 请另存为 xlsx", code="bad_type"
         )
-    if upload.size > MAX_BYTES:
-        raise ApplicationError(f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB", code="too_large")
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     _sweep(folder)
@@ -246,8 +243,6 @@ def import_upload_now(upload, *, unit, actor):
             code="bad_type",
             details=[{"row": None, "column": "", "message": f"文件“{name}”不是 Excel 或 CSV 文件"}],
         )
-    if upload.size > MAX_BYTES:
-        raise ApplicationError(f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB", code="too_large")
     fd, path = tempfile.mkstemp(suffix=Path(name).suffix.lower(), prefix="chunfeng-import-")
     try:
         with os.fdopen(fd, "wb") as out:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from chunfeng.core.uploads import HOUSEHOLD_LIST, upload_page
 from chunfeng.core.web import caught
 from chunfeng.jobs.models import JobStatus
 from chunfeng.jobs.selectors import job_of
@@ -72,6 +73,7 @@ def _import_units(user):
 
 
 @login_required
+@upload_page(limit=HOUSEHOLD_LIST, permit=lambda request: _import_units(request.user))
 def household_import(request):
     """Step 1: upload the file and choose the unit (the user's own by default)."""
     units = _import_units(request.user)

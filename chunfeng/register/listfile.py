@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from chunfeng.core.errors import ApplicationError
 from chunfeng.core.idnumbers import check_digit
-from chunfeng.core.tables import Header, Table, column_letter
+from chunfeng.core.tables import Bounds, Header, Table, column_letter
 
 # The file contract: these headers import without a mapping step (and make the template).
 CONTRACT = ("姓名", "身份证号码", "联系电话", "工作单位", "困难类别", "家庭人口",
@@ -47,6 +47,9 @@ ALIASES = {
     "银行卡号": ("银行账号", "卡号", "银行卡"),
 }  # fmt: skip
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+# A list of 200,000 households unpacks to about 100 MB (bench/); python-calamine holds a sheet
+# whole, about 150 MB for those rows, in the process that reads it.
+BOUNDS = Bounds(unpacked=256 * 1024 * 1024, rows=500_000, columns=200)
 
 
 def _norm(header) -> str:
@@ -65,7 +68,7 @@ class HouseholdFile:
                 code="bad_type",
                 details=[{"column": "", "message": f"文件“{self.name}”不是 Excel 或 CSV 文件"}],
             )
-        self.table = Table(self.path, self.name)
+        self.table = Table(self.path, self.name, bounds=BOUNDS)
 
     def header(self) -> Header:
         """The first non-blank row (within the first 20) holds the column names."""

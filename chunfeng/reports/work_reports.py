@@ -9,22 +9,26 @@ from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_fill
+from chunfeng.core.uploads import DOCUMENT
 from chunfeng.orgunits.models import OrgUnit
 
 from .models import EDITABLE_STATUSES, Report
-
-MAX_WORK_REPORT_BYTES = 20 * 1024 * 1024
 
 
 def work_report_of(campaign: Campaign, unit: OrgUnit) -> WorkReport | None:
     return WorkReport.objects.filter(campaign=campaign, unit=unit).first()
 
 
+def require_work_report_uploader(unit: OrgUnit, actor) -> None:
+    """Who may upload the unit's work report: asked before the page receives the file."""
+    if not can_fill(actor, unit):
+        raise NotPermitted(f"只有{unit.name}的填报员可以上传本单位的工作报告")
+
+
 @transaction.atomic
 def work_report_upload(*, campaign: Campaign, unit: OrgUnit, upload, actor) -> WorkReport:
     """Upload (or replace, while a report of the unit is still editable) the work report."""
-    if not can_fill(actor, unit):
-        raise NotPermitted(f"只有{unit.name}的填报员可以上传本单位的工作报告")
+    require_work_report_uploader(unit, actor)
     if upload is None:
         raise ApplicationError("请选择要上传的工作报告文件", code="no_file")
     if not campaign.recipients.filter(pk=unit.pk).exists():
@@ -42,7 +46,7 @@ def work_report_upload(*, campaign: Campaign, unit: OrgUnit, upload, actor) -> W
             f"工作报告“{name}”的格式不支持，请上传 {'、'.join(WORK_REPORT_TYPES)} 文件",
             code="bad_file_type",
         )
-    if upload.size > MAX_WORK_REPORT_BYTES:
+    if upload.size > DOCUMENT:  # the page stops a larger upload while it streams in
         raise ApplicationError("工作报告超过 20 MB，请压缩后再上传", code="file_too_large")
     existing = work_report_of(campaign, unit)
     if existing:

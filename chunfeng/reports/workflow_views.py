@@ -8,10 +8,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from chunfeng.core.uploads import DOCUMENT, upload_page
 from chunfeng.core.web import back_on_error
 
 from .selectors import report_slot_for
-from .work_reports import work_report_upload
+from .work_reports import require_work_report_uploader, work_report_upload
 from .workflow import report_approve, report_reopen, report_return, report_submit
 
 _DONE = {
@@ -49,8 +50,14 @@ def report_action(request, campaign_id: int, unit_code: str, form_code: str, act
     return redirect(entry_url(request, campaign_id, unit_code, form_code))
 
 
+def may_upload(request, campaign_id: int, unit_code: str, form_code: str) -> None:
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    require_work_report_uploader(slot.unit, request.user)
+
+
 @login_required
 @require_POST
+@upload_page(limit=DOCUMENT, permit=may_upload)
 @back_on_error(entry_url)
 def work_report_post(request, campaign_id: int, unit_code: str, form_code: str):
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)

@@ -142,11 +142,16 @@ def _header(sheet: Sheet) -> dict:
     return header
 
 
+def require_importer(slot: ReportSlot, actor) -> None:
+    """Who may import a template into the report: asked before its upload is received."""
+    if not can_fill(actor, slot.unit):
+        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+
+
 def report_import(*, slot: ReportSlot, data: bytes, name: str, actor) -> ImportResult:
     """Read a filled template into the report's draft (all or nothing). Who may save is asked
     before the file is read."""
-    if not can_fill(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+    require_importer(slot, actor)
     sheet = read_upload(data, name)
     _check_identity(sheet, slot)
     definition = slot.definition

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from chunfeng.core.errors import ApplicationError
-from chunfeng.core.tables import workbook_sheets
+from chunfeng.core.tables import Bounds, workbook_sheets
 
 from .layout import MAP_SHEET
 
@@ -24,8 +24,14 @@ class Sheet:
     mapping: dict[str, object] = field(default_factory=dict)
 
 
+# A template is a form sheet of a few hundred rows and its map: unpacked about 60 KB as written
+# here, 130 KB once LibreOffice has re-saved it. A form of ten times as many items, with a
+# picture pasted in, stays well inside these.
+TEMPLATE_BOUNDS = Bounds(unpacked=16 * 1024 * 1024, rows=5_000, columns=64)
+
+
 def read_upload(data: bytes, name: str = "") -> Sheet:
-    sheets = workbook_sheets(data, name)
+    sheets = workbook_sheets(data, name, bounds=TEMPLATE_BOUNDS)
     if MAP_SHEET not in sheets:
         _no_map()
     form = next((cells for title, cells in sheets.items() if title != MAP_SHEET), None)

@@ -7,16 +7,16 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from chunfeng.core.errors import ApplicationError
+from chunfeng.core.uploads import FORM_FILE, upload_page
 from chunfeng.core.web import caught
 from chunfeng.reports.selectors import report_slot_for
 from chunfeng.rollups.selectors import summary_visible_to
 
 from . import exports
-from .importer import report_import
+from .importer import report_import, require_importer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPES = {"xlsx": XLSX, "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def file_response(data: bytes, filename: str) -> HttpResponse:
@@ -41,7 +41,13 @@ def report_file(request, campaign_id: int, unit_code: str, form_code: str, kind:
     raise Http404("不支持的文件类型")
 
 
+def may_import(request, campaign_id: int, unit_code: str, form_code: str) -> None:
+    """Asked before the upload is received: a 查看员's file is refused unread."""
+    require_importer(report_slot_for(request.user, campaign_id, unit_code, form_code), request.user)
+
+
 @login_required
+@upload_page(limit=FORM_FILE, permit=may_import)
 def report_upload(request, campaign_id: int, unit_code: str, form_code: str):
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
     context = {"slot": slot, "definition": slot.definition}
@@ -58,8 +64,6 @@ def report_upload(request, campaign_id: int, unit_code: str, form_code: str):
 def _import(request, slot, upload):
     if upload is None:
         raise ApplicationError("请选择要上传的文件", code="no_file")
-    if upload.size > MAX_UPLOAD:
-        raise ApplicationError("文件超过 10 MB，不像是本系统的报表模板", code="file_too_large")
     result = report_import(slot=slot, data=upload.read(), name=upload.name, actor=request.user)
     return {
         "errors": [(r, [result.cells[c] for c in r.fields]) for r in result.outcome.errors],

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from gunicorn.config import Config
 
 from chunfeng.cli.management.commands import serve
 
@@ -60,3 +61,11 @@ def test_serve_without_a_worker(started):
     with pytest.raises(SystemExit):
         call_command("serve", "--no-worker")
     assert started == []
+
+
+def test_gunicorn_is_given_settings_it_knows_with_the_request_bounded():
+    config = Config()
+    for name, value in serve.GUNICORN.items():
+        config.set(name, value)  # an unknown name raises
+    assert config.limit_request_line <= 8190 and config.limit_request_fields <= 100
+    assert config.timeout <= 120 and config.max_requests > 0

@@ -12,6 +12,25 @@ from chunfeng.formdefs.services import formdefs_sync
 
 WORKER_STOP_GRACE = 30  # seconds the worker has to finish the job it is running
 
+# gunicorn besides where it listens. The request line and the headers are bounded here (gunicorn
+# answers 400 past them), the body per route by chunfeng.core.uploads (README: "Request and
+# upload limits"). A worker silent for 60 s is restarted (no page works that long: imports run
+# as jobs), and each is replaced after about a thousand requests, which gives back to the system
+# the memory a large upload took.
+GUNICORN = {
+    "worker_class": "gthread",
+    "threads": 4,
+    "accesslog": "-",
+    "timeout": 60,
+    "graceful_timeout": 30,
+    "keepalive": 5,
+    "limit_request_line": 4094,  # bytes of the request line (method, URL, protocol)
+    "limit_request_fields": 64,  # headers
+    "limit_request_field_size": 8190,  # bytes of one header
+    "max_requests": 1000,
+    "max_requests_jitter": 100,
+}
+
 
 class Command(BaseCommand):
     help = (
@@ -88,10 +107,8 @@ def _run_gunicorn(host: str, port: int, workers: int) -> None:
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("threads", 4)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("timeout", 120)
+            for name, value in GUNICORN.items():
+                self.cfg.set(name, value)
 
         def load(self):
             return application
