@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.rules import can_reset_account
@@ -97,8 +98,10 @@ def user_detail(request, pk: int):
 
 @admin_required
 @require_POST
+@never_cache
 def reset_password(request, pk: int):
-    """The temporary password is shown on this answer only (never stored in a message)."""
+    """The temporary password is shown on this answer only (never stored in a message, never
+    cached)."""
     target = user_for(request.user, pk)
     password = user_password_reset(user=target, actor=request.user)
     return render(

@@ -143,6 +143,7 @@ def test_an_admin_resets_a_password_and_the_user_must_change_it(fed, login):
     assert page.status_code == 200
     temporary = page.context["password"]
     assert temporary in page.content.decode() and len(temporary) == 14
+    assert "no-store" in page["Cache-Control"]
     target.refresh_from_db()
     assert target.must_change_password and target.check_password(temporary)
     row = AuditEvent.objects.get(action="user.password_reset")
