@@ -23,11 +23,13 @@ def fed(db):
 
 @pytest.fixture
 def login():
-    """``login(user)`` → a test client logged in as that user."""
+    """``login(user)`` → a test client logged in as that user (without the login form, which
+    django-axes guards: tests/accounts/test_lockout.py goes through it)."""
 
     def make(user) -> Client:
+        assert user.check_password(PASSWORD)
         client = Client()
-        assert client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
         return client
 
     return make

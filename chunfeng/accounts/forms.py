@@ -31,3 +31,21 @@ class UserChangeForm(forms.Form):
         choices=[("1", _("在用")), ("0", _("停用"))],
         coerce=lambda value: value == "1",
     )
+
+
+class PasswordChangeForm(forms.Form):
+    """The old password and the new one twice; the policy is the service's."""
+
+    old_password = forms.CharField(
+        label=_("原密码"), strip=False, widget=forms.PasswordInput(attrs={"autofocus": True})
+    )
+    new_password = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput)
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"), strip=False, widget=forms.PasswordInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
+        return data

@@ -1,20 +1,33 @@
-"""Users and API tokens: creation and changes, each audited."""
+"""Users, passwords, logins and API tokens: each change audited (never a password)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from chunfeng.core.actors import SYSTEM
+from chunfeng.core.actors import ANONYMOUS, SYSTEM
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.core.rules import can_manage
+from chunfeng.core.rules import can_manage, can_manage_account, can_reset_account
 
+from . import lockout
 from .models import ApiToken, Role, User
+from .passwords import password_problems, temporary_password
+
+MAX_TOKEN_DAYS = 3650
+
+
+def _check_password(password: str, user: User, field: str = "password") -> None:
+    problems = password_problems(password, user)
+    if problems:
+        message = "密码不符合要求：" + "".join(problems)
+        raise ApplicationError(
+            message, code="bad_password", details=[{"field": field, "message": message}]
+        )
 
 
 @transaction.atomic
@@ -40,12 +53,7 @@ def user_create(
     user = User(
         username=username, unit=unit, role=role, full_name=full_name, phone=phone, email=email
     )
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ApplicationError(
-            "密码不符合要求：" + "；".join(exc.messages), code="bad_password"
-        ) from exc
+    _check_password(password, user)
     user.set_password(password)
     user.save()
     audit_record(actor=actor, action="user.create", target=user, unit=unit.code, role=role)
@@ -75,22 +83,132 @@ def user_update(*, user: User, actor, role: str | None = None, active: bool | No
     return user
 
 
+# --- passwords -------------------------------------------------------------------------------
+
+
 @transaction.atomic
-def token_create(*, user: User, name: str = "", actor=SYSTEM) -> str:
-    """Create a token and return it; it cannot be recovered later."""
+def user_password_change(*, user: User, old_password: str, new_password: str, actor) -> User:
+    """Someone changes their own password: the old one, then a new one the policy accepts."""
+    if getattr(actor, "pk", None) != user.pk:
+        raise NotPermitted("只能修改自己的密码")
+    if not user.check_password(old_password):
+        raise ApplicationError(
+            "原密码不正确", code="wrong_password", details=[{"field": "old_password"}]
+        )
+    if new_password == old_password:
+        raise ApplicationError(
+            "新密码不能与原密码相同", code="same_password", details=[{"field": "new_password"}]
+        )
+    _check_password(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=actor, action="user.password_change", target=user)
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, actor) -> str:
+    """An admin gives ``user`` a temporary password (returned, to be shown once), which they
+    must change at their next login; the account is unlocked as well."""
+    if not can_reset_account(actor, user):
+        raise NotPermitted(f"不能重置用户 {user.username} 的密码")
+    password = temporary_password()
+    _check_password(password, user)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    forgotten = lockout.account_forget(user.username)
+    audit_record(actor=actor, action="user.password_reset", target=user, unlocked=bool(forgotten))
+    return password
+
+
+# --- logins ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_unlock(*, user: User, actor) -> bool:
+    """Forget ``user``'s failed logins, so that the account is no longer locked. Whether it was."""
+    if not can_reset_account(actor, user):
+        raise NotPermitted(f"不能为用户 {user.username} 解锁")
+    was_locked = user.username in lockout.locked_usernames([user.username])
+    lockout.account_forget(user.username)
+    audit_record(actor=actor, action="user.unlock", target=user, was_locked=was_locked)
+    return was_locked
+
+
+def login_succeeded(*, user: User, address: str | None) -> None:
+    audit_record(actor=user, action="login.succeeded", target=user, address=address)
+
+
+def login_failed(*, username: str, address: str | None, locked: bool) -> None:
+    """A failed login (wrong password, unknown name, or refused by a lock), recorded under the
+    user when the name is a user's; the password is never recorded."""
+    user = User.objects.filter(username=username).first()
+    audit_record(
+        actor=ANONYMOUS,
+        action="login.failed",
+        target=user,
+        username=username[:150],
+        address=address,
+        locked=locked,
+    )
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "", days: int | None = None, actor=SYSTEM) -> str:
+    """Create a token valid for ``days`` (``CHUNFENG_TOKEN_DAYS`` by default) and return it; it
+    cannot be recovered later."""
+    if not can_manage_account(actor, user):
+        raise NotPermitted(f"不能为用户 {user.username} 创建令牌")
+    days = settings.CHUNFENG_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ApplicationError(
+            f"令牌有效天数应在 1 到 {MAX_TOKEN_DAYS} 之间",
+            code="bad_days",
+            details=[{"field": "days"}],
+        )
     token = "cf_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, digest=ApiToken.hash(token), prefix=token[:8])
-    audit_record(actor=actor, action="token.create", target=user, name=name)
+    expires_at = timezone.now() + dt.timedelta(days=days)
+    ApiToken.objects.create(
+        user=user, name=name, digest=ApiToken.hash(token), prefix=token[:8], expires_at=expires_at
+    )
+    audit_record(
+        actor=actor, action="token.create", target=user, name=name, prefix=token[:8], days=days
+    )
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor) -> ApiToken:
+    if not can_manage_account(actor, token.user):
+        raise NotPermitted(f"不能撤销用户 {token.user.username} 的令牌")
+    if token.revoked:
+        raise ApplicationError(f"令牌 {token.prefix}… 已撤销", code="token_revoked")
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    audit_record(
+        actor=actor, action="token.revoke", target=token.user, prefix=token.prefix, name=token.name
+    )
     return token
 
 
 def token_authenticate(token: str) -> User | None:
+    """The active user of an unrevoked, unexpired token, whose last use is noted; else None.
+    A locked account's tokens keep working: the lock guards the password, and a token is
+    not guessed (revoke it, or deactivate the user, to stop it)."""
+    now = timezone.now()
     found = (
         ApiToken.objects.select_related("user", "user__unit")
-        .filter(digest=ApiToken.hash(token), revoked=False, user__is_active=True)
+        .filter(
+            digest=ApiToken.hash(token), revoked=False, expires_at__gt=now, user__is_active=True
+        )
         .first()
     )
     if found is None:
         return None
-    ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return found.user

@@ -1,21 +1,27 @@
+"""The users page of an admin: the users of their subtree, add and change them; one user's
+account (tokens, lock, recent logins), with a password reset and an unlock."""
+
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from chunfeng.core.web import attempt
+from chunfeng.core.rules import can_reset_account
+from chunfeng.core.web import attempt, back_on_error
 from chunfeng.orgunits.decorators import admin_required, managed_unit
 from chunfeng.orgunits.selectors import active_units_visible_to
 
 from .forms import UserChangeForm, UserCreateForm
-from .selectors import users_visible_to
-from .services import user_create, user_update
+from .selectors import lock_on, recent_logins, tokens_of, user_for, users_with_locks
+from .services import user_create, user_password_reset, user_unlock, user_update
 
 
 def _render_list(request, *, form=None, status=200):
     units = active_units_visible_to(request.user)
     context = {
-        "users": users_visible_to(request.user),
+        "users": users_with_locks(request.user),
         "create_form": form or UserCreateForm(units=units),
         "change_form": UserChangeForm(),
     }
@@ -55,7 +61,7 @@ def user_add(request):
 @admin_required
 @require_POST
 def user_change(request, pk: int):
-    target = get_object_or_404(users_visible_to(request.user), pk=pk)
+    target = user_for(request.user, pk)
     form = UserChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("角色或状态无效"))
@@ -75,3 +81,41 @@ def user_change(request, pk: int):
     else:
         messages.success(request, _("已更新用户 %(user)s") % {"user": target.username})
     return redirect("user-list")
+
+
+@admin_required
+def user_detail(request, pk: int):
+    target = user_for(request.user, pk)
+    context = {
+        "target": target,
+        "tokens": tokens_of(target),
+        "lock": lock_on(target),
+        "logins": recent_logins(target),
+        "may_reset": can_reset_account(request.user, target),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@admin_required
+@require_POST
+@never_cache
+def reset_password(request, pk: int):
+    """The temporary password is shown on this answer only (never stored in a message, never
+    cached)."""
+    target = user_for(request.user, pk)
+    password = user_password_reset(user=target, actor=request.user)
+    return render(
+        request, "accounts/password_reset_done.html", {"target": target, "password": password}
+    )
+
+
+@admin_required
+@require_POST
+@back_on_error(lambda request, pk: reverse("user-detail", args=[pk]))
+def unlock_account(request, pk: int):
+    target = user_for(request.user, pk)
+    if user_unlock(user=target, actor=request.user):
+        messages.success(request, _("已为用户 %(user)s 解锁") % {"user": target.username})
+    else:
+        messages.info(request, _("用户 %(user)s 没有被锁定") % {"user": target.username})
+    return redirect("user-detail", pk=target.pk)

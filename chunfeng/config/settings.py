@@ -53,6 +53,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CHUNFENG_CSRF_ORIGINS", "").s
 
 # --- applications -------------------------------------------------------------
 INSTALLED_APPS = [
+    "axes",  # sign-in throttling and lockout; before our apps, so that its handlers run first
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -97,7 +98,9 @@ MIDDLEWARE = [
     "chunfeng.core.uploads.NulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chunfeng.accounts.middleware.PasswordChangeRequiredMiddleware",
     "chunfeng.core.web.ApplicationErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: answers a locked-out login
 ]
 
 ROOT_URLCONF = "chunfeng.config.urls"
@@ -145,11 +148,56 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account or address before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Every password set anywhere (web, command line) goes through these, in Chinese
+# (accounts.services.password_problems). Django's own minimum-length message has no Chinese
+# translation in Django 5.2, hence our subclass.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {
+        "NAME": "chunfeng.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if os.environ.get("CHUNFENG_FAST_HASHER") == "1":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- sign-in protection (django-axes, configured by chunfeng.accounts.lockout) --------------
+# An account (a user name, whether or not a user has it) is locked after this many failed
+# logins within the lock period; a client address only after many more, since a whole district
+# office may sit behind one address. A lock lasts until the failures are older than the period.
+CHUNFENG_LOGIN_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("CHUNFENG_LOGIN_FAILURES_PER_ACCOUNT", "5")
+)
+CHUNFENG_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("CHUNFENG_LOGIN_FAILURES_PER_ADDRESS", "100")
+)
+CHUNFENG_LOGIN_LOCK_MINUTES = int(os.environ.get("CHUNFENG_LOGIN_LOCK_MINUTES", "30"))
+# Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For or
+# X-Real-IP) and how many proxies append to it; unset, the connection's address counts.
+CHUNFENG_PROXY_HEADER = os.environ.get("CHUNFENG_PROXY_HEADER", "")
+CHUNFENG_PROXY_COUNT = int(os.environ.get("CHUNFENG_PROXY_COUNT", "1"))
+AXES_HANDLER = "chunfeng.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "chunfeng.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "chunfeng.accounts.lockout.lock_period"
+AXES_CLIENT_IP_CALLABLE = "chunfeng.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "chunfeng.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # the handler forgets the account's own failures, not the address's
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the history (AuditEvent) instead
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# --- API tokens ------------------------------------------------------------------------
+CHUNFENG_TOKEN_DAYS = int(os.environ.get("CHUNFENG_TOKEN_DAYS", "180"))  # lifetime of a new token
 
 # --- language and time ----------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

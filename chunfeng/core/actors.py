@@ -1,5 +1,6 @@
 """Who acts. A person acts as their ``User``; the command line, the demo loader and scheduled
-jobs act as ``SYSTEM`` — explicitly, never as ``None`` — and the history says so."""
+jobs act as ``SYSTEM`` — explicitly, never as ``None`` — and the history says so. Someone who
+is not signed in (a failed login) is ``ANONYMOUS``."""
 
 from __future__ import annotations
 
@@ -31,6 +32,33 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
+
+
+class AnonymousActor:
+    """Someone not signed in, e.g. whoever typed a wrong password. Passes no rule, belongs to no
+    unit, and is stored as no user and not as the system (the history shows “—”)."""
+
+    pk = None
+    id = None
+    unit_id = None
+    unit = None
+    role = None
+    username = ""
+    is_active = False
+    is_authenticated = False
+    is_system = False
+
+    def __str__(self) -> str:
+        return "—"
+
+    def __repr__(self) -> str:
+        return "ANONYMOUS"
+
+    def __reduce__(self) -> str:
+        return "ANONYMOUS"
+
+
+ANONYMOUS = AnonymousActor()
 
 
 def is_system(actor: Any) -> bool:

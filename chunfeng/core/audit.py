@@ -6,20 +6,24 @@ from typing import Any
 
 from django.db import models
 
-from .actors import SYSTEM
+from .actors import ANONYMOUS, SYSTEM
 from .models import AuditEvent
 
 
-def audit_record(*, actor: Any, action: str, target: models.Model, **details: Any) -> AuditEvent:
-    """``actor`` is the user who acted, or ``SYSTEM`` (stored as no user, marked ``by_system``)."""
+def audit_record(
+    *, actor: Any, action: str, target: models.Model | None, **details: Any
+) -> AuditEvent:
+    """``actor`` is the user who acted, ``SYSTEM`` (stored as no user, marked ``by_system``) or
+    ``ANONYMOUS`` (someone not signed in: stored as no user). ``target`` is None only when the
+    event concerns nothing stored (a failed login under a name no user has)."""
     if actor is None:
         raise TypeError("audit_record needs an actor: a user, or SYSTEM for the system itself")
     return AuditEvent.objects.create(
-        actor=None if actor is SYSTEM else actor,
+        actor=None if actor is SYSTEM or actor is ANONYMOUS else actor,
         by_system=actor is SYSTEM,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
         details=details,
     )
 

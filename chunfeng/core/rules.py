@@ -105,6 +105,26 @@ def can_manage(user: Any, unit: Any) -> bool:
     return user is SYSTEM or (_has(user, Role.ADMIN) and at_or_above(user, unit))
 
 
+def can_manage_account(user: Any, owner: Any) -> bool:
+    """See and revoke the API tokens of user ``owner``: the owner themselves, or an admin of
+    the owner's unit or above."""
+    if user is SYSTEM:
+        return True
+    if _placed(user) and getattr(user, "pk", None) == owner.pk:
+        return True
+    return bool(owner.unit_id and can_manage(user, owner.unit))
+
+
+def can_reset_account(user: Any, owner: Any) -> bool:
+    """Reset ``owner``'s password, unlock their account: an admin of the owner's unit or above,
+    never for themselves (they change their own password)."""
+    if user is SYSTEM:
+        return True
+    return bool(
+        owner.unit_id and getattr(user, "pk", None) != owner.pk and can_manage(user, owner.unit)
+    )
+
+
 def can_launch_campaign(user: Any, owner: Any) -> bool:
     """Launch or copy a campaign owned by ``owner``: its admins, or an ancestor's."""
     return can_manage(user, owner)

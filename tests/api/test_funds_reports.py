@@ -230,7 +230,7 @@ def test_coverage_pages_the_missing(fed, client_as, records):
     first, second = client.get(base).json(), client.get(base + "&page=2").json()
     assert first["missing_count"] == 4 and len(first["missing"]) == 2
     assert len(second["missing"]) == 2
-    assert client.get(base.replace("=2", "=1001")).status_code == 400
+    assert client.get(base.replace("page_size=2", "page_size=1001")).status_code == 400
 
 
 # --- duplicates -------------------------------------------------------------------------------
