@@ -10,8 +10,12 @@ from .actors import SYSTEM
 from .models import AuditEvent
 
 
-def audit_record(*, actor: Any, action: str, target: models.Model, **details: Any) -> AuditEvent:
-    """``actor`` is the user who acted, or ``SYSTEM`` (stored as no user, marked ``by_system``)."""
+def audit_record(
+    *, actor: Any, action: str, target: models.Model | type[models.Model], **details: Any
+) -> AuditEvent:
+    """``actor`` is the user who acted, or ``SYSTEM`` (stored as no user, marked ``by_system``).
+    ``target`` is the object acted on, or a model class for one event about many of its rows
+    (stored with an empty ``target_id``). The history is append-only: a row is never changed."""
     if actor is None:
         raise TypeError("audit_record needs an actor: a user, or SYSTEM for the system itself")
     return AuditEvent.objects.create(
@@ -19,7 +23,7 @@ def audit_record(*, actor: Any, action: str, target: models.Model, **details: An
         by_system=actor is SYSTEM,
         action=action,
         target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+        target_id="" if isinstance(target, type) else str(target.pk),
         details=details,
     )
 
