@@ -21,6 +21,8 @@ class Command(BaseCommand):
         done = households_anonymise(actor=SYSTEM, dry_run=o["dry_run"])
         before = done.escaped_before.isoformat()
         if done.dry_run:
-            self.stdout.write(f"脱困日期早于 {before} 的档案有 {done.count} 户可以匿名化（未修改）。")
+            self.stdout.write(
+                f"脱困日期早于 {before} 的档案有 {done.count} 户可以匿名化（未修改）。"
+            )
         else:
             self.stdout.write(f"已匿名化 {done.count} 户脱困日期早于 {before} 的档案。")
