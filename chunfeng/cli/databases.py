@@ -5,9 +5,10 @@ restore can fill any database named by a ``DATABASES`` entry.
 Both kinds answer the same questions: take a snapshot into a file (with its ``Summary`` —
 every table's row count and a checksum of its rows, as of that snapshot), say whether a
 database holds data, restore a snapshot, and summarise a database. A checksum is compared only
-with one of the same kind: SQLite's sums SHA-256 of each row read by Python's sqlite3,
-PostgreSQL's sums MD5 of each row's text computed by the server — sums, so that the order in
-which rows come does not matter."""
+with one of the same kind: SQLite's is the SHA-256 of the rows as Python's sqlite3 reads them
+in rowid order (which a restore by the backup API keeps); PostgreSQL's sums the MD5 of each
+row's text, computed by the server — a sum, so that the order of the rows does not matter
+(pg_restore does not keep their physical order)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chunfeng.core.errors import ApplicationError
+from .sealed import BackupError
 
 # Tables whose rows do not count as data when deciding whether a database is empty: what
 # `migrate` and `chunfeng serve` put into a new database (the form definitions), and the
@@ -33,10 +34,7 @@ BOOKKEEPING = frozenset(
     }
 )
 MOD = 1 << 128
-
-
-class BackupError(ApplicationError):
-    pass
+BATCH = 2000  # rows hashed at a time (the batches are the same for the same rows)
 
 
 @dataclass
@@ -115,12 +113,12 @@ class SQLiteDatabase:
     def _summary(self, connection: sqlite3.Connection) -> Summary:
         summary = Summary()
         for table in self._tables(connection):
-            count, total = 0, 0
-            for row in connection.execute(f'SELECT * FROM "{table}"'):
-                digest = hashlib.sha256(repr(row).encode()).digest()
-                total = (total + int.from_bytes(digest[:16], "big")) % MOD
-                count += 1
-            summary.tables[table] = {"rows": count, "checksum": f"{total:032x}"}
+            cursor = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+            count, digest = 0, hashlib.sha256()
+            while batch := cursor.fetchmany(BATCH):
+                count += len(batch)
+                digest.update(repr(batch).encode())
+            summary.tables[table] = {"rows": count, "checksum": digest.hexdigest()[:32]}
         if "django_migrations" in summary.tables:
             summary.migrations = migrations_of(
                 connection.execute("SELECT app, name FROM django_migrations")

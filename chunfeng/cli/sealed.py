@@ -37,8 +37,8 @@ MIN_PASSPHRASE = 12
 MIN_KEY_FILE = 32
 
 
-class SealedError(ApplicationError):
-    pass
+class BackupError(ApplicationError):
+    """Anything that stops a backup or a restore, said in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ class Secret:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise SealedError(f"读不了密钥文件 {path}：{exc.strerror}", code="key_file") from None
+            raise BackupError(f"读不了密钥文件 {path}：{exc.strerror}", code="key_file") from None
         if len(data) < MIN_KEY_FILE:
-            raise SealedError(
+            raise BackupError(
                 f"密钥文件 {path} 太短：至少要 {MIN_KEY_FILE} 字节的随机数据"
                 f"（例如 head -c 32 /dev/urandom > {path}）",
                 code="key_file",
@@ -127,20 +127,20 @@ class SealedReader:
         self._file, self._name = fileobj, name
         header = fileobj.read(HEADER.size)
         if len(header) < HEADER.size or not header.startswith(MAGIC):
-            raise SealedError(f"{name} 不是春风的备份文件", code="not_a_backup")
+            raise BackupError(f"{name} 不是春风的备份文件", code="not_a_backup")
         _magic, version, kdf, log2n, r, p, salt, prefix, check = HEADER.unpack(header)
         if version != VERSION or kdf not in (KDF_SCRYPT, KDF_KEY_FILE):
-            raise SealedError(
+            raise BackupError(
                 f"{name} 的格式（第 {version} 版）本程序不认识：请用更新版本的春风恢复",
                 code="unknown_format",
             )
         if (kdf == KDF_KEY_FILE) != secret.is_key_file:
-            raise SealedError(_wrong_kind(name, kdf), code="wrong_key")
+            raise BackupError(_wrong_kind(name, kdf), code="wrong_key")
         if kdf == KDF_SCRYPT and not (10 <= log2n <= 22 and 1 <= r <= 32 and 1 <= p <= 16):
-            raise SealedError(f"{name} 的文件头已损坏", code="damaged")
+            raise BackupError(f"{name} 的文件头已损坏", code="damaged")
         derived = _derive(secret, kdf, log2n, r, p, salt)
         if derived[32:] != check:
-            raise SealedError(
+            raise BackupError(
                 f"{secret.source}不对：解不开{name}（或者文件头已损坏）", code="wrong_key"
             )
         self._aead, self._prefix, self._header = AESGCM(derived[:32]), prefix, header
@@ -154,13 +154,13 @@ class SealedReader:
         sealed, self._ahead = self._ahead, self._file.read(CHUNK + TAG)
         final = not self._ahead
         if len(sealed) < TAG:
-            raise SealedError(f"{self._name} 不完整（可能被截断），不能使用", code="truncated")
+            raise BackupError(f"{self._name} 不完整（可能被截断），不能使用", code="truncated")
         nonce = _nonce(self._prefix, self._counter, final)
         try:
             self._plain, self._at = self._aead.decrypt(nonce, sealed, self._header), 0
         except InvalidTag:
             what = "不完整（可能被截断）" if final else "已损坏或被改动"
-            raise SealedError(
+            raise BackupError(
                 f"{self._name} {what}：第 {self._counter + 1} 块数据校验失败，不能使用",
                 code="truncated" if final else "damaged",
             ) from None
