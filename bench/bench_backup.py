@@ -108,12 +108,16 @@ def _measure(label: str, work: Path, target_db: dict) -> None:
         media_root=work / f"restored-{label}" / "media",
         secret_key_file=work / f"restored-{label}" / "secret_key",
     )
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        _pg(os.environ["DATABASE_URL"] + "_restore", fresh=True)  # an empty database
+    else:
+        Path(target_db["NAME"]).unlink(missing_ok=True)
     started = time.perf_counter()
     backup_restore(
         installation=target,
         path=path,
         secret=secret,
-        force=True,
+        force=False,
         known_migrations=known_migrations(),
     )
     restored = time.perf_counter() - started

@@ -18,6 +18,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -145,20 +146,13 @@ def backup_restore(
         raise BackupError(f"打不开备份文件 {path}：{exc.strerror}", code="no_file") from None
     with source, tempfile.TemporaryDirectory(prefix="chunfeng-restore-") as work:
         sealed = SealedReader(source, secret, name=f"备份文件 {path.name}")
-        with gzip.GzipFile(fileobj=sealed, mode="rb") as zipped:
-            with tarfile.open(fileobj=zipped, mode="r|") as tar:
-                members = iter(tar)
-                manifest = _read_manifest(tar, next(members, None))
-                older_backup = _check_fits(manifest, database, known_migrations)
-                if database.has_data() and not force:
-                    raise BackupError(
-                        f"{database.describe()} 已有数据：恢复会替换其中的全部数据。"
-                        "确实要替换时，请加 --force 再运行",
-                        code="not_empty",
-                    )
-                _unpack(tar, members, Path(work), database.dump_name)
-            zipped.read()  # to the end of the compressed stream
-        sealed.finish()  # everything authenticated, to the sealed end
+        try:
+            manifest, older_backup = _open_archive(
+                sealed, Path(work), database, force=force, known_migrations=known_migrations
+            )
+        except (tarfile.TarError, zlib.error, gzip.BadGzipFile, EOFError, ValueError, KeyError):
+            # the stream was authenticated: only a faulty writer makes an archive like this
+            raise BackupError("备份文件的内容无法读出（格式错误）", code="damaged") from None
         _check_media(manifest, Path(work) / MEDIA)
         database.restore(Path(work) / database.dump_name)
         after = database.summary()
@@ -175,6 +169,26 @@ def backup_restore(
             "备份来自较早的版本：请运行 chunfeng migrate（chunfeng serve 启动时会自动运行）"
         )
     return restored
+
+
+def _open_archive(sealed, work: Path, database, *, force: bool, known_migrations):
+    """The manifest first, checked against this installation, then the rest unpacked into
+    ``work`` and authenticated to the end. Answers the manifest and whether it is older."""
+    with gzip.GzipFile(fileobj=sealed, mode="rb") as zipped:
+        with tarfile.open(fileobj=zipped, mode="r|") as tar:
+            members = iter(tar)
+            manifest = _read_manifest(tar, next(members, None))
+            older_backup = _check_fits(manifest, database, known_migrations)
+            if database.has_data() and not force:
+                raise BackupError(
+                    f"{database.describe()} 已有数据：恢复会替换其中的全部数据。"
+                    "确实要替换时，请加 --force 再运行",
+                    code="not_empty",
+                )
+            _unpack(tar, members, work, database.dump_name)
+        zipped.read()  # to the end of the compressed stream
+    sealed.finish()  # everything authenticated, to the sealed end
+    return manifest, older_backup
 
 
 def _read_manifest(tar: tarfile.TarFile, member) -> dict:

@@ -12,6 +12,7 @@ row's text, computed by the server — a sum, so that the order of the rows does
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 from dataclasses import dataclass, field
@@ -67,6 +68,19 @@ def migrations_of(rows) -> dict[str, list[str]]:
     return {app: sorted(names) for app, names in sorted(applied.items())}
 
 
+def _sqlite_errors(method):
+    """sqlite3's errors (a file that is no database, a locked one, a full disk) said plainly."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise BackupError(f"{self.describe()}：{exc}", code="database_error") from None
+
+    return wrapper
+
+
 class SQLiteDatabase:
     kind = "sqlite"
     dump_name = "database.sqlite3"
@@ -80,6 +94,7 @@ class SQLiteDatabase:
     def _connect(self, path: Path | None = None) -> sqlite3.Connection:
         return sqlite3.connect(path or self.path, timeout=20)
 
+    @_sqlite_errors
     def snapshot(self, dest: Path) -> Summary:
         """SQLite's online backup API copies the whole database in one step, under one read
         lock: a consistent copy while the server goes on writing (WAL)."""
@@ -96,6 +111,7 @@ class SQLiteDatabase:
         finally:
             copy.close()
 
+    @_sqlite_errors
     def summary(self) -> Summary:
         connection = self._connect()
         try:
@@ -125,6 +141,7 @@ class SQLiteDatabase:
             )
         return summary
 
+    @_sqlite_errors
     def has_data(self) -> bool:
         if not self.path.is_file() or self.path.stat().st_size == 0:
             return False
@@ -138,6 +155,7 @@ class SQLiteDatabase:
         finally:
             connection.close()
 
+    @_sqlite_errors
     def restore(self, dump: Path) -> None:
         """The backup API again, the other way: the target's pages are replaced whole, in one
         transaction (nothing is changed if it fails)."""

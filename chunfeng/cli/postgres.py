@@ -91,7 +91,8 @@ class PostgresDatabase:
     def _run(self, args: list[str], what: str) -> None:
         done = subprocess.run(args, env=self._env(), capture_output=True, text=True)
         if done.returncode:
-            raise BackupError(f"{what}失败：{done.stderr.strip()[-2000:]}", code="tool_failed")
+            problem = done.stderr.strip()[-2000:]
+            raise BackupError(f"{what}失败，数据库未改动：{problem}", code="tool_failed")
 
     # --- the questions every kind answers --------------------------------------------------
 
@@ -158,45 +159,59 @@ class PostgresDatabase:
         return False
 
     def restore(self, dump: Path) -> None:
-        """In one transaction: drop whatever the schema holds (tables, views, sequences,
-        functions), then run what pg_restore makes of the dump — all of it or nothing."""
+        """All of it or nothing, in one transaction. Into a schema that holds nothing,
+        pg_restore itself; otherwise psql runs the drops of whatever the schema holds (tables,
+        views, sequences, functions) and then what pg_restore makes of the dump, together."""
         with self._connect() as connection:
             version = connection.info.server_version
             drops = self._drop_statements(connection)
-        restore_errors = tempfile.TemporaryFile()
-        restore = subprocess.Popen(
-            [self._tool("pg_restore", version), "--no-owner", "--no-acl", "--file=-", str(dump)],
-            env=self._env(),
-            stdout=subprocess.PIPE,
-            stderr=restore_errors,
-        )
-        steps = ["-c", drops] if drops else []
-        psql = subprocess.run(
-            [
-                self._tool("psql", version),
-                "-X",
-                "-q",
-                "--single-transaction",
-                "-v",
-                "ON_ERROR_STOP=1",
-                *steps,
-                "-f",
-                "-",
-            ],
-            env=self._env(),
-            stdin=restore.stdout,
-            capture_output=True,
-            text=True,
-        )
-        restore.stdout.close()
-        restore.wait()
-        restore_errors.seek(0)
-        problem = restore_errors.read().decode(errors="replace") or psql.stderr
-        restore_errors.close()
+        pg_restore = [self._tool("pg_restore", version), "--no-owner", "--no-acl"]
+        if not drops:
+            self._run(
+                [
+                    *pg_restore,
+                    "--single-transaction",
+                    "--exit-on-error",
+                    "--dbname",
+                    self.name,
+                    str(dump),
+                ],
+                f"恢复到{self.describe()}",
+            )
+            return
+        with tempfile.TemporaryFile() as restore_errors:
+            restore = subprocess.Popen(
+                [*pg_restore, "--file=-", str(dump)],
+                env=self._env(),
+                stdout=subprocess.PIPE,
+                stderr=restore_errors,
+            )
+            psql = subprocess.run(
+                [
+                    self._tool("psql", version),
+                    "-X",
+                    "-q",
+                    "--single-transaction",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-c",
+                    drops,
+                    "-f",
+                    "-",
+                ],
+                env=self._env(),
+                stdin=restore.stdout,
+                capture_output=True,
+                text=True,
+            )
+            restore.stdout.close()
+            restore.wait()
+            restore_errors.seek(0)
+            problem = restore_errors.read().decode(errors="replace") or psql.stderr
         if restore.returncode or psql.returncode:
-            problem = problem.strip()[-2000:]
             raise BackupError(
-                f"恢复到{self.describe()}失败，数据库未改动：{problem}", code="tool_failed"
+                f"恢复到{self.describe()}失败，数据库未改动：{problem.strip()[-2000:]}",
+                code="tool_failed",
             )
 
     def _drop_statements(self, connection: psycopg.Connection) -> str:
