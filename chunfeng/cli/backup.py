@@ -67,7 +67,7 @@ def chunfeng_version() -> str:
 # --- backup ------------------------------------------------------------------------------------
 
 
-def backup_create(*, installation: Installation, path: Path, secret: Secret, **seal) -> dict:
+def backup_create(*, installation: Installation, path: Path, secret: Secret) -> dict:
     """Write the sealed archive to ``path`` (through ``path.partial``, renamed when complete,
     mode 600) and answer its manifest."""
     database = installation.engine()
@@ -79,10 +79,13 @@ def backup_create(*, installation: Installation, path: Path, secret: Secret, **s
         key = installation.secret_key_file
         with_key = key is not None and key.is_file()
         manifest = _manifest(database.kind, summary, media, with_key)
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as exc:
+            raise BackupError(f"写不了备份文件 {path}：{exc.strerror}", code="no_file") from None
         try:
             with os.fdopen(fd, "wb") as out:
-                sealed = SealedWriter(out, secret, **seal)
+                sealed = SealedWriter(out, secret)
                 with gzip.GzipFile(fileobj=sealed, mode="wb", compresslevel=1, mtime=0) as zipped:
                     with tarfile.open(fileobj=zipped, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                         _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1).encode())
