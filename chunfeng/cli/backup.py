@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from .databases import BackupError, SQLiteDatabase, Summary
 from .postgres import PostgresDatabase
-from .sealed import SealedReader, SealedWriter, Secret
+from .sealed import SCRYPT_LOG2N, SealedReader, SealedWriter, Secret
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -67,9 +67,12 @@ def chunfeng_version() -> str:
 # --- backup ------------------------------------------------------------------------------------
 
 
-def backup_create(*, installation: Installation, path: Path, secret: Secret) -> dict:
+def backup_create(
+    *, installation: Installation, path: Path, secret: Secret, scrypt_log2n: int = SCRYPT_LOG2N
+) -> dict:
     """Write the sealed archive to ``path`` (through ``path.partial``, renamed when complete,
-    mode 600) and answer its manifest."""
+    mode 600) and answer its manifest. ``scrypt_log2n``: the passphrase's cost (the header
+    records it), lowered only where the archive guards nothing, as in the tests."""
     database = installation.engine()
     partial = path.with_name(path.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="chunfeng-backup-") as work:
@@ -85,7 +88,7 @@ def backup_create(*, installation: Installation, path: Path, secret: Secret) -> 
             raise BackupError(f"写不了备份文件 {path}：{exc.strerror}", code="no_file") from None
         try:
             with os.fdopen(fd, "wb") as out:
-                sealed = SealedWriter(out, secret)
+                sealed = SealedWriter(out, secret, scrypt_log2n=scrypt_log2n)
                 with gzip.GzipFile(fileobj=sealed, mode="wb", compresslevel=1, mtime=0) as zipped:
                     with tarfile.open(fileobj=zipped, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                         _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1).encode())

@@ -34,7 +34,6 @@ BOOKKEEPING = frozenset(
         "django_tasks_database_dbtaskresult",
     }
 )
-MOD = 1 << 128
 BATCH = 2000  # rows hashed at a time (the batches are the same for the same rows)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from .databases import BOOKKEEPING, MOD, BackupError, Summary, migrations_of
+from .databases import BOOKKEEPING, BackupError, Summary, migrations_of
 
 # the text of a row does not depend on the session's settings
 SESSION = (
@@ -23,6 +23,7 @@ SESSION = (
 )
 # objects an extension brings are the extension's to drop
 NOT_EXTENSION = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = %s.oid AND d.deptype = 'e')"
+MOD = 1 << 128  # the two sums of the MD5s' 64-bit halves, as one 128-bit number
 _ENV = {"HOST": "PGHOST", "PORT": "PGPORT", "USER": "PGUSER", "PASSWORD": "PGPASSWORD"}
 _OPTION_ENV = {
     "sslmode": "PGSSLMODE",
