@@ -251,6 +251,12 @@ CHUNFENG_JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("CHUNFENG_JOB_HEARTBEAT_TIME
 # automatic 催报: this many days before a campaign's deadline, once a day
 CHUNFENG_REMIND_DAYS_BEFORE = int(os.environ.get("CHUNFENG_REMIND_DAYS_BEFORE", "3"))
 
+# --- personal information (PIPL) ----------------------------------------------------
+# Days the history and the files of households out of hardship are kept at least: the history
+# is never deleted (append-only), and a household escaped longer ago than this may be
+# anonymised (`chunfeng anonymise-households`). A system check refuses less than 183 days.
+CHUNFENG_RETENTION_DAYS = int(os.environ.get("CHUNFENG_RETENTION_DAYS", "1095"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

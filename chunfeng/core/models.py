@@ -3,10 +3,11 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """Who did what to which object, with old → new details. Written by every service."""
+    """Who did what to which object, with old → new details. Written by every service.
+    Append-only: database triggers (migration 0003) refuse to change or delete a row."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     by_system = models.BooleanField(default=False)  # the command line, the demo, a scheduled job
     action = models.CharField(max_length=64)

@@ -153,6 +153,12 @@ def can_see_full_ids(user: Any, unit: Any) -> bool:
     return can_keep_records(user, unit)
 
 
+def can_anonymise_households(user: Any) -> bool:
+    """Anonymise the files out of hardship for longer than the retention period: the
+    installation's own duty, run from the command line as the system; no role does it."""
+    return user is SYSTEM
+
+
 def can_resolve_flag(user: Any, line_unit: Any, campaign_owner: Any) -> bool:
     """Decide on a duplicate-payment flag: reviewers of a unit above the flagged line's unit,
     or of the unit that owns the campaign."""

@@ -51,6 +51,9 @@ class Household(models.Model):
     )
     escaped_on = models.DateField(_("脱困日期"), null=True, blank=True)
     escaped_reason = models.CharField(_("脱困原因"), max_length=200, blank=True)
+    # set when the personal data were replaced, the retention period after 脱困 having passed
+    # (`chunfeng anonymise-households`): what the statistics need stays
+    anonymised_on = models.DateField(_("匿名化日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -11,7 +11,7 @@ from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
-from chunfeng.core.personal import mask_id
+from chunfeng.core.personal import mask_bank, mask_id, mask_phone
 from chunfeng.core.rules import can_edit_households
 
 from .models import Household, HouseholdStatus, IdAccess, Member, Person
@@ -121,7 +121,7 @@ def household_update(*, household: Household, data: dict, actor) -> Household:
             "id_number", "身份证号码建档后不能修改；如确有错误，请将本档案标为脱困并重新建档"
         )
     changes = {
-        k: [str(getattr(household, k)), str(v)]
+        k: [_as_logged(k, getattr(household, k)), _as_logged(k, v)]
         for k, v in fields.items()
         if getattr(household, k) != v
     }
@@ -130,6 +130,15 @@ def household_update(*, household: Household, data: dict, actor) -> Household:
     household.save()
     audit_record(actor=actor, action="household.update", target=household, changes=changes)
     return household
+
+
+# personal numbers in the history are masked: it is append-only and outlives the file
+_LOGGED_MASKED = {"phone": mask_phone, "bank_account": mask_bank}
+
+
+def _as_logged(field: str, value) -> str:
+    mask = _LOGGED_MASKED.get(field)
+    return mask(value) if mask else str(value)
 
 
 def _current(h: Household) -> dict:

@@ -307,6 +307,7 @@ def test_patch_changes_only_the_given_fields(fed, client_as, files):
     assert h.phone == "13911112222" and h.bank_account == "6222020000000000022"
     event = AuditEvent.objects.get(action="household.update")
     assert set(event.details["changes"]) == {"phone", "income", "is_model_worker"}
+    assert event.details["changes"]["phone"][1] == "139****2222"  # the history masks numbers
 
 
 def test_patch_cannot_change_the_id_number(fed, client_as, files):
