@@ -1,5 +1,5 @@
 """Small pieces shared by the register and funds endpoints: money as text, refused query
-parameters and page slicing."""
+parameters, page slicing, and the versions of contract (c) as HTTP headers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from ninja import Schema
+from django.http import HttpResponse
+from ninja import Header, Schema
 
 from chunfeng.core.errors import ApplicationError
+from chunfeng.core.versions import etag, version_from
 
 CENT = Decimal("0.01")
 MAX_PAGE_SIZE = 200
@@ -66,3 +68,32 @@ def fields_named(names: dict[str, str]) -> Iterator[None]:
             if isinstance(detail, dict) and detail.get("field") in names:
                 detail["field"] = names[detail["field"]]
         raise
+
+
+# --- versions (contract (c)) -------------------------------------------------------------------
+
+IF_MATCH_DOC = (
+    '读取时得到的 `ETag`（如 `"3"`）。给出时，若记录在此之后已被他人修改，返回 409 且不保存，'
+    "`details` 逐项列出现存值与您提交的值；不给出时照旧保存（旧客户端），但可能覆盖他人的修改。"
+)
+
+
+def if_match_header():
+    """The ``If-Match`` request header, documented: ``if_match: str | None = if_match_header()``."""
+    return Header(None, alias="If-Match", description=IF_MATCH_DOC)
+
+
+def read_version(if_match: str | None) -> int | None:
+    """The version the client read, from ``If-Match`` (None: no version sent)."""
+    if if_match is None or not if_match.strip() or if_match.strip() == "*":
+        return None
+    version = version_from(if_match)
+    if version is None:
+        raise bad_parameter(
+            "If-Match", f'If-Match 应为读取时得到的 ETag（如 "3"），不能是 {if_match}'
+        )
+    return version
+
+
+def send_version(response: HttpResponse, version: int) -> None:
+    response["ETag"] = etag(version)

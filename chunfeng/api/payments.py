@@ -29,7 +29,7 @@ from chunfeng.funds.selectors import (
 )
 from chunfeng.funds.services import CONFIRM_BASES, batch_confirm, batch_create, line_add
 from chunfeng.orgunits.selectors import unit_for
-from chunfeng.register.services import id_access_log
+from chunfeng.register.access import id_access_log
 
 from .common import fields_named, money
 from .errors import error_responses

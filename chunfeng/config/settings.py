@@ -36,6 +36,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The key of the full personal numbers sealed in the history (chunfeng.core.sealed): a Fernet key
+# or a passphrase, kept outside the database; unset, a key made once in data/audit_key (mode 600).
+CHUNFENG_AUDIT_KEY = os.environ.get("CHUNFENG_AUDIT_KEY", "")
 ALLOWED_HOSTS = os.environ.get("CHUNFENG_ALLOWED_HOSTS", "*").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CHUNFENG_CSRF_ORIGINS", "").split(",") if o]
 

@@ -27,7 +27,7 @@ from chunfeng.core.personal import mask_id
 from chunfeng.core.printing import NumberedCanvas, register_cjk_font
 from chunfeng.core.rules import can_see_full_ids
 from chunfeng.core.safe import csv_text
-from chunfeng.register.services import id_access_log
+from chunfeng.register.access import id_access_log
 
 from .models import PaymentBatch, PaymentKind, PaymentLine
 
