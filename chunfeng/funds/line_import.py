@@ -18,11 +18,13 @@ from chunfeng.core.personal import mask_id
 from chunfeng.core.tables import Table, cell_problem
 from chunfeng.register.models import Household, HouseholdStatus
 
-from .duplicates import duplicates_flag, flags_with_messages
+from .duplicate_notes import flags_with_messages
+from .duplicates import duplicates_flag
 from .models import AidType, DuplicateFlag, PaymentBatch, PaymentKind, PaymentLine
 from .parsing import choice, clip, parse_amount, parse_date
 from .services import (
     LineData,
+    approval_withdraw,
     household_on_file,
     lock_households,
     new_line,
@@ -180,12 +182,13 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
             code="import_errors",
             details=errors,
         )
-    lock_households({data.household.pk for data in cleaned})
+    lock_households([data.household for data in cleaned])
+    approval_withdraw(batch, actor)
     lines = PaymentLine.objects.bulk_create([new_line(batch, data) for data in cleaned])
     if any(line.pk is None for line in lines):  # backends without RETURNING (not ours)
         lines = list(batch.lines.select_related("household").order_by("-id")[: len(lines)])[::-1]
     flags = duplicates_flag(lines)
-    result = Imported(lines=lines, flags=flags, messages=flags_with_messages(flags))
+    result = Imported(lines=lines, flags=flags, messages=flags_with_messages(flags, actor))
     audit_record(
         actor=actor, action="line.import", target=batch, count=len(lines), flags=len(flags)
     )
