@@ -157,8 +157,12 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
     """All-or-nothing: every row is checked first; any error (with its row and column) and
     nothing is saved. ``rows`` are (file row number, {column: value}) from ``read_line_rows``."""
     require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
+    # the batch row only (not its campaign's, which would queue every payment of the campaign):
+    # payments of one family are serialised by lock_households
     batch = (
-        PaymentBatch.objects.select_for_update().select_related("unit", "campaign").get(pk=batch.pk)
+        PaymentBatch.objects.select_for_update(of=("self",))
+        .select_related("unit", "campaign")
+        .get(pk=batch.pk)
     )
     require_draft(batch)
     if not rows:

@@ -243,8 +243,12 @@ def line_add(
     """One recipient by ID number (the household must be on file, active, in the actor's
     subtree). Duplicates are flagged at once; ``line.new_flags`` and ``line.messages`` say so."""
     require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
+    # the batch row only (not its campaign's, which would queue every payment of the campaign):
+    # payments of one family are serialised by lock_households
     batch = (
-        PaymentBatch.objects.select_for_update().select_related("unit", "campaign").get(pk=batch.pk)
+        PaymentBatch.objects.select_for_update(of=("self",))
+        .select_related("unit", "campaign")
+        .get(pk=batch.pk)
     )
     require_draft(batch)
     data = _clean_line(
