@@ -101,7 +101,7 @@ def history_unseal(*, household: Household, event_id: int, actor) -> list[str]:
         raise NotPermitted("只有上级单位的查看员、管理员（审计）可以查看变更记录中的完整号码")
     event = audit_for(household).filter(pk=event_id).first()
     token = (event.details or {}).get("sealed") if event is not None else None
-    if not token:
+    if event is None or not token:
         raise Http404("这条变更记录没有加密保存的号码")
     full = unseal(token)
     id_access_log(

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -61,6 +63,9 @@ class Household(Versioned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Set on a household just edited (``household_update``): the changes it asked a reviewer for.
+    asked: list[PendingChange]
 
     class Meta:
         indexes = [
