@@ -168,3 +168,31 @@ def test_the_api_asks_and_a_reviewer_decides(fed, family, api):
     again = reviewer.post(f"{url}/approve", {}, content_type="application/json")
     assert again.status_code == 409
     assert Household.objects.get().bank_account == NEW_BANK
+
+
+@pytest.mark.parametrize(
+    "who, queue, decide",
+    [
+        (("zs", "reviewer"), 200, 302),
+        (("city", "reviewer"), 200, 302),
+        (("zsg", "reviewer"), 200, 302),
+        (("xg", "reviewer"), 200, 404),  # its queue is empty; the change is out of reach
+        (("zs", "filler"), 403, 403),
+        (("zs", "admin"), 403, 403),
+        (("city", "viewer"), 403, 403),
+    ],
+)
+def test_the_pages_permission_matrix(fed, login, family, who, queue, decide):
+    household_update(
+        household=family, data={"bank_account": NEW_BANK}, actor=fed.user("zsg", "filler")
+    )
+    change = PendingChange.objects.get()
+    client = login(fed.user(*who))
+    listed = client.get(reverse("household-changes"))
+    assert listed.status_code == queue
+    if queue == 200:
+        assert (family.name in listed.content.decode()) == (decide == 302)
+    url = reverse("household-change-approve", args=[change.pk])
+    assert client.post(url, {"reason": "x"}).status_code == decide
+    change.refresh_from_db()
+    assert (change.status == ChangeStatus.APPROVED) == (decide == 302)
