@@ -40,6 +40,8 @@ TransactionTestCase._fixture_teardown = _fixture_teardown
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # the history's sealed values (chunfeng.core.sealed) under a test key, not data/audit_key
+    settings.CHUNFENG_AUDIT_KEY = "the tests' audit key"
     # jobs run at once, in the test's thread, when their transaction commits (capture the
     # on-commit callbacks to run them); tests/cli/test_worker.py uses the database queue
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

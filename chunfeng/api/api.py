@@ -6,6 +6,8 @@ from . import (
     campaigns,
     forms,
     funds,
+    household_changes,
+    household_search,
     households,
     orgunits,
     payments,
@@ -61,6 +63,8 @@ api.add_router("", workflow.router)
 api.add_router("", rollups.router)
 api.add_router("", validate.router)
 api.add_router("", sheets.router)
+api.add_router("/households", household_changes.router)
+api.add_router("/households", household_search.router)
 api.add_router("/households", households.router)
 api.add_router("/payments", payments.router)
 api.add_router("", funds.router)

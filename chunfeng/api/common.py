@@ -1,5 +1,6 @@
 """Small pieces shared by the endpoints: money as text, refused query parameters, page slicing,
-and a file received only once its sender may send it."""
+a file received only once its sender may send it, and the versions of contract (c) as HTTP
+headers."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Schema
 
 from chunfeng.core.errors import ApplicationError
 from chunfeng.core.uploads import receive
+from chunfeng.core.versions import etag, version_from
 
 CENT = Decimal("0.01")
 MAX_PAGE_SIZE = 200
@@ -107,3 +109,32 @@ def uploaded_file(request: HttpRequest, limit: int):
             details=[{"field": "file", "message": "缺少此项"}],
         )
     return upload
+
+
+# --- versions (contract (c)) -------------------------------------------------------------------
+
+IF_MATCH_DOC = (
+    '读取时得到的 `ETag`（如 `"3"`）。给出时，若记录在此之后已被他人修改，返回 409 且不保存，'
+    "`details` 逐项列出现存值与您提交的值；不给出时照旧保存（旧客户端），但可能覆盖他人的修改。"
+)
+
+
+def if_match_header():
+    """The ``If-Match`` request header, documented: ``if_match: str | None = if_match_header()``."""
+    return Header(None, alias="If-Match", description=IF_MATCH_DOC)
+
+
+def read_version(if_match: str | None) -> int | None:
+    """The version the client read, from ``If-Match`` (None: no version sent)."""
+    if if_match is None or not if_match.strip() or if_match.strip() == "*":
+        return None
+    version = version_from(if_match)
+    if version is None:
+        raise bad_parameter(
+            "If-Match", f'If-Match 应为读取时得到的 ETag（如 "3"），不能是 {if_match}'
+        )
+    return version
+
+
+def send_version(response: HttpResponse, version: int) -> None:
+    response["ETag"] = etag(version)

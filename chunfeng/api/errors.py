@@ -1,9 +1,9 @@
 """One place that turns failures into JSON answers: ``{"code", "message", "details"}``.
 
-Application errors keep their own status (400, or 403 for ``NotPermitted``), except those
-whose code names a conflict with the object's current state (``bad_status``, ``batch_locked``,
-``open_flags``: 409); a missing or out-of-reach object is 404; a request body of the wrong
-shape is 422. Messages are Chinese.
+Application errors keep their own status (400, 403 for ``NotPermitted``, 409 for ``Stale``: a
+write based on an older version, contract (c)), except those whose code names a conflict with
+the object's current state (``bad_status``, ``batch_locked``, ``open_flags``: 409); a missing
+or out-of-reach object is 404; a request body of the wrong shape is 422. Messages are Chinese.
 """
 
 from __future__ import annotations

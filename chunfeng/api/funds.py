@@ -18,7 +18,8 @@ from chunfeng.core.personal import mask_id
 from chunfeng.formdefs.selectors import definition_of
 from chunfeng.formdefs.values import format_value
 from chunfeng.funds.coverage import coverage
-from chunfeng.funds.duplicates import duplicates_scan, flag_message
+from chunfeng.funds.duplicate_notes import flag_message, shows_both_sides
+from chunfeng.funds.duplicates import duplicates_scan
 from chunfeng.funds.models import FlagStatus, PaymentLine, Source
 from chunfeng.funds.receipts import receipt_create
 from chunfeng.funds.selectors import flags_of, funds_campaign_for, receipts_of
@@ -136,11 +137,18 @@ class DuplicateFlagOut(Schema):
         "cancelled 已撤销该笔发放"
     )
     reason: str = Field(description="处理说明")
-    line: FlaggedLineOut = Field(description="引起提示的发放记录")
-    other: FlaggedLineOut = Field(description="此前的发放记录")
-    other_unit: str
-    other_date: dt.date
-    message: str
+    line: FlaggedLineOut | None = Field(
+        description="引起提示的发放记录；在您管辖范围以外的单位时为 null（只告知存在）"
+    )
+    other: FlaggedLineOut | None = Field(
+        description="此前的发放记录；在您管辖范围以外的单位时为 null（只告知存在）"
+    )
+    other_unit: str | None
+    other_date: dt.date | None
+    message: str = Field(
+        description="提示文字；一方在您管辖范围以外时不含其单位、姓名、金额、批次，只说明"
+        "由哪一级审核员核实（他们能看到双方）"
+    )
     resolved_at: dt.datetime | None
 
 
@@ -203,23 +211,26 @@ def duplicate_list(
     return {
         "campaign": found.pk,
         "unit": root.code,
-        "flags": [_flag(f) for f in flags],
+        "flags": [_flag(f, user) for f in flags],
         "groups": [_group(g) for g in groups],
     }
 
 
-def _flag(flag) -> dict:
-    other = flag.other
+def _flag(flag, user) -> dict:
+    both = shows_both_sides(flag, user)
+    mine = user.unit
+    line = flag.line if both or flag.line.unit.is_within(mine) else None
+    other = flag.other if both or flag.other.unit.is_within(mine) else None
     return {
         "id": flag.pk,
         "kind": flag.kind,
         "status": flag.status,
         "reason": flag.reason,
-        "line": _flagged(flag.line),
-        "other": _flagged(other),
-        "other_unit": other.unit.code,
-        "other_date": other.paid_on,
-        "message": flag_message(flag),
+        "line": _flagged(line) if line else None,
+        "other": _flagged(other) if other else None,
+        "other_unit": other.unit.code if other else None,
+        "other_date": other.paid_on if other else None,
+        "message": flag_message(flag, user),
         "resolved_at": flag.resolved_at,
     }
 

@@ -16,8 +16,10 @@ from pydantic import Field
 
 from chunfeng.core.personal import mask_id
 from chunfeng.core.rules import can_see_full_ids
-from chunfeng.funds.duplicates import flag_message
+from chunfeng.funds.approval import batch_approve
+from chunfeng.funds.duplicate_notes import flag_message, shows_both_sides
 from chunfeng.funds.models import DuplicateFlag, PaymentBatch, PaymentLine
+from chunfeng.funds.printing import log_export
 from chunfeng.funds.selectors import (
     batch_for,
     batch_lines,
@@ -29,7 +31,6 @@ from chunfeng.funds.selectors import (
 )
 from chunfeng.funds.services import CONFIRM_BASES, batch_confirm, batch_create, line_add
 from chunfeng.orgunits.selectors import unit_for
-from chunfeng.register.services import id_access_log
 
 from .common import fields_named, money
 from .errors import error_responses
@@ -49,10 +50,15 @@ class FlagOut(Schema):
         description="exact 同一身份证号 / name_birth 姓名和出生日期相同 / phone 电话相同"
     )
     status: str = Field(description="open 待处理 / distinct / genuine / cancelled")
-    other_line: int = Field(description="此前的那笔发放记录")
-    other_unit: str = Field(description="此前发放的单位代码")
-    other_date: dt.date = Field(description="此前发放的日期")
-    message: str = Field(description="提示文字（身份证号码为掩码）")
+    other_line: int | None = Field(
+        description="此前的那笔发放记录；在您管辖范围以外的单位时为 null（只告知存在）"
+    )
+    other_unit: str | None = Field(description="此前发放的单位代码；范围以外时为 null")
+    other_date: dt.date | None = Field(description="此前发放的日期；范围以外时为 null")
+    message: str = Field(
+        description="提示文字（身份证号码为掩码；对方在您管辖范围以外时不含其单位、金额、批次，"
+        "只说明由哪一级审核员核实）"
+    )
 
 
 class PaymentLineOut(Schema):
@@ -83,6 +89,11 @@ class BatchOut(Schema):
     created_at: dt.datetime
     confirmed_at: dt.datetime | None
     confirm_note: str
+    approved_at: dt.datetime | None = Field(
+        description="上级单位审核员审批的时间（银行代发文件只能从已审批的批次导出）；"
+        "审批后名单有变动时审批失效，为 null"
+    )
+    approved_by: str | None
     lines: int = Field(description="未撤销的发放户次")
     total: str = Field(description="未撤销发放的合计（元）")
     open_flags: int = Field(description="尚未处理的重复发放提示")
@@ -93,21 +104,22 @@ class BatchDetailOut(BatchOut):
     items: list[PaymentLineOut] = Field(description="发放记录（含已撤销的），按录入顺序")
 
 
-def flag_answer(flag: DuplicateFlag) -> dict:
-    """``flag`` with ``line`` and ``other`` (its unit and batch) loaded."""
-    other = flag.other
+def flag_answer(flag: DuplicateFlag, user) -> dict:
+    """``flag`` with ``line`` and ``other`` (its unit and batch) loaded, as ``user`` may read
+    it: another union's payment outside the user's subtree only said to exist."""
+    other = flag.other if shows_both_sides(flag, user) else None
     return {
         "id": flag.pk,
         "kind": flag.kind,
         "status": flag.status,
-        "other_line": other.pk,
-        "other_unit": other.unit.code,
-        "other_date": other.paid_on,
-        "message": flag_message(flag),
+        "other_line": other.pk if other else None,
+        "other_unit": other.unit.code if other else None,
+        "other_date": other.paid_on if other else None,
+        "message": flag_message(flag, user),
     }
 
 
-def line_answer(line: PaymentLine, flags: list[DuplicateFlag], *, full: bool = False) -> dict:
+def line_answer(line: PaymentLine, flags: list[DuplicateFlag], user, *, full: bool = False) -> dict:
     return {
         "id": line.pk,
         "batch": line.batch_id,
@@ -122,7 +134,7 @@ def line_answer(line: PaymentLine, flags: list[DuplicateFlag], *, full: bool = F
         "unit": line.unit.code,
         "campaign": line.campaign_id,
         "cancelled": line.cancelled,
-        "flags": [flag_answer(f) for f in flags],
+        "flags": [flag_answer(f, user) for f in flags],
     }
 
 
@@ -137,6 +149,8 @@ def batch_answer(batch: PaymentBatch) -> dict:
         "created_at": batch.created_at,
         "confirmed_at": batch.confirmed_at,
         "confirm_note": batch.confirm_note,
+        "approved_at": batch.approved_at,
+        "approved_by": batch.approved_by.username if batch.approved_by else None,
         "lines": batch.live_lines,
         "total": money(batch.live_total),
         "open_flags": batch.open_flag_count,
@@ -148,9 +162,9 @@ def _detail(user, batch_id: int, *, reveal: bool = False) -> dict:
     lines = list(batch_lines(batch))
     full = reveal and can_see_full_ids(user, batch.unit)
     if full and lines:
-        id_access_log(user=user, purpose=BATCH_PURPOSE, count=len(lines))
+        log_export(user, batch, lines, BATCH_PURPOSE)
     flags = flags_by_line(lines)
-    items = [line_answer(line, flags.get(line.pk, []), full=full) for line in lines]
+    items = [line_answer(line, flags.get(line.pk, []), user, full=full) for line in lines]
     return {**batch_answer(batch), "revealed": full, "items": items}
 
 
@@ -237,7 +251,7 @@ def line_new(request: HttpRequest, batch_id: int, payload: LineIn):
         )
     line = line_for(user, line.pk)
     flags = flags_by_line([line]).get(line.pk, [])
-    return Status(201, line_answer(line, flags))
+    return Status(201, line_answer(line, flags, user))
 
 
 class ConfirmIn(StrictIn):
@@ -258,4 +272,19 @@ def confirm(request: HttpRequest, batch_id: int, payload: ConfirmIn):
     user = request.auth
     batch = batch_for(user, batch_id)
     batch_confirm(batch=batch, basis=payload.basis, note=payload.note, actor=user)
+    return _detail(user, batch.pk)
+
+
+@router.post(
+    "/{batch_id}/approve",
+    response={200: BatchDetailOut, **error_responses(400, 403, 404, 409)},
+    summary="审批批次（银行代发前）",
+)
+def approve(request: HttpRequest, batch_id: int):
+    """发放单位上级单位的审核员审批批次，此后才能导出银行代发文件（否则 403）。批次已确认、
+    已审批或仍有未处理的重复发放提示时返回 409；没有发放记录时 400。审批后再添加或撤销
+    发放记录，审批随即失效。"""
+    user = request.auth
+    batch = batch_for(user, batch_id)
+    batch_approve(batch=batch, actor=user)
     return _detail(user, batch.pk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -14,6 +14,7 @@ from chunfeng.formdefs.values import format_value
 from chunfeng.reports.selectors import ReportSlot, report_slot_for, report_values
 from chunfeng.reports.services import report_readiness, report_save
 
+from .common import if_match_header, read_version, send_version
 from .errors import error_responses
 from .values import CheckFailureOut, RawValue, StrictIn
 
@@ -33,7 +34,7 @@ class ReportOut(Schema):
     campaign: int
     unit: str
     form: str
-    version: int
+    version: int = Field(description="表单定义的版本（不是报表的版本：报表的版本见响应头 ETag）")
     status: str = Field(
         description="draft / submitted / returned / approved；尚无报表时为 not_started"
     )
@@ -70,23 +71,39 @@ class ReportIn(StrictIn):
 
 
 @router.get(PATH, response={200: ReportOut, **error_responses(404)}, summary="读取报表")
-def report_get(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
-    """报表的已填值、说明、表头与审核结果；尚未填写时 status 为 not_started。"""
-    return report_answer(report_slot_for(request.auth, campaign_id, unit_code, form_code))
+def report_get(
+    request: HttpRequest, response: HttpResponse, campaign_id: int, unit_code: str, form_code: str
+):
+    """报表的已填值、说明、表头与审核结果；尚未填写时 status 为 not_started。
+
+    响应头 `ETag` 是报表的版本（尚未填写时为 `"0"`）：保存（PUT）时放在 `If-Match` 中送回。"""
+    slot = report_slot_for(request.auth, campaign_id, unit_code, form_code)
+    send_version(response, slot.report.version if slot.report else 0)
+    return report_answer(slot)
 
 
 @router.put(
     PATH,
-    response={200: ReportSavedOut, **error_responses(400, 403, 404, 422)},
+    response={200: ReportSavedOut, **error_responses(400, 403, 404, 409, 422)},
     summary="保存报表（整体替换）",
 )
 def report_put(
-    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, payload: ReportIn
+    request: HttpRequest,
+    response: HttpResponse,
+    campaign_id: int,
+    unit_code: str,
+    form_code: str,
+    payload: ReportIn,
+    if_match: str | None = if_match_header(),
 ):
     """整体替换本报表的填报值：`values` 应包含全部填报项，未列出的项将被清空（不是置 0）。
 
     任何一项有误（未知代码、类型不符、负数、小数位过多、数值过大）时返回 400，`details`
     逐项列出，且不保存任何内容。只有本单位的填报员可以保存（否则 403）。
+
+    带 `If-Match`（读取时的 `ETag`）时，若报表此后已被他人保存，返回 409（`code` 为 `stale`），
+    `details` 逐项列出现存值与您提交的值不同的填报项（`field` 为填报项代码），不保存任何内容；
+    请重新读取，核对后再保存。不带 `If-Match` 时照旧保存。响应头 `ETag` 是保存后的版本。
     """
     user = request.auth
     slot = report_slot_for(user, campaign_id, unit_code, form_code)
@@ -97,7 +114,9 @@ def report_put(
         values=payload.values,
         explanations=payload.explanations,
         header=header,
+        version=read_version(if_match),
     )
+    send_version(response, report.version)
     return report_answer(dataclasses.replace(slot, report=report), with_readiness=True)
 
 

@@ -48,6 +48,9 @@ if PRODUCTION and not os.environ.get("CHUNFENG_ALLOWED_HOSTS"):
     raise ImproperlyConfigured(
         "生产模式（CHUNFENG_ENV=production）须设置 CHUNFENG_ALLOWED_HOSTS（服务的域名，逗号分隔）"
     )
+# The key of the full personal numbers sealed in the history (chunfeng.core.sealed): a Fernet key
+# or a passphrase, kept outside the database; unset, a key made once in data/audit_key (mode 600).
+CHUNFENG_AUDIT_KEY = os.environ.get("CHUNFENG_AUDIT_KEY", "")
 ALLOWED_HOSTS = os.environ.get("CHUNFENG_ALLOWED_HOSTS", "*").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CHUNFENG_CSRF_ORIGINS", "").split(",") if o]
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .rules import can_fill, can_launch_campaign, manages_at_all, reviews_at_all
+from .rules import (
+    audits_at_all,
+    can_fill,
+    can_launch_campaign,
+    manages_at_all,
+    reviews_at_all,
+)
 
 
 def rules(request: HttpRequest) -> dict:
@@ -17,5 +23,6 @@ def rules(request: HttpRequest) -> dict:
             "launch_campaign": unit is not None and can_launch_campaign(user, unit),
             "review": reviews_at_all(user),
             "fill": unit is not None and can_fill(user, unit),
+            "audit": audits_at_all(user),
         }
     }

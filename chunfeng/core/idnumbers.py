@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .personal import mask, mask_id
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # Province-level codes of GB/T 2260 (the first two digits of the region code).
@@ -40,35 +42,42 @@ def upgrade15(number: str) -> str:
     return first17 + check_digit(first17)
 
 
+def _shown(raw) -> str:
+    """What a message may repeat of the number typed: masked, like every personal number
+    (contract (a)) — the messages reach pages, API answers, job results and logs."""
+    text = str(raw or "").strip()
+    return mask_id(text) if len(text) == 18 else mask(text)
+
+
 def parse_id(raw, *, today: dt.date | None = None) -> IdNumber:
     text = _text(raw)
     if re.fullmatch(r"\d{15}", text):
         text = upgrade15(text)
     if not re.fullmatch(r"\d{17}[\dX]", text):
-        raise InvalidIdNumber(f"身份证号码“{raw}”应为 18 位（最后一位可为 X）或 15 位数字")
+        raise InvalidIdNumber(f"身份证号码“{_shown(raw)}”应为 18 位（最后一位可为 X）或 15 位数字")
     if text[:2] not in PROVINCES or text[2:6] == "0000":
-        raise InvalidIdNumber(f"身份证号码“{raw}”的地区码 {text[:6]} 无效")
+        raise InvalidIdNumber(f"身份证号码“{_shown(raw)}”的地区码 {text[:6]} 无效")
     birth = _birth(text, raw, today or dt.date.today())
     if check_digit(text[:17]) != text[17]:
         if text.endswith("000"):
             raise InvalidIdNumber(
-                f"身份证号码“{raw}”末三位是 000 且校验位不符：很可能被 Excel 当成数字，"
+                f"身份证号码“{_shown(raw)}”末三位是 000 且校验位不符：很可能被 Excel 当成数字，"
                 "后三位已经丢失。请把这一列设置为“文本”格式后重新输入"
             )
-        raise InvalidIdNumber(f"身份证号码“{raw}”的校验位不正确（可能有数字录错）")
+        raise InvalidIdNumber(f"身份证号码“{_shown(raw)}”的校验位不正确（可能有数字录错）")
     return IdNumber(number=text, birth_date=birth, gender="M" if int(text[16]) % 2 else "F")
 
 
 def _text(raw) -> str:
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         raise InvalidIdNumber(
-            f"身份证号码被 Excel 当成了数字（{raw!r}），后几位可能已经丢失。"
+            f"身份证号码被 Excel 当成了数字（{mask(repr(raw))}），后几位可能已经丢失。"
             "请把这一列设置为“文本”格式后重新输入或粘贴号码"
         )
     text = str(raw or "").strip().upper().replace(" ", "")
     if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
         raise InvalidIdNumber(
-            f"身份证号码显示为科学计数法（{text}），号码已被 Excel 截断。请把这一列设置为“文本”格式"
+            f"身份证号码显示为科学计数法（{mask(text)}），号码已被 Excel 截断。请把这一列设置为“文本”格式"
         )
     return text
 
@@ -77,7 +86,9 @@ def _birth(text: str, raw, today: dt.date) -> dt.date:
     try:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
-        raise InvalidIdNumber(f"身份证号码“{raw}”中的出生日期 {text[6:14]} 不存在") from None
+        raise InvalidIdNumber(
+            f"身份证号码“{_shown(raw)}”中的出生日期 {text[6:14]} 不存在"
+        ) from None
     if birth < dt.date(1900, 1, 1) or birth > today:
-        raise InvalidIdNumber(f"身份证号码“{raw}”中的出生日期 {birth} 不合理")
+        raise InvalidIdNumber(f"身份证号码“{_shown(raw)}”中的出生日期 {birth} 不合理")
     return birth

@@ -26,6 +26,7 @@ class Role(models.TextChoices):
 
 
 WRITER_ROLES = (Role.FILLER, Role.ADMIN)  # keep records: households, funds, payments
+AUDITOR_ROLES = (Role.VIEWER, Role.ADMIN)  # oversee who saw or changed personal numbers
 
 
 def _placed(user: Any) -> bool:
@@ -159,11 +160,44 @@ def can_anonymise_households(user: Any) -> bool:
     return user is SYSTEM
 
 
-def can_resolve_flag(user: Any, line_unit: Any, campaign_owner: Any) -> bool:
-    """Decide on a duplicate-payment flag: reviewers of a unit above the flagged line's unit,
-    or of the unit that owns the campaign."""
+def can_resolve_flag(
+    user: Any, line_unit: Any, campaign_owner: Any, other_unit: Any = None
+) -> bool:
+    """Decide on a duplicate-payment flag: reviewers of a unit above the flagged line's unit
+    whose subtree also holds the other line (``other_unit``: they are at or above the nearest
+    unit above both, so they may see both sides), or of the unit that owns the campaign."""
     if user is SYSTEM:
         return True
-    return _has(user, Role.REVIEWER) and (
-        strictly_above(user, line_unit) or (_placed(user) and user.unit_id == campaign_owner.pk)
-    )
+    if not _has(user, Role.REVIEWER):
+        return False
+    if _placed(user) and user.unit_id == campaign_owner.pk:
+        return True
+    return strictly_above(user, line_unit) and (other_unit is None or at_or_above(user, other_unit))
+
+
+def can_approve_personal_change(user: Any, unit: Any) -> bool:
+    """Approve or reject a change of the bank account or the ID number of a household kept by
+    ``unit`` (four eyes: a filler or admin asks, a reviewer decides): reviewers of the keeping
+    union or of a unit above it."""
+    return user is SYSTEM or (_has(user, Role.REVIEWER) and at_or_above(user, unit))
+
+
+def can_approve_batch(user: Any, unit: Any) -> bool:
+    """Approve ``unit``'s payment batch for payment by bank (the bank file is released only
+    then): reviewers of a unit above the paying unit."""
+    return can_review(user, unit)
+
+
+# --- oversight ---------------------------------------------------------------------------------
+
+
+def can_audit(user: Any, unit: Any) -> bool:
+    """Open the full personal numbers sealed in the history of ``unit``'s records (the old and
+    new bank account of a change): auditors — viewers and admins of a unit above the keeping
+    unit. Each opening is logged in the ID access log."""
+    return user is SYSTEM or (_has(user, *AUDITOR_ROLES) and strictly_above(user, unit))
+
+
+def audits_at_all(user: Any) -> bool:
+    """Whether the user reads the ID access log (of their own subtree): viewers and admins."""
+    return user is SYSTEM or (_placed(user) and _has(user, *AUDITOR_ROLES))

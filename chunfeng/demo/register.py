@@ -1,6 +1,7 @@
 """Demo real-name records for 中山区: hardship households on file, money received, a grassroots
-payment batch, a district batch that pays one family twice (so a duplicate flag is waiting for
-the reviewer), and visits — enough for 表实相符 and 不遗漏 to show something."""
+payment batch (approved by the district's reviewer, so its bank file can be made), a district
+batch that pays one family twice (so a duplicate flag is waiting for the reviewer), and visits —
+enough for 表实相符 and 不遗漏 to show something."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.idnumbers import check_digit
+from chunfeng.funds.approval import batch_approve
 from chunfeng.funds.receipts import receipt_create
 from chunfeng.funds.services import batch_create, line_add
 from chunfeng.funds.visits import visit_create
@@ -70,6 +72,7 @@ def demo_register(campaign, users: dict, units: dict) -> None:
                 paid_on=dt.date(2012, 1, 10),
                 actor=g_filler,
             )
+    batch_approve(batch=first, actor=users["zs_reviewer"])
     second = batch_create(unit=district, campaign=campaign, name="区总工会春节慰问", actor=d_filler)
     for family in (families[0], families[1], families[5]):  # families[0] was paid above
         line_add(

@@ -13,12 +13,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import mask_id
-from chunfeng.core.rules import can_see_full_ids, can_write_funds
+from chunfeng.core.rules import can_approve_batch, can_see_full_ids, can_write_funds
 from chunfeng.core.uploads import SHORT_LIST, upload_page
 from chunfeng.core.web import attempt, back_on_error, caught
 
 from . import printing
-from .duplicates import flag_message, precheck_notes
+from .approval import batch_approve
+from .duplicate_notes import flag_message, precheck_notes
 from .forms import BatchForm, CancelForm, ConfirmForm, ImportForm, LineForm
 from .line_import import IMPORT_COLUMNS, import_template_csv, lines_import, read_line_rows
 from .models import BatchStatus, FlagStatus, PaymentBatch
@@ -65,7 +66,9 @@ def _render_batch(request, batch: PaymentBatch, *, status=200, **forms):
     for line in lines:
         line.masked_id = mask_id(line.id_number)
         line.open_flags = [
-            flag_message(f) for f in flags.get(line.pk, []) if f.status == FlagStatus.OPEN
+            flag_message(f, request.user)
+            for f in flags.get(line.pk, [])
+            if f.status == FlagStatus.OPEN
         ]
         line.closed_flags = [f for f in flags.get(line.pk, []) if f.status != FlagStatus.OPEN]
     live = [line for line in lines if not line.cancelled]
@@ -80,6 +83,9 @@ def _render_batch(request, batch: PaymentBatch, *, status=200, **forms):
         "open_flag_count": sum(len(line.open_flags) for line in lines),
         "writable": writable,
         "can_bank": can_see_full_ids(request.user, batch.unit),
+        "can_approve": batch.status == BatchStatus.DRAFT
+        and batch.approved_at is None
+        and can_approve_batch(request.user, batch.unit),
         "line_form": _with_precheck(line_form, batch),
         "import_form": forms.get("import_form") or (ImportForm() if writable else None),
         "confirm_form": forms.get("confirm_form") or (ConfirmForm() if writable else None),
@@ -94,7 +100,8 @@ def _with_precheck(form, batch):
     if form is not None:
         form.fields["id_number"].widget.attrs.update(
             {
-                "hx-get": reverse("batch-line-precheck", args=[batch.pk]),
+                # posted: the number typed must not travel in a URL (contract (b))
+                "hx-post": reverse("batch-line-precheck", args=[batch.pk]),
                 "hx-trigger": "input changed delay:400ms, change",
                 "hx-target": "#precheck",
                 "hx-swap": "innerHTML",
@@ -118,11 +125,13 @@ def _writable_batch(request, pk: int) -> PaymentBatch:
 
 
 @login_required
+@require_POST
 def line_precheck(request, pk: int):
     """HTMX: before a line is saved, say whether this family was already paid in the campaign
-    (by this or any other union of the federation)."""
+    (by this or any other union of the federation: another district's payment only said to
+    exist). The number is posted, never put in a URL."""
     batch = _writable_batch(request, pk)
-    notes, level, household = precheck_notes(request.user, batch, request.GET.get("id_number", ""))
+    notes, level, household = precheck_notes(request.user, batch, request.POST.get("id_number", ""))
     context = {"notes": notes, "level": level, "household": household}
     return render(request, "funds/_precheck.html", context)
 
@@ -195,6 +204,15 @@ def batch_confirm_view(request, pk: int):
     if done is None:
         return _render_batch(request, batch, status=400, confirm_form=form)
     messages.success(request, f"批次“{batch.name}”已确认发放，已锁定")
+    return redirect("batch-detail", batch.pk)
+
+
+@login_required
+@require_POST
+@back_on_error(lambda request, pk: reverse("batch-detail", args=[pk]))
+def batch_approve_view(request, pk: int):
+    batch = batch_approve(batch=batch_for(request.user, pk), actor=request.user)
+    messages.success(request, f"已审批批次“{batch.name}”，可以导出银行代发文件")
     return redirect("batch-detail", batch.pk)
 
 

@@ -9,6 +9,8 @@ Two ways in:
   birth_date)``; by phone through ``Household.phone``), never a query per existing line.
 * ``duplicates_scan`` finds every duplicate group of a campaign with one GROUP BY … HAVING query
   per kind joined back to its lines (for the reviewer's page and the bench).
+
+What a user is told of them is ``duplicate_notes``.
 """
 
 from __future__ import annotations
@@ -19,15 +21,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q
 
-from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
-from chunfeng.core.personal import mask_id
+from chunfeng.core.personal import mask_id, mask_phone
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.models import Household
-from chunfeng.register.selectors import active_household_of
 
-from .models import DuplicateFlag, FlagKind, PaymentKind, PaymentLine
+from .models import DuplicateFlag, FlagKind, PaymentLine
 from .selectors import root_of
 
 CHUNK = 500  # IN-list size, well under every backend's parameter limit
@@ -39,7 +38,7 @@ def _chunks(values, size: int = CHUNK):
         yield values[i : i + size]
 
 
-def _candidates(campaign_id: int, root: OrgUnit):
+def candidates(campaign_id: int, root: OrgUnit):
     """Non-cancelled lines of the campaign anywhere in ``root``'s subtree."""
     qs = PaymentLine.objects.filter(campaign_id=campaign_id, cancelled=False)
     return qs if _whole_federation(root) else qs.filter(unit__path__startswith=root.path)
@@ -53,7 +52,7 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
     if not lines:
         return []
     campaign_id = lines[0].campaign_id
-    base = _candidates(campaign_id, root_of(lines[0].unit))
+    base = candidates(campaign_id, root_of(lines[0].unit))
     new_ids = {line.pk for line in lines}
     flags: list[DuplicateFlag] = []
     seen: set[tuple[int, int]] = set()
@@ -109,38 +108,6 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
     return DuplicateFlag.objects.bulk_create(flags)
 
 
-# ---- what the user is told ------------------------------------------------------------------
-
-
-def _paid(line: PaymentLine) -> str:
-    what = "现金" if line.kind == PaymentKind.CASH else f"实物（{line.goods or '物品'}）"
-    return f"{what} {line.amount:,.2f} 元（{line.get_aid_type_display()}）"
-
-
-def flag_message(flag: DuplicateFlag) -> str:
-    """“该户已由西岗区总工会于 2012-01-05 发放 现金 500.00 元（慰问金）…” (IDs masked)."""
-    line, other = flag.line, flag.other
-    who = "本单位" if other.unit_id == line.unit_id else other.unit.name
-    when = f"于 {other.paid_on.isoformat()} 在批次“{other.batch.name}”中发放 {_paid(other)}"
-    if flag.kind == FlagKind.EXACT:
-        return (
-            f"{line.name}（{mask_id(line.id_number)}）：该户已由{who}{when}，同一活动内重复发放。"
-        )
-    reason = "姓名和出生日期相同" if flag.kind == FlagKind.NAME_BIRTH else "联系电话相同"
-    return (
-        f"{line.name}（{mask_id(line.id_number)}）：疑似重复——{who}{when}给 {other.name}"
-        f"（{mask_id(other.id_number)}），{reason}。"
-    )
-
-
-def flags_with_messages(flags: list[DuplicateFlag]) -> list[str]:
-    ids = [f.pk for f in flags]
-    loaded = DuplicateFlag.objects.filter(pk__in=ids).select_related(
-        "line", "other__unit", "other__batch"
-    )
-    return [flag_message(f) for f in sorted(loaded, key=lambda f: (f.line_id, f.pk))]
-
-
 # ---- the set-based scan ---------------------------------------------------------------------
 
 
@@ -177,7 +144,7 @@ class DuplicateGroup:
             return mask_id(self.key[0])
         if self.kind == FlagKind.NAME_BIRTH:
             return f"{self.key[0]} {self.key[1]}"
-        return str(self.key[0])
+        return mask_phone(str(self.key[0]))
 
     @property
     def units(self) -> int:
@@ -300,47 +267,3 @@ def duplicates_scan(campaign, root: OrgUnit, *, kinds=tuple(FlagKind.values)) ->
 def _date(value):
     """SQLite hands dates back as text from raw SQL."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-# ---- before a line is saved -----------------------------------------------------------------
-
-
-def duplicates_preview(*, campaign, unit: OrgUnit, household) -> list[str]:
-    """What paying ``household`` from ``unit`` would be flagged against, said before the line
-    is saved: earlier non-cancelled payments of the campaign to the same ID number, or to
-    someone with the same name and birth date or the same phone (IDs masked)."""
-    base = _candidates(campaign.pk, root_of(unit)).select_related("unit", "batch")
-    same = Q(id_number=household.id_number)
-    similar = Q(household__name=household.name, household__birth_date=household.birth_date)
-    if household.phone:
-        similar |= Q(household__phone=household.phone)
-    messages = []
-    for other in base.filter(same | similar).order_by("paid_on", "pk")[:20]:
-        who = "本单位" if other.unit_id == unit.pk else other.unit.name
-        paid = f"{who}已于 {other.paid_on.isoformat()} 发放 {_paid(other)}"
-        if other.id_number == household.id_number:
-            messages.append(
-                f"注意：{household.name}（{mask_id(household.id_number)}）{paid}，"
-                "再发放将被标记为重复发放。"
-            )
-        else:
-            messages.append(
-                f"疑似重复：{paid}给 {other.name}（{mask_id(other.id_number)}），"
-                "姓名和出生日期或联系电话与本户相同。"
-            )
-    return messages
-
-
-def precheck_notes(user, batch, raw: str) -> tuple[list[str], str, object]:
-    """What the ID field of a new line says as it is typed: ``(notes, level, household)`` —
-    an error while the number is not a valid one of a family on file in the user's subtree,
-    else what paying that family would be flagged against."""
-    try:
-        number = parse_id(raw).number
-    except InvalidIdNumber as exc:
-        return ([str(exc)] if len(raw.strip()) >= 15 else []), "error", None
-    household = active_household_of(user, number)
-    if household is None:
-        return [f"{mask_id(number)} 不在您管辖范围内的在档困难职工中，请先建档。"], "error", None
-    notes = duplicates_preview(campaign=batch.campaign, unit=batch.unit, household=household)
-    return notes, "warning", household

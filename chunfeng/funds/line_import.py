@@ -18,11 +18,13 @@ from chunfeng.core.personal import mask_id
 from chunfeng.core.tables import Bounds, Table, cell_problem
 from chunfeng.register.models import Household, HouseholdStatus
 
-from .duplicates import duplicates_flag, flags_with_messages
+from .duplicate_notes import flags_with_messages
+from .duplicates import duplicates_flag
 from .models import AidType, DuplicateFlag, PaymentBatch, PaymentKind, PaymentLine
 from .parsing import choice, clip, parse_amount, parse_date
 from .services import (
     LineData,
+    approval_withdraw,
     household_on_file,
     lock_households,
     new_line,
@@ -155,8 +157,12 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
     """All-or-nothing: every row is checked first; any error (with its row and column) and
     nothing is saved. ``rows`` are (file row number, {column: value}) from ``read_line_rows``."""
     require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
+    # the batch row only (not its campaign's, which would queue every payment of the campaign):
+    # payments of one family are serialised by lock_households
     batch = (
-        PaymentBatch.objects.select_for_update().select_related("unit", "campaign").get(pk=batch.pk)
+        PaymentBatch.objects.select_for_update(of=("self",))
+        .select_related("unit", "campaign")
+        .get(pk=batch.pk)
     )
     require_draft(batch)
     if not rows:
@@ -180,12 +186,13 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
             code="import_errors",
             details=errors,
         )
-    lock_households({data.household.pk for data in cleaned})
+    lock_households([data.household for data in cleaned])
+    approval_withdraw(batch, actor)
     lines = PaymentLine.objects.bulk_create([new_line(batch, data) for data in cleaned])
     if any(line.pk is None for line in lines):  # backends without RETURNING (not ours)
         lines = list(batch.lines.select_related("household").order_by("-id")[: len(lines)])[::-1]
     flags = duplicates_flag(lines)
-    result = Imported(lines=lines, flags=flags, messages=flags_with_messages(flags))
+    result = Imported(lines=lines, flags=flags, messages=flags_with_messages(flags, actor))
     audit_record(
         actor=actor, action="line.import", target=batch, count=len(lines), flags=len(flags)
     )

@@ -70,6 +70,12 @@ class PaymentBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirm_note = models.CharField(_("确认说明"), max_length=200, blank=True)
+    # a reviewer above the unit approved the list for payment by bank (the bank file is made
+    # only then); a change of its lines withdraws the approval
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -77,6 +83,10 @@ class PaymentBatch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
 
 
 class PaymentLine(models.Model):

@@ -2,8 +2,10 @@
 recipient), the 公示名单 (public notice list, ID numbers masked) and the bank payroll CSV for
 payment by real-name bank card.
 
-The PDFs use the project's embedded CJK font and page numbering (``chunfeng.sheets.pdf``).
-Full ID numbers appear only for users who may see them, and each such export is logged."""
+The PDFs use the project's embedded CJK font and page numbering (``chunfeng.core.printing``).
+Full ID numbers appear only for users who may see them, and each such export is logged with
+the batch and a row for every household it carried. The bank file is made only from a batch a
+reviewer approved (``approval``)."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from chunfeng.core.personal import mask_id
 from chunfeng.core.printing import NumberedCanvas, register_cjk_font
 from chunfeng.core.rules import can_see_full_ids
 from chunfeng.core.safe import csv_text
-from chunfeng.register.services import id_access_log
+from chunfeng.register.access import id_access_log_each
 
 from .models import PaymentBatch, PaymentKind, PaymentLine
 
@@ -36,6 +38,16 @@ ROW_HEIGHT = 10 * mm  # room to sign
 NOTICE_DAYS = 7
 CATEGORY_SHORT = {"B": "低保线以下", "C": "低保边缘", "D": "意外致困"}
 BANK_COLUMNS = ("姓名", "身份证号码", "银行卡号", "金额")
+
+
+def log_export(user, batch: PaymentBatch, lines, purpose: str) -> None:
+    """An export of full numbers: one ID access row per household, naming the batch."""
+    id_access_log_each(
+        user=user,
+        purpose=purpose,
+        household_ids=[line.household_id for line in lines],
+        details={"batch": batch.pk, "batch_name": batch.name},
+    )
 
 
 def printable_lines(batch: PaymentBatch) -> list[PaymentLine]:
@@ -111,7 +123,7 @@ def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
     lines = printable_lines(batch)
     full = can_see_full_ids(user, batch.unit)
     if full and lines:
-        id_access_log(user=user, purpose="export:sign-sheet", count=len(lines))
+        log_export(user, batch, lines, "export:sign-sheet")
     font = register_cjk_font()
     styles = _styles(font)
     title = f"{batch.campaign.name} 送温暖慰问金（物）签领表"
@@ -229,10 +241,16 @@ def notice_pdf(
 
 def bank_csv(*, batch: PaymentBatch, user) -> bytes:
     """The bank payroll file (UTF-8 with BOM): 姓名, 身份证号码 (full), 银行卡号, 金额 (two
-    decimals), for the cash lines. Only for users who may see full ID numbers; logged."""
+    decimals), for the cash lines. Only for users who may see full ID numbers, only from a
+    batch a reviewer approved; logged household by household."""
     if not can_see_full_ids(user, batch.unit):
         raise NotPermitted(
             "代发工资文件含完整身份证号码，只有本单位或上级单位的填报员、管理员可以导出"
+        )
+    if batch.approved_at is None:
+        raise ApplicationError(
+            "银行代发文件只能从经上级单位审核员审批的批次导出：请审核员审批本批次后再导出",
+            code="not_approved",
         )
     lines = [line for line in printable_lines(batch) if line.kind == PaymentKind.CASH]
     if not lines:
@@ -258,5 +276,5 @@ def bank_csv(*, batch: PaymentBatch, user) -> bytes:
                 f"{line.amount:.2f}",
             ]
         )
-    id_access_log(user=user, purpose="export:bank", count=len(lines))
+    log_export(user, batch, lines, "export:bank")
     return ("\ufeff" + out.getvalue()).encode("utf-8")

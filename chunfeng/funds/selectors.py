@@ -81,7 +81,7 @@ def batches_visible_to(user) -> QuerySet[PaymentBatch]:
     if not _unit_ok(user):
         return PaymentBatch.objects.none()
     return PaymentBatch.objects.filter(unit__path__startswith=user.unit.path).select_related(
-        "unit", "campaign", "created_by", "confirmed_by"
+        "unit", "campaign", "created_by", "confirmed_by", "approved_by"
     )
 
 
@@ -197,7 +197,7 @@ def flags_by_line(lines) -> dict[int, list[DuplicateFlag]]:
     by_line: dict[int, list[DuplicateFlag]] = {}
     flags = (
         DuplicateFlag.objects.filter(line__in=[line.pk for line in lines])
-        .select_related("line", "other__unit", "other__batch", "resolved_by")
+        .select_related("line__unit", "other__unit", "other__batch", "resolved_by")
         .order_by("line_id", "id")
     )
     for flag in flags:

@@ -22,7 +22,8 @@ from chunfeng.core.personal import mask_id
 from chunfeng.core.rules import can_resolve_flag, can_write_funds
 from chunfeng.register.models import Household, HouseholdStatus, Person
 
-from .duplicates import duplicates_flag, flags_with_messages
+from .duplicate_notes import flags_with_messages
+from .duplicates import duplicates_flag
 from .models import (
     AidType,
     BatchStatus,
@@ -45,7 +46,8 @@ CONFIRM_BASES = {"signed": "签领表已签字", "bank": "银行代发结果已�
 
 
 def flag_resolvable_by(user, flag: DuplicateFlag) -> bool:
-    return can_resolve_flag(user, flag.line.unit, flag.line.campaign.owner)
+    """The reviewers who see both sides of the flag decide it (contract (d))."""
+    return can_resolve_flag(user, flag.line.unit, flag.line.campaign.owner, flag.other.unit)
 
 
 def require_writer(actor, unit, what: str) -> None:
@@ -119,18 +121,45 @@ def household_on_file(actor, number: str) -> Household:
     )
 
 
-def lock_households(pks) -> None:
-    """Payments of one family are serialised: a concurrent line for the same household waits
-    for this transaction, then sees its line, so the exact duplicate is flagged either way
-    (SQLite transactions are serial anyway; the suspected kinds are left to the scan)."""
-    ordered = sorted(pks)
-    for i in range(0, len(ordered), 500):
+def lock_households(households) -> None:
+    """Payments of one family are serialised, across unions: the households of the new lines
+    and every household that may be the same family (the same name and birth date, or the same
+    phone) are locked, in the order of their keys, so that a concurrent payment of any of them
+    waits for this transaction and then sees its line — both exact and suspected duplicates are
+    flagged whichever commits first (SQLite runs one writing transaction at a time anyway)."""
+    households = list(households)
+    keys = {h.pk for h in households}
+    pairs = {(h.name, h.birth_date) for h in households}
+    phones = {h.phone for h in households if h.phone}
+    for chunk in _chunks(sorted(pairs)):
+        same = Household.objects.filter(
+            name__in={n for n, _ in chunk}, birth_date__in={b for _, b in chunk}
+        )
+        keys.update(same.values_list("pk", flat=True))
+    for chunk in _chunks(sorted(phones)):
+        keys.update(Household.objects.filter(phone__in=chunk).values_list("pk", flat=True))
+    for chunk in _chunks(sorted(keys)):
         list(
             Household.objects.select_for_update()
-            .filter(pk__in=ordered[i : i + 500])
+            .filter(pk__in=chunk)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+
+
+def _chunks(values: list, size: int = 500):
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def approval_withdraw(batch: PaymentBatch, actor) -> None:
+    """A change of an approved batch's list withdraws the approval: the bank file is released
+    only for the list a reviewer saw (``approval.batch_approve``)."""
+    if batch.approved_at is None:
+        return
+    batch.approved_at, batch.approved_by = None, None
+    batch.save(update_fields=["approved_at", "approved_by"])
+    audit_record(actor=actor, action="batch.unapprove", target=batch, reason="发放名单已变更")
 
 
 @dataclass
@@ -214,8 +243,12 @@ def line_add(
     """One recipient by ID number (the household must be on file, active, in the actor's
     subtree). Duplicates are flagged at once; ``line.new_flags`` and ``line.messages`` say so."""
     require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
+    # the batch row only (not its campaign's, which would queue every payment of the campaign):
+    # payments of one family are serialised by lock_households
     batch = (
-        PaymentBatch.objects.select_for_update().select_related("unit", "campaign").get(pk=batch.pk)
+        PaymentBatch.objects.select_for_update(of=("self",))
+        .select_related("unit", "campaign")
+        .get(pk=batch.pk)
     )
     require_draft(batch)
     data = _clean_line(
@@ -227,11 +260,12 @@ def line_add(
         aid_type=aid_type,
         paid_on=paid_on,
     )
-    lock_households([data.household.pk])
+    lock_households([data.household])
+    approval_withdraw(batch, actor)
     line = new_line(batch, data)
     line.save()
     line.new_flags = duplicates_flag([line])
-    line.messages = flags_with_messages(line.new_flags)
+    line.messages = flags_with_messages(line.new_flags, actor)
     audit_record(
         actor=actor,
         action="line.add",
@@ -269,6 +303,7 @@ def _cancel(line: PaymentLine, actor, reason: str) -> PaymentLine:
     line.cancelled = True
     line.save(update_fields=["cancelled"])
     _close_flags_of(line, actor, reason)
+    approval_withdraw(batch, actor)
     return line
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("batches/<int:pk>/precheck/", batch_views.line_precheck, name="batch-line-precheck"),
     path("batches/<int:pk>/import/", batch_views.line_import_view, name="batch-import"),
     path("batches/<int:pk>/confirm/", batch_views.batch_confirm_view, name="batch-confirm"),
+    path("batches/<int:pk>/approve/", batch_views.batch_approve_view, name="batch-approve"),
     path("batches/<int:pk>/sign-sheet.pdf", batch_views.batch_sign_sheet, name="batch-sign-sheet"),
     path("batches/<int:pk>/notice.pdf", batch_views.batch_notice, name="batch-notice"),
     path("batches/<int:pk>/bank.csv", batch_views.batch_bank, name="batch-bank"),

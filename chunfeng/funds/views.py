@@ -23,7 +23,8 @@ from chunfeng.core.web import attempt, back_on_error
 from chunfeng.orgunits.selectors import unit_for
 
 from .coverage import coverage
-from .duplicates import duplicates_scan, flag_message
+from .duplicate_notes import flag_message
+from .duplicates import duplicates_scan
 from .forms import ReceiptForm, ResolveForm, VisitForm
 from .ledger import ledger_for
 from .models import FlagStatus
@@ -218,8 +219,9 @@ def visit_add(request):
 def duplicate_list(request, campaign):
     flags = list(flags_of(request.user, campaign=campaign, status=FlagStatus.OPEN)[:500])
     for flag in flags:
-        flag.message = flag_message(flag)
+        flag.message = flag_message(flag, request.user)
         flag.resolvable = flag_resolvable_by(request.user, flag)
+        flag.line_shown = flag.line.unit.is_within(request.user.unit)
     scan = duplicates_scan(campaign, request.user.unit) if request.GET.get("scan") else None
     context = base(
         request,

@@ -15,11 +15,11 @@ from django.utils import timezone
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.core.personal import mask_id
+from chunfeng.core.personal import mask_id, search_token
 from chunfeng.core.rules import can_edit_households
 
 from .models import Household, HouseholdStatus, Person
-from .services import second_file_message
+from .onefile import second_file_message
 from .validation import clean_household
 
 IMPORT_CHUNK = 2000  # rows per 一户一档 query and per bulk insert
@@ -59,7 +59,8 @@ def _id_key(number: str) -> int:
 
 # Spooled rows (marshal-friendly tuples): the fields of a household in this order.
 _SPOOL = ("name", "id_number", "gender", "birth_date", "phone", "employer", "family_size",
-          "income", "category", "is_migrant", "is_model_worker", "is_laid_off", "bank_account")  # fmt: skip
+          "income", "category", "is_migrant", "is_model_worker", "is_laid_off", "bank_account",
+          "id_token")  # fmt: skip
 
 
 @dataclass
@@ -90,6 +91,7 @@ def household_import_check(
     *,
     rows,
     columns: dict[str, str],
+    actor=None,
     spool=None,
     on_progress=None,
     max_errors: int | None = 10_000,
@@ -98,7 +100,9 @@ def household_import_check(
     """Validate household rows ``(row number, {field: raw value})`` streaming: every field,
     duplicates inside the file and 一户一档 against the database (one query per chunk). Only
     the ID numbers seen and the errors are kept; valid rows go to ``spool`` (a binary file)
-    chunk by chunk when it is given. ``columns`` names each field's column for the errors."""
+    chunk by chunk when it is given. ``columns`` names each field's column for the errors;
+    ``actor`` decides what a 一户一档 conflict says of a file kept elsewhere (contract (d))."""
+    actor_unit = actor.unit if getattr(actor, "unit_id", None) else None
     check = ImportCheck()
     seen: dict[int, int] = {}
     chunk: list[tuple[int, dict]] = []
@@ -111,7 +115,7 @@ def household_import_check(
         for row, fields in chunk:
             unit = holders.get(fields["id_number"])
             if unit is not None:
-                message = second_file_message(fields["id_number"], unit)
+                message = second_file_message(fields["id_number"], unit, actor_unit)
                 chunk_errors.append((row, "id_number", message))
                 bad.add(row)
             elif row not in bad:
@@ -208,6 +212,7 @@ def _spooled(f: dict) -> tuple:
         f["is_model_worker"],
         f["is_laid_off"],
         f["bank_account"],
+        search_token("id", f["id_number"]),
     )
 
 
@@ -235,6 +240,7 @@ def household_import(
         check = household_import_check(
             rows=rows,
             columns=columns,
+            actor=actor,
             spool=spool,
             max_errors=max_errors,
             preview=0,
@@ -283,6 +289,7 @@ def _insert_spooled(spool, *, unit, actor, report) -> int:
         "escaped_on": None,
         "escaped_reason": "",
         "causes": [],
+        "version": 1,
     }
     meta = Household._meta
     fixed = tuple(

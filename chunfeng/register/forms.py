@@ -53,18 +53,37 @@ class HouseholdForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    bank_account = forms.CharField(label=_("银行卡号"), max_length=32, required=False)
+    bank_account = forms.CharField(
+        label=_("银行卡号"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    # the version of the household the form shows (contract (c)); empty for a new one
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, units=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if editing:  # the unit and the ID number of a file do not change
-            del self.fields["unit"], self.fields["id_number"]
+        self.editing = editing
+        if editing:  # the unit does not change; a new ID number or bank account is asked for
+            del self.fields["unit"]
+            self.fields["id_number"].required = False
+            self.fields["id_number"].label = _("更正身份证号码")
+            self.fields["id_number"].help_text = _("不更正请留空；更正须经审核员批准后生效")
+            self.fields["bank_account"].label = _("新银行卡号")
+            self.fields["bank_account"].help_text = _("不修改请留空；修改须经审核员批准后生效")
         else:
+            del self.fields["version"]
             self.fields["unit"].widget.choices = unit_choices(units or [])
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("unit", None)
+        data.pop("version", None)
+        if self.editing:  # left empty: no change asked
+            for key in ("id_number", "bank_account"):
+                if not data.get(key):
+                    data.pop(key, None)
         return data
 
 
@@ -150,3 +169,23 @@ class MappingForm(forms.Form):
             f"t{i}": "" if mapping.get(t) is None else str(mapping[t])
             for i, t in enumerate(TARGETS)
         }
+
+
+class IdAccessFilterForm(forms.Form):
+    """The ID access log's filters (the page and ``chunfeng id-access`` share the selector)."""
+
+    unit = forms.CharField(label=_("单位（含下级）"), required=False, widget=forms.Select)
+    user = forms.CharField(label=_("用户名"), required=False, max_length=150)
+    household = forms.IntegerField(label=_("档案编号"), required=False, min_value=1)
+    purpose = forms.ChoiceField(label=_("用途"), required=False)
+    since = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, units=(), purposes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget.choices = [("", _("全部"))] + unit_choices(units)
+        self.fields["purpose"].choices = [("", _("全部")), *purposes]

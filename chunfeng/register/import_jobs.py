@@ -81,10 +81,13 @@ def _sweep(folder: Path, max_age_days: int = 2) -> None:
 # --- services over a file ----------------------------------------------------------------------
 
 
-def check_file(file: HouseholdFile, mapping: dict, *, on_progress=None, max_errors=10_000):
+def check_file(
+    file: HouseholdFile, mapping: dict, *, actor=None, on_progress=None, max_errors=10_000
+):
     return household_import_check(
         rows=file.records(mapping),
         columns=file.columns_of(mapping),
+        actor=actor,
         on_progress=on_progress,
         max_errors=max_errors,
     )
@@ -135,6 +138,7 @@ def check_job(job, *, path: str, filename: str, mapping: dict, next_url: str) ->
     check = check_file(
         file,
         mapping,
+        actor=job.created_by,
         on_progress=lambda done: job_progress(job, min(done, total)),
         max_errors=DETAILS_IN_RESULT,
     )

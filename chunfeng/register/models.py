@@ -1,7 +1,12 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from chunfeng.core.personal import search_token
+from chunfeng.core.versions import Versioned
 
 
 class Category(models.TextChoices):
@@ -24,14 +29,17 @@ CAUSES = {
 }  # fmt: skip
 
 
-class Household(models.Model):
-    """A hardship worker's family file (困难职工档案), kept by one union."""
+class Household(Versioned):
+    """A hardship worker's family file (困难职工档案), kept by one union. ``version`` moves on
+    with every saved edit (contract (c)); ``id_token`` is the search token of the ID number
+    (contract (b)), so a search by number needs the number in no URL or log."""
 
     unit = models.ForeignKey(
         "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="households"
     )
     name = models.CharField(_("姓名"), max_length=64)
     id_number = models.CharField(_("身份证号码"), max_length=18, db_index=True)
+    id_token = models.CharField(max_length=40, db_index=True, blank=True, editable=False)
     gender = models.CharField(max_length=1)
     birth_date = models.DateField()
     phone = models.CharField(_("联系电话"), max_length=32, blank=True, db_index=True)
@@ -59,6 +67,9 @@ class Household(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Set on a household just edited (``household_update``): the changes it asked a reviewer for.
+    asked: list[PendingChange]
+
     class Meta:
         indexes = [
             models.Index(fields=["unit", "status"]),
@@ -73,6 +84,13 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.id_token = search_token("id", self.id_number) if self.id_number else ""
+        fields = kwargs.get("update_fields")
+        if fields is not None and "id_number" in fields:
+            kwargs["update_fields"] = {*fields, "id_token"}
+        super().save(*args, **kwargs)
 
     @property
     def is_new_generation_migrant(self) -> bool:
@@ -111,12 +129,15 @@ class Person(models.Model):
 
 
 class IdAccess(models.Model):
-    """Every full view or export of an ID number."""
+    """Every full view or export of a personal number: one row per household shown (an export
+    of a batch writes a row for each household it carried, with the batch in ``details``), or
+    one row with a ``count`` (the rows written before exports named their households)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL)
-    purpose = models.CharField(max_length=64)  # view, export:bank, export:list …
+    purpose = models.CharField(max_length=64)  # view, export:bank, audit:history …
     count = models.PositiveIntegerField(default=1)
+    details = models.JSONField(default=dict, blank=True)  # the batch, the filter, the event
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -124,3 +145,53 @@ class IdAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.purpose}"
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class ReviewedField(models.TextChoices):
+    """The fields whose change waits for a reviewer: redirecting aid to another card, or the
+    file to another person, is the classic fraud."""
+
+    BANK_ACCOUNT = "bank_account", _("银行卡号")
+    ID_NUMBER = "id_number", _("身份证号码")
+
+
+class PendingChange(models.Model):
+    """A change of a household's bank account or ID number asked by a filler or an admin; it
+    takes effect when a reviewer of the keeping union or above approves it (four eyes). The
+    new number is kept sealed (``chunfeng.core.sealed``), shown masked."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=16, choices=ReviewedField.choices)
+    masked = models.CharField(max_length=40)  # the new number as every page shows it
+    sealed = models.TextField()  # {"old": …, "new": …}, encrypted
+    status = models.CharField(
+        max_length=16, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("审核意见"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "field"],
+                condition=Q(status="pending"),
+                name="one_pending_change_per_field",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.field} → {self.masked}"

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
-from chunfeng.core.personal import mask_id
+from chunfeng.core.personal import is_search_token, mask_id, search_token
 from chunfeng.core.rules import can_edit_households, can_see_full_ids
 from chunfeng.orgunits.models import OrgUnit
 
-from .models import Household
-from .services import id_access_log
+from .access import id_access_log
+from .models import ChangeStatus, Household, PendingChange
 
 
 def households_visible_to(user) -> QuerySet[Household]:
@@ -43,11 +43,14 @@ def households_matching(
     status: str | None = None,
     category: str | None = None,
     q: str | None = None,
+    id_token: str | None = None,
 ) -> QuerySet[Household]:
     """The register list of the page and the API: the user's subtree, or ``unit``'s (with its
-    subtree), by status and category; ``q`` is a full ID number (exact) or part of a name.
-    Newest first."""
+    subtree), by status and category; ``id_token`` is the search token of an ID number
+    (contract (b)); ``q`` is a full ID number (exact) or part of a name. Newest first."""
     households = households_visible_to(user)
+    if id_token is not None:
+        households = households.filter(id_token=id_token if is_search_token(id_token) else "-")
     if unit is not None:
         households = households.filter(unit__path__startswith=unit.path)
     if status:
@@ -86,3 +89,44 @@ def editable_units(user) -> QuerySet[OrgUnit]:
 def active_household_of(user, id_number: str) -> Household | None:
     """The active file of ``id_number`` within the user's subtree."""
     return households_visible_to(user).filter(id_number=id_number, status="active").first()
+
+
+def id_token_of(text: str | None) -> str | None:
+    """The search token of ``text`` when it is a whole, valid ID number."""
+    number = full_id_number(text)
+    return search_token("id", number) if number else None
+
+
+# --- changes waiting for a reviewer -------------------------------------------------------------
+
+
+def pending_changes_of(household: Household) -> QuerySet[PendingChange]:
+    return household.changes.filter(status=ChangeStatus.PENDING).select_related("requested_by")
+
+
+def with_pending(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Each household with its changes waiting for a reviewer as ``waiting`` (one query)."""
+    waiting = PendingChange.objects.filter(status=ChangeStatus.PENDING).select_related(
+        "requested_by"
+    )
+    return households.prefetch_related(Prefetch("changes", queryset=waiting, to_attr="waiting"))
+
+
+def changes_visible_to(user) -> QuerySet[PendingChange]:
+    if not getattr(user, "is_authenticated", False) or user.unit_id is None:
+        return PendingChange.objects.none()
+    return PendingChange.objects.filter(
+        household__unit__path__startswith=user.unit.path
+    ).select_related("household__unit", "requested_by", "decided_by")
+
+
+def change_for(user, pk: int) -> PendingChange:
+    try:
+        return changes_visible_to(user).get(pk=pk)
+    except PendingChange.DoesNotExist:
+        raise Http404("没有这项变更申请，或不在您的管辖范围内") from None
+
+
+def changes_waiting(user) -> QuerySet[PendingChange]:
+    """The changes waiting for a reviewer in the user's subtree, oldest first."""
+    return changes_visible_to(user).filter(status=ChangeStatus.PENDING).order_by("requested_at")

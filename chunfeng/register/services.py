@@ -1,5 +1,9 @@
 """Writes to the hardship households register. 一户一档 is enforced here with a clear message
-naming the union that already holds a person's file, and in the database by a constraint."""
+(naming the union that already holds a person's file when it lies in the filler's subtree,
+else only that it exists elsewhere: contract (d)), and in the database by a constraint.
+
+An edit is applied only to the version it was read at (contract (c)); a change of the bank
+account or the ID number waits for a reviewer (``changes``)."""
 
 from __future__ import annotations
 
@@ -11,17 +15,15 @@ from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
-from chunfeng.core.personal import mask_bank, mask_id, mask_phone
+from chunfeng.core.personal import mask_id
 from chunfeng.core.rules import can_edit_households
+from chunfeng.core.versions import check_version
 
-from .models import Household, HouseholdStatus, IdAccess, Member, Person
+from .changes import REVIEWED, change_request
+from .history import FIELD_LABELS, audited_changes, masked
+from .models import Household, HouseholdStatus, Member, Person
+from .onefile import field_error, refuse_second_file
 from .validation import clean_household
-
-
-def id_access_log(*, user, purpose: str, household=None, count: int = 1) -> None:
-    IdAccess.objects.create(
-        user=user_or_none(user), household=household, purpose=purpose, count=count
-    )
 
 
 def clean_household_data(data: dict) -> dict:
@@ -37,32 +39,6 @@ def clean_household_data(data: dict) -> dict:
     return fields
 
 
-def _field_error(field: str, message: str):
-    raise ApplicationError(message, code="invalid", details=[{"field": field, "message": message}])
-
-
-def holder_of(id_number: str) -> Person | None:
-    return (
-        Person.objects.select_related("household__unit")
-        .filter(id_number=id_number, active=True)
-        .first()
-    )
-
-
-def second_file_message(id_number: str, unit) -> str:
-    """一户一档: the refusal of a second file, naming the union that holds the first."""
-    return (
-        f"身份证号码 {mask_id(id_number)} 已在{unit.name}（{unit.code}）建档，"
-        "一户一档，不能重复建档"
-    )
-
-
-def _refuse_second_file(id_number: str) -> None:
-    holder = holder_of(id_number)
-    if holder is not None:
-        _field_error("id_number", second_file_message(id_number, holder.household.unit))
-
-
 @transaction.atomic
 def household_create(
     *, unit, data: dict, actor, members: tuple[dict, ...] | list[dict] = ()
@@ -72,19 +48,19 @@ def household_create(
     if not unit.active:
         raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
     fields = clean_household_data(data)
-    _refuse_second_file(fields["id_number"])
+    refuse_second_file(fields["id_number"], actor)
     household = Household.objects.create(unit=unit, created_by=user_or_none(actor), **fields)
     persons = [Person(id_number=household.id_number, household=household, is_worker=True)]
     for m in members:
         member = _member(household, m)
         if member.id_number:
-            _refuse_second_file(member.id_number)
+            refuse_second_file(member.id_number, actor)
             persons.append(Person(id_number=member.id_number, household=household, is_worker=False))
     try:
         with transaction.atomic():
             Person.objects.bulk_create(persons)
     except IntegrityError:  # a concurrent file for the same person won the race
-        _refuse_second_file(fields["id_number"])
+        refuse_second_file(fields["id_number"], actor)
         raise
     audit_record(
         actor=actor,
@@ -102,7 +78,7 @@ def _member(household, data) -> Member:
         try:
             number = parse_id(data["id_number"]).number
         except InvalidIdNumber as exc:
-            _field_error("members", f"家庭成员 {data.get('name', '')}：{exc}")
+            field_error("members", f"家庭成员 {data.get('name', '')}：{exc}")
     return Member.objects.create(
         household=household,
         name=str(data.get("name", ""))[:64],
@@ -111,34 +87,57 @@ def _member(household, data) -> Member:
     )
 
 
+DERIVED_FROM_ID = ("gender", "birth_date")  # follow the ID number, changed only on approval
+
+
 @transaction.atomic
-def household_update(*, household: Household, data: dict, actor) -> Household:
+def household_update(
+    *, household: Household, data: dict, actor, version: int | None = None
+) -> Household:
+    """Change the fields given in ``data``. ``version`` is the household's version the writer
+    read: when it has been saved since, nothing is saved and ``Stale`` (409) names the fields
+    where the stored value differs from the writer's (personal numbers masked). A new bank
+    account or ID number is not applied but asked for: a reviewer decides (``changes``);
+    ``household.asked`` lists the changes asked."""
     if not can_edit_households(actor, household.unit):
         raise NotPermitted("您不能修改这份档案")
+    household = Household.objects.select_for_update().select_related("unit").get(pk=household.pk)
     fields = clean_household_data({**_current(household), **data})
-    if fields["id_number"] != household.id_number:
-        _field_error(
-            "id_number", "身份证号码建档后不能修改；如确有错误，请将本档案标为脱困并重新建档"
-        )
+    check_version(household, version, _differing(household, data, fields))
+    asked = {k: fields.pop(k) for k in REVIEWED if fields[k] != getattr(household, k)}
+    for key in DERIVED_FROM_ID:
+        fields.pop(key, None)
+    if "id_number" in asked:
+        refuse_second_file(asked["id_number"], actor, household)
     changes = {
-        k: [_as_logged(k, getattr(household, k)), _as_logged(k, v)]
+        k: [str(getattr(household, k)), str(v)]
         for k, v in fields.items()
         if getattr(household, k) != v
     }
-    for key, value in fields.items():
-        setattr(household, key, value)
-    household.save()
-    audit_record(actor=actor, action="household.update", target=household, changes=changes)
+    if changes:
+        for key in changes:
+            setattr(household, key, fields[key])
+        household.version += 1
+        household.save(update_fields=[*changes, "version"])
+        audit_record(
+            actor=actor, action="household.update", target=household, **audited_changes(changes)
+        )
+    household.asked = [
+        change_request(household=household, field=k, value=v, actor=actor) for k, v in asked.items()
+    ]
     return household
 
 
-# personal numbers in the history are masked: it is append-only and outlives the file
-_LOGGED_MASKED = {"phone": mask_phone, "bank_account": mask_bank}
-
-
-def _as_logged(field: str, value) -> str:
-    mask = _LOGGED_MASKED.get(field)
-    return mask(value) if mask else str(value)
+def _differing(household: Household, data: dict, fields: dict) -> list[dict]:
+    """The fields the writer sends whose stored value is another, with both (masked)."""
+    out = []
+    for key in data:
+        if key in fields and fields[key] != getattr(household, key):
+            now, sent = masked(key, getattr(household, key)), masked(key, fields[key])
+            label = FIELD_LABELS.get(key, key)
+            message = f"{label}：现为“{now or '空'}”，您填的是“{sent or '空'}”"
+            out.append({"field": key, "message": message})
+    return out
 
 
 def _current(h: Household) -> dict:
@@ -167,10 +166,11 @@ def household_escape(*, household: Household, on: dt.date, reason: str, actor) -
     if household.status != HouseholdStatus.ACTIVE:
         raise ApplicationError("这份档案已经是脱困状态", code="bad_status")
     if not reason.strip():
-        _field_error("escaped_reason", "请填写脱困原因")
+        field_error("escaped_reason", "请填写脱困原因")
     household.status, household.escaped_on = HouseholdStatus.ESCAPED, on
     household.escaped_reason = reason.strip()[:200]
-    household.save(update_fields=["status", "escaped_on", "escaped_reason"])
+    household.version += 1
+    household.save(update_fields=["status", "escaped_on", "escaped_reason", "version"])
     household.persons.update(active=False)
     audit_record(
         actor=actor,
@@ -194,16 +194,16 @@ def household_member_add(*, household: Household, data: dict, actor) -> Member:
         raise ApplicationError("已脱困的档案不能再添加家庭成员", code="bad_status")
     name = str(data.get("name") or "").strip()
     if not name:
-        _field_error("name", "家庭成员的姓名不能为空")
+        field_error("name", "家庭成员的姓名不能为空")
     number = ""
     if str(data.get("id_number") or "").strip():
         try:
             number = parse_id(data["id_number"]).number
         except InvalidIdNumber as exc:
-            _field_error("id_number", str(exc))
+            field_error("id_number", str(exc))
         if number == household.id_number:
-            _field_error("id_number", "家庭成员的身份证号码与户主相同")
-        _refuse_second_file(number)
+            field_error("id_number", "家庭成员的身份证号码与户主相同")
+        refuse_second_file(number, actor)
     member = Member.objects.create(
         household=household,
         name=name[:64],
@@ -215,7 +215,7 @@ def household_member_add(*, household: Household, data: dict, actor) -> Member:
             with transaction.atomic():
                 Person.objects.create(id_number=number, household=household, is_worker=False)
         except IntegrityError:  # a concurrent file for the same person won the race
-            _refuse_second_file(number)
+            refuse_second_file(number, actor)
             raise
     audit_record(
         actor=actor,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import access_views, import_views, review_views, views
 
 urlpatterns = [
     path("", views.household_list, name="household-list"),
@@ -10,6 +10,21 @@ urlpatterns = [
     path("<int:pk>/escape/", views.household_escape_view, name="household-escape"),
     path("<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
     path("<int:pk>/members/", views.member_add, name="household-member-add"),
+    path(
+        "<int:pk>/history/<int:event>/unseal/",
+        review_views.history_unseal_view,
+        name="household-history-unseal",
+    ),
+    path("changes/", review_views.changes_waiting_list, name="household-changes"),
+    path(
+        "changes/<int:pk>/approve/",
+        review_views.change_approve_view,
+        name="household-change-approve",
+    ),
+    path(
+        "changes/<int:pk>/reject/", review_views.change_reject_view, name="household-change-reject"
+    ),
+    path("id-access/", access_views.id_access_list, name="id-access-list"),
     path("import/", import_views.household_import, name="household-import"),
     path(
         "import/template.xlsx",

@@ -3,8 +3,11 @@ and history, and writes by the keeping union's fillers and admins (the import is
 ``import_views``).
 
 Every household is reached through ``households_visible_to`` / ``household_for`` (outside the
-user's subtree → 404); writes need ``can_edit_households`` (403 otherwise). ID numbers are
-masked everywhere; a full number is shown only through the logged reveal."""
+user's subtree → 404); writes need ``can_edit_households`` (403 otherwise). ID, bank and phone
+numbers are masked everywhere, the history included; a full ID number is shown only through the
+logged reveal. A search by ID number is posted and continues as its search token (contract (b)).
+An edit is saved only onto the version it was read at (contract (c)); the changes a reviewer
+decides and the history's sealed values are in ``review_views``."""
 
 from __future__ import annotations
 
@@ -18,20 +21,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from chunfeng.core.audit import audit_for
-from chunfeng.core.personal import mask_bank, mask_id
-from chunfeng.core.rules import can_edit_households, can_see_full_ids
-from chunfeng.core.web import attempt
+from chunfeng.core.personal import mask_bank, mask_id, mask_phone
+from chunfeng.core.rules import (
+    can_approve_personal_change,
+    can_audit,
+    can_edit_households,
+    can_see_full_ids,
+)
+from chunfeng.core.versions import Stale
+from chunfeng.core.web import apply_errors, attempt, caught
 from chunfeng.orgunits.selectors import unit_for, units_visible_to
 
 from .forms import EscapeForm, FilterForm, HouseholdForm, MemberForm
+from .history import FIELD_LABELS, household_history
 from .models import CAUSES, Household, HouseholdStatus
 from .selectors import (
     editable_unit_of,
     editable_units,
-    full_id_number,
     household_for,
     households_matching,
+    id_token_of,
+    pending_changes_of,
     shown_id,
 )
 from .services import (
@@ -42,17 +52,6 @@ from .services import (
 )
 
 PAGE_SIZE = 50
-FIELD_LABELS = {
-    "name": "姓名", "id_number": "身份证号码", "phone": "联系电话", "employer": "工作单位",
-    "category": "困难类别", "family_size": "家庭人口", "income": "家庭月人均收入",
-    "is_migrant": "农民工", "is_model_worker": "劳模", "is_laid_off": "下岗失业",
-    "causes": "致困原因", "bank_account": "银行卡号", "escaped_reason": "脱困原因",
-    "members": "家庭成员", "relation": "与户主关系", "unit": "建档单位",
-}  # fmt: skip
-ACTIONS = {
-    "household.create": "建档", "household.update": "修改", "household.escape": "脱困",
-    "household.member_add": "添加家庭成员",
-}  # fmt: skip
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -82,17 +81,21 @@ def error_summary(form) -> list[str]:
 
 # --- list and detail ------------------------------------------------------------------------
 
-FILTERS = ("q", "status", "category", "unit")
+FILTERS = ("q", "status", "category", "unit", "id_token")
 
 
 @login_required
 def household_list(request):
     """Filters by status, category and unit (with its subtree); search by name or by a full
-    ID number. A search by ID number is posted, so the number stays out of URLs and logs."""
+    ID number. The search is posted and the page comes back by a redirect whose URL carries
+    the number's search token (``id_token``), never the number: URLs reach access logs,
+    browser histories and proxies."""
     source = request.POST if request.method == "POST" else request.GET
     params = {k: source.get(k, "").strip() for k in FILTERS}
-    id_query = full_id_number(params["q"])
-    if request.method == "POST" and id_query is None:
+    token = id_token_of(params["q"])
+    if request.method == "POST" or token:  # a number typed into the URL by hand goes too
+        if token:
+            params["q"], params["id_token"] = "", token
         query = urlencode({k: v for k, v in params.items() if v})
         return redirect(f"{reverse('household-list')}{'?' + query if query else ''}")
     households = households_matching(
@@ -101,20 +104,19 @@ def household_list(request):
         status=params["status"] if params["status"] in HouseholdStatus.values else None,
         category=params["category"] or None,
         q=params["q"],
+        id_token=params["id_token"] or None,
     )
-    if id_query:
-        params["q"] = ""
-        # the page's own links (the language switch) must not repeat the number
-        request.META["QUERY_STRING"] = urlencode({k: v for k, v in params.items() if v})
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     for household in page:
         household.masked_id = mask_id(household.id_number)
     filters = FilterForm(initial=params, units=units_visible_to(request.user))
+    found = page.object_list[0] if params["id_token"] and page.object_list else None
     context = {
         "page": page,
         "filters": filters,
         "keep": urlencode({k: v for k, v in params.items() if v}),
-        "id_query": mask_id(id_query) if id_query else "",
+        "id_search": bool(params["id_token"]),
+        "id_query": found.masked_id if found is not None else "",
         "can_edit": editable_units(request.user).exists(),
     }
     return render(request, "register/household_list.html", context)
@@ -129,44 +131,17 @@ def _detail_context(user, household: Household, **extra) -> dict:
         "household": household,
         "masked_id": mask_id(household.id_number),
         "masked_bank": mask_bank(household.bank_account) if household.bank_account else "",
+        "masked_phone": mask_phone(household.phone) if household.phone else "",
         "causes": [CAUSES.get(c, c) for c in household.causes],
         "members": members,
-        "history": _history(household),
+        "history": household_history(household),
+        "pending": list(pending_changes_of(household)),
         "can_edit": can_edit,
         "can_reveal": can_see_full_ids(user, household.unit),
+        "can_audit": can_audit(user, household.unit),
+        "can_decide": can_approve_personal_change(user, household.unit),
         "member_form": MemberForm() if can_edit else None,
     } | extra
-
-
-def _history(household: Household) -> list[dict]:
-    events = []
-    for event in audit_for(household)[:100]:
-        details = event.details or {}
-        text = []
-        for key, (old, new) in (details.get("changes") or {}).items():
-            text.append(f"{FIELD_LABELS.get(key, key)}：{old} → {new}")
-        if event.action == "household.escape":
-            text.append(f"{details.get('on', '')} {details.get('reason', '')}")
-        if event.action == "household.member_add":
-            text.append(" ".join(str(details.get(k, "")) for k in ("name", "relation", "id")))
-        events.append(
-            {
-                "at": event.created_at,
-                "actor": event.who,
-                "action": ACTIONS.get(event.action, event.action),
-                "text": "；".join(text),
-            }
-        )
-    if not any(e["action"] == "建档" for e in events):  # a file from a bulk import
-        events.append(
-            {
-                "at": household.created_at,
-                "actor": household.created_by or "系统",
-                "action": "建档（批量导入）",
-                "text": "",
-            }
-        )
-    return events
 
 
 @login_required
@@ -215,8 +190,8 @@ def household_new(request):
     return _form_page(request, form, title="新建困难职工档案")
 
 
-def _form_page(request, form, *, title: str, household=None):
-    status = 400 if request.method == "POST" else 200
+def _form_page(request, form, *, title: str, household=None, status=None):
+    status = status or (400 if request.method == "POST" else 200)
     context = {
         "form": form,
         "title": title,
@@ -225,31 +200,57 @@ def _form_page(request, form, *, title: str, household=None):
     }
     if household is not None:
         context["masked_id"] = mask_id(household.id_number)
+        context["masked_bank"] = mask_bank(household.bank_account)
+        context["pending"] = list(pending_changes_of(household))
     return render(request, "register/household_form.html", context, status=status)
 
 
 @login_required
 def household_edit(request, pk: int):
+    """The hidden ``version`` is the household's as the form was shown: a save onto a newer
+    one is refused with 409, the page shown again with what was typed and what changed. A new
+    bank account or ID number is asked for, and applied once a reviewer approves it."""
     household = household_for(request.user, pk)
     _require_edit(request.user, household)
     initial = {
         k: getattr(household, k)
         for k in HouseholdForm.base_fields
-        if k not in ("unit", "id_number")
+        if k not in ("unit", "id_number", "bank_account", "version")
     }
-    form = HouseholdForm(request.POST or None, initial=initial, editing=True)
+    form = HouseholdForm(
+        request.POST or None, initial=initial | {"version": household.version}, editing=True
+    )
+    status = None
     if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
+        saved, error = caught(
             lambda: household_update(
-                household=household, data=form.service_data(), actor=request.user
-            ),
-            FIELD_LABELS,
+                household=household,
+                data=form.service_data(),
+                version=form.cleaned_data.get("version"),
+                actor=request.user,
+            )
         )
         if saved is not None:
-            messages.success(request, f"已保存 {household.name} 的档案")
+            _saved_messages(request, saved)
             return redirect("household-detail", household.pk)
-    return _form_page(request, form, title=f"修改档案：{household.name}", household=household)
+        apply_errors(form, error, FIELD_LABELS)
+        if isinstance(error, Stale):  # the next save is made knowing the other's edit
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current)
+            messages.error(request, error.message)
+            status = 409
+    return _form_page(
+        request, form, title=f"修改档案：{household.name}", household=household, status=status
+    )
+
+
+def _saved_messages(request, household) -> None:
+    messages.success(request, f"已保存 {household.name} 的档案")
+    for change in household.asked:
+        messages.info(
+            request,
+            f"{change.get_field_display()}改为 {change.masked} 的申请已提交，须经审核员批准后生效",
+        )
 
 
 @login_required

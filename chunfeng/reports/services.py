@@ -88,9 +88,9 @@ def report_save(
     """Save a draft. ``values`` is the complete set of blanks: a code left out becomes empty.
     Bad input raises ``ApplicationError`` naming each blank, and nothing is saved.
     ``actor`` is a user or ``SYSTEM`` (the command line, the demo), recorded as such.
-    ``version`` is the report's version the writer read (``core.versions``): when the report
-    has been saved since, nothing is saved and ``Stale`` (409) names the blanks whose stored
-    value differs from the writer's."""
+    ``version`` is the report's version the writer read (``core.versions``; 0 when it read no
+    report yet): when the report has been saved since, nothing is saved and ``Stale`` (409)
+    names the blanks whose stored value differs from the writer's."""
     if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     if slot.report is not None and not slot.report.editable:
@@ -108,9 +108,9 @@ def report_save(
     clean_expl = _clean_explanations(definition, explanations or {})
     header_fields = _parse_header(header or {})
     with transaction.atomic():
-        report = _lock_or_create(slot, actor)
+        report, created = _lock_or_create(slot, actor)
         old = report_values(report, definition)
-        check_version(report, version, _differing(definition, old, parsed))
+        check_version(report, None if created else version, _differing(definition, old, parsed))
         changes = _write_values(report, definition, old, parsed)
         for name, value in header_fields.items():
             setattr(report, name, value)
@@ -135,8 +135,8 @@ def _differing(definition: FormDefinition, stored: dict, mine: dict) -> list[dic
     return out
 
 
-def _lock_or_create(slot: ReportSlot, actor) -> Report:
-    report, _created = Report.objects.select_for_update().get_or_create(
+def _lock_or_create(slot: ReportSlot, actor) -> tuple[Report, bool]:
+    report, created = Report.objects.select_for_update().get_or_create(
         campaign_form=slot.campaign_form,
         unit=slot.unit,
         defaults={
@@ -146,7 +146,7 @@ def _lock_or_create(slot: ReportSlot, actor) -> Report:
     )
     if not report.editable:  # changed status since the slot was read
         raise NotPermitted(f"报表状态为“{report.get_status_display()}”，不能修改", code="locked")
-    return report
+    return report, created
 
 
 def _write_values(report, definition, old: dict, new: dict) -> dict:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from chunfeng.core.audit import audit_for
 from chunfeng.core.panels import render_panels
 from chunfeng.core.rules import can_fill
+from chunfeng.core.versions import Stale, version_from
 from chunfeng.core.web import caught
 from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.values import format_value, parse_values
@@ -52,10 +53,14 @@ def _evaluate(definition, texts):
 
 @login_required
 def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
+    """The hidden ``version`` is the report's as the page was shown (0: none yet): a save onto
+    a newer one is refused with 409 and the page shown again with what was typed, each blank
+    that differs named with the stored value and the typed one (contract (c))."""
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
     definition = slot.definition
     editable = can_fill(request.user, slot.unit) and (slot.report is None or slot.report.editable)
     status = 200
+    version = slot.report.version if slot.report else 0
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("您不能修改这张报表")
@@ -67,6 +72,7 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
                 values=texts,
                 explanations=explanations,
                 header=header,
+                version=version_from(request.POST.get("version")),
             )
         )
         if error is None:
@@ -74,12 +80,17 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
             return redirect(request.path)
         messages.error(request, error.message)
         status = 400
+        if isinstance(error, Stale):  # the next save is made knowing the other's values
+            status, version = 409, error.current
+            for detail in error.details:
+                messages.warning(request, detail["message"])
         values, outcome, field_errors = _evaluate(definition, texts)
     else:
         values, texts, explanations, header = _stored(slot, definition)
         outcome, field_errors = run_checks(definition, values), []
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
     context.update(editable=editable, history=audit_for(slot.report)[:50] if slot.report else [])
+    context["version"] = version
     context.update(_workflow_context(request.user, slot, editable))
     shared = {"slot": slot, "definition": definition, "editable": editable}
     context["action_panels"] = render_panels("report.entry.actions", request, **shared)

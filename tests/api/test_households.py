@@ -52,12 +52,13 @@ def test_filler_creates_a_household(fed, client_as):
     number = ident(1)
     assert got == {
         "id": household_.pk,
+        "version": 1,
         "id_number": mask_id(number),
         "revealed": False,
         "name": "王芳",
         "gender": "M" if int(number[16]) % 2 else "F",
         "birth_date": "1970-01-01",
-        "phone": "13800000001",
+        "phone": "138****0001",
         "employer": "大连港",
         "unit": "210202001",
         "category": "C",
@@ -72,7 +73,9 @@ def test_filler_creates_a_household(fed, client_as):
         "status": "active",
         "escaped_on": None,
         "escaped_reason": "",
+        "pending": [],
     }
+    assert response["ETag"] == '"1"'
     assert household_.unit == fed.zs_g1 and household_.created_by == fed.user("zs", "filler")
     assert household_.id_number == number and household_.bank_account == "6222021234567890123"
     assert number not in response.content.decode()
@@ -104,14 +107,18 @@ def test_bad_id_number_names_the_field(fed, client_as):
     assert not Household.objects.exists()
 
 
-def test_one_file_per_person_names_the_holding_union(fed, client_as):
+def test_one_file_per_person_names_the_holding_union_only_within_the_subtree(fed, client_as):
     number = household(fed.xg_g1, 1, "先建档").id_number
     response = post(client_as("zs", "filler"), URL, body(id_number=number))
     assert response.status_code == 400
     got = response.json()
-    assert "八一路街道总工会" in got["message"] and "210203001" in got["message"]
+    assert "八一路" not in got["message"] and "210203001" not in got["message"]
+    assert "已在其他单位建档" in got["message"] and "大连市总工会的审核员" in got["message"]
     assert "一户一档" in got["message"] and got["details"][0]["field"] == "id_number"
     assert number not in response.content.decode()
+    # the district's filler, whose subtree holds the file, is told where
+    inside = post(client_as("xg", "filler"), URL, body(id_number=number, unit="210203"))
+    assert "八一路街道总工会（210203001）" in inside.json()["message"]
     assert Household.objects.count() == 1
 
 
@@ -301,7 +308,7 @@ def test_patch_changes_only_the_given_fields(fed, client_as, files):
     )
     assert response.status_code == 200, response.json()
     got = response.json()
-    assert (got["phone"], got["income"], got["is_model_worker"]) == ("13911112222", "720.00", True)
+    assert (got["phone"], got["income"], got["is_model_worker"]) == ("139****2222", "720.00", True)
     assert (got["name"], got["category"], got["family_size"]) == ("李二", "C", 3)
     h.refresh_from_db()
     assert h.phone == "13911112222" and h.bank_account == "6222020000000000022"
@@ -310,13 +317,18 @@ def test_patch_changes_only_the_given_fields(fed, client_as, files):
     assert event.details["changes"]["phone"][1] == "139****2222"  # the history masks numbers
 
 
-def test_patch_cannot_change_the_id_number(fed, client_as, files):
+def test_patch_of_the_id_number_waits_for_a_reviewer(fed, client_as, files):
     h = files["zs"]
     response = patch(client_as("zs", "filler"), f"{URL}/{h.pk}", {"id_number": ident(9)})
-    assert response.status_code == 400
-    assert response.json()["details"][0]["field"] == "id_number"
+    assert response.status_code == 200
+    assert [(c["field"], c["value"]) for c in response.json()["pending"]] == [
+        ("id_number", mask_id(ident(9)))
+    ]
     h.refresh_from_db()
     assert h.id_number == ident(1)
+    wrong = ident(9)[:-1] + ("0" if ident(9)[-1] != "0" else "1")
+    bad = patch(client_as("zs", "filler"), f"{URL}/{h.pk}", {"id_number": wrong})
+    assert bad.status_code == 400 and bad.json()["details"][0]["field"] == "id_number"
 
 
 def test_patch_refuses_unknown_keys(fed, client_as, files):
@@ -409,7 +421,7 @@ def test_import_is_all_or_nothing(fed, client_as):
     assert all(set(d) == {"row", "column", "message"} for d in got["details"])
     by_row = {d["row"]: d["message"] for d in got["details"] if d["column"] == "身份证号码"}
     assert "第 2 行重复" in by_row[5]
-    assert "八一路街道总工会" in by_row[6]
+    assert "已在其他单位建档" in by_row[6] and "八一路" not in by_row[6]
     assert Household.objects.count() == 1  # the good rows were not saved either
     assert filed not in response.content.decode()
 

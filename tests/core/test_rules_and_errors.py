@@ -28,6 +28,9 @@ EXPECTED = {
     "can_edit_households": ({"filler", "admin"}, {"filler", "admin"}, set()),
     "can_write_funds": ({"filler", "admin"}, {"filler", "admin"}, set()),
     "can_see_full_ids": ({"filler", "admin"}, {"filler", "admin"}, set()),
+    "can_approve_personal_change": ({"reviewer"}, {"reviewer"}, set()),
+    "can_approve_batch": (set(), {"reviewer"}, set()),
+    "can_audit": (set(), {"viewer", "admin"}, set()),
 }
 
 
@@ -53,6 +56,16 @@ def test_reviewing_and_flags(fed):
     assert rules.can_resolve_flag(fed.user("city", "reviewer"), fed.zs, fed.city)
     assert rules.can_resolve_flag(fed.user("city", "reviewer"), fed.city, fed.city)
     assert not rules.can_resolve_flag(fed.user("zs", "reviewer"), fed.zs, fed.city)
+    # a flag against another district's line: the reviewers who see both sides decide it
+    zs_reviewer, city_reviewer = fed.user("zs", "reviewer"), fed.user("city", "reviewer")
+    assert rules.can_resolve_flag(zs_reviewer, fed.zs_g1, fed.city, fed.zs)
+    assert not rules.can_resolve_flag(zs_reviewer, fed.zs_g1, fed.city, fed.xg_g1)
+    assert rules.can_resolve_flag(city_reviewer, fed.zs_g1, fed.city, fed.xg_g1)
+
+
+def test_who_reads_the_id_access_log(fed):
+    passing = {r for r in ROLES if rules.audits_at_all(fed.user("zs", r))}
+    assert passing == {"viewer", "admin"} and rules.audits_at_all(SYSTEM)
 
 
 def test_the_system_is_recorded_as_such(fed):

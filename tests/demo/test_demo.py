@@ -42,6 +42,10 @@ def test_demo_federation_campaign_and_filings(db, settings, tmp_path):
     assert PaymentLine.objects.count() == 9
     flag = DuplicateFlag.objects.get()  # 王大山 paid by his street union and by the district
     assert flag.kind == "exact" and flag.line.name == "王大山"
+    from chunfeng.funds.models import PaymentBatch
+
+    approved = PaymentBatch.objects.get(approved_at__isnull=False)  # its bank file can be made
+    assert approved.name == "春节慰问第一批" and approved.approved_by.username == "zs_reviewer"
 
 
 def test_serve_prepares_and_prints_credentials(db, settings, tmp_path, capsys):

@@ -1,4 +1,5 @@
-"""The 签领表 and 公示名单 PDFs (read back with pdftotext) and the bank payroll CSV."""
+"""The 签领表 and 公示名单 PDFs (read back with pdftotext) and the bank payroll CSV, released only
+from a batch a reviewer approved; each export of full numbers logged household by household."""
 
 import csv
 import datetime as dt
@@ -10,6 +11,7 @@ import subprocess
 import pytest
 
 from chunfeng.core.personal import mask_id
+from chunfeng.funds.approval import batch_approve
 from chunfeng.funds.printing import bank_csv, notice_pdf, sign_sheet_pdf
 from chunfeng.funds.services import line_cancel
 from chunfeng.register.models import IdAccess
@@ -44,6 +46,8 @@ def paid(fed):
     pay(b, filler, people[2], "300")
     pay(b, filler, people[3], "260.00", kind="goods", goods="大米两袋", aid="living")
     line_cancel(line=pay(b, filler, people[4], "999"), actor=filler, reason="录错")
+    batch_approve(batch=b, actor=fed.user("city", "reviewer"))
+    b.refresh_from_db()
     return b, people
 
 
@@ -74,8 +78,9 @@ def test_sign_sheet_for_a_filler_has_full_ids_and_is_logged(fed, paid):
     assert "合计4人" in flat and "2,260.50" in page
     assert "实物：大米两袋" in page and "医疗救助" in page and "低保边缘" in page
     assert "第1页共1页" in flat
-    log = IdAccess.objects.get(purpose="export:sign-sheet")
-    assert log.user == filler and log.count == 4
+    logs = IdAccess.objects.filter(purpose="export:sign-sheet")
+    assert {log.household_id for log in logs} == {h.pk for h in people[:4]}
+    assert all(log.user == filler and log.details["batch"] == b.pk for log in logs)
 
 
 @needs_pdftotext
@@ -125,8 +130,9 @@ def test_bank_csv(fed, paid):
     assert rows[2] == ["李秀英", people[1].id_number, "6222020000000002", "1200.50"]
     assert rows[3] == ['\'=HYPERLINK("x")', people[2].id_number, "'@6222020000000003", "300.00"]
     assert len(rows) == 4  # goods and cancelled lines left out
-    log = IdAccess.objects.get(purpose="export:bank")
-    assert log.user == filler and log.count == 3
+    logs = IdAccess.objects.filter(purpose="export:bank")
+    assert {log.household_id for log in logs} == {h.pk for h in people[:3]}
+    assert all(log.user == filler and log.details["batch"] == b.pk for log in logs)
 
 
 def test_bank_csv_refuses_missing_accounts_and_non_editors(fed, paid):

@@ -214,13 +214,14 @@ def test_a_file_made_elsewhere_between_check_and_commit_fails_the_job(fed, fille
         {
             "row": 3,
             "column": "身份证号码",
-            "message": f"身份证号码 2102**********{make_id(2)[-4:]} 已在西岗区总工会（210203）建档，"
-            "一户一档，不能重复建档",
+            "message": f"身份证号码 2102**********{make_id(2)[-4:]} 已在其他单位建档，"
+            "一户一档，不能重复建档；将由大连市总工会的审核员核实。",
         }
     ]
     assert Household.objects.count() == 1  # only 西岗区's
     html = filler.get(reverse("household-import-preview", args=[token])).content.decode()
-    assert "失败" in html and "第 3 行" in html and "西岗区总工会" in html
+    assert "失败" in html and "第 3 行" in html and "其他单位" in html
+    assert "西岗区" not in html  # a file of another district: only that it exists (contract (d))
 
 
 def test_failure_details_are_capped_on_the_page_with_the_total(fed, filler, run_jobs):

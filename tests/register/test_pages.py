@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from chunfeng.core.personal import search_token
 from chunfeng.register.models import Household, HouseholdStatus, IdAccess, Member
 
 from .conftest import make_id, new_household
@@ -68,17 +69,28 @@ def test_masked_in_the_list_with_flags_and_units(fed, login, files):
 
 
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])
-def test_search_by_full_id_finds_the_file_and_shows_it_masked(fed, login, files, role):
+def test_search_by_full_id_continues_as_its_token_and_shows_it_masked(fed, login, files, role):
     client = login(fed.user("zs", role))
     for response in (
-        client.post(reverse("household-list"), {"q": make_id(2)}),
-        client.get(reverse("household-list"), {"q": make_id(2)}),
+        client.post(reverse("household-list"), {"q": make_id(2), "status": "active"}),
+        client.get(reverse("household-list"), {"q": make_id(2)}),  # typed into the URL
     ):
-        html = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 302
+        assert make_id(2) not in response.url and "1234" not in response.url
+        assert f"id_token={search_token('id', make_id(2))}" in response.url
+        page = client.get(response.url)
+        html = page.content.decode()
+        assert page.status_code == 200
         assert "王二" in html and "张一" not in html
         assert make_id(2) not in html
         assert "2102**********" + make_id(2)[-4:] in html
+    assert (
+        "status=active"
+        in client.post(reverse("household-list"), {"q": make_id(2), "status": "active"}).url
+    )
+    # a token that is not one finds nothing, and never fails
+    html = client.get(reverse("household-list"), {"id_token": "x' OR 1=1"}).content.decode()
+    assert "王二" not in html
 
 
 def test_search_by_name_redirects_to_a_shareable_url(fed, login, files):
@@ -90,7 +102,8 @@ def test_search_by_name_redirects_to_a_shareable_url(fed, login, files):
 
 
 def test_search_by_id_outside_the_subtree_finds_nothing(fed, login, files):
-    html = login(fed.user("zs", "viewer")).post(reverse("household-list"), {"q": make_id(3)})
+    client = login(fed.user("zs", "viewer"))
+    html = client.post(reverse("household-list"), {"q": make_id(3)}, follow=True)
     assert "李三" not in html.content.decode()
 
 

@@ -128,3 +128,9 @@ def test_the_first_release_demo_database_upgrades_without_losing_a_row():
 
     system_rows = AuditEvent.objects.filter(actor__isnull=True)
     assert system_rows.exists() and not system_rows.filter(by_system=False).exists()
+    from chunfeng.core.personal import search_token  # after the upgrade, as above
+    from chunfeng.register.models import Household
+
+    for household in Household.objects.all():  # searchable by token (contract (b))
+        assert household.id_token == search_token("id", household.id_number)
+        assert household.version == 1

@@ -55,6 +55,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0002_auditevent_by_system"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        # the register's data migration rewrites history rows: it runs before they are frozen
+        ("register", "0004_seal_personal_history"),
     ]
 
     operations = [

@@ -11,6 +11,10 @@ from chunfeng.demo.services import demo_credentials, demo_load, demo_needed
 from chunfeng.formdefs.services import formdefs_sync
 
 WORKER_STOP_GRACE = 30  # seconds the worker has to finish the job it is running
+# gunicorn's access log without query strings (``%(r)s`` and ``%(q)s`` carry them) and without
+# the referrer (``%(f)s``, the previous page's whole URL): a number searched for or filtered by
+# never reaches a log line, whichever page or endpoint it was sent to (contract (b)).
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 
 # gunicorn besides where it listens. The request line and the headers are bounded here (gunicorn
 # answers 400 past them), the body per route by chunfeng.core.uploads (README: "Request and
@@ -96,6 +100,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:14} {password}  {unit}  {role}")
 
 
+def gunicorn_settings(host: str, port: int, workers: int) -> dict:
+    """Everything gunicorn is told: where, how many, the request bounds of ``GUNICORN`` and an
+    access log without query strings."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        **GUNICORN,
+        "access_log_format": ACCESS_LOG_FORMAT,
+    }
+
+
 def _run_gunicorn(host: str, port: int, workers: int) -> None:
     # only the serving process needs the WSGI application and gunicorn
     from django.core.wsgi import get_wsgi_application  # noqa: I001
@@ -105,10 +120,8 @@ def _run_gunicorn(host: str, port: int, workers: int) -> None:
 
     class App(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            for name, value in GUNICORN.items():
-                self.cfg.set(name, value)
+            for key, value in gunicorn_settings(host, port, workers).items():
+                self.cfg.set(key, value)
 
         def load(self):
             return application
