@@ -76,6 +76,10 @@ class Clock:
     near: bool
     ack_late: bool
 
+    @property
+    def overdue_days(self) -> int:
+        return -self.left if self.left is not None and self.left < 0 else 0
+
 
 def remind_workdays() -> int:
     return int(getattr(settings, "CHUNFENG_CASE_REMIND_WORKDAYS", 1))

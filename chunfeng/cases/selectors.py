@@ -13,7 +13,7 @@ from chunfeng.core.personal import search_token
 from chunfeng.orgunits.encounters import Encounter
 from chunfeng.orgunits.models import OrgUnit
 
-from .models import Case, Extension, ExtensionStatus, Status
+from .models import CalendarDay, Case, Extension, ExtensionStatus, Status, TimeLimit
 
 
 def _placed(user) -> bool:
@@ -126,3 +126,69 @@ def extension_for(case: Case, pk: int) -> Extension:
         return case.extensions.get(pk=pk)
     except Extension.DoesNotExist:
         raise Http404("没有这项延期申请") from None
+
+
+def duplicates_seen_by(user, case: Case) -> list[dict]:
+    """The case's possible duplicates as this user may learn of them (contract d)."""
+    if not _placed(user):
+        return []
+    return duplicate_notices(user.unit, case.duplicates.exclude(status=Status.CLOSED))
+
+
+def case_entries(case: Case):
+    return case.entries.select_related("by", "unit")
+
+
+def case_aid_lines(case: Case):
+    return [a.line for a in case.aid.select_related("line__batch", "line__campaign")]
+
+
+def transfer_targets(user, case: Case) -> QuerySet[OrgUnit]:
+    """Where the user may send the case: active unions of their own subtree, and the union
+    above its holder."""
+    if not _placed(user):
+        return OrgUnit.objects.none()
+    down = Q(path__startswith=user.unit.path)
+    up = Q(pk=case.unit.parent_id) if case.unit.parent_id else Q(pk__in=[])
+    return OrgUnit.objects.filter(down | up, active=True).exclude(pk=case.unit_id)
+
+
+def unit_by_code(units: QuerySet[OrgUnit], code: str) -> OrgUnit:
+    try:
+        return units.get(code=code)
+    except OrgUnit.DoesNotExist:
+        raise Http404(f"没有代码为 {code} 的单位，或不在可选范围内") from None
+
+
+def attachment_for(case: Case, pk: int):
+    try:
+        return case.attachments.get(pk=pk)
+    except case.attachments.model.DoesNotExist:
+        raise Http404("没有这个附件") from None
+
+
+def case_attachments(case: Case):
+    return case.attachments.select_related("uploaded_by")
+
+
+def time_limits():
+    return TimeLimit.objects.all()
+
+
+def calendar_days(year: int | None = None):
+    days = CalendarDay.objects.all()
+    return days.filter(day__year__gte=year) if year else days
+
+
+def calendar_day_for(pk: int) -> CalendarDay:
+    try:
+        return CalendarDay.objects.get(pk=pk)
+    except CalendarDay.DoesNotExist:
+        raise Http404("没有这一天的设置") from None
+
+
+def time_limit_for(pk: int) -> TimeLimit:
+    try:
+        return TimeLimit.objects.get(pk=pk)
+    except TimeLimit.DoesNotExist:
+        raise Http404("没有这条办理时限") from None

@@ -248,3 +248,11 @@ def case_log(*, case: Case, kind: str, text: str, actor, on: dt.date | None = No
     entry = entry_add(case, kind, text, actor, on)
     audit_record(actor=actor, action="case.log", target=case, kind=kind, on=on.isoformat())
     return entry
+
+
+def case_numbers_reveal(*, case: Case, actor) -> tuple[str, str]:
+    """The caller's full phone and ID number, for those who handle the case; each view is in
+    the history (contract a)."""
+    require_handler(actor, case, "查看来电人的完整号码")
+    audit_record(actor=actor, action="case.reveal", target=case)
+    return case.caller_phone, case.caller_id_number

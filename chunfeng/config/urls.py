@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", include("chunfeng.jobs.urls")),
     path("register/", include("chunfeng.register.urls")),
     path("funds/", include("chunfeng.funds.urls")),
+    path("", include("chunfeng.cases.urls")),
     path("", include("chunfeng.dashboards.urls")),
     path("", include("chunfeng.campaigns.urls")),
     path("", include("chunfeng.sheets.urls")),
