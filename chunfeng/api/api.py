@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 
 from . import (
     campaigns,
+    case_actions,
+    cases,
     forms,
     funds,
     households,
@@ -39,3 +41,5 @@ api.add_router("", sheets.router)
 api.add_router("/households", households.router)
 api.add_router("/payments", payments.router)
 api.add_router("", funds.router)
+api.add_router("/cases", case_actions.router)
+api.add_router("/cases", cases.router)

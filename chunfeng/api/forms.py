@@ -18,7 +18,7 @@ class HeaderFieldOut(Schema):
     label: str
 
 
-class LineOut(Schema):
+class FormLineOut(Schema):
     letter: str
     text: str
     blanks: list[str]
@@ -27,7 +27,7 @@ class LineOut(Schema):
 class ItemOut(Schema):
     number: str
     intro: str
-    lines: list[LineOut]
+    lines: list[FormLineOut]
 
 
 class FieldOut(Schema):
@@ -46,13 +46,13 @@ class CheckOut(Schema):
     fields: list[str]
 
 
-class DerivedOut(Schema):
+class DerivationOut(Schema):
     code: str
     records: str
     measure: str
     where: dict[str, str | bool | int]
-    of: str | None = Field(None, description="sum 加总的量（省略：记录集的第一个量）")
-    period: str | None = Field(None, description="year：表单所报的日历年度；省略：活动期间")
+    of: str = Field(description="sum 加总的量（空：记录集的第一个量）")
+    period: str = Field(description="campaign 活动期间 / year 表单所报的日历年度")
 
 
 class FormOut(Schema):
@@ -65,7 +65,7 @@ class FormOut(Schema):
     fields: list[FieldOut]
     checks: list[CheckOut]
     notes: list[str]
-    derived: list[DerivedOut]
+    derived: list[DerivationOut]
 
 
 @router.get("", response=list[FormOut], summary="表单定义列表（每张表的最新版本）")

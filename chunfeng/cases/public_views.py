@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from chunfeng.core.errors import ApplicationError
-from chunfeng.core.web import attempt
+from chunfeng.core.web import apply_errors
 
 from .models import Category
 from .public import client_address, public_case_status, public_regions, public_request_submit
@@ -40,12 +40,15 @@ class StatusForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def public_request(request):
     form = RequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        address = client_address(request)
-        case = attempt(form, lambda: public_request_submit(data=form.cleaned_data, address=address))
-        if case is not None:
-            return render(request, "cases/public/submitted.html", {"case": case})
     status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = public_request_submit(data=form.cleaned_data, address=client_address(request))
+        except ApplicationError as exc:  # a field, or the rate limit (429): said on the form
+            apply_errors(form, exc)
+            status = exc.status
+        else:
+            return render(request, "cases/public/submitted.html", {"case": case})
     return render(request, "cases/public/request.html", {"form": form}, status=status)
 
 

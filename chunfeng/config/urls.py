@@ -5,7 +5,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("chunfeng.api.urls")),
+    path("api/", include("chunfeng.api.urls")),
     path("units/", include("chunfeng.orgunits.urls")),
     path("users/", include("chunfeng.accounts.urls")),
     path("jobs/", include("chunfeng.jobs.urls")),

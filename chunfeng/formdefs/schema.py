@@ -136,9 +136,14 @@ class FormDefinition:
             ],
             "notes": list(self.notes),
             "derived": [
-                {"code": d.code, "records": d.records, "measure": d.measure, "where": dict(d.where)}
-                | ({"of": d.of} if d.of else {})
-                | ({"period": d.period} if d.period != "campaign" else {})
+                {
+                    "code": d.code,
+                    "records": d.records,
+                    "measure": d.measure,
+                    "where": dict(d.where),
+                    "of": d.of,
+                    "period": d.period,
+                }
                 for d in self.derived
             ],
         }

@@ -67,7 +67,14 @@ def test_derived_is_optional():
 
 def test_to_json_includes_derived():
     derived = build(_data()).to_json()["derived"]
-    assert derived[0] == {"code": "01A", "records": "households", "measure": "count", "where": {}}
+    assert derived[0] == {
+        "code": "01A",
+        "records": "households",
+        "measure": "count",
+        "where": {},
+        "of": "",
+        "period": "campaign",
+    }
     assert derived[1]["where"] == {"is_migrant": True, "category": "B", "members": 2}
     assert build(copy.deepcopy(mini_data())).to_json()["derived"] == []
 
