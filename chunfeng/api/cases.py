@@ -180,7 +180,7 @@ def case_list(
         received_to=received_to,
         q=q,
     )
-    rows, count = page_of(cases.select_related("escalated_to"), page, page_size)
+    rows, count = page_of(cases, page, page_size)
     items = [case_answer(c, user) for c in rows]
     return {"count": count, "page": page, "page_size": page_size, "items": items}
 

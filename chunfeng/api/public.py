@@ -69,11 +69,8 @@ def worker_status(request: HttpRequest, payload: WorkerStatusIn):
         number=payload.number, phone=payload.phone, address=client_address(request)
     )
     if case is None:
-        return 404, {
-            "code": "not_found",
-            "message": "没有找到：请核对工单编号和电话",
-            "details": [],
-        }
+        message = "没有找到：请核对工单编号和电话"
+        return Status(404, {"code": "not_found", "message": message, "details": []})
     return {
         "number": case.number,
         "received_on": case.received_at.date(),

@@ -82,7 +82,7 @@ def cases_matching(
     if q and q.strip():
         text = q.strip()
         cases = cases.filter(Q(number__icontains=text) | Q(caller_name__icontains=text))
-    return cases.order_by("-received_at", "-pk")
+    return cases.select_related("escalated_to").order_by("-received_at", "-pk")
 
 
 # --- possible duplicates (contract d) ------------------------------------------------------
