@@ -155,7 +155,8 @@ def case_return_visit(
     if satisfaction not in Satisfaction.values:
         raise field_error("satisfaction", "请选择满意度：满意、基本满意或不满意")
     on = on or timezone.localdate()
-    if on > timezone.localdate() or on < local_date(case.closed_at):
+    closed_on = local_date(case.closed_at) if case.closed_at else on
+    if on > timezone.localdate() or on < closed_on:
         raise field_error("on", "回访日期应在办结之日和今天之间")
     visit = ReturnVisit.objects.create(
         case=case,

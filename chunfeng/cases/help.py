@@ -89,7 +89,7 @@ def case_aid_pay(
     batch = batch or batch_create(
         unit=case.unit, campaign=campaign, name=f"12351帮扶 {case.number}", actor=actor
     )
-    household = case.household
+    household = Household.objects.get(pk=case.household_id)
     line = line_add(
         batch=batch,
         id_number=household.id_number,

@@ -79,7 +79,9 @@ class _Reader:
     """Collects every problem of one reading, by field."""
 
     def __init__(self, data: dict):
-        self.data, self.problems, self.fields = data, [], {}
+        self.data = data
+        self.problems: list[tuple[str, str]] = []
+        self.fields: dict[str, object] = {}
 
     def take(self, name: str, read, *, required: bool = False) -> None:
         if name not in self.data and not required:

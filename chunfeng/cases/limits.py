@@ -16,7 +16,11 @@ from django.utils import timezone
 from .models import Case, Difficulty, TimeLimit
 from .workdays import Calendar
 
-DEFAULT_LIMITS = {Difficulty.GENERAL: 3, Difficulty.HARD: 10, Difficulty.COMPLEX: 30}
+DEFAULT_LIMITS: dict[str, int] = {
+    Difficulty.GENERAL: 3,
+    Difficulty.HARD: 10,
+    Difficulty.COMPLEX: 30,
+}
 
 
 def ack_workdays() -> int:
@@ -25,7 +29,7 @@ def ack_workdays() -> int:
 
 def default_workdays(difficulty: str) -> int:
     configured = getattr(settings, "CHUNFENG_CASE_LIMITS", None) or DEFAULT_LIMITS
-    return int(configured.get(difficulty, DEFAULT_LIMITS[Difficulty(difficulty)]))
+    return int(configured.get(difficulty, DEFAULT_LIMITS[difficulty]))
 
 
 def limit_workdays(request_type: str, difficulty: str) -> int:

@@ -159,7 +159,7 @@ def case_update(*, case: Case, data: dict, actor, version: int | None = None) ->
 
 
 def _label(name: str) -> str:
-    return str(Case._meta.get_field(name).verbose_name)
+    return str(getattr(Case._meta.get_field(name), "verbose_name", name))
 
 
 @transaction.atomic
