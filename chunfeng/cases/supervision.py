@@ -60,7 +60,10 @@ def _remind(case: Case) -> None:
 
 @transaction.atomic
 def _escalate(case: Case, now: dt.datetime) -> None:
-    case = Case.objects.select_for_update().select_related("unit__parent").get(pk=case.pk)
+    # only the case row: the union above is on the nullable side of a join
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("unit__parent").get(pk=case.pk)
+    )
     above = case.unit.parent or case.unit
     case.escalated_at, case.escalated_to = now, above
     case.save(update_fields=["escalated_at", "escalated_to"])
