@@ -5,6 +5,8 @@ import pytest
 from django.db import connections
 from django.test import Client, TransactionTestCase
 
+from chunfeng.core import sms
+
 from .fixtures import PASSWORD, build_federation
 
 _guard = importlib.import_module("chunfeng.core.migrations.0003_audit_append_only")
@@ -45,6 +47,9 @@ def _test_settings(settings):
     # jobs run at once, in the test's thread, when their transaction commits (capture the
     # on-commit callbacks to run them); tests/cli/test_worker.py uses the database queue
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # text messages stay in chunfeng.core.sms.outbox: none leaves the machine in a test
+    settings.CHUNFENG_SMS_BACKEND = "locmem"
+    sms.outbox.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

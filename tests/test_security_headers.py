@@ -46,6 +46,8 @@ def test_the_api_docs_are_served_from_our_own_static_files(fed, login):
 def _chunfeng(*args, **env):
     environment = {**os.environ, **env}
     environment.pop("DATABASE_URL", None)  # the check needs no database
+    # set in this process for Playwright's sync API by the browser tests, never in a deployment
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "-m", "chunfeng", *args],
         capture_output=True, text=True, env=environment, timeout=600,

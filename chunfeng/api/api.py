@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 
 from . import (
     campaigns,
+    case_actions,
+    cases,
     forms,
     funds,
     household_changes,
@@ -68,3 +70,5 @@ api.add_router("/households", household_search.router)
 api.add_router("/households", households.router)
 api.add_router("/payments", payments.router)
 api.add_router("", funds.router)
+api.add_router("/cases", case_actions.router)
+api.add_router("/cases", cases.router)

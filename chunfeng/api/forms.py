@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
 from chunfeng.formdefs.selectors import definition_of, form_version_latest, form_versions_latest
 
@@ -50,6 +51,8 @@ class FormDerivedOut(Schema):
     records: str
     measure: str
     where: dict[str, str | bool | int]
+    of: str = Field(description="sum 加总的量（空：记录集的第一个量）")
+    period: str = Field(description="campaign 活动期间 / year 表单所报的日历年度")
 
 
 class FormOut(Schema):

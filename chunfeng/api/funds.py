@@ -25,7 +25,8 @@ from chunfeng.funds.receipts import receipt_create
 from chunfeng.funds.selectors import flags_of, funds_campaign_for, receipts_of
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
-from chunfeng.reconcile.figures import derived_figures, differences
+from chunfeng.reconcile.computing import compute_explained
+from chunfeng.reconcile.figures import differences
 from chunfeng.reports.selectors import report_of, report_values
 
 from .common import choice, money, page_of
@@ -337,8 +338,12 @@ class DerivedFiguresOut(Schema):
     unit: str
     form: str
     values: dict[str, str] = Field(
-        description="由档案、走访、筹集和发放记录算出的填报项（规范文本：人数为整数，万元 4 位"
-        "小数，元 2 位小数）；只含本单位及下级单位有记录的那几类"
+        description="由档案、走访、筹集、发放记录和12351工单算出的填报项（规范文本：人数为整数，"
+        "万元 4 位小数，元 2 位小数）；只含本单位及下级单位有记录的那几类"
+    )
+    notes: dict[str, str] = Field(
+        description="因记录缺少所需信息而未计入的说明（如出生年份不详的农民工来电人，"
+        "不计入新生代农民工）"
     )
     report_status: str | None = Field(description="本单位报表的状态；尚无报表时为 null")
     reported: dict[str, str] = Field(description="本单位报表中这些项已填的值")
@@ -353,7 +358,7 @@ class DerivedFiguresOut(Schema):
 )
 def derived(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
     """`unit_code` 及其下级单位的实名记录算出的各项（表单定义中 `derived` 声明的项，如附件1 的
-    03A–07I），与该单位自己报表中的值比较。没有声明这类项的表单（如附件2）404。"""
+    03A–08C、附件2 的 10D），与该单位自己报表中的值比较。没有声明这类项的表单 404。"""
     user = request.auth
     found = funds_campaign_for(user, campaign_id)
     unit = unit_for(user, unit_code)
@@ -363,7 +368,8 @@ def derived(request: HttpRequest, campaign_id: int, unit_code: str, form_code: s
     if not definition.derived:
         raise Http404(f"表单 {form_code} 没有声明由实名记录算出的填报项（derived）")
     blanks = definition.blanks
-    recorded = derived_figures(definition, found, unit)
+    explained = compute_explained(definition, found, unit)
+    recorded = explained.values
     values = report_values(report, definition)
     reported = {c: values[c] for c in recorded if values.get(c) is not None}
     return {
@@ -371,6 +377,7 @@ def derived(request: HttpRequest, campaign_id: int, unit_code: str, form_code: s
         "unit": unit.code,
         "form": form_code,
         "values": {c: format_value(blanks[c], v) for c, v in recorded.items()},
+        "notes": explained.notes,
         "report_status": report.status if report else None,
         "reported": {c: format_value(blanks[c], v) for c, v in reported.items()},
         "differences": [

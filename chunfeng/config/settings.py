@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "chunfeng.rollups",
     "chunfeng.register",
     "chunfeng.funds",
+    "chunfeng.cases",
     "chunfeng.reconcile",
     "chunfeng.sheets",
     "chunfeng.dashboards",
@@ -259,6 +260,42 @@ CHUNFENG_REMIND_DAYS_BEFORE = int(os.environ.get("CHUNFENG_REMIND_DAYS_BEFORE", 
 # is never deleted (append-only), and a household escaped longer ago than this may be
 # anonymised (`chunfeng anonymise-households`). A system check refuses less than 183 days.
 CHUNFENG_RETENTION_DAYS = int(os.environ.get("CHUNFENG_RETENTION_DAYS", "1095"))
+
+# --- text messages (短信): a backend in the manner of Django's e-mail backends ----------
+# console (printed), file (a folder), locmem (tests), http (a gateway), or a dotted path
+CHUNFENG_SMS_BACKEND = os.environ.get("CHUNFENG_SMS_BACKEND", "console")
+CHUNFENG_SMS_FILE_PATH = os.environ.get("CHUNFENG_SMS_FILE_PATH", "")
+CHUNFENG_SMS_GATEWAY_URL = os.environ.get("CHUNFENG_SMS_GATEWAY_URL", "")
+CHUNFENG_SMS_GATEWAY_TOKEN = os.environ.get("CHUNFENG_SMS_GATEWAY_TOKEN", "")
+CHUNFENG_SMS_GATEWAY_USER = os.environ.get("CHUNFENG_SMS_GATEWAY_USER", "")
+CHUNFENG_SMS_GATEWAY_PASSWORD = os.environ.get("CHUNFENG_SMS_GATEWAY_PASSWORD", "")
+CHUNFENG_SMS_GATEWAY_TIMEOUT = float(os.environ.get("CHUNFENG_SMS_GATEWAY_TIMEOUT", "10"))
+CHUNFENG_SMS_SIGN = os.environ.get("CHUNFENG_SMS_SIGN", "")
+# the operator's template ids: "case_received=SMS_1001,case_closed=SMS_1002,…"
+CHUNFENG_SMS_TEMPLATES = dict(
+    pair.split("=", 1)
+    for pair in os.environ.get("CHUNFENG_SMS_TEMPLATES", "").split(",")
+    if "=" in pair
+)
+
+# --- 12351 cases ---------------------------------------------------------------------
+CHUNFENG_CASE_ACK_WORKDAYS = int(os.environ.get("CHUNFENG_CASE_ACK_WORKDAYS", "1"))
+CHUNFENG_CASE_LIMITS = {  # working days per difficulty; TimeLimit rows override them
+    "general": int(os.environ.get("CHUNFENG_CASE_LIMIT_GENERAL", "3")),
+    "hard": int(os.environ.get("CHUNFENG_CASE_LIMIT_HARD", "10")),
+    "complex": int(os.environ.get("CHUNFENG_CASE_LIMIT_COMPLEX", "30")),
+}
+# the reminder goes out when this many working days are left (or fewer)
+CHUNFENG_CASE_REMIND_WORKDAYS = int(os.environ.get("CHUNFENG_CASE_REMIND_WORKDAYS", "1"))
+# the union that takes workers' online requests (code); empty: the union at the top
+CHUNFENG_HOTLINE_UNIT = os.environ.get("CHUNFENG_HOTLINE_UNIT", "")
+# the workers' public page: requests and status checks per address and hour
+CHUNFENG_PUBLIC_SUBMITS_PER_HOUR = int(os.environ.get("CHUNFENG_PUBLIC_SUBMITS_PER_HOUR", "5"))
+CHUNFENG_PUBLIC_CHECKS_PER_HOUR = int(os.environ.get("CHUNFENG_PUBLIC_CHECKS_PER_HOUR", "20"))
+# behind a proxy: the header holding the client's address (e.g. X-Forwarded-For)
+CHUNFENG_CLIENT_IP_HEADER = os.environ.get(
+    "CHUNFENG_CLIENT_IP_HEADER", os.environ.get("CHUNFENG_PROXY_HEADER", "")
+)
 
 LOGGING = {
     "version": 1,

@@ -201,3 +201,50 @@ def can_audit(user: Any, unit: Any) -> bool:
 def audits_at_all(user: Any) -> bool:
     """Whether the user reads the ID access log (of their own subtree): viewers and admins."""
     return user is SYSTEM or (_placed(user) and _has(user, *AUDITOR_ROLES))
+
+
+# --- 12351 cases -----------------------------------------------------------------------------
+
+
+def can_take_cases(user: Any, unit: Any) -> bool:
+    """受理: open a case at ``unit`` (a call, a visit, a report): its fillers and admins, or
+    those of a unit above it."""
+    return can_keep_records(user, unit)
+
+
+def can_handle_case(user: Any, unit: Any) -> bool:
+    """Handle a case ``unit`` holds — acknowledge (签收) it, log what was done, transfer it, ask
+    for more time, open a household file and pay aid from it, close it: the fillers and admins
+    of that union or of a union above it (which may step in)."""
+    return can_keep_records(user, unit)
+
+
+def can_supervise_case(user: Any, unit: Any) -> bool:
+    """督办 a case ``unit`` holds — approve or refuse an extension, reopen a closed case: the
+    reviewers and admins of a union above it; for a case held at the top of the tree, its
+    own reviewers and admins."""
+    if user is SYSTEM:
+        return True
+    if not _has(user, Role.REVIEWER, Role.ADMIN):
+        return False
+    return strictly_above(user, unit) or (unit.parent_id is None and at_or_above(user, unit))
+
+
+def can_return_visit(user: Any, unit: Any) -> bool:
+    """回访 the worker after closing: whoever handles or supervises the case."""
+    return can_handle_case(user, unit) or can_supervise_case(user, unit)
+
+
+def can_see_caller_numbers(user: Any, unit: Any) -> bool:
+    """The caller's full phone and ID number: those who handle the case (each view logged).
+    Reviewers and viewers see them masked."""
+    return can_handle_case(user, unit)
+
+
+def can_configure_cases(user: Any) -> bool:
+    """Time limits and the working-day calendar of the whole federation: the admins of the
+    union at the top of the tree."""
+    if user is SYSTEM:
+        return True
+    unit = getattr(user, "unit", None) if _placed(user) else None
+    return _has(user, Role.ADMIN) and unit is not None and unit.parent_id is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import MEASURES, Blank, Derivation
+from .schema import MEASURES, PERIODS, Blank, Derivation
 from .shape import DERIVED, DefinitionError, check_keys, named, type_name
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -44,7 +44,12 @@ def _build_one(spec: dict, blanks: dict[str, Blank], where: str) -> Derivation:
     btype = blanks[code].type
     if btype not in MEASURE_TYPES[measure]:
         raise DefinitionError(f"{where}：measure {measure} 不能用于类型为 {btype} 的填报项")
-    return Derivation(code, records, measure, _where(spec.get("where", {}), where))
+    of, period = spec.get("of", ""), spec.get("period", "campaign")
+    if of and (measure != "sum" or not IDENTIFIER.fullmatch(of)):
+        raise DefinitionError(f"{where}：of 只用于 sum，应为英文标识符（记录集中可加总的量）")
+    if period not in PERIODS:
+        raise DefinitionError(f"{where}：period {period!r} 不在 {PERIODS} 之中")
+    return Derivation(code, records, measure, _where(spec.get("where", {}), where), of, period)
 
 
 def _where(raw: dict, where: str) -> tuple[tuple[str, object], ...]:

@@ -10,6 +10,7 @@ MISSING_STRATEGIES = ("skip_if_any", "skip_if_all", "never")
 NUMBER_STYLES = ("plain", "paren")  # item numbers printed 01 or (01)
 HEADER_CODES = ("unit", "date", "filler", "phone")  # the header fields the pages know
 MEASURES = ("count", "distinct_households", "sum")
+PERIODS = ("campaign", "year")  # the activity period, or the calendar year the form reports on
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,15 @@ class Derivation:
     """A blank that the real-name records also give: ``measure`` over the record set
     ``records``, filtered by the ``where`` (field, value) pairs, sorted by field. It says how a
     report is compared with the records, not what users fill in; chunfeng.reconcile owns the
-    record sets and their fields."""
+    record sets, their fields and quantities. ``period`` is the campaign's activity period, or
+    ``year``: the calendar year the form reports on."""
 
     code: str
     records: str
     measure: str
     where: tuple[tuple[str, object], ...] = ()
+    of: str = ""  # what a sum adds up (empty: the record set's own first quantity)
+    period: str = "campaign"
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,14 @@ class FormDefinition:
             ],
             "notes": list(self.notes),
             "derived": [
-                {"code": d.code, "records": d.records, "measure": d.measure, "where": dict(d.where)}
+                {
+                    "code": d.code,
+                    "records": d.records,
+                    "measure": d.measure,
+                    "where": dict(d.where),
+                    "of": d.of,
+                    "period": d.period,
+                }
                 for d in self.derived
             ],
         }

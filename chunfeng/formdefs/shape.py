@@ -54,6 +54,8 @@ DERIVED = {
     "records": Key(str, required=True),
     "measure": Key(str, required=True),
     "where": Key(dict),
+    "of": Key(str),
+    "period": Key(str),
 }
 
 _TYPE_NAMES = {

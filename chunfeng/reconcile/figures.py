@@ -13,7 +13,7 @@ from chunfeng.orgunits.models import OrgUnit
 from chunfeng.reports.selectors import report_values
 from chunfeng.reports.services import report_save
 
-from .records import compute
+from .computing import compute, compute_explained
 
 
 def derived_figures(definition, campaign, unit: OrgUnit) -> dict[str, int | Decimal]:
@@ -22,6 +22,12 @@ def derived_figures(definition, campaign, unit: OrgUnit) -> dict[str, int | Deci
     kinds of records the subtree keeps: a union that keeps no register yet is not told that
     every register figure differs from zero."""
     return compute(definition, campaign, unit)
+
+
+def derived_notes(definition, campaign, unit: OrgUnit) -> dict[str, str]:
+    """Beside the figures: per blank, the records left out because a field its filter asks
+    about is not known (e.g. a migrant caller's birth year, for 新生代农民工)."""
+    return compute_explained(definition, campaign, unit).notes
 
 
 @dataclass(frozen=True)

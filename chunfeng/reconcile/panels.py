@@ -3,6 +3,7 @@ beside the totals and each unit's figures on a 汇总 page."""
 
 from chunfeng.core.panels import Panel, contribute
 
+from .computing import compute_explained
 from .figures import derived_figures, differences
 
 
@@ -10,15 +11,16 @@ def entry_records(request, *, slot, definition, values, editable, **_context) ->
     """The figures the real-name records give, beside what the report says."""
     if not definition.derived:
         return None
-    recorded = derived_figures(definition, slot.campaign, slot.unit)
+    explained = compute_explained(definition, slot.campaign, slot.unit)
     blanks = definition.blanks
     rows = [
         (blanks[c], values.get(c), v, values.get(c) is not None and values[c] != v)
-        for c, v in recorded.items()
+        for c, v in explained.values.items()
     ]
+    notes = [(blanks[c], text) for c, text in explained.notes.items()]
     return Panel(
         "reconcile/_records.html",
-        {"records": rows, "record_diffs": sum(1 for r in rows if r[3])},
+        {"records": rows, "record_diffs": sum(1 for r in rows if r[3]), "record_notes": notes},
     )
 
 

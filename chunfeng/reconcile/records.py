@@ -1,31 +1,47 @@
 """The record sets a form definition may draw figures from (its ``derived`` section), and how
-each figure is computed for a unit's subtree and a campaign.
+each figure is computed for a unit's subtree and a period.
 
 A derivation reads ``{code: 04C.3, records: households_helped, measure: count, where:
 {is_migrant: true}}``: the blank 04C.3 is the number of households helped in the campaign
 (visited or paid) that are migrant workers'. This module is the vocabulary: the names of the
-record sets, the fields each may be filtered by, the measures each allows, and which kinds of
-records a union must keep for the figure to be compared at all (a union that keeps no register
-is not told that every register figure differs from zero).
+record sets, the fields each may be filtered by, the measures and the quantities each allows
+(``sum`` adds up the ``of`` quantity: an amount in 元, or a number such as workers), the periods
+it can be counted for (the campaign's activity period, or the calendar year the form reports
+on), and which kinds of records a union must keep for the figure to be compared at all (a union
+that keeps no register is not told that every register figure differs from zero).
 
-All figures of one record set are computed in one aggregate query (one filtered aggregate per
-blank), so a report's figures cost one query per record set, whatever the number of blanks.
+All figures of one record set and period are computed in one aggregate query (one filtered
+aggregate per blank), whatever the number of blanks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chunfeng.funds.models import PaymentLine, Receipt, Visit, VisitKind
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.models import Household, HouseholdStatus
 
+from . import case_records as cases
+
 MEASURES = ("count", "distinct_households", "sum")
+
+
+AMOUNT = {"amount": ("amount", True)}  # the quantity of receipts and payments: 元
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure is counted over: the campaign, and the days of the derivation's period."""
+
+    campaign: Any
+    start: dt.date
+    end: dt.date
 
 
 @dataclass(frozen=True)
@@ -33,46 +49,50 @@ class RecordSet:
     name: str
     label: str  # what the set holds, for docs/forms.md and messages
     needs: tuple[str, ...]  # kinds of records (any one) the subtree must keep
-    rows: Callable[[Any, OrgUnit], QuerySet]
+    rows: Callable[[Scope, OrgUnit], QuerySet]
     fields: dict[str, str] = field(default_factory=dict)  # name in a definition → ORM lookup
     measures: tuple[str, ...] = ("count",)
+    # what ``sum`` may add up: name → (ORM field, is money in 元); the first is the default
+    quantities: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    periods: tuple[str, ...] = ("campaign",)
+    unknown: dict[str, str] = field(default_factory=dict)  # nullable fields: what None means
 
 
 def _in_subtree(unit: OrgUnit) -> dict[str, str]:
     return {"unit__path__startswith": unit.path}
 
 
-def _households_on_file(campaign, unit: OrgUnit) -> QuerySet:
+def _households_on_file(scope: Scope, unit: OrgUnit) -> QuerySet:
     """On file at the end of the activity period: active, or out of hardship only after it."""
     return Household.objects.filter(**_in_subtree(unit)).filter(
-        Q(status=HouseholdStatus.ACTIVE) | Q(escaped_on__gt=campaign.period_end)
+        Q(status=HouseholdStatus.ACTIVE) | Q(escaped_on__gt=scope.campaign.period_end)
     )
 
 
-def _households_escaped(campaign, unit: OrgUnit) -> QuerySet:
+def _households_escaped(scope: Scope, unit: OrgUnit) -> QuerySet:
     """Out of hardship (脱困) in the campaign's year."""
     return Household.objects.filter(
-        **_in_subtree(unit), escaped_on__year=campaign.period_start.year
+        **_in_subtree(unit), escaped_on__year=scope.campaign.period_start.year
     )
 
 
-def _visits(campaign, unit: OrgUnit) -> QuerySet:
-    return Visit.objects.filter(campaign=campaign, **_in_subtree(unit))
+def _visits(scope: Scope, unit: OrgUnit) -> QuerySet:
+    return Visit.objects.filter(campaign=scope.campaign, **_in_subtree(unit))
 
 
-def _lines(campaign, unit: OrgUnit) -> QuerySet:
-    return PaymentLine.objects.filter(campaign=campaign, cancelled=False, **_in_subtree(unit))
+def _lines(scope: Scope, unit: OrgUnit) -> QuerySet:
+    return PaymentLine.objects.filter(campaign=scope.campaign, cancelled=False, **_in_subtree(unit))
 
 
-def _households_helped(campaign, unit: OrgUnit) -> QuerySet:
+def _households_helped(scope: Scope, unit: OrgUnit) -> QuerySet:
     """Households visited at home or paid in the campaign by a union of the subtree."""
-    visited = _visits(campaign, unit).filter(household=OuterRef("pk"), kind=VisitKind.HOUSEHOLD)
-    paid = _lines(campaign, unit).filter(household=OuterRef("pk"))
+    visited = _visits(scope, unit).filter(household=OuterRef("pk"), kind=VisitKind.HOUSEHOLD)
+    paid = _lines(scope, unit).filter(household=OuterRef("pk"))
     return Household.objects.filter(Exists(visited) | Exists(paid))
 
 
-def _receipts(campaign, unit: OrgUnit) -> QuerySet:
-    return Receipt.objects.filter(campaign=campaign, **_in_subtree(unit))
+def _receipts(scope: Scope, unit: OrgUnit) -> QuerySet:
+    return Receipt.objects.filter(campaign=scope.campaign, **_in_subtree(unit))
 
 
 _PERSON = {"is_migrant": "is_migrant", "is_model_worker": "is_model_worker"}
@@ -116,6 +136,7 @@ RECORD_SETS = {
             _receipts,
             {"source": "source"},
             ("count", "sum"),
+            AMOUNT,
         ),
         RecordSet(
             "payments",
@@ -129,95 +150,96 @@ RECORD_SETS = {
                 "household_is_model_worker": "household__is_model_worker",
             },
             ("count", "distinct_households", "sum"),
+            AMOUNT,
+        ),
+        RecordSet(
+            "cases",
+            "期间受理的12351工单",
+            ("cases",),
+            cases.cases_received,
+            cases.PEOPLE | cases.MATTER,
+            ("count", "sum"),
+            cases.QUANTITIES,
+            ("campaign", "year"),
+            cases.UNKNOWN,
+        ),
+        RecordSet(
+            "wage_recoveries",
+            "期间办结并为职工追回欠薪的12351工单",
+            ("cases",),
+            cases.wage_recoveries,
+            dict(cases.PEOPLE),
+            ("count", "sum"),
+            cases.QUANTITIES,
+            ("campaign", "year"),
+            cases.UNKNOWN,
+        ),
+        RecordSet(
+            "cross_region_resolved",
+            "期间由县级以上工会（帮扶中心）协调解决的跨地区12351工单",
+            ("cases",),
+            cases.cross_region_resolved,
+            cases.PEOPLE | {"category": "category"},
+            ("count", "sum"),
+            cases.QUANTITIES,
+            ("campaign", "year"),
+            cases.UNKNOWN,
         ),
     )
 }
 
 # the kinds of records, each found by one EXISTS query over the subtree
-KINDS: dict[str, Callable[[Any, OrgUnit], QuerySet]] = {
-    "register": lambda campaign, unit: Household.objects.filter(**_in_subtree(unit)),
+KINDS: dict[str, Callable[[Scope, OrgUnit], QuerySet]] = {
+    "register": lambda scope, unit: Household.objects.filter(**_in_subtree(unit)),
     "visits": _visits,
     "receipts": _receipts,
-    "payments": lambda campaign, unit: PaymentLine.objects.filter(
-        campaign=campaign, **_in_subtree(unit)
+    "payments": lambda scope, unit: PaymentLine.objects.filter(
+        campaign=scope.campaign, **_in_subtree(unit)
     ),
+    "cases": cases.any_case,
 }
+
+
+def quantity_of(record_set: RecordSet, derivation) -> tuple[str, tuple[str, bool]] | None:
+    """The quantity a ``sum`` adds up: the one named by ``of``, else the set's first."""
+    if derivation.of:
+        found = record_set.quantities.get(derivation.of)
+        return (derivation.of, found) if found else None
+    return next(iter(record_set.quantities.items()), None)
 
 
 def vocabulary_problems(derivation, blank_type: str) -> list[str]:
     """What is wrong with one derivation against this vocabulary (empty when nothing)."""
-    found = RECORD_SETS.get(derivation.records)
+    code, found = derivation.code, RECORD_SETS.get(derivation.records)
     if found is None:
-        return [
-            f"{derivation.code}：没有名为 {derivation.records} 的记录集（可用：{'、'.join(RECORD_SETS)}）"
-        ]
+        return [f"{code}：没有名为 {derivation.records} 的记录集（可用：{'、'.join(RECORD_SETS)}）"]
     problems = []
     if derivation.measure not in found.measures:
         problems.append(
-            f"{derivation.code}：记录集 {found.name} 不能用 {derivation.measure} 计算"
+            f"{code}：记录集 {found.name} 不能用 {derivation.measure} 计算"
             f"（可用：{'、'.join(found.measures)}）"
         )
     for name, _value in derivation.where:
         if name not in found.fields:
             problems.append(
-                f"{derivation.code}：记录集 {found.name} 没有可筛选的字段 {name}"
+                f"{code}：记录集 {found.name} 没有可筛选的字段 {name}"
                 f"（可用：{'、'.join(found.fields) or '无'}）"
             )
-    money = blank_type in ("wan", "yuan")
-    if (derivation.measure == "sum") != money:  # the sets' sums are of amounts (元)
+    if derivation.period not in found.periods:
         problems.append(
-            f"{derivation.code}：金额类填报项用 sum，人数、户数等用 count 或 distinct_households"
+            f"{code}：记录集 {found.name} 不能按 {derivation.period} 统计"
+            f"（可用：{'、'.join(found.periods)}）"
+        )
+    money = blank_type in ("wan", "yuan")
+    quantity = quantity_of(found, derivation) if derivation.measure == "sum" else None
+    if derivation.measure == "sum" and quantity is None:
+        problems.append(
+            f"{code}：记录集 {found.name} 没有可加总的量 {derivation.of}"
+            f"（可用：{'、'.join(found.quantities) or '无'}）"
+        )
+    elif (quantity is not None and quantity[1][1]) != money:
+        problems.append(
+            f"{code}：金额类填报项用 sum 加总金额，人数、户数等用 count、distinct_households"
+            "或 sum 加总人数"
         )
     return problems
-
-
-WAN = Decimal("0.0001")
-CENT = Decimal("0.01")
-
-
-def _aggregate(measure: str, where: Q):
-    if measure == "count":
-        return Count("pk", filter=where)
-    if measure == "distinct_households":
-        return Count("household", distinct=True, filter=where)
-    return Sum("amount", filter=where)
-
-
-def _typed(measure: str, blank_type: str, value) -> int | Decimal:
-    if measure != "sum":
-        return int(value or 0)
-    yuan = Decimal(value or 0)
-    if blank_type == "wan":
-        return (yuan / 10000).quantize(WAN, rounding=ROUND_HALF_UP)
-    return yuan.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def kept_kinds(campaign, unit: OrgUnit) -> set[str]:
-    return {kind for kind, rows in KINDS.items() if rows(campaign, unit).exists()}
-
-
-def compute(definition, campaign, unit: OrgUnit) -> dict[str, int | Decimal]:
-    """The blanks of ``definition`` its records answer for ``unit``'s subtree and ``campaign``,
-    in the definition's order; only those whose record set the subtree keeps."""
-    kinds = kept_kinds(campaign, unit) if definition.derived else set()
-    by_set: dict[str, list] = {}
-    for derivation in definition.derived:
-        record_set = RECORD_SETS[derivation.records]
-        if kinds.intersection(record_set.needs):
-            by_set.setdefault(derivation.records, []).append(derivation)
-    figures: dict[str, int | Decimal] = {}
-    for name, derivations in by_set.items():
-        record_set = RECORD_SETS[name]
-        aggregates = {}
-        for d in derivations:
-            where = Q(**{record_set.fields[f]: v for f, v in d.where})
-            aggregates[_alias(d.code)] = _aggregate(d.measure, where)
-        row = record_set.rows(campaign, unit).aggregate(**aggregates)
-        for d in derivations:
-            figures[d.code] = _typed(d.measure, definition.blanks[d.code].type, row[_alias(d.code)])
-    order = list(definition.blanks)
-    return dict(sorted(figures.items(), key=lambda item: order.index(item[0])))
-
-
-def _alias(code: str) -> str:
-    return "f_" + code.replace(".", "_")

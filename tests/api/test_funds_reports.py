@@ -130,6 +130,7 @@ def test_derived_figures_without_a_report(fed, client_as, records):
         "unit": "210202",
         "form": "F1",
         "values": ZS,
+        "notes": {},
         "report_status": None,
         "reported": {},
         "differences": [],
@@ -177,8 +178,8 @@ def test_only_kinds_of_records_kept_are_derived(fed, client_as):
     }
 
 
-@pytest.mark.parametrize("form", ["F2", "F9", "f1"])
-def test_only_form_F1_has_derived_figures(fed, client_as, records, form):
+@pytest.mark.parametrize("form", ["F9", "f1"])
+def test_a_form_without_derived_figures_is_404(fed, client_as, records, form):
     response = client_as("zs", "filler").get(url(fed, "210202", form))
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 

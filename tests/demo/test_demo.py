@@ -38,14 +38,38 @@ def test_demo_federation_campaign_and_filings(db, settings, tmp_path):
     from chunfeng.funds.models import DuplicateFlag, PaymentLine
     from chunfeng.register.models import Household
 
-    assert Household.objects.filter(unit__path__startswith="/210200/210202/").count() == 8
-    assert PaymentLine.objects.count() == 9
+    # eight on the register, and one opened from a 12351 case
+    assert Household.objects.filter(unit__path__startswith="/210200/210202/").count() == 9
+    assert PaymentLine.objects.count() == 10  # 9 in the batches, 1 paid from a 12351 case
     flag = DuplicateFlag.objects.get()  # 王大山 paid by his street union and by the district
     assert flag.kind == "exact" and flag.line.name == "王大山"
     from chunfeng.funds.models import PaymentBatch
 
     approved = PaymentBatch.objects.get(approved_at__isnull=False)  # its bank file can be made
     assert approved.name == "春节慰问第一批" and approved.approved_by.username == "zs_reviewer"
+
+
+def test_demo_cases_in_every_state(db, settings, tmp_path):
+    from chunfeng.cases.models import Case
+    from chunfeng.formdefs.loader import latest_builtin
+    from chunfeng.reconcile.computing import compute_explained
+
+    settings.MEDIA_ROOT = tmp_path
+    demo_load()
+    zs = OrgUnit.objects.get(code="210202")
+    cases = Case.objects.filter(unit__path__startswith=zs.path)
+    assert cases.count() == 12
+    assert {c.status for c in cases} == {"new", "handling", "closed"}
+    assert cases.filter(escalated_at__isnull=False).exists()  # the one received 16 days ago
+    assert cases.filter(reopened=1, status="handling").exists()
+    assert cases.filter(household__isnull=False, aid__isnull=False).exists()
+    assert cases.filter(extensions__status="pending").exists()
+    campaign = Campaign.objects.get()
+    f1 = compute_explained(latest_builtin("F1"), campaign, zs).values
+    # 08A: 周 (12 workers), 冯, 何, 曹 received in the period; 08C: 周 (12) and 吴 (1) recovered
+    assert f1["08A"] == 15 and f1["08C"] == 13
+    f2 = compute_explained(latest_builtin("F2"), campaign, zs).values
+    assert f2["10D"] == 1 and str(f2["10D.3"]) == "1.8000"
 
 
 def test_serve_prepares_and_prints_credentials(db, settings, tmp_path, capsys):

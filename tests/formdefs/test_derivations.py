@@ -61,13 +61,20 @@ def test_derived_builds_frozen_derivations_in_file_order_with_sorted_filters():
 def test_derived_is_optional():
     data = copy.deepcopy(mini_data())
     assert build(data).derived == ()
-    assert form("F2").derived == ()
-    assert len(form("F1").derived) == 27  # 附件1's 表实相符 blanks
+    assert len(form("F2").derived) == 3  # 附件2's 10D from the 12351 cases
+    assert len(form("F1").derived) == 33  # 附件1's 表实相符 blanks
 
 
 def test_to_json_includes_derived():
     derived = build(_data()).to_json()["derived"]
-    assert derived[0] == {"code": "01A", "records": "households", "measure": "count", "where": {}}
+    assert derived[0] == {
+        "code": "01A",
+        "records": "households",
+        "measure": "count",
+        "where": {},
+        "of": "",
+        "period": "campaign",
+    }
     assert derived[1]["where"] == {"is_migrant": True, "category": "B", "members": 2}
     assert build(copy.deepcopy(mini_data())).to_json()["derived"] == []
 
@@ -103,6 +110,9 @@ def _one(**changes):
         (_one(code="01B", measure="count"), "measure count 不能用于类型为 wan 的填报项"),
         (_one(code="01B.3", measure="sum"), "measure sum 不能用于类型为 yesno 的填报项"),
         (_one() + _one(measure="sum"), "记录算出的项 01A：填报项 01A 已在前面声明过"),
+        (_one(of="workers"), "of 只用于 sum"),
+        (_one(measure="sum", of="the workers"), "of 只用于 sum，应为英文标识符"),
+        (_one(period="month"), "period 'month' 不在"),
     ],
 )
 def test_bad_derived_refused(derived, expected):

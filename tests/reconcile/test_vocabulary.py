@@ -32,13 +32,13 @@ def test_the_built_in_forms_speak_the_vocabulary():
     assert derived_vocabulary() == []
     f1 = latest_builtin("F1")
     assert {d.records for d in f1.derived} <= set(RECORD_SETS)
-    assert len(f1.derived) == 27 and not latest_builtin("F2").derived
+    assert len(f1.derived) == 33 and len(latest_builtin("F2").derived) == 3
 
 
 @pytest.mark.parametrize(
     "derivation, blank_type, problem",
     [
-        (Derivation("01A", "cases", "count", ()), "count", "没有名为 cases 的记录集"),
+        (Derivation("01A", "gifts", "count", ()), "count", "没有名为 gifts 的记录集"),
         (Derivation("01A", "visits", "sum", ()), "count", "不能用 sum 计算"),
         (
             Derivation("01A", "payments", "count", (("colour", "red"),)),
@@ -47,10 +47,26 @@ def test_the_built_in_forms_speak_the_vocabulary():
         ),
         (Derivation("01A", "payments", "count", ()), "yuan", "金额类填报项用 sum"),
         (Derivation("01A", "payments", "sum", ()), "count", "金额类填报项用 sum"),
+        (Derivation("01A", "payments", "sum", (), "workers"), "yuan", "没有可加总的量 workers"),
+        (Derivation("01A", "visits", "count", (), "", "year"), "count", "不能按 year 统计"),
+        (Derivation("01A", "cases", "sum", (), "recovered"), "count", "金额类填报项用 sum"),
+        (Derivation("01A", "cases", "sum", (), "workers"), "wan", "金额类填报项用 sum"),
     ],
 )
 def test_what_is_refused(derivation, blank_type, problem):
     assert any(problem in p for p in vocabulary_problems(derivation, blank_type))
+
+
+@pytest.mark.parametrize(
+    "derivation, blank_type",
+    [
+        (Derivation("01A", "cases", "sum", (), "workers", "year"), "count"),
+        (Derivation("01A", "cases", "sum", (), "recovered"), "wan"),
+        (Derivation("01A", "payments", "sum", ()), "yuan"),  # its amount, as before
+    ],
+)
+def test_what_is_accepted(derivation, blank_type):
+    assert vocabulary_problems(derivation, blank_type) == []
 
 
 @pytest.mark.parametrize(
@@ -84,3 +100,4 @@ def test_docs_forms_lists_the_record_sets_as_they_are():
         fields_cell, measures_cell = rows[name][2], rows[name][3]
         assert all(f"`{f}`" in fields_cell for f in record_set.fields), name
         assert [m.strip() for m in measures_cell.split(",")] == list(record_set.measures), name
+        assert all(f"`{q}`" in rows[name][1] for q in record_set.quantities), name

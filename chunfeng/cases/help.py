@@ -1,0 +1,110 @@
+"""The help that follows from a case (第一帮扶人): open or link the worker's hardship household
+file, pay aid by real name through the existing payment batches, and (in the log) legal aid.
+The case shows what was done and paid."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from chunfeng.core.audit import audit_record
+from chunfeng.core.errors import ApplicationError
+from chunfeng.funds.models import BatchStatus, PaymentBatch, PaymentLine
+from chunfeng.funds.services import batch_create, line_add
+from chunfeng.register.models import Household, HouseholdStatus
+from chunfeng.register.services import household_create
+
+from .intake import field_error
+from .models import Case, CaseAid, EntryKind
+from .services import entry_add, locked, moved_on, require_handler, require_open
+
+
+def household_data_from(case: Case) -> dict:
+    """What the case already says of the worker, to start the file with."""
+    return {
+        "name": case.caller_name,
+        "id_number": case.caller_id_number,
+        "phone": case.caller_phone,
+        "employer": case.employer,
+        "is_migrant": case.caller_is_migrant,
+    }
+
+
+def _link(case: Case, household: Household, actor, text: str) -> Case:
+    case.household = household
+    moved_on(case, ["household"])
+    entry_add(case, EntryKind.HOUSEHOLD, text, actor)
+    audit_record(actor=actor, action="case.household", target=case, household=household.pk)
+    return case
+
+
+@transaction.atomic
+def case_household_open(*, case: Case, data: dict, actor) -> Household:
+    """建档 from the case: a hardship household file kept by the case's union, linked to it."""
+    case = locked(case)
+    require_handler(actor, case, "为这件工单的职工建档")
+    if case.household_id:
+        raise ApplicationError("这件工单已关联困难职工档案", code="bad_status")
+    household = household_create(unit=case.unit, data=household_data_from(case) | data, actor=actor)
+    _link(case, household, actor, f"建立困难职工档案（{household.name}，{case.unit.name}）")
+    return household
+
+
+@transaction.atomic
+def case_household_link(*, case: Case, household: Household, actor) -> Case:
+    """Link the worker's file already on the register (a household the actor may see)."""
+    case = locked(case)
+    require_handler(actor, case, "为这件工单关联困难职工档案")
+    if household.status != HouseholdStatus.ACTIVE:
+        raise field_error("household", f"{household.name}的档案已脱困，不在档")
+    return _link(
+        case, household, actor, f"关联困难职工档案（{household.name}，{household.unit.name}）"
+    )
+
+
+@transaction.atomic
+def case_aid_pay(
+    *,
+    case: Case,
+    campaign,
+    amount,
+    aid_type: str,
+    paid_on,
+    actor,
+    batch: PaymentBatch | None = None,
+) -> PaymentLine:
+    """帮扶发放 by real name to the linked household, in ``batch`` (a draft of the case's union
+    in ``campaign``) or in a new batch named after the case. The funds services check the
+    rest: the role, the campaign, the amount, duplicates (不重复)."""
+    case = locked(case)
+    require_handler(actor, case, "为这件工单发放帮扶款物")
+    require_open(case)
+    if case.household_id is None:
+        raise field_error("household", "请先为职工建立或关联困难职工档案，再实名发放")
+    if batch is not None and (
+        batch.unit_id != case.unit_id
+        or batch.campaign_id != campaign.pk
+        or batch.status != BatchStatus.DRAFT
+    ):
+        raise field_error("batch", "只能加入承办工会在该活动中待发放的批次")
+    batch = batch or batch_create(
+        unit=case.unit, campaign=campaign, name=f"12351帮扶 {case.number}", actor=actor
+    )
+    household = Household.objects.get(pk=case.household_id)
+    line = line_add(
+        batch=batch,
+        id_number=household.id_number,
+        amount=amount,
+        aid_type=aid_type,
+        paid_on=paid_on,
+        actor=actor,
+    )
+    CaseAid.objects.create(case=case, line=line)
+    entry_add(
+        case,
+        EntryKind.PAYMENT,
+        f"{line.get_aid_type_display()} {line.amount} 元（批次“{batch.name}”）",
+        actor,
+        line.paid_on,
+    )
+    audit_record(actor=actor, action="case.aid", target=case, line=line.pk, amount=str(line.amount))
+    return line

@@ -1,0 +1,41 @@
+from .case import Attachment, Case, CaseAid, CaseCounter, CaseEntry, Extension, ReturnVisit
+from .choices import (
+    LOGGED_BY_HAND,
+    RIGHTS_CATEGORIES,
+    Category,
+    Difficulty,
+    EntryKind,
+    ExtensionStatus,
+    Outcome,
+    RequestType,
+    Satisfaction,
+    Source,
+    Status,
+    is_rights_case,
+)
+from .config import CalendarDay, PublicAttempt, TimeLimit
+
+__all__ = [
+    "LOGGED_BY_HAND",
+    "RIGHTS_CATEGORIES",
+    "Attachment",
+    "CalendarDay",
+    "Case",
+    "CaseAid",
+    "CaseCounter",
+    "CaseEntry",
+    "Category",
+    "Difficulty",
+    "EntryKind",
+    "Extension",
+    "ExtensionStatus",
+    "Outcome",
+    "PublicAttempt",
+    "RequestType",
+    "ReturnVisit",
+    "Satisfaction",
+    "Source",
+    "Status",
+    "TimeLimit",
+    "is_rights_case",
+]
