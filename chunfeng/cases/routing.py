@@ -8,26 +8,26 @@ from __future__ import annotations
 
 import re
 
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
 from chunfeng.orgunits.models import OrgUnit
 
-# GB 32100-2015: 18 characters of this alphabet (no I, O, S, V, Z), the last a check character
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 REGION = re.compile(r"\d{6}(\d{3}(\d{3})?)?")
 
 
-def uscc_check(first17: str) -> str:
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_CHARS[(31 - total % 31) % 31]
-
-
 def clean_uscc(raw: str) -> str:
-    """The code upper-cased, or ValueError saying what is wrong."""
-    text = re.sub(r"\s", "", str(raw or "")).upper()
-    if len(text) != 18 or any(c not in USCC_CHARS for c in text):
-        raise ValueError(f"统一社会信用代码“{raw}”应为 18 位数字或大写字母（不含 I、O、S、V、Z）")
-    if uscc_check(text[:17]) != text[17]:
-        raise ValueError(f"统一社会信用代码“{raw}”的校验码不正确（可能有字符录错）")
+    """A unified social credit code (GB 32100-2015) as stored, or ValueError saying what is
+    wrong; the check character by python-stdnum's ``cn.uscc``."""
+    text = uscc.compact(str(raw or ""))
+    try:
+        uscc.validate(text)
+    except InvalidChecksum:
+        raise ValueError(f"统一社会信用代码“{raw}”的校验码不正确（可能有字符录错）") from None
+    except ValidationError:
+        raise ValueError(
+            f"统一社会信用代码“{raw}”应为 18 位数字或大写字母（不含 I、O、S、V、Z）"
+        ) from None
     return text
 
 
