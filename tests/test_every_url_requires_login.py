@@ -7,7 +7,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # api-root is ninja's index, which only answers 404
-PUBLIC = {"login", "set_language", "api:openapi-json", "api:openapi-view", "api:api-root"}
+PUBLIC = {
+    "favicon",
+    "login",
+    "set_language",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+}
 # the workers' 12351 page and its two endpoints: no login by design (rate limited)
 PUBLIC |= {"public-request", "public-status", "public-api:api-root"}
 PUBLIC |= {"public-api:worker_request", "public-api:worker_status"}

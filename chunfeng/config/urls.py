@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 urlpatterns = [
+    # browsers ask for /favicon.ico whatever the page says
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=staticfiles_storage.url("chunfeng/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -276,3 +276,18 @@ def test_the_mo_is_compiled_from_the_current_po(catalogue):
 def test_the_mo_is_not_older_than_the_po():
     # A git checkout writes both files within moments of each other, hence the small slack.
     assert MO.stat().st_mtime >= PO.stat().st_mtime - 2, "django.mo is older than django.po"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_language_switch_names_each_language_in_itself(db, client, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/login/").content.decode()
+    switch = re.search(r'<select name="language".*?</select>', page, re.S).group(0)
+    assert "简体中文" in switch and "English" in switch
+    assert "英语" not in switch and "Simplified Chinese" not in switch
+
+
+def test_the_favicon_is_served(db, client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("chunfeng/favicon.svg")
+    assert 'rel="icon"' in client.get("/login/").content.decode()
