@@ -108,7 +108,11 @@ def test_the_page_and_the_api_answer_the_same_chart(fed, login, api, money, name
     token = fed.token("city", "reviewer")
     answer = api(token).get(api_url(fed.campaign, name))
     assert page.status_code == answer.status_code == 200
-    assert page.json() == answer.json() == json.loads(json.dumps(s.CHARTS[name](fed.campaign, fed.city)))
+    assert (
+        page.json()
+        == answer.json()
+        == json.loads(json.dumps(s.CHARTS[name](fed.campaign, fed.city)))
+    )
 
 
 def test_filing_rates_equal_the_completeness_figures(fed, login):
@@ -135,7 +139,7 @@ def test_money_equals_the_ledger_and_the_table(fed, login, money):
     paid = next(x for x in found["series"] if x["stack"] == "paid")["data"]
     balance = next(x for x in found["series"] if x["stack"] == "balance")["data"]
     for i, name in enumerate(found["categories"]):
-        raised = sum((Decimal(x["data"][i]) for x in found["series"] if x["stack"] == "raised"))
+        raised = sum(Decimal(x["data"][i]) for x in found["series"] if x["stack"] == "raised")
         assert raised == by_unit[name].raised
         assert Decimal(paid[i]) == by_unit[name].paid
         assert Decimal(balance[i]) == by_unit[name].balance
@@ -150,7 +154,9 @@ def test_payments_per_day_run_up_to_the_festival(fed, login, money):
     days = found["categories"]
     daily, running = found["series"][0]["data"], found["series"][1]["data"]
     assert days[0] == "2011-12-20" and days[-1] == "2012-01-23"  # start … 春节
-    assert daily[days.index("2012-01-05")] == "500.00" and daily[days.index("2012-01-09")] == "250.00"
+    assert (
+        daily[days.index("2012-01-05")] == "500.00" and daily[days.index("2012-01-09")] == "250.00"
+    )
     assert running[-1] == "750.00"
     assert {m["name"]: m["at"] for m in found["marks"]} == {
         "活动结束": "2012-01-22",
