@@ -23,7 +23,7 @@ DRAWN = """() => Array.from(document.querySelectorAll('[data-chart-src]')).map(e
 })"""
 JSON = """async (src) => (await fetch(src, {credentials: 'same-origin'})).json()"""
 NARROWEST_NAME = """() => {
-  const cells = document.querySelectorAll('table.grid td.cell-name, table.grid tr > td:first-child');
+  const cells = document.querySelectorAll('table.grid td.cell-name');
   let narrowest = Infinity;
   cells.forEach(td => {
     if (!td.offsetParent || !td.textContent.trim()) return;
@@ -82,6 +82,7 @@ def check_home(page, base: str) -> None:
                 {"name": s["name"], "data": [number(v) for v in s["data"]]} for s in drawn["series"]
             ]
             assert got == expected, drawn["src"]
+        assert page.locator("#status-grid td.cell-name").count() > 0  # names are recognised
     narrowest = page.evaluate(NARROWEST_NAME)
     assert narrowest >= 4, f"a name cell is {narrowest:.1f} characters wide"
     page.evaluate(AXE)
@@ -127,3 +128,34 @@ def test_each_roles_home(fed_tx, browser, live_server, width, height):
             assert header and header["width"] <= width
     context.close()
     assert not problems, problems
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+def test_wide_pages_scroll_inside_their_tables(fed_tx, browser, live_server, width, height):
+    """The 汇总, its unit-by-blank table, completeness and the register and batch lists: the
+    page itself never scrolls sideways and names keep at least four characters per line."""
+    from tests.fixtures import PASSWORD
+
+    fed = fed_tx
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "city_reviewer")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    summary = f"/campaigns/{fed.campaign.pk}/summary/210200/F1/"
+    for path in (
+        summary + "?status=submitted",
+        summary + "table/?status=submitted",
+        f"/campaigns/{fed.campaign.pk}/completeness/",
+        "/households/",
+        f"/funds/batches/?campaign={fed.campaign.pk}",
+    ):
+        page.goto(live_server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        narrowest = page.evaluate(NARROWEST_NAME)
+        assert narrowest >= 4, f"{path}: a name cell is {narrowest:.1f} characters wide"
+    context.close()
