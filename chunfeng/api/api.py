@@ -6,6 +6,7 @@ from . import (
     campaigns,
     case_actions,
     cases,
+    dashboards,
     forms,
     funds,
     household_changes,
@@ -72,3 +73,4 @@ api.add_router("/payments", payments.router)
 api.add_router("", funds.router)
 api.add_router("/cases", case_actions.router)
 api.add_router("/cases", cases.router)
+api.add_router("", dashboards.router)
