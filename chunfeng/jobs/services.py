@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +30,14 @@ def job_start(*, kind: str, target: str, params: dict, actor, unit=None, file=No
         job.file.save(file.name, file, save=True)
     transaction.on_commit(lambda: run_job.enqueue(job.pk, target))
     return job
+
+
+def job_attach(job: Job, filename: str, data: bytes) -> None:
+    """Keep a job's result file through the storage API (local folder or object storage), so
+    that any server can hand it out; ``filename`` is the name the download is given."""
+    suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    job.file.save(f"job-{job.pk}.{suffix}", ContentFile(data), save=False)
+    Job.objects.filter(pk=job.pk).update(file=job.file.name)
 
 
 def job_progress(job: Job, done: int, total: int | None = None, message: str = "") -> None:
