@@ -212,7 +212,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("CHUNFENG_STATIC_ROOT", DATA_DIR / "static"))
-MEDIA_ROOT = DATA_DIR / "media"
+# the local storage's folder: a folder every server mounts (NFS) where several share the files
+MEDIA_ROOT = Path(os.environ.get("CHUNFENG_MEDIA_ROOT", DATA_DIR / "media"))
 # Uploaded and generated files through Django's storage API: CHUNFENG_STORAGE=local (MEDIA_ROOT)
 # or s3 (any S3-compatible service, django-storages); see chunfeng/config/machines.py
 _default_storage = machines.default_storage()
