@@ -260,6 +260,8 @@ if CHUNFENG_TASKS == "rq":
 if CHUNFENG_REDIS_URL:
     CACHES = machines.redis_cache(CHUNFENG_REDIS_URL)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# days the file of a finished job (an export) is kept for its download
+CHUNFENG_JOB_FILE_DAYS = int(os.environ.get("CHUNFENG_JOB_FILE_DAYS", "7"))
 # Exports larger than this many units (汇总 tables, the xlsx and PDF of a 汇总) are made by a
 # worker and downloaded when done, instead of inside the request.
 CHUNFENG_EXPORT_IN_REQUEST_UNITS = int(os.environ.get("CHUNFENG_EXPORT_IN_REQUEST_UNITS", "200"))
@@ -348,3 +350,4 @@ if PRODUCTION:
     _proxy_header = os.environ.get("CHUNFENG_PROXY_SSL_HEADER", "X-Forwarded-Proto")
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
     SECURE_SSL_REDIRECT = os.environ.get("CHUNFENG_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers ask each server over plain HTTP

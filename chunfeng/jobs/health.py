@@ -37,9 +37,13 @@ def health() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+        database = {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+        return _state(database)
+    except DatabaseError:  # unreachable, or not migrated: this server cannot serve
         return {"status": "down", "database": {"ok": False}}
-    database = {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def _state(database: dict) -> dict:
     now = timezone.now()
     last = WorkerBeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
     alive = WorkerBeat.objects.filter(seen_at__gte=now - WORKER_ALIVE).count()

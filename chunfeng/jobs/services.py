@@ -57,3 +57,16 @@ def jobs_fail_stale() -> int:
     return Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
         status=JobStatus.FAILED, message=STALE_MESSAGE, finished_at=now
     )
+
+
+def job_files_sweep() -> int:
+    """Files of finished jobs (exports) older than ``CHUNFENG_JOB_FILE_DAYS`` are removed from
+    the storage (the job's row stays, without its file). How many were removed."""
+    limit = timezone.now() - dt.timedelta(days=settings.CHUNFENG_JOB_FILE_DAYS)
+    old = Job.objects.filter(finished_at__lt=limit).exclude(file="")
+    count = 0
+    for job in old.only("pk", "file"):
+        job.file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(file="")
+        count += 1
+    return count

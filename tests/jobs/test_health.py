@@ -74,3 +74,32 @@ def test_a_database_that_does_not_answer_is_a_503(db, client, monkeypatch):
 
 def test_only_get(db, client):
     assert client.post("/health/").status_code == 405
+
+
+def test_the_scheduler_sweeps_old_job_files():
+    from chunfeng.jobs.schedule import registered
+
+    assert "jobs.sweep_files" in {p.name for p in registered()}
+
+
+def test_in_production_the_health_check_is_answered_over_plain_http(tmp_path):
+    """A load balancer asks each server directly over HTTP: no redirect to HTTPS for it."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup(); from django.test import Client;"
+        "c = Client(); print(c.get('/health/').status_code, c.get('/login/').status_code)"
+    )
+    env = os.environ | {
+        "CHUNFENG_ENV": "production",
+        "CHUNFENG_ALLOWED_HOSTS": "testserver",
+        "CHUNFENG_DATA_DIR": str(tmp_path),
+        "CHUNFENG_SECRET_KEY": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "chunfeng.config.settings",
+    }
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    # an unmigrated database cannot serve: 503, and not a 301 to HTTPS as the pages get
+    assert out.stdout.split() == ["503", "301"], out.stderr[-2000:]

@@ -86,3 +86,26 @@ def test_outside_the_users_subtree_is_404_before_anything_starts(fed, login, lar
     assert client.post(base(fed) + "file.xlsx").status_code == 404
     assert client.post(base(fed) + "file.docx").status_code == 404
     assert not Job.objects.exists()
+
+
+def test_export_files_are_removed_after_their_days(
+    fed, login, large, settings, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from chunfeng.jobs.services import job_files_sweep
+
+    settings.CHUNFENG_JOB_FILE_DAYS = 7
+    approve_two(fed)
+    client = login(fed.user("city", "reviewer"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(base(fed) + "table.csv")
+    job = Job.objects.get()
+    name = job.file.name
+    assert job_files_sweep() == 0 and default_storage.exists(name)
+    Job.objects.update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert job_files_sweep() == 1
+    assert not default_storage.exists(name) and not Job.objects.get().file
+    assert client.get(f"/jobs/{job.pk}/file/").status_code == 404
