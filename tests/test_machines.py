@@ -91,3 +91,22 @@ def test_the_queue():
         machines.tasks("rq", "")
     with pytest.raises(ImproperlyConfigured, match="CHUNFENG_TASKS"):
         machines.tasks("celery", "")
+
+
+def test_every_setting_of_several_machines_is_documented():
+    """Each variable the settings of several machines read is in docs/deploy.md."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    names = set(re.findall(r'"(CHUNFENG_\w+)"', (root / "chunfeng/config/machines.py").read_text()))
+    names |= {
+        "CHUNFENG_TASKS",
+        "CHUNFENG_REDIS_URL",
+        "CHUNFENG_MEDIA_ROOT",
+        "CHUNFENG_JOB_FILE_DAYS",
+    }
+    names.add("CHUNFENG_EXPORT_IN_REQUEST_UNITS")
+    docs = (root / "docs/deploy.md").read_text(encoding="utf-8")
+    assert len(names) >= 14
+    assert [n for n in sorted(names) if n not in docs] == []
