@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # api-root is ninja's index, which only answers 404
 PUBLIC = {
     "favicon",
+    "health",  # for load balancers and monitoring: counts only, no personal data
     "login",
     "set_language",
     "api:openapi-json",

@@ -5,8 +5,9 @@ import secrets
 import tempfile
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from chunfeng.config import machines
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -128,11 +129,7 @@ TEMPLATES = [
 
 # --- database: DATABASE_URL, else an SQLite file in DATA_DIR ------------------
 _default_sqlite = f"sqlite:///{DATA_DIR / 'chunfeng.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or _default_sqlite, conn_max_age=60
-    )
-}
+DATABASES = {"default": machines.database(os.environ.get("DATABASE_URL") or _default_sqlite)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -215,11 +212,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("CHUNFENG_STATIC_ROOT", DATA_DIR / "static"))
+# the local storage's folder: a folder every server mounts (NFS) where several share the files
+MEDIA_ROOT = Path(os.environ.get("CHUNFENG_MEDIA_ROOT", DATA_DIR / "media"))
+# Uploaded and generated files through Django's storage API: CHUNFENG_STORAGE=local (MEDIA_ROOT)
+# or s3 (any S3-compatible service, django-storages); see chunfeng/config/machines.py
+_default_storage = machines.default_storage()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-MEDIA_ROOT = DATA_DIR / "media"
 
 # --- request bodies and uploads -----------------------------------------------------
 # chunfeng.core.uploads refuses a body above its route's limit before it is read: 2 MB for any
@@ -248,7 +249,22 @@ DEFAULT_FROM_EMAIL = os.environ.get("CHUNFENG_FROM_EMAIL", "chunfeng@localhost")
 # --- background work ----------------------------------------------------------------
 # Jobs (``chunfeng.jobs``) are django-tasks tasks kept in the database until a
 # `chunfeng worker` takes them (`chunfeng serve` starts one).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# CHUNFENG_TASKS=rq keeps the queue in Redis instead (CHUNFENG_REDIS_URL), and with a Redis
+# URL sessions are cached there too (written through to the database): machines.py
+CHUNFENG_TASKS = os.environ.get("CHUNFENG_TASKS", "database")
+CHUNFENG_REDIS_URL = os.environ.get("CHUNFENG_REDIS_URL", "")
+TASKS = machines.tasks(CHUNFENG_TASKS, CHUNFENG_REDIS_URL)
+if CHUNFENG_TASKS == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": CHUNFENG_REDIS_URL, "DEFAULT_TIMEOUT": 24 * 3600}}
+if CHUNFENG_REDIS_URL:
+    CACHES = machines.redis_cache(CHUNFENG_REDIS_URL)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# days the file of a finished job (an export) is kept for its download
+CHUNFENG_JOB_FILE_DAYS = int(os.environ.get("CHUNFENG_JOB_FILE_DAYS", "7"))
+# Exports larger than this many units (汇总 tables, the xlsx and PDF of a 汇总) are made by a
+# worker and downloaded when done, instead of inside the request.
+CHUNFENG_EXPORT_IN_REQUEST_UNITS = int(os.environ.get("CHUNFENG_EXPORT_IN_REQUEST_UNITS", "200"))
 CHUNFENG_JOB_HEARTBEAT_EVERY = 5  # seconds between a running job's signs of life
 # a running job without a sign of life for this long is marked failed (its worker is gone)
 CHUNFENG_JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("CHUNFENG_JOB_HEARTBEAT_TIMEOUT", "300"))
@@ -334,3 +350,4 @@ if PRODUCTION:
     _proxy_header = os.environ.get("CHUNFENG_PROXY_SSL_HEADER", "X-Forwarded-Proto")
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
     SECURE_SSL_REDIRECT = os.environ.get("CHUNFENG_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers ask each server over plain HTTP

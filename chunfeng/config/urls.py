@@ -3,6 +3,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
+from chunfeng.jobs.views import health_view
+
 urlpatterns = [
     # browsers ask for /favicon.ico whatever the page says
     path(
@@ -10,6 +12,8 @@ urlpatterns = [
         RedirectView.as_view(url=staticfiles_storage.url("chunfeng/favicon.svg"), permanent=True),
         name="favicon",
     ),
+    # load balancers and monitoring: no login, no personal data (README, docs/deploy.md)
+    path("health/", health_view, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -55,3 +55,16 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerBeat(models.Model):
+    """A worker process's last sign of life (``schedule.Ticker``, about once a minute), so that
+    the health endpoint can say whether any worker is taking jobs. One row per process, named
+    by host and process id; rows of workers silent for a day are removed."""
+
+    name = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
+from .health import worker_beat
 from .models import ScheduledRun
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class Ticker(threading.Thread):
     def run(self) -> None:
         while not self.stopped.is_set():
             try:
+                worker_beat()
                 tick()
             except Exception:  # e.g. the database is away for a moment: next time
                 log.exception("tick failed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +32,14 @@ def job_start(*, kind: str, target: str, params: dict, actor, unit=None, file=No
     return job
 
 
+def job_attach(job: Job, filename: str, data: bytes) -> None:
+    """Keep a job's result file through the storage API (local folder or object storage), so
+    that any server can hand it out; ``filename`` is the name the download is given."""
+    suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    job.file.save(f"job-{job.pk}.{suffix}", ContentFile(data), save=False)
+    Job.objects.filter(pk=job.pk).update(file=job.file.name)
+
+
 def job_progress(job: Job, done: int, total: int | None = None, message: str = "") -> None:
     fields: dict[str, int | str] = {"done": done}
     if total is not None:
@@ -48,3 +57,16 @@ def jobs_fail_stale() -> int:
     return Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
         status=JobStatus.FAILED, message=STALE_MESSAGE, finished_at=now
     )
+
+
+def job_files_sweep() -> int:
+    """Files of finished jobs (exports) older than ``CHUNFENG_JOB_FILE_DAYS`` are removed from
+    the storage (the job's row stays, without its file). How many were removed."""
+    limit = timezone.now() - dt.timedelta(days=settings.CHUNFENG_JOB_FILE_DAYS)
+    old = Job.objects.filter(finished_at__lt=limit).exclude(file="")
+    count = 0
+    for job in old.only("pk", "file"):
+        job.file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(file="")
+        count += 1
+    return count

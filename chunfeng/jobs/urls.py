@@ -2,4 +2,7 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("<int:pk>/", views.job_status, name="job-status")]
+urlpatterns = [
+    path("<int:pk>/", views.job_status, name="job-status"),
+    path("<int:pk>/file/", views.job_file, name="job-file"),
+]

@@ -1,5 +1,5 @@
-"""Running a household import from the pages: the uploaded file kept on disk between the
-steps, the check (preview) and the all-or-nothing import as background jobs with progress, and
+"""Running a household import from the pages: the uploaded file kept in the storage between
+the steps, the check (preview) and the all-or-nothing import as background jobs with progress, and
 the same for the command line and the API."""
 
 from __future__ import annotations
@@ -8,13 +8,15 @@ import datetime as dt
 import os
 import tempfile
 import uuid
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection, connections
+from django.utils import timezone
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_edit_households
+from chunfeng.core.storage import local_path
 from chunfeng.jobs.services import job_progress
 
 from .bulk_import import household_import, household_import_check
@@ -32,48 +34,57 @@ DETAILS_IN_RESULT = 1000  # errors kept in a job's result (the page shows the fi
 
 
 # --- stored uploads ------------------------------------------------------------------------
+# Kept through the storage API (a local folder or object storage), so that the next step may
+# be served by another server and the job run by a worker on another machine.
 
 
-def upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR
-
-
-def store_upload(upload) -> tuple[str, Path]:
-    """Keep an uploaded file on disk between the steps: ``(token, path)``."""
+def store_upload(upload) -> tuple[str, PurePosixPath]:
+    """Keep an uploaded file between the steps: ``(token, stored name)``."""
     name = Path(upload.name or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise ApplicationError(
             "只能导入 Excel（xlsx）或 CSV 文件；旧版 .xls 请另存为 xlsx", code="bad_type"
         )
-    folder = upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    _sweep(folder)
+    _sweep()
     token = uuid.uuid4().hex
-    path = folder / f"{token}{suffix}"
-    with open(path, "wb") as out:
-        for block in upload.chunks():
-            out.write(block)
-    return token, path
+    stored = default_storage.save(f"{UPLOAD_DIR}/{token}{suffix}", upload)
+    return token, PurePosixPath(stored)
 
 
-def stored_path(token: str, suffix: str) -> Path:
+def stored_path(token: str, suffix: str) -> PurePosixPath:
+    """The stored name of an upload (in the storage, not necessarily on this machine)."""
     if not token.isalnum() or suffix not in SUFFIXES:
         raise ApplicationError("无效的导入文件", code="bad_token")
-    return upload_dir() / f"{token}{suffix}"
+    return PurePosixPath(UPLOAD_DIR) / f"{token}{suffix}"
 
 
-def discard_upload(path) -> None:
-    Path(path).unlink(missing_ok=True)
+def upload_exists(name) -> bool:
+    return default_storage.exists(str(name))
 
 
-def _sweep(folder: Path, max_age_days: int = 2) -> None:
+def stored_columns(name, filename: str) -> list[str]:
+    """The header of a stored upload."""
+    with local_path(str(name)) as path:
+        return HouseholdFile(path, filename).header().columns
+
+
+def discard_upload(name) -> None:
+    default_storage.delete(str(name))
+
+
+def _sweep(max_age_days: int = 2) -> None:
     """Uploads abandoned before their import are removed after two days."""
-    limit = dt.datetime.now().timestamp() - max_age_days * 86400
-    for old in folder.iterdir():
+    limit = timezone.now() - dt.timedelta(days=max_age_days)
+    try:
+        _, names = default_storage.listdir(UPLOAD_DIR)
+    except FileNotFoundError:  # nothing stored yet
+        return
+    for old in names:
+        name = f"{UPLOAD_DIR}/{old}"
         try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
+            if default_storage.get_modified_time(name) < limit:
+                default_storage.delete(name)
         except OSError:
             pass
 
@@ -131,8 +142,13 @@ def mapping_for_cli(file: HouseholdFile) -> dict[str, int | None]:
 
 
 def check_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -> dict:
-    """Job target: the preview — the first rows as they will be saved and every problem."""
-    file = HouseholdFile(path, filename)
+    """Job target: the preview — the first rows as they will be saved and every problem.
+    ``path`` is the upload's stored name."""
+    with local_path(path) as local:
+        return _check_job(job, HouseholdFile(local, filename), mapping, next_url)
+
+
+def _check_job(job, file: HouseholdFile, mapping: dict, next_url: str) -> dict:
     total = file.estimate_rows()
     job_progress(job, 0, total, "正在检查文件…")
     check = check_file(
@@ -156,11 +172,18 @@ def check_job(job, *, path: str, filename: str, mapping: dict, next_url: str) ->
 
 
 def import_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -> dict:
-    """Job target: validate everything again, then insert all rows in one transaction."""
+    """Job target: validate everything again, then insert all rows in one transaction.
+    ``path`` is the upload's stored name, removed once imported."""
     unit, actor = job.unit, job.created_by
     if unit is None or actor is None or not can_edit_households(actor, unit):
         raise ApplicationError("您不能为这个单位导入档案", code="forbidden")
-    file = HouseholdFile(path, filename)
+    with local_path(path) as local:
+        result = _import_job(job, HouseholdFile(local, filename), mapping, next_url, unit, actor)
+    discard_upload(path)
+    return result
+
+
+def _import_job(job, file: HouseholdFile, mapping: dict, next_url: str, unit, actor) -> dict:
     rows = file.estimate_rows()
     total = 2 * rows
     job_progress(job, 0, total, "正在检查文件…")
@@ -190,7 +213,6 @@ def import_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -
     finally:
         side.close()
     job_progress(job, total, total)
-    discard_upload(path)
     return {
         "next": next_url,
         "count": check.valid,
@@ -223,16 +245,16 @@ class _ProgressLine:
             self.conn.close()
 
 
-def accept_upload(upload) -> tuple[str, Path, list[str]]:
-    """Step 1 of the page: keep the upload and read its header. ``(token, path, columns)``;
-    an unreadable file is removed again and refused."""
-    token, path = store_upload(upload)
+def accept_upload(upload) -> tuple[str, PurePosixPath, list[str]]:
+    """Step 1 of the page: keep the upload and read its header. ``(token, stored name,
+    columns)``; an unreadable file is removed again and refused."""
+    token, stored = store_upload(upload)
     try:
-        columns = HouseholdFile(path, upload.name).header().columns
+        columns = stored_columns(stored, upload.name)
     except ApplicationError:
-        discard_upload(path)
+        discard_upload(stored)
         raise
-    return token, path, columns
+    return token, stored, columns
 
 
 def import_upload_now(upload, *, unit, actor):

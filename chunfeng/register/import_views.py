@@ -22,11 +22,10 @@ from chunfeng.jobs.selectors import job_of
 from chunfeng.jobs.services import job_start
 
 from .forms import ImportForm, MappingForm
-from .import_jobs import accept_upload, stored_path
+from .import_jobs import accept_upload, stored_columns, stored_path, upload_exists
 from .listfile import (
     CONTRACT,
     REQUIRED,
-    HouseholdFile,
     column_label,
     contract_mapping,
     guess_mapping,
@@ -58,11 +57,12 @@ def _save_state(request, token: str, state: dict) -> None:
     request.session[SESSION_KEY] = states
 
 
-def _file(token: str, state: dict) -> HouseholdFile:
-    path = stored_path(token, state["suffix"])
-    if not path.exists():
+def _stored(token: str, state: dict):
+    """The stored name of the import's upload (404 once it is gone)."""
+    name = stored_path(token, state["suffix"])
+    if not upload_exists(name):
         raise Http404("上传的文件已不存在，请重新上传")
-    return HouseholdFile(path, state["filename"])
+    return name
 
 
 def _import_units(user):
@@ -141,7 +141,7 @@ def household_import_map(request, token: str):
     """Step 2 (only when the headers are not the template's): which column is which."""
     _import_units(request.user)
     state = _state(request, token)
-    columns = _file(token, state).header().columns
+    columns = stored_columns(_stored(token, state), state["filename"])
     if request.method == "POST":
         form = MappingForm(request.POST, columns=columns)
         if form.is_valid():
@@ -224,7 +224,7 @@ def household_import_commit(request, token: str):
     if running is not None and running.status != JobStatus.FAILED:
         return redirect("household-import-preview", token)
     unit = editable_unit(request.user, state["unit"])
-    path = _file(token, state).path
+    path = _stored(token, state)
     job = job_start(
         kind="register.import",
         target="chunfeng.register.import_jobs:import_job",

@@ -13,6 +13,7 @@ from chunfeng.reports.selectors import report_slot_for
 from chunfeng.rollups.selectors import summary_visible_to
 
 from . import exports
+from .export_jobs import BUILDERS, export_is_large, export_start
 from .importer import report_import, require_importer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,9 +74,10 @@ def _import(request, slot, upload):
 
 @login_required
 def summary_file(request, campaign_id: int, unit_code: str, form_code: str, ext: str):
-    summary = summary_visible_to(
-        request.user, campaign_id, unit_code, form_code, request.GET.get("status", "approved")
-    )
+    include = request.GET.get("status", "approved")
+    if export_is_large(request.user, campaign_id, unit_code, form_code, include):
+        return _in_background(request, campaign_id, unit_code, form_code, "summary", ext)
+    summary = summary_visible_to(request.user, campaign_id, unit_code, form_code, include)
     base = f"{summary.unit.name}-{summary.definition.title}-汇总"
     if ext == "xlsx":
         return file_response(exports.summary_xlsx(summary), base + ".xlsx")
@@ -86,12 +88,32 @@ def summary_file(request, campaign_id: int, unit_code: str, form_code: str, ext:
 
 @login_required
 def unit_table_file(request, campaign_id: int, unit_code: str, form_code: str, ext: str):
-    summary = summary_visible_to(
-        request.user, campaign_id, unit_code, form_code, request.GET.get("status", "approved")
-    )
+    include = request.GET.get("status", "approved")
+    if export_is_large(request.user, campaign_id, unit_code, form_code, include):
+        return _in_background(request, campaign_id, unit_code, form_code, "table", ext)
+    summary = summary_visible_to(request.user, campaign_id, unit_code, form_code, include)
     base = f"{summary.unit.name}-{summary.definition.title}-分单位明细"
     if ext == "xlsx":
         return file_response(exports.unit_table_xlsx(summary), base + ".xlsx")
     if ext == "csv":
         return file_response(exports.unit_table_csv(summary), base + ".csv")
     raise Http404("不支持的文件类型")
+
+
+def _in_background(request, campaign_id: int, unit_code: str, form_code: str, what, ext):
+    """A large export: GET offers to make it in the background (a GET starts nothing), POST
+    starts the job and shows its panel, which offers the download when the worker is done."""
+    if (what, ext) not in BUILDERS:
+        raise Http404("不支持的文件类型")
+    context = {"campaign_id": campaign_id, "unit_code": unit_code, "form_code": form_code}
+    if request.method == "POST":
+        context["job"] = export_start(
+            user=request.user,
+            campaign_id=campaign_id,
+            unit_code=unit_code,
+            form_code=form_code,
+            include=request.GET.get("status", "approved"),
+            what=what,
+            ext=ext,
+        )
+    return render(request, "sheets/export_job.html", context)

@@ -4,10 +4,10 @@ GBK csv, and an all-or-nothing commit run as a background job with progress."""
 
 import io
 import re
-from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -76,7 +76,7 @@ def test_contract_headers_go_straight_to_the_preview_and_import(fed, filler, run
     assert third.created_by == fed.user("zs", "filler") and third.gender == "M"
     page = filler.get(reverse("household-import-preview", args=[token])).content.decode()
     assert "查看结果" in page and "确认导入" not in page  # not twice
-    assert not Path(job.params["path"]).exists()  # the stored upload goes after the import
+    assert not default_storage.exists(job.params["path"])  # the upload goes after the import
 
 
 def test_chinese_category_names_and_yes_no(fed, tmp_path):
