@@ -9,7 +9,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from chunfeng.core.rules import can_act_as_help_centre, can_handle_application
+from chunfeng.core.rules import (
+    can_act_as_help_centre,
+    can_handle_application,
+    can_set_standards,
+)
+from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import units_visible_to
 from chunfeng.register.models import Household, HouseholdStatus
 
@@ -110,3 +115,32 @@ def overdue_household_ids(household_ids) -> set[int]:
 
 def file_state_of(household: Household) -> FileState | None:
     return FileState.objects.filter(household=household).select_related("application").first()
+
+
+def regions() -> list[tuple[str, str]]:
+    """The districts and cities of the tree by their region codes (six digits)."""
+    return list(
+        OrgUnit.objects.filter(active=True, code__regex=r"^[0-9]{6}$")
+        .order_by("code")
+        .values_list("code", "name")
+    )
+
+
+def units_applying_for(user) -> QuerySet[OrgUnit]:
+    """The unions the user may file an application at (their own subtree, if they keep records)."""
+    if not getattr(user, "unit_id", None) or not can_handle_application(user, user.unit):
+        return OrgUnit.objects.none()
+    return units_visible_to(user).filter(active=True).order_by("path")
+
+
+def standard_units(user) -> list[OrgUnit]:
+    if not getattr(user, "unit_id", None) or not can_set_standards(user, user.unit):
+        return []
+    return list(units_visible_to(user).filter(active=True, code__regex=r"^[0-9]{6}$"))
+
+
+def objection_for(application: Application, pk: int):
+    found = application.objections.filter(pk=pk).first()
+    if found is None:
+        raise Http404("没有这条异议")
+    return found

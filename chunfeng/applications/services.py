@@ -13,11 +13,20 @@ from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.personal import mask_id
-from chunfeng.core.rules import can_handle_application
+from chunfeng.core.rules import can_handle_application, can_set_standards
 from chunfeng.core.versions import check_version
 from chunfeng.register.onefile import refuse_second_file
 
-from .models import ApplicantMember, Application, Document, DocumentKind, Source, Status, StepRecord
+from .models import (
+    ApplicantMember,
+    Application,
+    Document,
+    DocumentKind,
+    Source,
+    Standard,
+    Status,
+    StepRecord,
+)
 from .standards import cause_labels
 from .validation import clean_application
 
@@ -150,3 +159,27 @@ def document_add(*, application: Application, kind: str, upload, actor) -> Docum
         actor=actor, action="application.document", target=application, kind=kind, name=name
     )
     return document
+
+
+@transaction.atomic
+def standard_create(*, unit, data: dict, actor):
+    """A region's 低保标准 from a date on, set by the city or district union of that region."""
+    if not can_set_standards(actor, unit):
+        raise NotPermitted(f"您不能设置{unit.name}的低保标准")
+    region = data["region_code"]
+    if not (region == unit.code or region.startswith(unit.code[:4]) and unit.code.endswith("00")):
+        raise field_error("region_code", f"{unit.name}只能设置本地区的低保标准")
+    if Standard.objects.filter(region_code=region, effective_from=data["effective_from"]).exists():
+        raise field_error("effective_from", "该地区在这一执行日期已有低保标准")
+    standard = Standard.objects.create(set_by=unit, **data)
+    audit_record(
+        actor=actor,
+        action="standard.create",
+        target=standard,
+        region=region,
+        year=standard.year,
+        low_line=str(standard.low_line),
+        c_margin=str(standard.c_margin),
+        effective_from=str(standard.effective_from),
+    )
+    return standard
