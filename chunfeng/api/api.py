@@ -3,9 +3,11 @@
 from ninja import NinjaAPI
 
 from . import (
+    applications,
     campaigns,
     case_actions,
     cases,
+    file_reviews,
     forms,
     funds,
     household_changes,
@@ -70,5 +72,7 @@ api.add_router("/households", household_search.router)
 api.add_router("/households", households.router)
 api.add_router("/payments", payments.router)
 api.add_router("", funds.router)
+api.add_router("/applications", file_reviews.router)
+api.add_router("/applications", applications.router)
 api.add_router("/cases", case_actions.router)
 api.add_router("/cases", cases.router)

@@ -31,6 +31,10 @@ def ident(n: int, year: int = 1975, region: str = "210202") -> str:
 
 @pytest.fixture
 def standard(fed):
+    return make_standard(fed)
+
+
+def make_standard(fed):
     """大连市中山区 2011: 400 元/人/月 from 1 July 2011 (the figure the demo uses, marked there
     as an example), C up to 1.5 ×, notice 7 days."""
     return Standard.objects.create(
