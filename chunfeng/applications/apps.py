@@ -9,7 +9,12 @@ class ApplicationsConfig(AppConfig):
         # the scheduler and the panels are read only once the apps are loaded
         from chunfeng.jobs.schedule import register_periodic
 
-        # (same reason: the reviews' models)
-        from . import reviews
+        # (same reason)
+        from chunfeng.core.panels import contribute
+
+        # (same reason: the reviews' and panels' models)
+        from . import panels, reviews
 
         register_periodic("applications.reviews", reviews.EVERY, reviews.reviews_mark_overdue)
+        contribute("household.list", panels.household_list_panel)
+        contribute("household.detail", panels.household_detail_panel)

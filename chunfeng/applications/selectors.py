@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,11 +104,29 @@ def reviews_due_by_unit(user, on: dt.date | None = None) -> list[dict]:
     ]
 
 
-def overdue_household_ids(household_ids) -> set[int]:
-    """Of these households, those whose yearly review is overdue (the payments warn)."""
+def overdue_household_ids(household_ids, on: dt.date | None = None) -> set[int]:
+    """Of these households, those on file whose yearly review date has passed (the register,
+    the coverage list and the payments mark or warn)."""
+    on = on or timezone.localdate()
     return set(
-        FileState.objects.filter(household_id__in=list(household_ids), overdue=True).values_list(
-            "household_id", flat=True
+        FileState.objects.filter(
+            household_id__in=list(household_ids),
+            household__status=HouseholdStatus.ACTIVE,
+            review_due__lt=on,
+        ).values_list("household_id", flat=True)
+    )
+
+
+def overdue_count(user, on: dt.date | None = None) -> int:
+    """Files kept in the user's subtree whose yearly review is overdue."""
+    return reviews_due(user, on, within=0).filter(review_due__lt=on or timezone.localdate()).count()
+
+
+def overdue_filter(on: dt.date | None = None):
+    """An expression true for a household whose yearly review is overdue (for annotations)."""
+    return Exists(
+        FileState.objects.filter(
+            household=OuterRef("pk"), review_due__lt=on or timezone.localdate()
         )
     )
 
