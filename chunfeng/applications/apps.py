@@ -7,10 +7,8 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         # the scheduler and the panels are read only once the apps are loaded
-        from chunfeng.jobs.schedule import register_periodic
-
-        # (same reason)
-        from chunfeng.core.panels import contribute
+        from chunfeng.core.panels import contribute  # (see above)
+        from chunfeng.jobs.schedule import register_periodic  # (see above)
 
         # (same reason: the reviews' and panels' models)
         from . import panels, reviews
