@@ -97,7 +97,8 @@ def reviews_due_by_unit(user, on: dt.date | None = None) -> list[dict]:
     for state in reviews_due(user, on):
         unit = state.household.unit
         units[unit.pk] = unit
-        (overdue if state.review_due < on else due)[unit.pk] += 1
+        late = state.review_due is not None and state.review_due < on
+        (overdue if late else due)[unit.pk] += 1
     return [
         {"unit": units[pk], "due": due[pk], "overdue": overdue[pk]}
         for pk in sorted(units, key=lambda k: units[k].path)
