@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import file_views, step_views, views
+from . import file_views, import_views, step_views, views
 
 urlpatterns = [
     path("", views.application_list, name="application-list"),
@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/<slug:action>/", step_views.application_act, name="application-act"),
     path("reviews/", file_views.reviews_list, name="file-reviews"),
     path("reviews/<int:household>/", file_views.file_review_view, name="file-review"),
+    path("import/", import_views.households_import_view, name="application-import"),
     path("standards/", file_views.standards_page, name="application-standards"),
 ]

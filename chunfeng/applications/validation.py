@@ -58,6 +58,11 @@ def _amount(raw: Any) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+def _size(raw: Any) -> int:
+    text = _text(raw)
+    return min(int(text), 99) if text.isdigit() else 0
+
+
 def _members(raw: Any, problems: list) -> list[dict]:
     out = []
     for i, m in enumerate(raw or [], start=1):
@@ -138,7 +143,8 @@ def clean_application(data: dict, causes: dict[str, str], *, on: dt.date) -> dic
             code="invalid",
             details=[{"field": f, "message": m} for f, m in problems],
         )
-    fields["family_size"] = 1 + len(members)
+    # a list may declare more people than it names (members entered later)
+    fields["family_size"] = max(1 + len(members), _size(data.get("family_size")))
     fields["income_items"] = items
     fields["income_total"], fields["per_capita"] = per_capita(items, fields["family_size"])
     standard = standard_for(region, on)
