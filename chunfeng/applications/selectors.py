@@ -138,11 +138,8 @@ def file_state_of(household: Household) -> FileState | None:
 
 def regions() -> list[tuple[str, str]]:
     """The districts and cities of the tree by their region codes (six digits)."""
-    return list(
-        OrgUnit.objects.filter(active=True, code__regex=r"^[0-9]{6}$")
-        .order_by("code")
-        .values_list("code", "name")
-    )
+    found = OrgUnit.objects.filter(active=True, code__regex=r"^[0-9]{6}$").order_by("code")
+    return [(code, name.removesuffix("总工会")) for code, name in found.values_list("code", "name")]
 
 
 def units_applying_for(user) -> QuerySet[OrgUnit]:

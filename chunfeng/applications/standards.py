@@ -87,5 +87,15 @@ def check_choice(
     return allowed[0] if allowed else ""
 
 
+NATIONAL_CAUSES = {  # the national system's list, seeded as configuration (migration 0002)
+    "illness": "大病", "disability": "残疾", "schooling": "子女上学", "unemployment": "失业",
+    "accident": "意外事件", "disaster": "灾害", "low_income": "收入低", "other": "其他",
+}  # fmt: skip
+
+
 def cause_labels() -> dict[str, str]:
-    return dict(Cause.objects.filter(active=True).values_list("code", "label"))
+    """The active causes as configured; the national list where none is configured at all."""
+    rows = list(Cause.objects.values_list("code", "label", "active"))
+    if not rows:
+        return dict(NATIONAL_CAUSES)
+    return {code: label for code, label, active in rows if active}

@@ -108,9 +108,9 @@ def test_overdue_reviews_are_listed_and_marked(fed, standard):
     rows = reviews_due_by_unit(fed.user("city", "viewer"), dt.date(2013, 5, 20))
     assert [(r["unit"], r["due"], r["overdue"]) for r in rows] == [(fed.zs_g1, 1, 1)]
     assert reviews_mark_overdue(on) == {"marked": 1, "cleared": 0}
-    assert overdue_household_ids([first.pk, second.pk]) == {first.pk}
+    assert overdue_household_ids([first.pk, second.pk], on) == {first.pk}
     file_review(
         household=first, actor=fed.user("zsg", "filler"), on=on, family_size=3, income="300",
         outcome="confirm",
     )  # fmt: skip
-    assert overdue_household_ids([first.pk]) == set()
+    assert overdue_household_ids([first.pk], on) == set()
