@@ -15,7 +15,7 @@ from django.utils import timezone
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_handle_application
-from chunfeng.register.models import Household, HouseholdStatus
+from chunfeng.register.models import Category, Household, HouseholdStatus
 from chunfeng.register.services import household_escape
 
 from .filing import next_review
@@ -86,6 +86,8 @@ def file_review(
         FilePeriod.objects.filter(household=household, end__isnull=True).update(end=on)
         state.review_due, state.overdue = None, False
     else:
+        if after not in Category.values:
+            raise field_error("category", "困难类别应为 B、C 或 D")
         if outcome == Outcome.CHANGE and after == before:
             raise field_error("category", "调整类别时请选择新的困难类别")
         proposed = check_choice(standard, per_capita, set(household.causes), after, reason)
