@@ -175,3 +175,19 @@ def test_reviews_page_lists_overdue(fed, standard, login):
     assert client.post(reverse("file-review", args=[a.household_id]), form).status_code == 302
     a.household.refresh_from_db()
     assert a.household.escaped_on == dt.date(2012, 11, 15)
+
+
+def test_list_pages_do_not_query_per_row(fed, standard, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(fed.user("zs", "reviewer"))
+    counts = []
+    for batch in (range(1, 3), range(3, 7)):
+        for n in batch:
+            to_step(fed, "approved", n=n)
+        for url in (reverse("application-list"), reverse("file-reviews"), "/register/"):
+            with CaptureQueriesContext(connection) as seen:
+                assert client.get(url).status_code == 200
+            counts.append((url, len(seen)))
+    assert counts[:3] == counts[3:]
