@@ -35,6 +35,7 @@ PARAMETER_EXAMPLES = {
     "form_code": "F1",
     "code": "F1",
     "household_id": 1,
+    "application_id": 1,
     "batch_id": 1,
 }
 

@@ -68,6 +68,8 @@ def application_approve(
     """审批建档 after the notice period, with no objection open or upheld."""
     application = _locked(application, "approve", actor, version)
     on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise field_error("on", "审批日期不能晚于今天")
     if application.notice_until and on <= application.notice_until:
         raise field_error(
             "on", f"公示期至 {application.notice_until:%Y年%m月%d日}，公示期满后才能审批"

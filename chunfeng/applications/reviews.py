@@ -68,6 +68,8 @@ def file_review(
         raise ApplicationError("这份档案已经脱困退出", code="bad_status")
     if outcome not in Outcome.values:
         raise field_error("outcome", "请选择复核结果：维持类别、调整类别或脱困退出")
+    if on > timezone.localdate():
+        raise field_error("on", "复核日期不能晚于今天")
     if family_size < 1:
         raise field_error("family_size", "家庭人口至少 1 人")
     try:

@@ -76,7 +76,7 @@ def standards_visible_to(user) -> QuerySet[Standard]:
 def reviews_due(user, on: dt.date | None = None, within: int = 30) -> QuerySet[FileState]:
     """Files kept in the user's subtree whose yearly review is due within ``within`` days or
     overdue, earliest first."""
-    on = on or timezone.localdate()
+    on = min(on or timezone.localdate(), dt.date.max - dt.timedelta(days=within))
     return (
         FileState.objects.filter(
             household__unit__in=units_visible_to(user),

@@ -162,6 +162,8 @@ def application_notice(
     """公示 from ``start`` for the number of days the region's standard sets (7 without one)."""
     application = _locked(application, "notice", actor, version)
     start = start or timezone.localdate()
+    if start > timezone.localdate() + dt.timedelta(days=31):
+        raise field_error("start", "公示开始日期不能晚于一个月以后")
     days = application.standard.notice_days if application.standard else 7
     until = start + dt.timedelta(days=days - 1)
     _move(application, Status.NOTICE, notice_from=start, notice_until=until)
