@@ -3,10 +3,12 @@
 from ninja import NinjaAPI
 
 from . import (
+    applications,
     campaigns,
     case_actions,
     cases,
     dashboards,
+    file_reviews,
     forms,
     funds,
     household_changes,
@@ -34,6 +36,7 @@ PARAMETER_EXAMPLES = {
     "form_code": "F1",
     "code": "F1",
     "household_id": 1,
+    "application_id": 1,
     "batch_id": 1,
 }
 
@@ -71,6 +74,8 @@ api.add_router("/households", household_search.router)
 api.add_router("/households", households.router)
 api.add_router("/payments", payments.router)
 api.add_router("", funds.router)
+api.add_router("/applications", file_reviews.router)
+api.add_router("/applications", applications.router)
 api.add_router("/cases", case_actions.router)
 api.add_router("/cases", cases.router)
 api.add_router("", dashboards.router)

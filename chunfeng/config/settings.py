@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "chunfeng.reports",
     "chunfeng.rollups",
     "chunfeng.register",
+    "chunfeng.applications",
     "chunfeng.funds",
     "chunfeng.cases",
     "chunfeng.reconcile",

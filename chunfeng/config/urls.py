@@ -22,6 +22,7 @@ urlpatterns = [
     path("users/", include("chunfeng.accounts.urls")),
     path("jobs/", include("chunfeng.jobs.urls")),
     path("register/", include("chunfeng.register.urls")),
+    path("applications/", include("chunfeng.applications.urls")),
     path("funds/", include("chunfeng.funds.urls")),
     path("", include("chunfeng.cases.urls")),
     path("", include("chunfeng.dashboards.urls")),

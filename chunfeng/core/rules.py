@@ -248,3 +248,32 @@ def can_configure_cases(user: Any) -> bool:
         return True
     unit = getattr(user, "unit", None) if _placed(user) else None
     return _has(user, Role.ADMIN) and unit is not None and unit.parent_id is None
+
+
+# --- hardship applications and 动态管理 ---------------------------------------------------------
+
+
+def can_handle_application(user: Any, unit: Any) -> bool:
+    """Apply for a worker of ``unit``, 初审, 入户调查, amend and resubmit a returned application,
+    record objections, review a file yearly: the grassroots union's fillers and admins (or
+    those of a union above it)."""
+    return can_keep_records(user, unit)
+
+
+def can_act_as_help_centre(user: Any, unit: Any) -> bool:
+    """Review an application of ``unit``, record the economic-status check, publish the notice:
+    the help centre of a union above it (its fillers, reviewers and admins)."""
+    if user is SYSTEM:
+        return True
+    return _has(user, Role.FILLER, Role.REVIEWER, Role.ADMIN) and strictly_above(user, unit)
+
+
+def can_approve_application(user: Any, unit: Any) -> bool:
+    """Approve an application of ``unit`` after its notice (the file is opened): reviewers of a
+    union above it."""
+    return can_review(user, unit)
+
+
+def can_set_standards(user: Any, unit: Any) -> bool:
+    """Set the 低保标准 of ``unit``'s region (a city or district union): its admins or above."""
+    return can_manage(user, unit)

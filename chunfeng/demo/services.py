@@ -11,6 +11,7 @@ from chunfeng.orgunits.models import OrgUnit, UnitKind
 from chunfeng.orgunits.services import orgunit_create
 
 from . import data
+from .applications import demo_applications
 from .cases import demo_cases
 from .register import demo_register
 from .reports import demo_reports
@@ -71,6 +72,7 @@ def demo_load() -> None:
     demo_reports(campaign, users)
     demo_register(campaign, users, units)
     demo_cases(campaign, users, units)
+    demo_applications(users, units)
 
 
 def demo_credentials() -> list[tuple[str, str, str, str]]:

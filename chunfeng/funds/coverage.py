@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
+from chunfeng.applications.selectors import overdue_filter
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.models import Household, HouseholdStatus
 
@@ -58,9 +59,11 @@ def on_file(unit: OrgUnit) -> QuerySet[Household]:
 
 
 def missing_households(campaign, unit: OrgUnit) -> QuerySet[Household]:
+    """Each marked ``review_overdue`` when its yearly review (applications) is overdue."""
     return (
         on_file(unit)
         .filter(~helped_filter(campaign))
+        .annotate(review_overdue=overdue_filter())
         .select_related("unit")
         .order_by("unit__path", "name", "id")
     )

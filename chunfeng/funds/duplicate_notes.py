@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from chunfeng.applications.selectors import overdue_household_ids
 from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import mask_id
 from chunfeng.orgunits.encounters import Encounter
@@ -144,4 +145,6 @@ def precheck_notes(user, batch, raw: str) -> tuple[list[str], str, object]:
     notes = duplicates_preview(
         campaign=batch.campaign, unit=batch.unit, household=household, viewer=user
     )
+    if overdue_household_ids([household.pk]):
+        notes.append(f"注意：{household.name} 的档案年度复核已逾期，请先复核确认仍属困难职工。")
     return notes, "warning", household

@@ -21,8 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from chunfeng.applications.models import FilePeriod
 from chunfeng.funds.models import PaymentLine, Receipt, Visit, VisitKind
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.models import Household, HouseholdStatus
@@ -63,9 +65,25 @@ def _in_subtree(unit: OrgUnit) -> dict[str, str]:
 
 
 def _households_on_file(scope: Scope, unit: OrgUnit) -> QuerySet:
-    """On file at the end of the activity period: active, or out of hardship only after it."""
-    return Household.objects.filter(**_in_subtree(unit)).filter(
-        Q(status=HouseholdStatus.ACTIVE) | Q(escaped_on__gt=scope.campaign.period_end)
+    """On file at the end of the activity period, in the category it had then. A file with
+    periods (``applications.FilePeriod``: opened by an approval, reviewed) is read as it stood
+    on that day; one without (typed or imported before) by its state: active, or out of
+    hardship only after the day."""
+    end = scope.campaign.period_end
+    periods = FilePeriod.objects.filter(household=OuterRef("pk"))
+    then = periods.filter(start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=end))
+    return (
+        Household.objects.filter(**_in_subtree(unit))
+        .annotate(
+            has_periods=Exists(periods),
+            on_file_then=Exists(then),
+            category_then=Coalesce(Subquery(then.values("category")[:1]), F("category")),
+        )
+        .filter(
+            Q(has_periods=False, status=HouseholdStatus.ACTIVE)
+            | Q(has_periods=False, escaped_on__gt=end)
+            | Q(on_file_then=True)
+        )
     )
 
 
@@ -105,7 +123,7 @@ RECORD_SETS = {
             "困难职工档案中在档的家庭（活动期末）",
             ("register",),
             _households_on_file,
-            {**_PERSON, "category": "category"},
+            {**_PERSON, "category": "category_then"},
         ),
         RecordSet(
             "households_escaped",

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from chunfeng.core.panels import collect, render_panels
 from chunfeng.core.personal import mask_bank, mask_id, mask_phone
 from chunfeng.core.rules import (
     can_approve_personal_change,
@@ -107,8 +108,11 @@ def household_list(request):
         id_token=params["id_token"] or None,
     )
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    # the applications app marks the files whose yearly review is overdue (a panel slot)
+    file_panels, marks = collect("household.list", request, households=list(page))
     for household in page:
         household.masked_id = mask_id(household.id_number)
+        household.review_overdue = household.pk in marks.get("overdue", ())
     filters = FilterForm(initial=params, units=units_visible_to(request.user))
     found = page.object_list[0] if params["id_token"] and page.object_list else None
     context = {
@@ -118,6 +122,7 @@ def household_list(request):
         "id_search": bool(params["id_token"]),
         "id_query": found.masked_id if found is not None else "",
         "can_edit": editable_units(request.user).exists(),
+        "file_panels": file_panels,
     }
     return render(request, "register/household_list.html", context)
 
@@ -147,9 +152,9 @@ def _detail_context(user, household: Household, **extra) -> dict:
 @login_required
 def household_detail(request, pk: int):
     household = household_for(request.user, pk)
-    return render(
-        request, "register/household_detail.html", _detail_context(request.user, household)
-    )
+    context = _detail_context(request.user, household)
+    context["file_panels"] = render_panels("household.detail", request, household=household)
+    return render(request, "register/household_detail.html", context)
 
 
 @login_required

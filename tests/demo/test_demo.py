@@ -1,5 +1,7 @@
 """The demo data a new user sees after `./dev run`."""
 
+from decimal import Decimal
+
 from django.core.management import call_command
 
 from chunfeng.accounts.models import User
@@ -80,3 +82,17 @@ def test_serve_prepares_and_prints_credentials(db, settings, tmp_path, capsys):
     assert "city_admin" in out and data.DEMO_PASSWORD in out
     call_command("serve", "--demo", "--no-serve")  # a second start keeps the data
     assert OrgUnit.objects.filter(code="210200").count() == 1
+
+
+def test_demo_applications_and_standards(db, settings, tmp_path):
+    from chunfeng.applications.models import Application, Standard
+
+    settings.MEDIA_ROOT = tmp_path
+    demo_load()
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == ["checked", "notice", "returned", "reviewed", "submitted", "visited"]
+    assert all(a.unit.code == "210202001" for a in Application.objects.all())
+    zs = Standard.objects.get(region_code="210202")
+    assert (zs.year, zs.low_line, zs.c_margin) == (2011, 400, Decimal("1.50"))
+    assert Standard.objects.filter(source__contains="示例").count() == Standard.objects.count()
+    assert Standard.objects.count() == 11
