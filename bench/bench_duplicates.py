@@ -512,7 +512,10 @@ def bench_line_add(target, districts, plan, samples: int):
 
     rng = random.Random(7)
     district = districts[PLANTED_DISTRICT]
-    user = User.objects.create(username="bench_filler", unit=district, role=Role.FILLER)
+    # kept between runs (--reuse): the history's rows of its earlier lines point to it
+    user, _ = User.objects.get_or_create(
+        username="bench_filler", defaults={"unit": district, "role": Role.FILLER}
+    )
     batch = PaymentBatch.objects.create(unit=district, campaign=target, name="BENCH 单笔录入")
     picks = [i for i in range(plan.n) if plan.district(i) == PLANTED_DISTRICT]
     chosen = rng.sample(picks, min(samples, len(picks)))
@@ -632,9 +635,6 @@ def existing(plan: Plan):
     if PaymentLine.objects.count() < plan.total_lines:
         return None
     PaymentBatch.objects.filter(name="BENCH 单笔录入").delete()
-    from chunfeng.accounts.models import User
-
-    User.objects.filter(username="bench_filler").delete()
     city = OrgUnit.objects.get(code="B2102")
     return city, list(OrgUnit.objects.filter(parent=city).order_by("code")), target
 

@@ -93,7 +93,9 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
     context.update(editable=editable, history=report_history(slot.report))
     context["version"] = version
-    context.update(_workflow_context(request.user, slot, editable))
+    # on a GET the page's readiness is the stored report's: the submit check reuses it
+    stored = context["readiness"] if request.method == "GET" else None
+    context.update(_workflow_context(request.user, slot, editable, stored))
     shared = {"slot": slot, "definition": definition, "editable": editable}
     context["action_panels"] = render_panels("report.entry.actions", request, **shared)
     return render(request, "reports/entry.html", context, status=status)
@@ -131,13 +133,18 @@ def report_records(request, campaign_id: int, unit_code: str, form_code: str):
     )
 
 
-def _workflow_context(user, slot, editable):
+def _workflow_context(user, slot, editable, readiness=None):
     report = slot.report
+    work_report = work_report_of(slot.campaign, slot.unit)
     return {
         "can_submit": editable and report is not None,
         "can_review": report is not None and can_review_report(user, report),
-        "work_report": work_report_of(slot.campaign, slot.unit),
-        "problems": submission_problems(report) if editable and report else [],
+        "work_report": work_report,
+        "problems": (
+            submission_problems(report, readiness=readiness, work_report=work_report)
+            if editable and report
+            else []
+        ),
     }
 
 

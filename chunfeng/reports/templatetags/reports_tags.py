@@ -1,3 +1,6 @@
+from functools import lru_cache
+from html import escape
+
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -35,45 +38,52 @@ def status_label(status: str) -> str:
 # template loops, the template engine's cost per variable was most of the page's time; these
 # build the same HTML in Python (escaped by format_html).
 
-_SELECT = (
-    '<select class="blank{}" name="v-{}" id="{}" data-code="{}" title="{} {}" aria-label="{} {}" {}>'
-    '<option value=""></option><option value="是"{}>是</option><option value="否"{}>否</option>'
-    "</select>"
-)
-_INPUT = (
-    '<input class="blank{}" name="v-{}" id="{}" value="{}" data-code="{}" inputmode="{}" '
-    'title="{} {}（{}）" aria-label="{} {}（{}）" autocomplete="off" {}>'
-)
+
+@lru_cache(maxsize=4096)
+def _attributes(code: str, label: str, unit: str, kind: str) -> tuple[str, str]:
+    """What a blank's control says of the blank alone (it never changes): (name, id, data-code,
+    inputmode, title and aria-label), and the select's or input's opening, escaped."""
+    dom_id = "b-" + code.replace(".", "-")
+    if kind == "yesno":
+        title = escape(f"{code} {label}")
+        return "select", (
+            f'name="v-{escape(code)}" id="{escape(dom_id)}" data-code="{escape(code)}" '
+            f'title="{title}" aria-label="{title}"'
+        )
+    title = escape(f"{code} {label}（{unit}）")
+    mode = "numeric" if kind == "count" else "decimal"
+    return "input", (
+        f'name="v-{escape(code)}" id="{escape(dom_id)}" value="{{value}}" data-code="{escape(code)}"'
+        f' inputmode="{mode}" title="{title}" aria-label="{title}" autocomplete="off"'
+    )
 
 
 def _control(part, editable: bool) -> str:
-    b, state = part.blank, f" has-{part.state}" if part.state else ""
-    if b.type == "yesno":
-        return format_html(
-            _SELECT, state, b.code, part.dom_id, b.code, b.code, b.label, b.code, b.label,
-            "" if editable else "disabled",
-            " selected" if part.text == "是" else "", " selected" if part.text == "否" else "",
-        )  # fmt: skip
-    return format_html(
-        _INPUT, state, b.code, part.dom_id, part.text, b.code,
-        "numeric" if b.type == "count" else "decimal",
-        b.code, b.label, b.unit, b.code, b.label, b.unit, "" if editable else "readonly",
-    )  # fmt: skip
+    b = part.blank
+    state = f" has-{escape(part.state)}" if part.state else ""
+    tag, attrs = _attributes(b.code, str(b.label), str(b.unit), b.type)
+    if tag == "select":
+        yes = " selected" if part.text == "是" else ""
+        no = " selected" if part.text == "否" else ""
+        return (
+            f'<select class="blank{state}" {attrs} {"" if editable else "disabled"}>'
+            f'<option value=""></option><option value="是"{yes}>是</option>'
+            f'<option value="否"{no}>否</option></select>'
+        )
+    attrs = attrs.replace("{value}", escape(part.text or ""), 1)
+    return f'<input class="blank{state}" {attrs} {"" if editable else "readonly"}>'
 
 
 @register.simple_tag
 def paper_line(line, editable: bool) -> str:
     """One line of the paper form: its text and blanks, then its messages."""
-    letter = format_html('<span class="letter">({})</span>', line.letter) if line.letter else ""
-    parts = mark_safe(  # noqa: S308 - every piece is escaped by format_html / conditional_escape
-        "".join(
-            _control(p, editable) if hasattr(p, "blank") else conditional_escape(p)
-            for p in line.parts
-        )
+    letter = f'<span class="letter">({escape(line.letter)})</span>' if line.letter else ""
+    parts = "".join(
+        _control(p, editable) if hasattr(p, "blank") else str(conditional_escape(p))
+        for p in line.parts
     )
-    return format_html(
-        '<p class="line" id="line-{}">{}{}</p>\n{}', line.key, letter, parts, line_msgs(line)
-    )
+    head = f'<p class="line" id="line-{escape(line.key)}">{letter}{parts}</p>\n'
+    return mark_safe(head + line_msgs(line))  # noqa: S308 - every piece is escaped above
 
 
 @register.simple_tag
