@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -40,6 +39,7 @@ from .selectors import (
     editable_units,
     household_for,
     households_matching,
+    keyset_page,
     id_token_of,
     pending_changes_of,
     shown_id,
@@ -84,6 +84,10 @@ def error_summary(form) -> list[str]:
 FILTERS = ("q", "status", "category", "unit", "id_token")
 
 
+def _pk_param(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 19 else None
+
+
 @login_required
 def household_list(request):
     """Filters by status, category and unit (with its subtree); search by name or by a full
@@ -106,7 +110,12 @@ def household_list(request):
         q=params["q"],
         id_token=params["id_token"] or None,
     )
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        households,
+        size=PAGE_SIZE,
+        before=_pk_param(request.GET.get("before")),
+        after=_pk_param(request.GET.get("after")),
+    )
     for household in page:
         household.masked_id = mask_id(household.id_number)
     filters = FilterForm(initial=params, units=units_visible_to(request.user))
