@@ -39,8 +39,8 @@ from .selectors import (
     editable_units,
     household_for,
     households_matching,
-    keyset_page,
     id_token_of,
+    keyset_page,
     pending_changes_of,
     shown_id,
 )
