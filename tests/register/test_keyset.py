@@ -50,12 +50,11 @@ def test_walk_every_page_both_ways(fed, login, monkeypatch):
 
 def test_junk_page_keys_show_the_newest(fed, login, monkeypatch):
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    for seq in range(1, 4):
-        new_household(fed, fed.zs, seq)
+    made = [new_household(fed, fed.zs, seq) for seq in range(1, 4)]
     client = login(fed.user("zs", "filler"))
     for junk in ("abc", "-5", "1" * 30, ""):
         html = client.get(reverse("household-list"), {"before": junk}).content.decode()
         assert names_on(html) == ["职工3", "职工2"]
-    assert names_on(client.get(reverse("household-list"), {"before": 2}).content.decode()) == [
-        "职工1"
-    ]
+    assert names_on(
+        client.get(reverse("household-list"), {"before": made[1].pk}).content.decode()
+    ) == ["职工1"]
