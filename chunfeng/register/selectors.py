@@ -9,6 +9,7 @@ from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import is_search_token, mask_id, search_token
 from chunfeng.core.rules import can_edit_households, can_see_full_ids
 from chunfeng.orgunits.models import OrgUnit
+from chunfeng.orgunits.selectors import units_visible_to
 
 from .access import id_access_log
 from .models import ChangeStatus, Household, PendingChange
@@ -176,3 +177,19 @@ def keyset_page(
         older = rows[-1].pk if more else None
         newer = rows[0].pk if before is not None and rows else None
     return KeysetPage(rows, older, newer, total)
+
+
+FILTER_LEVELS = 2  # levels below the user's unit that the list's unit filter offers
+
+
+def filter_units(user, chosen: OrgUnit | None = None) -> list[OrgUnit]:
+    """The units the register list's unit filter offers: the user's own and two levels below
+    it, and the one chosen. A province has tens of thousands of grassroots unions: a list of
+    them all would make every page of the register heavy, and nobody could pick from it."""
+    units = units_visible_to(user)
+    if user.unit_id is not None:
+        units = units.filter(depth__lte=user.unit.depth + FILTER_LEVELS)
+    found = list(units.order_by("path"))
+    if chosen is not None and all(u.pk != chosen.pk for u in found):
+        found.append(chosen)
+    return found

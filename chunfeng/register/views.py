@@ -29,7 +29,7 @@ from chunfeng.core.rules import (
 )
 from chunfeng.core.versions import Stale
 from chunfeng.core.web import apply_errors, attempt, caught
-from chunfeng.orgunits.selectors import unit_for, units_visible_to
+from chunfeng.orgunits.selectors import unit_for
 
 from .forms import EscapeForm, FilterForm, HouseholdForm, MemberForm
 from .history import FIELD_LABELS, household_history
@@ -37,6 +37,7 @@ from .models import CAUSES, Household, HouseholdStatus
 from .selectors import (
     editable_unit_of,
     editable_units,
+    filter_units,
     household_for,
     households_matching,
     id_token_of,
@@ -102,9 +103,10 @@ def household_list(request):
             params["q"], params["id_token"] = "", token
         query = urlencode({k: v for k, v in params.items() if v})
         return redirect(f"{reverse('household-list')}{'?' + query if query else ''}")
+    chosen = unit_for(request.user, params["unit"]) if params["unit"] else None
     households = households_matching(
         request.user,
-        unit=unit_for(request.user, params["unit"]) if params["unit"] else None,
+        unit=chosen,
         status=params["status"] if params["status"] in HouseholdStatus.values else None,
         category=params["category"] or None,
         q=params["q"],
@@ -118,7 +120,7 @@ def household_list(request):
     )
     for household in page:
         household.masked_id = mask_id(household.id_number)
-    filters = FilterForm(initial=params, units=units_visible_to(request.user))
+    filters = FilterForm(initial=params, units=filter_units(request.user, chosen))
     found = page.object_list[0] if params["id_token"] and page.object_list else None
     context = {
         "page": page,
