@@ -16,7 +16,7 @@ heavy), then times through Django's test client, logged in as 中山区's filler
 
 Rounds are interleaved (trivial, trivial page, entry GET, trivial, trivial page, save …) and it
 prints the median of the per-round ratios. With a PostgreSQL URL the database is created if
-missing and emptied (``flush``) first, so its name must contain "bench". Nothing is asserted."""
+dropped and created again first, so its name must contain "bench". Nothing is asserted."""
 
 from __future__ import annotations
 
@@ -35,10 +35,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def setup(url: str | None) -> None:
     if url:
-        from bench_duplicates import _create_pg_database
-
         os.environ["DATABASE_URL"] = url
-        _create_pg_database(url)
+        _fresh_pg_database(url)
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["CHUNFENG_DATA_DIR"] = tempfile.mkdtemp(prefix="chunfeng-bench-entry-")
@@ -53,10 +51,28 @@ def setup(url: str | None) -> None:
     if url and "bench" not in connection.settings_dict["NAME"]:
         sys.exit("refusing: the PostgreSQL database name must contain 'bench' (it is emptied)")
     call_command("migrate", verbosity=0)
-    if url:
-        call_command("flush", interactive=False, verbosity=0)
     settings.ALLOWED_HOSTS = ["*"]
     _add_trivial_views()
+
+
+def _fresh_pg_database(url: str) -> None:
+    """Drop and create the database (``flush`` cannot: the history table is append-only)."""
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    if "bench" not in cfg["NAME"]:
+        sys.exit("refusing: the PostgreSQL database name must contain 'bench' (it is dropped)")
+    conninfo = dict(
+        host=cfg["HOST"] or "127.0.0.1",
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+    )
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
+        conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
 
 
 def _add_trivial_views() -> None:

@@ -6,8 +6,8 @@ on it, first page and deep pages, against a trivial view.
         --database-url postgres://postgres@127.0.0.1:5432/chunfeng_bench_national
 
 Full national size (a bigger machine): ``--cities 30 --counties 100 --grassroots 100
---households 5500000``. With a PostgreSQL URL the database is created if missing and emptied
-(``flush``) first, so its name must contain "bench". It prints how long each part of the
+--households 5500000``. With a PostgreSQL URL the database is dropped and
+created again first, so its name must contain "bench". It prints how long each part of the
 generation took, then, logged in as a viewer of the province, the register list's first page,
 a page in the middle and the last page (reached by key, ``before=``) against ``/bench/trivial/``
 and ``/bench/trivial-page/``, in interleaved rounds (median of per-round ratios). Nothing is

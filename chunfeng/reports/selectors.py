@@ -69,6 +69,8 @@ def _slot(campaign: Campaign, unit: OrgUnit, form_code: str) -> ReportSlot:
         .filter(campaign_form=cform, unit=unit)
         .first()
     )
+    if report is not None:  # already in hand: no query when a caller follows these
+        cform.campaign, report.campaign_form, report.unit = campaign, cform, unit
     return ReportSlot(campaign=campaign, campaign_form=cform, unit=unit, report=report)
 
 
