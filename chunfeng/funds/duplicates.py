@@ -211,11 +211,11 @@ def _lines_sql(kind: str, scoped: bool, keys: int) -> str:
     )
     if connection.vendor == "postgresql":  # every key in one query, as arrays
         match = {
-            FlagKind.EXACT: "l.id_number = ANY(%s)",
-            FlagKind.NAME_BIRTH: "(h.name, h.birth_date) IN "
+            str(FlagKind.EXACT): "l.id_number = ANY(%s)",
+            str(FlagKind.NAME_BIRTH): "(h.name, h.birth_date) IN "
             "(SELECT * FROM unnest(%s::varchar[], %s::date[]))",
-            FlagKind.PHONE: "h.phone = ANY(%s)",
-        }[kind]
+            str(FlagKind.PHONE): "h.phone = ANY(%s)",
+        }[str(kind)]
     elif kind == FlagKind.EXACT:
         match = f"l.id_number IN ({', '.join(['%s'] * keys)})"
     elif kind == FlagKind.NAME_BIRTH:
