@@ -218,8 +218,9 @@ def _lines_sql(kind: str, scoped: bool, keys: int) -> str:
         }[str(kind)]
     elif kind == FlagKind.EXACT:
         match = f"l.id_number IN ({', '.join(['%s'] * keys)})"
-    elif kind == FlagKind.NAME_BIRTH:
-        match = f"(h.name, h.birth_date) IN (VALUES {', '.join(['(%s, %s)'] * keys)})"
+    elif kind == FlagKind.NAME_BIRTH:  # SQLite: both columns of the index by IN, pairs in Python
+        marks = ", ".join(["%s"] * keys)
+        match = f"h.name IN ({marks}) AND h.birth_date IN ({marks})"
     else:
         match = f"h.phone IN ({', '.join(['%s'] * keys)})"
     return (
@@ -236,15 +237,17 @@ def _scan_kind(cursor, kind: str, scoped: bool, params: list) -> list[DuplicateG
     found: dict[tuple, DuplicateGroup] = {}
     pg = connection.vendor == "postgresql"
     for chunk in _chunks(keys, len(keys) if pg and keys else CHUNK):
-        if pg:  # one array per column of the key
-            flat = [list(column) for column in zip(*chunk, strict=True)]
-        else:
-            flat = [value for key in chunk for value in key]
+        # one array per column of the key (PostgreSQL), or its values column by column
+        columns = [list(column) for column in zip(*chunk, strict=True)]
+        flat = columns if pg else [value for column in columns for value in column]
+        wanted = set(chunk)
         cursor.execute(_lines_sql(kind, scoped, len(chunk)), flat + params)
         for pk, unit_id, unit_name, code, batch, name, number, amount, paid, *h in cursor:
             if kind == FlagKind.EXACT:
                 key = (number, None)
             elif kind == FlagKind.NAME_BIRTH:
+                if (h[0], h[1]) not in wanted:  # another pair of the same names and dates
+                    continue
                 key = (h[0], _date(h[1]))
             else:
                 key = (h[2], None)
