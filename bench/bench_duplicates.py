@@ -271,8 +271,11 @@ def _batches(campaign, unit_ids, label):
 
 
 def household_rows(plan: Plan, grassroots_ids):
+    from chunfeng.core.personal import search_token
+
     for i in range(plan.n):
         unit = grassroots_ids[plan.district(i)][plan.grassroots(i)]
+        number = plan.id_number(i)
         yield (
             i + 1,
             unit,
@@ -295,13 +298,16 @@ def household_rows(plan: Plan, grassroots_ids):
             "",
             CREATED,
             None,
+            search_token("id", number),
+            1,
         )
 
 
 HOUSEHOLD_COLS = ("id", "unit_id", "name", "id_number", "gender", "birth_date", "phone",
                   "employer", "family_size", "income", "category", "is_migrant",
                   "is_model_worker", "is_laid_off", "causes", "bank_account", "status",
-                  "escaped_on", "escaped_reason", "created_at", "created_by_id")  # fmt: skip
+                  "escaped_on", "escaped_reason", "created_at", "created_by_id", "id_token",
+                  "version")  # fmt: skip
 LINE_COLS = ("id", "batch_id", "household_id", "unit_id", "campaign_id", "id_number", "name",
              "amount", "kind", "goods", "aid_type", "paid_on", "cancelled")  # fmt: skip
 
@@ -444,23 +450,54 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - t
 
 
-def bench_scan(target, city, districts, plan):
+def bare_group_by(target) -> int:
+    """The baseline: the database's own ``GROUP BY id_number HAVING count(*) > 1`` over the
+    campaign's non-cancelled lines (the keys only, nothing joined back)."""
+    from django.db import connection
+
+    from chunfeng.funds.models import PaymentLine
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id_number FROM {PaymentLine._meta.db_table} "
+            "WHERE campaign_id = %s AND cancelled = %s GROUP BY id_number HAVING COUNT(*) > 1",
+            [target.pk, False],
+        )
+        return len(cursor.fetchall())
+
+
+def bench_scan(target, city, districts, plan, rounds: int = 5):
     from chunfeng.funds.duplicates import duplicates_scan
 
     expected = plan.expected()
     for label, root in (("whole federation", city), ("one district", districts[PLANTED_DISTRICT])):
-        for run in (1, 2):
-            result, secs = timed(duplicates_scan, target, root)
-            lines = sum(len(g.lines) for gs in result.groups.values() for g in gs)
-            print(
-                f"duplicates_scan [{label}, run {run}]: {secs:.2f} s — groups {result.counts}"
-                f" ({lines} lines)"
-            )
+        result, secs = timed(duplicates_scan, target, root)
+        lines = sum(len(g.lines) for gs in result.groups.values() for g in gs)
+        print(
+            f"duplicates_scan [{label}, warm-up]: {secs:.2f} s — groups {result.counts}"
+            f" ({lines} lines)"
+        )
         if root is city:
             print(f"  planted: {expected} (name+birth may also find natural twins)")
-    for kind in ("exact", "name_birth", "phone"):
-        _r, secs = timed(duplicates_scan, target, city, kinds=(kind,))
-        print(f"  {kind:10s} alone: {secs:.2f} s")
+    bare_group_by(target)  # warm-up
+    for label, kinds in (
+        ("whole scan (3 kinds)", ("exact", "name_birth", "phone")),
+        ("exact alone", ("exact",)),
+        ("name_birth alone", ("name_birth",)),
+        ("phone alone", ("phone",)),
+    ):
+        ratios, bares, scans = [], [], []
+        for _ in range(rounds):  # interleaved: bare, scan, bare, scan …
+            groups, bare = timed(bare_group_by, target)
+            _r, scan = timed(duplicates_scan, target, city, kinds=kinds)
+            bares.append(bare)
+            scans.append(scan)
+            ratios.append(scan / bare)
+        print(
+            f"  {label:22s} {statistics.median(scans):.3f} s vs bare GROUP BY "
+            f"{statistics.median(bares):.3f} s ({groups:,} keys): median of {rounds} per-round "
+            f"ratios {statistics.median(ratios):.2f}×"
+        )
 
 
 def bench_line_add(target, districts, plan, samples: int):
@@ -470,12 +507,15 @@ def bench_line_add(target, districts, plan, samples: int):
 
     from chunfeng.accounts.models import Role, User
     from chunfeng.funds.duplicates import duplicates_flag
-    from chunfeng.funds.models import PaymentBatch
+    from chunfeng.funds.models import DuplicateFlag, PaymentBatch
     from chunfeng.funds.services import line_add
 
     rng = random.Random(7)
     district = districts[PLANTED_DISTRICT]
-    user = User.objects.create(username="bench_filler", unit=district, role=Role.FILLER)
+    # kept between runs (--reuse): the history's rows of its earlier lines point to it
+    user, _ = User.objects.get_or_create(
+        username="bench_filler", defaults={"unit": district, "role": Role.FILLER}
+    )
     batch = PaymentBatch.objects.create(unit=district, campaign=target, name="BENCH 单笔录入")
     picks = [i for i in range(plan.n) if plan.district(i) == PLANTED_DISTRICT]
     chosen = rng.sample(picks, min(samples, len(picks)))
@@ -494,6 +534,9 @@ def bench_line_add(target, districts, plan, samples: int):
         totals.append(secs)
         flagged += len(line.new_flags)
         with transaction.atomic():
+            # line_add has flagged the line already: a flag is once per pair
+            # (``flag_once_per_pair``), so the check is timed again on a line without flags
+            DuplicateFlag.objects.filter(line=line).delete()
             _flags, secs = timed(duplicates_flag, [line])
             checks.append(secs)
             transaction.set_rollback(True)
@@ -592,9 +635,6 @@ def existing(plan: Plan):
     if PaymentLine.objects.count() < plan.total_lines:
         return None
     PaymentBatch.objects.filter(name="BENCH 单笔录入").delete()
-    from chunfeng.accounts.models import User
-
-    User.objects.filter(username="bench_filler").delete()
     city = OrgUnit.objects.get(code="B2102")
     return city, list(OrgUnit.objects.filter(parent=city).order_by("code")), target
 

@@ -30,6 +30,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -298,7 +299,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--repeat", type=int, default=2, help="timed runs of each phase")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -316,9 +317,12 @@ def main() -> None:
             f"database: {db.label}; rows: {args.rows}; planted in the invalid file: "
             f"{planted['invalid']} invalid rows, {planted['duplicates']} duplicates"
         )
-        reads = [run_child("read", valid, db.env) for _ in range(max(args.repeat, 1) + 1)]
-        imports = [run_child("import", valid, db.env_for_run()) for _ in range(args.repeat)]
-        checks = [run_child("validate", invalid, db.env_for_run()) for _ in range(args.repeat)]
+        run_child("read", valid, db.env)  # warm-up: the file in the page cache
+        reads, imports, checks = [], [], []
+        for _ in range(args.repeat):  # interleaved: read, import, validate, read, import …
+            reads.append(run_child("read", valid, db.env))
+            imports.append(run_child("import", valid, db.env_for_run()))
+            checks.append(run_child("validate", invalid, db.env_for_run()))
         traced = {}
         if not args.no_trace:
             traced = {
@@ -353,6 +357,13 @@ def main() -> None:
             if traced
             else ""
         )
+    )
+    import_ratios = [i["seconds"] / r["seconds"] for r, i in zip(reads, imports, strict=True)]
+    check_ratios = [c["seconds"] / r["seconds"] for r, c in zip(reads, checks, strict=True)]
+    print(
+        f"median of {len(reads)} per-round ratios (each round: read, import, validate): "
+        f"import {statistics.median(import_ratios):.2f}× the read, "
+        f"validation {statistics.median(check_ratios):.2f}×"
     )
     print(
         f"all import runs: {[round(r['seconds'], 2) for r in imports]} s; "

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from chunfeng.core.personal import mask_id, mask_phone
 from chunfeng.orgunits.models import OrgUnit
@@ -172,96 +172,124 @@ def _whole_federation(root: OrgUnit) -> bool:
     )
 
 
-def _scan_sql(kind: str, scoped: bool) -> str:
+def _where(alias: str, scoped: bool) -> str:
+    text = f"{alias}.campaign_id = %s AND {alias}.cancelled = %s"
+    if scoped:
+        units = OrgUnit._meta.db_table
+        text += f" AND {alias}.unit_id IN (SELECT id FROM {units} WHERE path LIKE %s ESCAPE '\\')"
+    return text
+
+
+def _keys_sql(kind: str, scoped: bool) -> str:
+    """Step 1: the keys that can make a group. The same ID number twice among the campaign's
+    lines (the bare ``GROUP BY id_number HAVING COUNT(*) > 1``); for the suspected kinds, the
+    (name, birth date) pairs or phones that two files or more of the register hold (an index
+    pass over ``Household(name, birth_date)`` / ``Household(phone)``, whatever the campaign)."""
     lines, households = PaymentLine._meta.db_table, Household._meta.db_table
-    units = OrgUnit._meta.db_table
-
-    def where(alias: str) -> str:
-        text = f"{alias}.campaign_id = %s AND {alias}.cancelled = %s"
-        if scoped:
-            text += (
-                f" AND {alias}.unit_id IN (SELECT id FROM {units} WHERE path LIKE %s ESCAPE '\\')"
-            )
-        return text
-
     if kind == FlagKind.EXACT:
-        keys = (
-            f"SELECT l2.id_number AS k1, NULL AS k2 FROM {lines} l2 WHERE {where('l2')} "
-            "GROUP BY l2.id_number HAVING COUNT(*) > 1"
+        return (
+            f"SELECT l.id_number FROM {lines} l WHERE {_where('l', scoped)} "
+            "GROUP BY l.id_number HAVING COUNT(*) > 1"
         )
-        on = "g.k1 = l.id_number"
-    elif kind == FlagKind.NAME_BIRTH:
-        # only the (name, birth date) pairs held by two files or more: an index-only pass over
-        # Household(name, birth_date) before the lines are joined
-        keys = (
-            f"SELECT h2.name AS k1, h2.birth_date AS k2 FROM (SELECT name, birth_date "
-            f"FROM {households} GROUP BY name, birth_date HAVING COUNT(*) > 1) c "
-            f"JOIN {households} h2 ON h2.name = c.name AND h2.birth_date = c.birth_date "
-            f"JOIN {lines} l2 ON l2.household_id = h2.id WHERE {where('l2')} "
-            "GROUP BY h2.name, h2.birth_date HAVING COUNT(DISTINCT l2.id_number) > 1"
+    if kind == FlagKind.NAME_BIRTH:
+        return (
+            f"SELECT name, birth_date FROM {households} GROUP BY name, birth_date "
+            "HAVING COUNT(*) > 1"
         )
-        on = "g.k1 = h.name AND g.k2 = h.birth_date"
-    else:
-        keys = (
-            f"SELECT h2.phone AS k1, NULL AS k2 FROM (SELECT phone FROM {households} "
-            "WHERE phone <> '' GROUP BY phone HAVING COUNT(*) > 1) c "
-            f"JOIN {households} h2 ON h2.phone = c.phone "
-            f"JOIN {lines} l2 ON l2.household_id = h2.id WHERE {where('l2')} "
-            "GROUP BY h2.phone HAVING COUNT(DISTINCT l2.id_number) > 1"
-        )
-        on = "g.k1 = h.phone"
-    return (
-        "SELECT g.k1, g.k2, l.id, l.unit_id, u.name, u.code, l.batch_id, l.name, l.id_number, "
-        f"l.amount, l.paid_on FROM {lines} l JOIN {households} h ON h.id = l.household_id "
-        f"JOIN {units} u ON u.id = l.unit_id JOIN ({keys}) g ON {on} "
-        f"WHERE {where('l')} ORDER BY g.k1, g.k2, l.id"
+    return f"SELECT phone FROM {households} WHERE phone <> '' GROUP BY phone HAVING COUNT(*) > 1"
+
+
+def _lines_sql(kind: str, scoped: bool, keys: int) -> str:
+    """Step 2: the campaign's lines that hold one of ``keys`` keys, found through the indexes
+    (``PaymentLine(campaign, id_number)``; the household's indexes, then
+    ``PaymentLine.household_id``). Asked with the keys as values, the planner knows how few
+    they are, where a join to step 1's query made it expect thousands and scan everything."""
+    lines, households, units = (
+        PaymentLine._meta.db_table,
+        Household._meta.db_table,
+        OrgUnit._meta.db_table,
     )
+    if connection.vendor == "postgresql":  # every key in one query, as arrays
+        match = {
+            str(FlagKind.EXACT): "l.id_number = ANY(%s)",
+            str(FlagKind.NAME_BIRTH): "(h.name, h.birth_date) IN "
+            "(SELECT * FROM unnest(%s::varchar[], %s::date[]))",
+            str(FlagKind.PHONE): "h.phone = ANY(%s)",
+        }[str(kind)]
+    elif kind == FlagKind.EXACT:
+        match = f"l.id_number IN ({', '.join(['%s'] * keys)})"
+    elif kind == FlagKind.NAME_BIRTH:  # SQLite: both columns of the index by IN, pairs in Python
+        marks = ", ".join(["%s"] * keys)
+        match = f"h.name IN ({marks}) AND h.birth_date IN ({marks})"
+    else:
+        match = f"h.phone IN ({', '.join(['%s'] * keys)})"
+    return (
+        "SELECT l.id, l.unit_id, u.name, u.code, l.batch_id, l.name, l.id_number, l.amount, "
+        f"l.paid_on, h.name, h.birth_date, h.phone FROM {lines} l "
+        f"JOIN {households} h ON h.id = l.household_id JOIN {units} u ON u.id = l.unit_id "
+        f"WHERE {match} AND {_where('l', scoped)}"
+    )
+
+
+def _scan_kind(cursor, kind: str, scoped: bool, params: list) -> list[DuplicateGroup]:
+    cursor.execute(_keys_sql(kind, scoped), params if kind == FlagKind.EXACT else [])
+    keys = [tuple(row) for row in cursor.fetchall()]
+    found: dict[tuple, DuplicateGroup] = {}
+    pg = connection.vendor == "postgresql"
+    for chunk in _chunks(keys, len(keys) if pg and keys else CHUNK):
+        # one array per column of the key (PostgreSQL), or its values column by column
+        columns = [list(column) for column in zip(*chunk, strict=True)]
+        flat = columns if pg else [value for column in columns for value in column]
+        wanted = set(chunk)
+        cursor.execute(_lines_sql(kind, scoped, len(chunk)), flat + params)
+        for pk, unit_id, unit_name, code, batch, name, number, amount, paid, *h in cursor:
+            if kind == FlagKind.EXACT:
+                key = (number, None)
+            elif kind == FlagKind.NAME_BIRTH:
+                if (h[0], h[1]) not in wanted:  # another pair of the same names and dates
+                    continue
+                key = (h[0], _date(h[1]))
+            else:
+                key = (h[2], None)
+            line = GroupLine(
+                pk, unit_id, unit_name, code, batch, name, number, Decimal(amount), _date(paid)
+            )
+            found.setdefault(key, DuplicateGroup(kind, key)).lines.append(line)
+    groups = [
+        g
+        for g in found.values()
+        if len(g.lines) > 1
+        and (kind == FlagKind.EXACT or len({line.id_number for line in g.lines}) > 1)
+    ]
+    for group in groups:
+        group.lines.sort(key=lambda line: line.pk)
+    return sorted(groups, key=lambda g: (g.key[0], str(g.key[1] or "")))
 
 
 def duplicates_scan(campaign, root: OrgUnit, *, kinds=tuple(FlagKind.values)) -> ScanResult:
     """Every group of non-cancelled lines of ``campaign`` in ``root``'s subtree that pay one
     family twice: the same ID number, or different ID numbers with the same name and birth
-    date, or with the same phone. One GROUP BY … HAVING query per kind, joined to its lines."""
+    date, or with the same phone. Per kind, one GROUP BY … HAVING query finds the keys, then
+    their lines are fetched by index (``_keys_sql``, ``_lines_sql``)."""
     scoped = not _whole_federation(root)
     params = [campaign.pk, False]
     if scoped:
         params.append(root.path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    groups: dict[str, list[DuplicateGroup]] = {}
-    with connection.cursor() as cursor:
-        for kind in kinds:
-            cursor.execute(_scan_sql(kind, scoped), params * 2)
-            found: dict[tuple, DuplicateGroup] = {}
-            for (
-                k1,
-                k2,
-                pk,
-                unit_id,
-                unit_name,
-                code,
-                batch_id,
-                name,
-                number,
-                amount,
-                paid,
-            ) in cursor:
-                if kind == FlagKind.NAME_BIRTH:
-                    k2 = _date(k2)
-                group = found.setdefault((k1, k2), DuplicateGroup(kind, (k1, k2)))
-                group.lines.append(
-                    GroupLine(
-                        pk,
-                        unit_id,
-                        unit_name,
-                        code,
-                        batch_id,
-                        name,
-                        number,
-                        Decimal(amount),
-                        _date(paid),
-                    )
-                )
-            groups[kind] = list(found.values())
-    return ScanResult(groups)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tune_for_grouping(cursor)
+        return ScanResult({kind: _scan_kind(cursor, kind, scoped, params) for kind in kinds})
+
+
+# PostgreSQL's default work_mem (4 MB) makes the grouping over a national campaign's lines
+# spill to disk in batches, and a parallel plan has each worker build its own hash table of
+# every key (then merges them): one aggregate in memory, for this transaction only, is faster.
+PG_SCAN_SETTINGS = (("work_mem", "128MB"), ("max_parallel_workers_per_gather", "0"))
+
+
+def _tune_for_grouping(cursor) -> None:
+    if connection.vendor == "postgresql":
+        for name, value in PG_SCAN_SETTINGS:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])  # SET LOCAL
 
 
 def _date(value):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -7,6 +9,7 @@ from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import is_search_token, mask_id, search_token
 from chunfeng.core.rules import can_edit_households, can_see_full_ids
 from chunfeng.orgunits.models import OrgUnit
+from chunfeng.orgunits.selectors import units_visible_to
 
 from .access import id_access_log
 from .models import ChangeStatus, Household, PendingChange
@@ -130,3 +133,63 @@ def change_for(user, pk: int) -> PendingChange:
 def changes_waiting(user) -> QuerySet[PendingChange]:
     """The changes waiting for a reviewer in the user's subtree, oldest first."""
     return changes_visible_to(user).filter(status=ChangeStatus.PENDING).order_by("requested_at")
+
+
+@dataclass
+class KeysetPage:
+    """A page of the register list, newest first, found by the last ``pk`` seen instead of an
+    offset: page 10,000 costs what page 1 costs (an index range on the primary key).
+    ``older`` / ``newer`` are the ``before`` / ``after`` values of the neighbouring pages."""
+
+    object_list: list[Household]
+    older: int | None
+    newer: int | None
+    count: int
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.older is not None or self.newer is not None
+
+
+def keyset_page(
+    households: QuerySet[Household],
+    *,
+    size: int,
+    before: int | None = None,
+    after: int | None = None,
+) -> KeysetPage:
+    """``households`` (ordered ``-pk``): the ``size`` just older than ``before``, or just newer
+    than ``after``, or the newest. Two queries: the page (one row more, to know whether there
+    is another) and the count."""
+    total = households.count()
+    if after is not None:
+        rows = list(households.filter(pk__gt=after).order_by("pk")[: size + 1])
+        more, rows = len(rows) > size, rows[:size][::-1]
+        newer = rows[0].pk if more and rows else None
+        older = rows[-1].pk if rows else None
+    else:
+        older_ones = households.filter(pk__lt=before) if before is not None else households
+        rows = list(older_ones.order_by("-pk")[: size + 1])
+        more, rows = len(rows) > size, rows[:size]
+        older = rows[-1].pk if more else None
+        newer = rows[0].pk if before is not None and rows else None
+    return KeysetPage(rows, older, newer, total)
+
+
+FILTER_LEVELS = 2  # levels below the user's unit that the list's unit filter offers
+
+
+def filter_units(user, chosen: OrgUnit | None = None) -> list[OrgUnit]:
+    """The units the register list's unit filter offers: the user's own and two levels below
+    it, and the one chosen. A province has tens of thousands of grassroots unions: a list of
+    them all would make every page of the register heavy, and nobody could pick from it."""
+    units = units_visible_to(user)
+    if user.unit_id is not None:
+        units = units.filter(depth__lte=user.unit.depth + FILTER_LEVELS)
+    found = list(units.order_by("path"))
+    if chosen is not None and all(u.pk != chosen.pk for u in found):
+        found.append(chosen)
+    return found

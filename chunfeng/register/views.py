@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,7 +30,7 @@ from chunfeng.core.rules import (
 )
 from chunfeng.core.versions import Stale
 from chunfeng.core.web import apply_errors, attempt, caught
-from chunfeng.orgunits.selectors import unit_for, units_visible_to
+from chunfeng.orgunits.selectors import unit_for
 
 from .forms import EscapeForm, FilterForm, HouseholdForm, MemberForm
 from .history import FIELD_LABELS, household_history
@@ -39,9 +38,11 @@ from .models import CAUSES, Household, HouseholdStatus
 from .selectors import (
     editable_unit_of,
     editable_units,
+    filter_units,
     household_for,
     households_matching,
     id_token_of,
+    keyset_page,
     pending_changes_of,
     shown_id,
 )
@@ -85,6 +86,10 @@ def error_summary(form) -> list[str]:
 FILTERS = ("q", "status", "category", "unit", "id_token")
 
 
+def _pk_param(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 19 else None
+
+
 @login_required
 def household_list(request):
     """Filters by status, category and unit (with its subtree); search by name or by a full
@@ -99,21 +104,27 @@ def household_list(request):
             params["q"], params["id_token"] = "", token
         query = urlencode({k: v for k, v in params.items() if v})
         return redirect(f"{reverse('household-list')}{'?' + query if query else ''}")
+    chosen = unit_for(request.user, params["unit"]) if params["unit"] else None
     households = households_matching(
         request.user,
-        unit=unit_for(request.user, params["unit"]) if params["unit"] else None,
+        unit=chosen,
         status=params["status"] if params["status"] in HouseholdStatus.values else None,
         category=params["category"] or None,
         q=params["q"],
         id_token=params["id_token"] or None,
     )
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        households,
+        size=PAGE_SIZE,
+        before=_pk_param(request.GET.get("before")),
+        after=_pk_param(request.GET.get("after")),
+    )
     # the applications app marks the files whose yearly review is overdue (a panel slot)
     file_panels, marks = collect("household.list", request, households=list(page))
     for household in page:
         household.masked_id = mask_id(household.id_number)
         household.review_overdue = household.pk in marks.get("overdue", ())
-    filters = FilterForm(initial=params, units=units_visible_to(request.user))
+    filters = FilterForm(initial=params, units=filter_units(request.user, chosen))
     found = page.object_list[0] if params["id_token"] and page.object_list else None
     context = {
         "page": page,

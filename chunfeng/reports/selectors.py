@@ -13,6 +13,7 @@ from chunfeng.campaigns.selectors import (
     recipients_visible_to,
     reviewing_unit,
 )
+from chunfeng.core.audit import audit_for
 from chunfeng.core.rules import reviews_at_all
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.selectors import definition_of
@@ -68,6 +69,8 @@ def _slot(campaign: Campaign, unit: OrgUnit, form_code: str) -> ReportSlot:
         .filter(campaign_form=cform, unit=unit)
         .first()
     )
+    if report is not None:  # already in hand: no query when a caller follows these
+        cform.campaign, report.campaign_form, report.unit = campaign, cform, unit
     return ReportSlot(campaign=campaign, campaign_form=cform, unit=unit, report=report)
 
 
@@ -142,3 +145,34 @@ def report_of(campaign_form: CampaignForm, unit: OrgUnit) -> Report | None:
         .filter(campaign_form=campaign_form, unit=unit)
         .first()
     )
+
+
+HISTORY_PAGE = 10  # events per page of a report's history
+
+
+@dataclass
+class HistoryPage:
+    """One page of a report's history, newest first: ``number`` counts from 1."""
+
+    events: list
+    number: int
+    has_older: bool
+
+    @property
+    def older(self) -> int:
+        return self.number + 1
+
+    @property
+    def newer(self) -> int:
+        return self.number - 1
+
+
+def report_history(report: Report | None, number: int = 1) -> HistoryPage:
+    """A page of the report's history: one query of ``HISTORY_PAGE + 1`` rows (the extra row
+    only says whether an older page exists), however long the history is."""
+    number = max(number, 1)
+    if report is None:
+        return HistoryPage([], 1, False)
+    start = (number - 1) * HISTORY_PAGE
+    events = list(audit_for(report)[start : start + HISTORY_PAGE + 1])
+    return HistoryPage(events[:HISTORY_PAGE], number, len(events) > HISTORY_PAGE)

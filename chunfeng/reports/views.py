@@ -1,7 +1,10 @@
 """The entry page of a report, laid out like the paper form, and its live checks.
 
 Apps above contribute panels to it (``chunfeng.core.panels``): ``report.entry.actions`` (e.g.
-the roll-up's "fill from children") and ``report.entry.records`` (表实相符)."""
+the roll-up's "fill from children") and ``report.entry.records`` (表实相符). The page itself
+stays cheap whatever the federation's size and the report's age: its history is paginated
+(``report_history_page``) and the records' figures, which are computed over the unit's whole
+subtree, are loaded on request (``report_records``, through HTMX)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +13,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from chunfeng.core.audit import audit_for
 from chunfeng.core.panels import render_panels
 from chunfeng.core.rules import can_fill
 from chunfeng.core.versions import Stale, version_from
@@ -19,7 +21,7 @@ from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.values import format_value, parse_values
 
 from .presenters import paper_items
-from .selectors import report_slot_for, report_values
+from .selectors import report_history, report_slot_for, report_values
 from .services import report_readiness, report_save
 from .work_reports import work_report_of
 from .workflow import can_review_report, submission_problems
@@ -89,24 +91,60 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
         values, texts, explanations, header = _stored(slot, definition)
         outcome, field_errors = run_checks(definition, values), []
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
-    context.update(editable=editable, history=audit_for(slot.report)[:50] if slot.report else [])
+    context.update(editable=editable, history=report_history(slot.report))
     context["version"] = version
-    context.update(_workflow_context(request.user, slot, editable))
+    # on a GET the page's readiness is the stored report's: the submit check reuses it
+    stored = context["readiness"] if request.method == "GET" else None
+    context.update(_workflow_context(request.user, slot, editable, stored))
     shared = {"slot": slot, "definition": definition, "editable": editable}
     context["action_panels"] = render_panels("report.entry.actions", request, **shared)
-    context["records_panels"] = render_panels(
-        "report.entry.records", request, values=values, **shared
-    )
     return render(request, "reports/entry.html", context, status=status)
 
 
-def _workflow_context(user, slot, editable):
+def _page_number(request) -> int:
+    text = request.GET.get("page", "1")
+    return int(text) if text.isdigit() and len(text) < 7 else 1
+
+
+@login_required
+def report_history_page(request, campaign_id: int, unit_code: str, form_code: str):
+    """A page of the report's history: the section alone for HTMX, else a page of its own."""
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    context = {"slot": slot, "definition": slot.definition}
+    context["history"] = report_history(slot.report, _page_number(request))
+    partial = bool(request.headers.get("HX-Request"))
+    return render(request, "reports/_history.html" if partial else "reports/history.html", context)
+
+
+@login_required
+def report_records(request, campaign_id: int, unit_code: str, form_code: str):
+    """表实相符 on request: the figures the records give beside the stored report's (the
+    panels of ``report.entry.records``); the section alone for HTMX, else a page of its own."""
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    definition = slot.definition
+    editable = can_fill(request.user, slot.unit) and (slot.report is None or slot.report.editable)
+    values = report_values(slot.report, definition)
+    shared = {"slot": slot, "definition": definition, "editable": editable}
+    panels = render_panels("report.entry.records", request, values=values, **shared)
+    context = shared | {"records_panels": panels}
+    partial = bool(request.headers.get("HX-Request"))
+    return render(
+        request, "reports/_records_slot.html" if partial else "reports/records.html", context
+    )
+
+
+def _workflow_context(user, slot, editable, readiness=None):
     report = slot.report
+    work_report = work_report_of(slot.campaign, slot.unit)
     return {
         "can_submit": editable and report is not None,
         "can_review": report is not None and can_review_report(user, report),
-        "work_report": work_report_of(slot.campaign, slot.unit),
-        "problems": submission_problems(report) if editable and report else [],
+        "work_report": work_report,
+        "problems": (
+            submission_problems(report, readiness=readiness, work_report=work_report)
+            if editable and report
+            else []
+        ),
     }
 
 

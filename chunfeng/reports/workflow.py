@@ -60,12 +60,18 @@ def _require(report: Report, allowed: tuple, verb: str) -> None:
         )
 
 
-def submission_problems(report: Report) -> list[str]:
-    definition = report.form_version.definition
-    values = report_values(report, definition)
-    readiness = report_readiness(
-        definition, values, report.explanations, run_checks(definition, values)
-    )
+_UNKNOWN = object()
+
+
+def submission_problems(report: Report, *, readiness=None, work_report=_UNKNOWN) -> list[str]:
+    """What stops the report being submitted. A page that has already computed the stored
+    report's ``readiness`` or looked up the unit's ``work_report`` passes them in."""
+    if readiness is None:
+        definition = report.form_version.definition
+        values = report_values(report, definition)
+        readiness = report_readiness(
+            definition, values, report.explanations, run_checks(definition, values)
+        )
     problems = []
     if readiness.empty:
         problems.append(
@@ -77,7 +83,9 @@ def submission_problems(report: Report) -> list[str]:
     if readiness.unexplained:
         problems.append("以下警告需要填写说明：" + "、".join(readiness.unexplained))
     campaign = report.campaign_form.campaign
-    if campaign.requires_work_report and work_report_of(campaign, report.unit) is None:
+    if work_report is _UNKNOWN and campaign.requires_work_report:
+        work_report = work_report_of(campaign, report.unit)
+    if campaign.requires_work_report and work_report is None:
         problems.append("请先上传本单位的工作报告")
     return problems
 

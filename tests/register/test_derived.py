@@ -142,13 +142,18 @@ def test_take_into_draft_keeps_other_blanks(fed, records):
 
 def test_report_page_marks_differences(fed, records, login):
     file_report(fed, fed.zs, submit=False, values={"06A": "9", "03A": 4})
-    page = (
-        login(fed.user("city", "reviewer"))
-        .get(f"/campaigns/{fed.campaign.pk}/reports/210202/F1/")
-        .content.decode()
-    )
-    assert "表实相符" in page and "与报表不一致" in page
-    assert "0.2300" in page and "9.0000" in page
+    client = login(fed.user("city", "reviewer"))
+    entry = client.get(f"/campaigns/{fed.campaign.pk}/reports/210202/F1/").content.decode()
+    # the entry page offers the comparison; the figures come on request (HTMX)
+    assert "表实相符" in entry and "/reports/210202/F1/records/" in entry
+    assert "0.2300" not in entry
+    for headers in ({"HX-Request": "true"}, {}):
+        page = client.get(
+            f"/campaigns/{fed.campaign.pk}/reports/210202/F1/records/", headers=headers
+        ).content.decode()
+        assert "表实相符" in page and "与报表不一致" in page
+        assert "0.2300" in page and "9.0000" in page
+        assert ("<html" in page) is not bool(headers)
 
 
 def test_summary_shows_where_a_districts_06A_differs(fed, records, login):
@@ -190,7 +195,7 @@ def test_no_records_no_comparison(fed, login):
     file_report(fed, fed.zs, submit=False, values={"03A": 50})
     page = (
         login(fed.user("zs", "filler"))
-        .get(f"/campaigns/{fed.campaign.pk}/reports/210202/F1/")
+        .get(f"/campaigns/{fed.campaign.pk}/reports/210202/F1/records/")
         .content.decode()
     )
     assert "暂无可核对的数字" in page and "与报表不一致" not in page
