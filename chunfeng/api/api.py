@@ -6,6 +6,7 @@ from . import (
     campaigns,
     case_actions,
     cases,
+    confirmations,
     forms,
     funds,
     household_changes,
@@ -68,6 +69,7 @@ api.add_router("", sheets.router)
 api.add_router("/households", household_changes.router)
 api.add_router("/households", household_search.router)
 api.add_router("/households", households.router)
+api.add_router("/payments", confirmations.router)
 api.add_router("/payments", payments.router)
 api.add_router("", funds.router)
 api.add_router("/cases", case_actions.router)

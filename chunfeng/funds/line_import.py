@@ -22,10 +22,10 @@ from .duplicate_notes import flags_with_messages
 from .duplicates import duplicates_flag
 from .models import AidType, DuplicateFlag, PaymentBatch, PaymentKind, PaymentLine
 from .parsing import choice, clip, parse_amount, parse_date
+from .recipients import household_on_file
 from .services import (
     LineData,
     approval_withdraw,
-    household_on_file,
     lock_households,
     new_line,
     require_draft,
@@ -103,7 +103,7 @@ def _import_households(actor, numbers: set[str]) -> dict[str, Household]:
     return found
 
 
-def _import_row(actor, rownum: int, row: dict, households: dict, errors: list):
+def _import_row(actor, campaign, rownum: int, row: dict, households: dict, errors: list):
     """The LineData of one row, or None with its errors appended."""
     before = len(errors)
     try:
@@ -143,6 +143,15 @@ def _import_row(actor, rownum: int, row: dict, households: dict, errors: list):
             values[key] = check()
         except ValueError as exc:
             _row_error(errors, rownum, column, str(exc))
+    paid_on = values.get("paid_on")
+    if paid_on and not campaign.period_start <= paid_on <= campaign.period_end:
+        _row_error(
+            errors,
+            rownum,
+            "发放日期",
+            f"{paid_on.isoformat()} 不在活动期间（{campaign.period_start.isoformat()} 至 "
+            f"{campaign.period_end.isoformat()}）内",
+        )
     goods = clip(row.get("实物名称"), 100)
     if values.get("kind") == PaymentKind.GOODS and not goods:
         _row_error(errors, rownum, "实物名称", "实物发放请填写实物名称（金额填实物折合的价值）")
@@ -179,7 +188,9 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
             pass
     households = _import_households(actor, numbers)
     errors: list[dict] = []
-    cleaned = [_import_row(actor, rownum, row, households, errors) for rownum, row in rows]
+    cleaned = [
+        _import_row(actor, batch.campaign, rownum, row, households, errors) for rownum, row in rows
+    ]
     if errors:
         raise ApplicationError(
             f"导入失败：文件中有 {len(errors)} 处错误，没有导入任何记录。请改正后重新导入。",
