@@ -25,7 +25,7 @@ from django.utils import timezone
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.core.personal import mask, mask_id
+from chunfeng.core.personal import mask_bank, mask_id
 from chunfeng.core.rules import can_confirm_signed_sheet
 from chunfeng.core.tables import Bounds, Table, cell_problem
 
@@ -126,7 +126,7 @@ def _result_of(raw) -> str:
 
 
 def _shown(number: str) -> str:
-    return mask_id(number) if len(number) == 18 else mask(number)
+    return mask_id(number) if len(number) == 18 else mask_bank(number)
 
 
 def _parse(rows) -> tuple[list[tuple[int, str, Decimal, str, str]], list[dict]]:

@@ -78,8 +78,8 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
     by_person: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
     # the suspected kinds compare files on the register (a person not on file is known by the
     # ID number only)
-    on_file = [line for line in lines if line.household is not None]
-    keys = {(line.household.name, line.household.birth_date) for line in on_file}
+    on_file = [(line, line.household) for line in lines if line.household is not None]
+    keys = {(h.name, h.birth_date) for _line, h in on_file}
     for chunk in _chunks(keys):
         rows = base.filter(
             household__name__in={k[0] for k in chunk},
@@ -87,13 +87,13 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
         ).values_list("pk", "id_number", "household__name", "household__birth_date")
         for pk, number, name, birth in rows:
             by_person[(name, birth)].append((pk, number))
-    for line in on_file:
-        for other_id, number in by_person[(line.household.name, line.household.birth_date)]:
+    for line, h in on_file:
+        for other_id, number in by_person[(h.name, h.birth_date)]:
             if number != line.id_number:
                 add(line, other_id, FlagKind.NAME_BIRTH)
 
     # suspected: same (non-empty) phone, another ID number
-    phones = {line.household.phone for line in on_file if line.household.phone}
+    phones = {h.phone for _line, h in on_file if h.phone}
     by_phone: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for chunk in _chunks(phones):
         rows = base.filter(household__phone__in=chunk).values_list(
@@ -101,10 +101,8 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
         )
         for pk, number, phone in rows:
             by_phone[phone].append((pk, number))
-    for line in on_file:
-        for other_id, number in (
-            by_phone.get(line.household.phone, ()) if line.household.phone else ()
-        ):
+    for line, h in on_file:
+        for other_id, number in by_phone.get(h.phone, ()) if h.phone else ():
             if number != line.id_number:
                 add(line, other_id, FlagKind.PHONE)
 

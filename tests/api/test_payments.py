@@ -8,7 +8,6 @@ from chunfeng.core.personal import mask_id
 from chunfeng.funds.models import DuplicateFlag, PaymentBatch, PaymentLine
 from chunfeng.funds.services import flag_resolve
 from chunfeng.register.models import IdAccess
-
 from tests.funds.helpers import PNG
 
 from .records import household, post

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.funds.confirmation import signed_sheet_confirm, signed_sheet_upload
 from chunfeng.funds.ledger import ledger_for
 from chunfeng.funds.models import BatchStatus, FlagStatus
-from chunfeng.funds.confirmation import signed_sheet_confirm, signed_sheet_upload
 from chunfeng.funds.services import flag_resolve, line_cancel
 
 from .helpers import PNG, batch, household, pay, text
