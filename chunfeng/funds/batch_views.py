@@ -127,6 +127,7 @@ def _with_precheck(form, batch):
                 "hx-post": reverse("batch-line-precheck", args=[batch.pk]),
                 "hx-trigger": "input changed delay:400ms, change",
                 "hx-target": "#precheck",
+                "hx-include": "[name=recipient]",  # a 劳模 or an enterprise is not on file
                 "hx-swap": "innerHTML",
                 "autocomplete": "off",
             }
@@ -154,7 +155,9 @@ def line_precheck(request, pk: int):
     (by this or any other union of the federation: another district's payment only said to
     exist). The number is posted, never put in a URL."""
     batch = _writable_batch(request, pk)
-    notes, level, household = precheck_notes(request.user, batch, request.POST.get("id_number", ""))
+    notes, level, household = precheck_notes(
+        request.user, batch, request.POST.get("id_number", ""), request.POST.get("recipient", "")
+    )
     context = {"notes": notes, "level": level, "household": household}
     return render(request, "funds/_precheck.html", context)
 

@@ -57,8 +57,9 @@ def retained_for(user, campaign: Campaign, unit: OrgUnit | None = None, today=No
 
 
 def summary_retained(request, *, summary, **_context) -> Panel | None:
-    """On the 汇总 of a form that reports funds (附件1 item 05): who still holds money."""
-    if "05A" not in summary.definition.blanks:
+    """On the 汇总 of a form that reports the campaign's money (its figures drawn from the
+    receipts, as 附件1 item 05): who still holds money."""
+    if not any(d.records == "receipts" for d in summary.definition.derived):
         return None
     rows = retained_in(summary.campaign, summary.unit)
     if not rows:

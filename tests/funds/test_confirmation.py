@@ -157,3 +157,18 @@ def test_money_left_after_the_period_is_flagged(fed, login):
     assert "资金滞留" in page
     with pytest.raises(Exception, match="不在您的管辖范围内"):
         retained_for(fed.user("xg", "viewer"), fed.campaign, fed.zs)
+
+
+def test_the_summary_of_f1_shows_money_retained(fed, login):
+    Receipt.objects.create(
+        unit=fed.xg,
+        campaign=fed.campaign,
+        source="government",
+        amount=Decimal("2500.00"),
+        received_on=dt.date(2011, 12, 25),
+    )
+    client = login(fed.user("city", "viewer"))
+    page = text(client.get(f"/campaigns/{fed.campaign.pk}/summary/210200/F1/"))
+    assert "资金滞留" in page and "西岗区总工会" in page and "2500.00" in page
+    f2 = text(client.get(f"/campaigns/{fed.campaign.pk}/summary/210200/F2/"))
+    assert "资金滞留" not in f2  # 附件2 reports no campaign money

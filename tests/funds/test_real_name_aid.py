@@ -194,3 +194,11 @@ def test_new_persons_numbers_are_masked_on_pages_and_prints(fed, users, login):
     assert sheet.status_code == 200 and LAOMO.encode() not in sheet.content
     event = AuditEvent.objects.filter(action="line.add").first()
     assert LAOMO not in str(event.details)
+
+
+def test_the_precheck_does_not_ask_a_model_worker_for_a_file(fed, users, login):
+    b = batch(fed, fed.zs, users["zs"])
+    client = login(users["zs"])
+    url = f"/funds/batches/{b.pk}/precheck/"
+    assert "请先建档" in text(client.post(url, {"id_number": LAOMO}))
+    assert "请先建档" not in text(client.post(url, {"id_number": LAOMO, "recipient": "model"}))
