@@ -213,7 +213,8 @@ def _scan_sql(kind: str, scoped: bool) -> str:
         on = "g.k1 = h.phone"
     return (
         "SELECT g.k1, g.k2, l.id, l.unit_id, u.name, u.code, l.batch_id, l.name, l.id_number, "
-        f"l.amount, l.paid_on FROM {lines} l JOIN {households} h ON h.id = l.household_id "
+        # LEFT: a line naming someone off the register (a 劳模, an enterprise) has no household
+        f"l.amount, l.paid_on FROM {lines} l LEFT JOIN {households} h ON h.id = l.household_id "
         f"JOIN {units} u ON u.id = l.unit_id JOIN ({keys}) g ON {on} "
         f"WHERE {where('l')} ORDER BY g.k1, g.k2, l.id"
     )

@@ -10,6 +10,7 @@ import pytest
 from chunfeng.core.errors import ApplicationError
 from chunfeng.core.models import AuditEvent
 from chunfeng.formdefs.loader import latest_builtin
+from chunfeng.funds.duplicates import duplicates_scan
 from chunfeng.funds.models import FlagKind, Recipient, VisitKind
 from chunfeng.funds.services import line_add
 from chunfeng.funds.visits import visit_create
@@ -202,3 +203,11 @@ def test_the_precheck_does_not_ask_a_model_worker_for_a_file(fed, users, login):
     url = f"/funds/batches/{b.pk}/precheck/"
     assert "请先建档" in text(client.post(url, {"id_number": LAOMO}))
     assert "请先建档" not in text(client.post(url, {"id_number": LAOMO, "recipient": "model"}))
+
+
+def test_the_reviewers_scan_finds_a_model_worker_paid_twice(fed, users):
+    give(batch(fed, fed.zs, users["zs"]), users["zs"])
+    give(batch(fed, fed.xg, users["xg"]), users["xg"], amount="500")
+    groups = duplicates_scan(fed.campaign, fed.city).groups[FlagKind.EXACT]
+    assert [len(g.lines) for g in groups] == [2] and groups[0].units == 2
+    assert groups[0].key_text == LAOMO[:4] + "*" * 10 + LAOMO[-4:]
