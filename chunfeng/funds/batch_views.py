@@ -83,7 +83,7 @@ def confirmation_context(request, batch: PaymentBatch, writable: bool, forms: di
     }
 
 
-def _render_batch(request, batch: PaymentBatch, *, status=200, **forms):
+def render_batch(request, batch: PaymentBatch, *, status=200, **forms):
     lines = list(batch_lines(batch))
     flags = flags_by_line(lines)
     for line in lines:
@@ -137,10 +137,10 @@ def _with_precheck(form, batch):
 
 @login_required
 def batch_detail(request, pk: int):
-    return _render_batch(request, batch_for(request.user, pk))
+    return render_batch(request, batch_for(request.user, pk))
 
 
-def _writable_batch(request, pk: int) -> PaymentBatch:
+def writable_batch(request, pk: int) -> PaymentBatch:
     """A batch the user may change (the precheck and the forms are shown only to them)."""
     batch = batch_for(request.user, pk)
     if not can_write_funds(request.user, batch.unit):
@@ -154,7 +154,7 @@ def line_precheck(request, pk: int):
     """HTMX: before a line is saved, say whether this family was already paid in the campaign
     (by this or any other union of the federation: another district's payment only said to
     exist). The number is posted, never put in a URL."""
-    batch = _writable_batch(request, pk)
+    batch = writable_batch(request, pk)
     notes, level, household = precheck_notes(
         request.user, batch, request.POST.get("id_number", ""), request.POST.get("recipient", "")
     )
@@ -168,7 +168,7 @@ def line_add_view(request, pk: int):
     batch = batch_for(request.user, pk)
     form = LineForm(request.POST)
     if not form.is_valid():
-        return _render_batch(request, batch, status=400, line_form=form)
+        return render_batch(request, batch, status=400, line_form=form)
     data = form.cleaned_data
     line = attempt(
         form,
@@ -186,7 +186,7 @@ def line_add_view(request, pk: int):
         ),
     )
     if line is None:
-        return _render_batch(request, batch, status=400, line_form=form)
+        return render_batch(request, batch, status=400, line_form=form)
     messages.success(request, f"已添加 {line.name}，{line.amount:,.2f} 元")
     for text in line.messages:
         messages.warning(request, text)
@@ -195,18 +195,18 @@ def line_add_view(request, pk: int):
 
 @login_required
 @require_POST
-@upload_page(limit=SHORT_LIST, permit=lambda request, pk: _writable_batch(request, pk))
+@upload_page(limit=SHORT_LIST, permit=lambda request, pk: writable_batch(request, pk))
 def line_import_view(request, pk: int):
-    batch = _writable_batch(request, pk)  # upload_page asked the same before taking the file
+    batch = writable_batch(request, pk)  # upload_page asked the same before taking the file
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_batch(request, batch, status=400, import_form=form)
+        return render_batch(request, batch, status=400, import_form=form)
     upload = form.cleaned_data["file"]
     result, error = caught(
         lambda: lines_import(batch=batch, rows=read_line_rows(upload), actor=request.user)
     )
     if error is not None:
-        return _render_batch(request, batch, status=400, import_form=form, import_error=error)
+        return render_batch(request, batch, status=400, import_form=form, import_error=error)
     messages.success(request, f"导入成功，共 {len(result.lines)} 户")
     for text in result.messages:
         messages.warning(request, text)

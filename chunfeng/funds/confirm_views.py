@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 from chunfeng.core.uploads import DOCUMENT, SHORT_LIST, upload_page
 from chunfeng.core.web import back_on_error, caught
 
-from .batch_views import _render_batch, _writable_batch
+from .batch_views import render_batch, writable_batch
 from .confirmation import (
     bank_result_import,
     bank_template_csv,
     read_bank_rows,
     signed_sheet_confirm,
+    signed_sheet_of,
     signed_sheet_upload,
 )
 from .forms import BankResultForm, SheetConfirmForm, SignedSheetForm
@@ -29,12 +30,12 @@ from .selectors import batch_for
 
 @login_required
 @require_POST
-@upload_page(limit=SHORT_LIST, permit=lambda request, pk: _writable_batch(request, pk))
+@upload_page(limit=SHORT_LIST, permit=lambda request, pk: writable_batch(request, pk))
 def bank_result_view(request, pk: int):
-    batch = _writable_batch(request, pk)  # upload_page asked the same before taking the file
+    batch = writable_batch(request, pk)  # upload_page asked the same before taking the file
     form = BankResultForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_batch(request, batch, status=400, bank_form=form)
+        return render_batch(request, batch, status=400, bank_form=form)
     upload = form.cleaned_data["file"]
     result, error = caught(
         lambda: bank_result_import(
@@ -44,7 +45,7 @@ def bank_result_view(request, pk: int):
         )
     )
     if error is not None:
-        return _render_batch(request, batch, status=400, bank_form=form, bank_error=error)
+        return render_batch(request, batch, status=400, bank_form=form, bank_error=error)
     text = f"银行结果已导入：{len(result.paid)} 笔入账，{len(result.failed)} 笔失败"
     messages.success(request, text + ("，批次已确认发放" if result.confirmed else ""))
     if result.failed:
@@ -65,12 +66,12 @@ def bank_template(request):
 
 @login_required
 @require_POST
-@upload_page(limit=DOCUMENT, permit=lambda request, pk: _writable_batch(request, pk))
+@upload_page(limit=DOCUMENT, permit=lambda request, pk: writable_batch(request, pk))
 def signed_sheet_view(request, pk: int):
-    batch = _writable_batch(request, pk)
+    batch = writable_batch(request, pk)
     form = SignedSheetForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_batch(request, batch, status=400, sheet_form=form)
+        return render_batch(request, batch, status=400, sheet_form=form)
     upload = form.cleaned_data["file"]
     _done, error = caught(
         lambda: signed_sheet_upload(
@@ -79,7 +80,7 @@ def signed_sheet_view(request, pk: int):
     )
     if error is not None:
         form.add_error("file", error.message)
-        return _render_batch(request, batch, status=400, sheet_form=form)
+        return render_batch(request, batch, status=400, sheet_form=form)
     messages.success(request, "签领表已上传，请上级单位审核员核对后确认发放")
     return redirect("batch-detail", batch.pk)
 
@@ -88,9 +89,8 @@ def signed_sheet_view(request, pk: int):
 def signed_sheet_file(request, pk: int):
     """The uploaded sheet, for the paying union and the reviewers above it."""
     batch = batch_for(request.user, pk)
-    if not batch.signed_sheet:
-        raise Http404("尚未上传签领表")
-    return FileResponse(batch.signed_sheet.open("rb"), filename=batch.signed_sheet_name)
+    sheet = signed_sheet_of(request.user, batch)
+    return FileResponse(sheet.open("rb"), filename=batch.signed_sheet_name)
 
 
 @login_required

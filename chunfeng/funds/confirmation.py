@@ -26,7 +26,7 @@ from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.personal import mask_bank, mask_id
-from chunfeng.core.rules import can_confirm_signed_sheet
+from chunfeng.core.rules import can_confirm_signed_sheet, can_write_funds
 from chunfeng.core.tables import Bounds, Table, cell_problem
 
 from .models import (
@@ -277,6 +277,18 @@ def signed_sheet_upload(*, batch: PaymentBatch, content: bytes, name: str, actor
         actor=actor, action="batch.signed_sheet", target=batch, size=len(content), file=suffix
     )
     return batch
+
+
+def signed_sheet_of(user, batch: PaymentBatch):
+    """The uploaded sheet, for those who check it: the paying union's fillers and admins (and
+    those above them) and the reviewers who confirm it — it may carry full ID numbers."""
+    if not (can_write_funds(user, batch.unit) or can_confirm_signed_sheet(user, batch.unit)):
+        raise NotPermitted(
+            "签领表含签名和身份证号码，只有发放单位的填报员、管理员和上级审核员可以查看"
+        )
+    if not batch.signed_sheet:
+        raise ApplicationError("尚未上传签领表", code="no_signed_sheet")
+    return batch.signed_sheet
 
 
 @transaction.atomic

@@ -172,3 +172,16 @@ def test_the_summary_of_f1_shows_money_retained(fed, login):
     assert "资金滞留" in page and "西岗区总工会" in page and "2500.00" in page
     f2 = text(client.get(f"/campaigns/{fed.campaign.pk}/summary/210200/F2/"))
     assert "资金滞留" not in f2  # 附件2 reports no campaign money
+
+
+def test_the_signed_sheet_is_shown_to_those_who_check_it(fed, login):
+    zs = fed.user("zs", "filler")
+    b = batch(fed, fed.zs, zs)
+    pay(b, zs, household(fed.zs, 60))
+    url = f"/funds/batches/{b.pk}/signed-sheet/file"
+    assert login(zs).get(url).status_code == 400  # nothing uploaded yet
+    signed_sheet_upload(batch=b, content=PNG, name="签领表.png", actor=zs)
+    assert b"".join(login(zs).get(url).streaming_content) == PNG
+    assert login(fed.user("city", "reviewer")).get(url).status_code == 200
+    assert login(fed.user("city", "viewer")).get(url).status_code == 403
+    assert login(fed.user("xg", "filler")).get(url).status_code == 404
