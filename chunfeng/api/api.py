@@ -7,6 +7,7 @@ from . import (
     campaigns,
     case_actions,
     cases,
+    confirmations,
     dashboards,
     file_reviews,
     forms,
@@ -72,6 +73,7 @@ api.add_router("", sheets.router)
 api.add_router("/households", household_changes.router)
 api.add_router("/households", household_search.router)
 api.add_router("/households", households.router)
+api.add_router("/payments", confirmations.router)
 api.add_router("/payments", payments.router)
 api.add_router("", funds.router)
 api.add_router("/applications", file_reviews.router)

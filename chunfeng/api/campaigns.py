@@ -43,6 +43,10 @@ class CampaignOut(Schema):
     owner: str
     period_start: dt.date
     period_end: dt.date
+    spring_festival: dt.date = Field(
+        description="活动所在的春节（农历正月初一，由农历计算）；通知的活动期“至春节前”即其前一天，"
+        "活动期外的发放和走访不予登记"
+    )
     deadline: dt.date
     forms: list[CampaignFormOut]
     recipients: list[str]

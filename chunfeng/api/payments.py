@@ -1,4 +1,5 @@
-"""实名发放 through the API: payment batches, their lines, and confirmation.
+"""实名发放 through the API: payment batches, their lines (every kind of recipient the notice
+names), approval; confirmation on evidence is ``confirmations``.
 
 Batches are reached through ``batches_visible_to`` / ``batch_for`` (outside the caller's
 subtree → 404); writes are the funds services' own (403 for viewers and reviewers, 409 once a
@@ -14,11 +15,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from chunfeng.core.personal import mask_id
 from chunfeng.core.rules import can_see_full_ids
 from chunfeng.funds.approval import batch_approve
 from chunfeng.funds.duplicate_notes import flag_message, shows_both_sides
-from chunfeng.funds.models import DuplicateFlag, PaymentBatch, PaymentLine
+from chunfeng.funds.models import DuplicateFlag, PaymentBatch, PaymentLine, Recipient
 from chunfeng.funds.printing import log_export
 from chunfeng.funds.selectors import (
     batch_for,
@@ -29,7 +29,7 @@ from chunfeng.funds.selectors import (
     funds_campaign_for,
     line_for,
 )
-from chunfeng.funds.services import CONFIRM_BASES, batch_confirm, batch_create, line_add
+from chunfeng.funds.services import batch_create, line_add
 from chunfeng.orgunits.selectors import unit_for
 
 from .common import fields_named, money
@@ -39,6 +39,7 @@ from .values import StrictIn
 router = Router(tags=["实名发放"])
 
 BATCH_PURPOSE = "api:batch"
+RECIPIENT_DOC = "发放对象：" + "；".join(f"{r.value} {r.label}" for r in Recipient)
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -64,9 +65,12 @@ class FlagOut(Schema):
 class PaymentLineOut(Schema):
     id: int
     batch: int
-    id_number: str = Field(description="身份证号码；除 `?reveal=1` 且角色允许外均为掩码")
+    recipient: str = Field(description=RECIPIENT_DOC)
+    id_number: str = Field(
+        description="身份证号码（除 `?reveal=1` 且角色允许外均为掩码）；困难企业为统一社会信用代码"
+    )
     name: str
-    household: int
+    household: int | None = Field(description="建档的困难职工家庭；其他发放对象为 null")
     amount: str = Field(description="金额（元，两位小数）；实物为折合价值")
     kind: str = Field(description="cash 现金 / goods 实物")
     goods: str
@@ -77,6 +81,8 @@ class PaymentLineOut(Schema):
     unit: str
     campaign: int
     cancelled: bool
+    result: str = Field(description="银行结果：空 未返回 / paid 已入账 / failed 失败，待重新发放")
+    result_reason: str
     flags: list[FlagOut] = Field(description="这笔发放引起的重复发放提示")
 
 
@@ -89,6 +95,10 @@ class BatchOut(Schema):
     created_at: dt.datetime
     confirmed_at: dt.datetime | None
     confirm_note: str
+    confirmed_on: str = Field(
+        description="确认依据：bank 银行结果文件 / signed 签领表经审核员核对 / declared 旧版声明 / 空"
+    )
+    signed_sheet: bool = Field(description="是否已上传签字后的签领表（尚待或已经审核员核对）")
     approved_at: dt.datetime | None = Field(
         description="上级单位审核员审批的时间（银行代发文件只能从已审批的批次导出）；"
         "审批后名单有变动时审批失效，为 null"
@@ -123,7 +133,8 @@ def line_answer(line: PaymentLine, flags: list[DuplicateFlag], user, *, full: bo
     return {
         "id": line.pk,
         "batch": line.batch_id,
-        "id_number": line.id_number if full else mask_id(line.id_number),
+        "recipient": line.recipient,
+        "id_number": line.id_number if full else line.shown_number,
         "name": line.name,
         "household": line.household_id,
         "amount": money(line.amount),
@@ -134,6 +145,8 @@ def line_answer(line: PaymentLine, flags: list[DuplicateFlag], user, *, full: bo
         "unit": line.unit.code,
         "campaign": line.campaign_id,
         "cancelled": line.cancelled,
+        "result": line.result,
+        "result_reason": line.result_reason,
         "flags": [flag_answer(f, user) for f in flags],
     }
 
@@ -149,6 +162,8 @@ def batch_answer(batch: PaymentBatch) -> dict:
         "created_at": batch.created_at,
         "confirmed_at": batch.confirmed_at,
         "confirm_note": batch.confirm_note,
+        "confirmed_on": batch.confirmed_on,
+        "signed_sheet": bool(batch.signed_sheet),
         "approved_at": batch.approved_at,
         "approved_by": batch.approved_by.username if batch.approved_by else None,
         "lines": batch.live_lines,
@@ -213,11 +228,16 @@ def batch_get(request: HttpRequest, batch_id: int, reveal: bool = False):
     return _detail(request.auth, batch_id, reveal=reveal)
 
 
-# --- lines and confirmation -------------------------------------------------------------------
+# --- lines and approval -----------------------------------------------------------------------
 
 
 class LineIn(StrictIn):
-    id_number: str = Field(description="受助职工的身份证号码（须已在本单位或下级单位建档）")
+    recipient: str = Field("household", description=RECIPIENT_DOC)
+    id_number: str = Field(
+        description="身份证号码（困难职工家庭、困难劳模须已在本单位或下级单位建档）；"
+        "困难企业填统一社会信用代码"
+    )
+    name: str = Field("", description="姓名或企业名称（建档的困难职工家庭可省略）")
     amount: Decimal | str = Field(description="金额（元），大于 0，最多两位小数")
     kind: str = Field("cash", description="cash 现金 / goods 实物")
     goods: str = Field("", description="实物名称（实物发放时必填）")
@@ -233,7 +253,8 @@ class LineIn(StrictIn):
     summary="添加发放记录",
 )
 def line_new(request: HttpRequest, batch_id: int, payload: LineIn):
-    """按身份证号码添加一户。同一活动内该户已被任何单位发放过（同一身份证号），或疑似同一户
+    """按身份证号码（困难企业按统一社会信用代码）添加一笔发放，发放日期须在活动期间内（否则
+    400，`details` 指明 date）。同一活动内该户已被任何单位发放过（同一身份证号），或疑似同一户
     （姓名和出生日期相同、联系电话相同）时，记录照常保存，`flags` 列出新产生的重复发放提示，
     须由上级审核员处理后批次才能确认。已确认的批次返回 409。"""
     user = request.auth
@@ -241,6 +262,8 @@ def line_new(request: HttpRequest, batch_id: int, payload: LineIn):
     with fields_named({"paid_on": "date"}):
         line = line_add(
             batch=batch,
+            recipient=payload.recipient,
+            name=payload.name,
             id_number=payload.id_number,
             amount=payload.amount,
             kind=payload.kind,
@@ -252,27 +275,6 @@ def line_new(request: HttpRequest, batch_id: int, payload: LineIn):
     line = line_for(user, line.pk)
     flags = flags_by_line([line]).get(line.pk, [])
     return Status(201, line_answer(line, flags, user))
-
-
-class ConfirmIn(StrictIn):
-    basis: str = Field(
-        description="确认依据：" + "；".join(f"{k} {v}" for k, v in CONFIRM_BASES.items())
-    )
-    note: str = Field("", description="说明（可省略）")
-
-
-@router.post(
-    "/{batch_id}/confirm",
-    response={200: BatchDetailOut, **error_responses(400, 403, 404, 409, 422)},
-    summary="确认发放",
-)
-def confirm(request: HttpRequest, batch_id: int, payload: ConfirmIn):
-    """签领表已签字（signed）或银行代发结果已返回（bank）后确认发放，批次从此锁定。批次中
-    还有未处理的重复发放提示、或已确认时返回 409；没有发放记录时 400。"""
-    user = request.auth
-    batch = batch_for(user, batch_id)
-    batch_confirm(batch=batch, basis=payload.basis, note=payload.note, actor=user)
-    return _detail(user, batch.pk)
 
 
 @router.post(

@@ -1,8 +1,13 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chunfeng.formdefs.selectors import form_versions_latest
 from chunfeng.orgunits.models import OrgUnit, UnitKind
+
+from .festival import festival_after, period_end_proposed
 
 RULES = [
     ("children", _("全部直属下级单位")),
@@ -38,8 +43,9 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, owner: OrgUnit, **kwargs):
+    def __init__(self, *args, owner: OrgUnit, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._propose_period(today or timezone.localdate())
         below = OrgUnit.objects.filter(path__startswith=owner.path, active=True).exclude(
             pk=owner.pk
         )
@@ -57,6 +63,15 @@ class CampaignForm(forms.Form):
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}),
             )
+
+    def _propose_period(self, today: dt.date) -> None:
+        """The seed's period: from today "至春节前" (the day before the coming 春节)."""
+        festival = festival_after(today)
+        self.fields["period_start"].initial = today
+        self.fields["period_end"].initial = period_end_proposed(today)
+        self.fields["period_end"].help_text = _(
+            "春节是 %(festival)s，“至春节前”即 %(end)s；活动期外的发放将被拒绝。"
+        ) % {"festival": festival.isoformat(), "end": period_end_proposed(today).isoformat()}
 
     def form_choices(self) -> dict:
         return {

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .festival import festival_after
+
 
 class Campaign(models.Model):
     """A 送温暖 campaign: who must report which forms, for which period, by when."""
@@ -36,6 +38,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def spring_festival(self):
+        """The 春节 the campaign is about (``festival.festival_after`` its start)."""
+        return festival_after(self.period_start)
 
 
 class CampaignForm(models.Model):

@@ -8,27 +8,11 @@ from __future__ import annotations
 
 import re
 
-from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, ValidationError
-
+# re-exported for the cases' callers: the check lives in core.idnumbers (funds uses it too)
+from chunfeng.core.idnumbers import clean_uscc as clean_uscc
 from chunfeng.orgunits.models import OrgUnit
 
 REGION = re.compile(r"\d{6}(\d{3}(\d{3})?)?")
-
-
-def clean_uscc(raw: str) -> str:
-    """A unified social credit code (GB 32100-2015) as stored, or ValueError saying what is
-    wrong; the check character by python-stdnum's ``cn.uscc``."""
-    text = uscc.compact(str(raw or ""))
-    try:
-        uscc.validate(text)
-    except InvalidChecksum:
-        raise ValueError(f"统一社会信用代码“{raw}”的校验码不正确（可能有字符录错）") from None
-    except ValidationError:
-        raise ValueError(
-            f"统一社会信用代码“{raw}”应为 18 位数字或大写字母（不含 I、O、S、V、Z）"
-        ) from None
-    return text
 
 
 def employer_region(code: str) -> str:

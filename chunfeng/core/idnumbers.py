@@ -8,6 +8,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
 from .personal import mask, mask_id
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -92,3 +95,19 @@ def _birth(text: str, raw, today: dt.date) -> dt.date:
     if birth < dt.date(1900, 1, 1) or birth > today:
         raise InvalidIdNumber(f"身份证号码“{_shown(raw)}”中的出生日期 {birth} 不合理")
     return birth
+
+
+def clean_uscc(raw: str) -> str:
+    """A unified social credit code (GB 32100-2015) as stored, or ValueError saying what is
+    wrong; the check character by python-stdnum's ``cn.uscc``. An enterprise's code is public
+    (it is printed on its business licence), so messages repeat it."""
+    text = uscc.compact(str(raw or ""))
+    try:
+        uscc.validate(text)
+    except InvalidChecksum:
+        raise ValueError(f"统一社会信用代码“{raw}”的校验码不正确（可能有字符录错）") from None
+    except ValidationError:
+        raise ValueError(
+            f"统一社会信用代码“{raw}”应为 18 位数字或大写字母（不含 I、O、S、V、Z）"
+        ) from None
+    return text

@@ -188,6 +188,12 @@ def can_approve_batch(user: Any, unit: Any) -> bool:
     return can_review(user, unit)
 
 
+def can_confirm_signed_sheet(user: Any, unit: Any) -> bool:
+    """Confirm ``unit``'s cash or goods batch on its uploaded signed 签领表: a reviewer of a
+    unit above the paying unit (a second person, as for the bank file)."""
+    return can_review(user, unit)
+
+
 # --- oversight ---------------------------------------------------------------------------------
 
 

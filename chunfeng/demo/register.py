@@ -1,7 +1,7 @@
 """Demo real-name records for 中山区: hardship households on file, money received, a grassroots
 payment batch (approved by the district's reviewer, so its bank file can be made), a district
 batch that pays one family twice (so a duplicate flag is waiting for the reviewer), and visits —
-enough for 表实相符 and 不遗漏 to show something."""
+enough for 表实相符 and 不遗漏 to show something; then the aid beyond the register (``aid``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import datetime as dt
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.idnumbers import check_digit
+from chunfeng.demo.aid import demo_aid
 from chunfeng.funds.approval import batch_approve
 from chunfeng.funds.receipts import receipt_create
 from chunfeng.funds.services import batch_create, line_add
@@ -88,6 +89,7 @@ def demo_register(campaign, users: dict, units: dict) -> None:
         campaign=campaign,
         kind="enterprise",
         enterprise="大连某机械厂",
+        enterprise_code="91210202MA0Q4RTK1B",  # paid too (demo.aid): counted once in 04A/04B
         is_hardship_enterprise=True,
         visited_on=dt.date(2012, 1, 6),
         visitors="区总工会主席、生活保障部",
@@ -103,3 +105,4 @@ def demo_register(campaign, users: dict, units: dict) -> None:
             visitors="街道工会主席",
             actor=g_filler,
         )
+    demo_aid(campaign, users, units, first)

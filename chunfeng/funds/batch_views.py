@@ -1,5 +1,6 @@
 """The payment batch pages: the list, a batch with its real-name lines (added one by one or
-imported), confirmation, cancellation, and the prints (签领表, 公示名单, bank file)."""
+imported), cancellation, and the prints (签领表, 公示名单, bank file); confirmation on the
+bank's result or the signed sheet is ``confirm_views``."""
 
 from __future__ import annotations
 
@@ -12,19 +13,24 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from chunfeng.core.personal import mask_id
-from chunfeng.core.rules import can_approve_batch, can_see_full_ids, can_write_funds
+from chunfeng.core.rules import (
+    can_approve_batch,
+    can_confirm_signed_sheet,
+    can_see_full_ids,
+    can_write_funds,
+)
 from chunfeng.core.uploads import SHORT_LIST, upload_page
 from chunfeng.core.web import attempt, back_on_error, caught
 
 from . import printing
 from .approval import batch_approve
+from .confirmation import failed_lines
 from .duplicate_notes import flag_message, precheck_notes
-from .forms import BatchForm, CancelForm, ConfirmForm, ImportForm, LineForm
+from .forms import BankResultForm, BatchForm, CancelForm, ImportForm, LineForm, SignedSheetForm
 from .line_import import IMPORT_COLUMNS, import_template_csv, lines_import, read_line_rows
 from .models import BatchStatus, FlagStatus, PaymentBatch
 from .selectors import batch_for, batch_lines, batches_of, flags_by_line, line_for, writable_units
-from .services import batch_confirm, batch_create, line_add, line_cancel
+from .services import batch_create, line_add, line_cancel
 from .views import add_record, base, campaign_page, scope_unit
 
 
@@ -60,11 +66,28 @@ def batch_new(request):
     return redirect("batch-detail", batch.pk)
 
 
-def _render_batch(request, batch: PaymentBatch, *, status=200, **forms):
+def confirmation_context(request, batch: PaymentBatch, writable: bool, forms: dict) -> dict:
+    """确认发放 on evidence: the bank's result file of an approved batch, or the signed sheet
+    uploaded by the paying union and confirmed by a reviewer above it."""
+    draft = batch.status == BatchStatus.DRAFT
+    return {
+        "bank_form": forms.get("bank_form")
+        or (BankResultForm() if writable and batch.approved_at else None),
+        "bank_error": forms.get("bank_error"),
+        "bank_result": forms.get("bank_result"),
+        "sheet_form": forms.get("sheet_form") or (SignedSheetForm() if writable else None),
+        "can_confirm_sheet": draft
+        and bool(batch.signed_sheet)
+        and can_confirm_signed_sheet(request.user, batch.unit),
+        "failed_lines": list(failed_lines(batch)),
+    }
+
+
+def render_batch(request, batch: PaymentBatch, *, status=200, **forms):
     lines = list(batch_lines(batch))
     flags = flags_by_line(lines)
     for line in lines:
-        line.masked_id = mask_id(line.id_number)
+        line.masked_id = line.shown_number
         line.open_flags = [
             flag_message(f, request.user)
             for f in flags.get(line.pk, [])
@@ -88,8 +111,8 @@ def _render_batch(request, batch: PaymentBatch, *, status=200, **forms):
         and can_approve_batch(request.user, batch.unit),
         "line_form": _with_precheck(line_form, batch),
         "import_form": forms.get("import_form") or (ImportForm() if writable else None),
-        "confirm_form": forms.get("confirm_form") or (ConfirmForm() if writable else None),
         "import_error": forms.get("import_error"),
+        **confirmation_context(request, batch, writable, forms),
         "columns": IMPORT_COLUMNS,
     }
     return render(request, "funds/batch_detail.html", context, status=status)
@@ -104,6 +127,7 @@ def _with_precheck(form, batch):
                 "hx-post": reverse("batch-line-precheck", args=[batch.pk]),
                 "hx-trigger": "input changed delay:400ms, change",
                 "hx-target": "#precheck",
+                "hx-include": "[name=recipient]",  # a 劳模 or an enterprise is not on file
                 "hx-swap": "innerHTML",
                 "autocomplete": "off",
             }
@@ -113,10 +137,10 @@ def _with_precheck(form, batch):
 
 @login_required
 def batch_detail(request, pk: int):
-    return _render_batch(request, batch_for(request.user, pk))
+    return render_batch(request, batch_for(request.user, pk))
 
 
-def _writable_batch(request, pk: int) -> PaymentBatch:
+def writable_batch(request, pk: int) -> PaymentBatch:
     """A batch the user may change (the precheck and the forms are shown only to them)."""
     batch = batch_for(request.user, pk)
     if not can_write_funds(request.user, batch.unit):
@@ -130,8 +154,10 @@ def line_precheck(request, pk: int):
     """HTMX: before a line is saved, say whether this family was already paid in the campaign
     (by this or any other union of the federation: another district's payment only said to
     exist). The number is posted, never put in a URL."""
-    batch = _writable_batch(request, pk)
-    notes, level, household = precheck_notes(request.user, batch, request.POST.get("id_number", ""))
+    batch = writable_batch(request, pk)
+    notes, level, household = precheck_notes(
+        request.user, batch, request.POST.get("id_number", ""), request.POST.get("recipient", "")
+    )
     context = {"notes": notes, "level": level, "household": household}
     return render(request, "funds/_precheck.html", context)
 
@@ -142,12 +168,14 @@ def line_add_view(request, pk: int):
     batch = batch_for(request.user, pk)
     form = LineForm(request.POST)
     if not form.is_valid():
-        return _render_batch(request, batch, status=400, line_form=form)
+        return render_batch(request, batch, status=400, line_form=form)
     data = form.cleaned_data
     line = attempt(
         form,
         lambda: line_add(
             batch=batch,
+            recipient=data["recipient"],
+            name=data["name"],
             id_number=data["id_number"],
             amount=data["amount"],
             kind=data["kind"],
@@ -158,7 +186,7 @@ def line_add_view(request, pk: int):
         ),
     )
     if line is None:
-        return _render_batch(request, batch, status=400, line_form=form)
+        return render_batch(request, batch, status=400, line_form=form)
     messages.success(request, f"已添加 {line.name}，{line.amount:,.2f} 元")
     for text in line.messages:
         messages.warning(request, text)
@@ -167,43 +195,21 @@ def line_add_view(request, pk: int):
 
 @login_required
 @require_POST
-@upload_page(limit=SHORT_LIST, permit=lambda request, pk: _writable_batch(request, pk))
+@upload_page(limit=SHORT_LIST, permit=lambda request, pk: writable_batch(request, pk))
 def line_import_view(request, pk: int):
-    batch = _writable_batch(request, pk)  # upload_page asked the same before taking the file
+    batch = writable_batch(request, pk)  # upload_page asked the same before taking the file
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_batch(request, batch, status=400, import_form=form)
+        return render_batch(request, batch, status=400, import_form=form)
     upload = form.cleaned_data["file"]
     result, error = caught(
         lambda: lines_import(batch=batch, rows=read_line_rows(upload), actor=request.user)
     )
     if error is not None:
-        return _render_batch(request, batch, status=400, import_form=form, import_error=error)
+        return render_batch(request, batch, status=400, import_form=form, import_error=error)
     messages.success(request, f"导入成功，共 {len(result.lines)} 户")
     for text in result.messages:
         messages.warning(request, text)
-    return redirect("batch-detail", batch.pk)
-
-
-@login_required
-@require_POST
-def batch_confirm_view(request, pk: int):
-    batch = batch_for(request.user, pk)
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        return _render_batch(request, batch, status=400, confirm_form=form)
-    done = attempt(
-        form,
-        lambda: batch_confirm(
-            batch=batch,
-            basis=form.cleaned_data["basis"],
-            note=form.cleaned_data["note"],
-            actor=request.user,
-        ),
-    )
-    if done is None:
-        return _render_batch(request, batch, status=400, confirm_form=form)
-    messages.success(request, f"批次“{batch.name}”已确认发放，已锁定")
     return redirect("batch-detail", batch.pk)
 
 

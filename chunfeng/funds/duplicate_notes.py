@@ -16,7 +16,7 @@ from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.selectors import active_household_of
 
 from .duplicates import candidates
-from .models import DuplicateFlag, FlagKind, PaymentKind, PaymentLine
+from .models import ON_FILE, DuplicateFlag, FlagKind, PaymentKind, PaymentLine
 from .selectors import root_of
 
 # ---- what the user is told ------------------------------------------------------------------
@@ -131,10 +131,13 @@ def _preview_elsewhere(household, exact: bool) -> str:
     )
 
 
-def precheck_notes(user, batch, raw: str) -> tuple[list[str], str, object]:
+def precheck_notes(user, batch, raw: str, recipient: str = "") -> tuple[list[str], str, object]:
     """What the ID field of a new line says as it is typed: ``(notes, level, household)`` —
     an error while the number is not a valid one of a family on file in the user's subtree,
-    else what paying that family would be flagged against."""
+    else what paying that family would be flagged against. A recipient not on file (a 劳模, a
+    worker, an enterprise) is checked when the line is saved; its flags say the rest."""
+    if recipient and recipient not in ON_FILE:
+        return [], "", None
     try:
         number = parse_id(raw).number
     except InvalidIdNumber as exc:

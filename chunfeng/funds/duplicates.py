@@ -67,7 +67,7 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
 
     # the same ID number: same unit twice, or two units
     by_number: dict[str, list[int]] = defaultdict(list)
-    for chunk in _chunks({line.id_number for line in lines}):
+    for chunk in _chunks({line.id_number for line in lines if line.id_number}):
         for pk, number in base.filter(id_number__in=chunk).values_list("pk", "id_number"):
             by_number[number].append(pk)
     for line in lines:
@@ -76,7 +76,10 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
 
     # suspected: same name and birth date, another ID number
     by_person: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
-    keys = {(line.household.name, line.household.birth_date) for line in lines}
+    # the suspected kinds compare files on the register (a person not on file is known by the
+    # ID number only)
+    on_file = [(line, line.household) for line in lines if line.household is not None]
+    keys = {(h.name, h.birth_date) for _line, h in on_file}
     for chunk in _chunks(keys):
         rows = base.filter(
             household__name__in={k[0] for k in chunk},
@@ -84,13 +87,13 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
         ).values_list("pk", "id_number", "household__name", "household__birth_date")
         for pk, number, name, birth in rows:
             by_person[(name, birth)].append((pk, number))
-    for line in lines:
-        for other_id, number in by_person[(line.household.name, line.household.birth_date)]:
+    for line, h in on_file:
+        for other_id, number in by_person[(h.name, h.birth_date)]:
             if number != line.id_number:
                 add(line, other_id, FlagKind.NAME_BIRTH)
 
     # suspected: same (non-empty) phone, another ID number
-    phones = {line.household.phone for line in lines if line.household.phone}
+    phones = {h.phone for _line, h in on_file if h.phone}
     by_phone: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for chunk in _chunks(phones):
         rows = base.filter(household__phone__in=chunk).values_list(
@@ -98,10 +101,8 @@ def duplicates_flag(lines: list[PaymentLine]) -> list[DuplicateFlag]:
         )
         for pk, number, phone in rows:
             by_phone[phone].append((pk, number))
-    for line in lines:
-        for other_id, number in (
-            by_phone.get(line.household.phone, ()) if line.household.phone else ()
-        ):
+    for line, h in on_file:
+        for other_id, number in by_phone.get(h.phone, ()) if h.phone else ():
             if number != line.id_number:
                 add(line, other_id, FlagKind.PHONE)
 
@@ -226,7 +227,8 @@ def _lines_sql(kind: str, scoped: bool, keys: int) -> str:
     return (
         "SELECT l.id, l.unit_id, u.name, u.code, l.batch_id, l.name, l.id_number, l.amount, "
         f"l.paid_on, h.name, h.birth_date, h.phone FROM {lines} l "
-        f"JOIN {households} h ON h.id = l.household_id JOIN {units} u ON u.id = l.unit_id "
+        # LEFT: a line naming someone off the register (a 劳模, an enterprise) has no household
+        f"LEFT JOIN {households} h ON h.id = l.household_id JOIN {units} u ON u.id = l.unit_id "
         f"WHERE {match} AND {_where('l', scoped)}"
     )
 

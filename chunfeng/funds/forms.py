@@ -5,8 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AidType, FlagStatus, PaymentKind, Source, VisitKind
-from .services import CONFIRM_BASES
+from .models import AidType, FlagStatus, PaymentKind, Recipient, Source, VisitKind
 
 
 def unit_choices(units) -> list[tuple[str, str]]:
@@ -48,7 +47,16 @@ class BatchForm(_UnitForm):
 
 
 class LineForm(forms.Form):
-    id_number = forms.CharField(label=_("身份证号码"), max_length=30)
+    recipient = forms.ChoiceField(
+        label=_("发放对象"),
+        choices=Recipient.choices,
+        initial=Recipient.HOUSEHOLD,
+        required=False,  # an older page or client: a household on file
+    )
+    id_number = forms.CharField(label=_("身份证号码（困难企业填统一社会信用代码）"), max_length=30)
+    name = forms.CharField(
+        label=_("姓名或企业名称（建档的困难职工可不填）"), max_length=64, required=False
+    )
     amount = forms.CharField(label=_("金额（元）"), max_length=20)
     kind = forms.ChoiceField(
         label=_("发放方式"), choices=PaymentKind.choices, initial=PaymentKind.CASH
@@ -64,9 +72,36 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件（xlsx 或 CSV）"))
 
 
-class ConfirmForm(forms.Form):
-    basis = forms.ChoiceField(label=_("确认依据"), choices=list(CONFIRM_BASES.items()))
-    note = forms.CharField(label=_("说明"), max_length=150, required=False)
+class BankResultForm(forms.Form):
+    """The bank's result file, and which of its columns hold ours when its names differ."""
+
+    file = forms.FileField(label=_("银行结果文件（xlsx 或 CSV）"))
+    column_number = forms.CharField(
+        label=_("“账号或身份证号码”在文件中的列名（可不填）"), max_length=50, required=False
+    )
+    column_amount = forms.CharField(
+        label=_("“金额”在文件中的列名（可不填）"), max_length=50, required=False
+    )
+    column_result = forms.CharField(
+        label=_("“结果”在文件中的列名（可不填）"), max_length=50, required=False
+    )
+    column_reason = forms.CharField(
+        label=_("“原因”在文件中的列名（可不填）"), max_length=50, required=False
+    )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            k: self.cleaned_data.get(f"column_{k}", "")
+            for k in ("number", "amount", "result", "reason")
+        }
+
+
+class SignedSheetForm(forms.Form):
+    file = forms.FileField(label=_("签字后的签领表（扫描件或照片：JPG、PNG、PDF）"))
+
+
+class SheetConfirmForm(forms.Form):
+    note = forms.CharField(label=_("核对说明"), max_length=150, required=False)
 
 
 class CancelForm(forms.Form):
@@ -78,9 +113,19 @@ class VisitForm(_UnitForm):
     visited_on = forms.DateField(label=_("走访日期"), widget=DateInput, initial=timezone.localdate)
     visitors = forms.CharField(label=_("走访人"), max_length=200)
     id_number = forms.CharField(
-        label=_("职工身份证号码（走访家庭）"), max_length=30, required=False
+        label=_("身份证号码（走访家庭、走访个人）"), max_length=30, required=False
     )
+    recipient = forms.ChoiceField(
+        label=_("走访对象（走访个人）"),
+        choices=[("", "—")]
+        + [(r.value, r.label) for r in (Recipient.MODEL, Recipient.FRONTLINE, Recipient.WORKER)],
+        required=False,
+    )
+    person_name = forms.CharField(label=_("姓名（走访个人）"), max_length=64, required=False)
     enterprise = forms.CharField(label=_("企业名称（走访企业）"), max_length=128, required=False)
+    enterprise_code = forms.CharField(
+        label=_("统一社会信用代码（困难企业必填）"), max_length=30, required=False
+    )
     is_hardship_enterprise = forms.BooleanField(label=_("困难企业"), required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 

@@ -55,6 +55,7 @@ class LedgerRow:
     total: Figures  # the unit and everything below it
     warning: str = ""
     has_children: bool = False
+    retained: bool = False  # the period is over and money is left (不滞留: ``retained``)
 
 
 @dataclass
@@ -135,7 +136,11 @@ def ledger_for(user, campaign: Campaign, unit: OrgUnit | None = None) -> Ledger:
     def row(pk: int) -> LedgerRow:
         u, own, total = figures[pk]
         return LedgerRow(
-            unit=u, own=own, total=total, warning=balance_warning(campaign, total.balance, today)
+            unit=u,
+            own=own,
+            total=total,
+            warning=balance_warning(campaign, total.balance, today),
+            retained=today > campaign.period_end and total.balance > 0,
         )
 
     child_ids = sorted(

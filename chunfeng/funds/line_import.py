@@ -20,12 +20,20 @@ from chunfeng.register.models import Household, HouseholdStatus
 
 from .duplicate_notes import flags_with_messages
 from .duplicates import duplicates_flag
-from .models import AidType, DuplicateFlag, PaymentBatch, PaymentKind, PaymentLine
+from .models import (
+    ON_FILE,
+    AidType,
+    DuplicateFlag,
+    PaymentBatch,
+    PaymentKind,
+    PaymentLine,
+    Recipient,
+)
 from .parsing import choice, clip, parse_amount, parse_date
+from .recipients import household_on_file, recipient_named
 from .services import (
     LineData,
     approval_withdraw,
-    household_on_file,
     lock_households,
     new_line,
     require_draft,
@@ -35,7 +43,16 @@ from .services import (
 IMPORT_MAX_ROWS = 10_000
 # files a little over the rows allowed are read, to be refused with the count of their rows
 BOUNDS = Bounds(unpacked=32 * 1024 * 1024, rows=2 * IMPORT_MAX_ROWS, columns=50)
-IMPORT_COLUMNS = ("身份证号码", "姓名", "金额", "发放方式", "实物名称", "救助类别", "发放日期")
+IMPORT_COLUMNS = (
+    "身份证号码",
+    "姓名",
+    "金额",
+    "发放方式",
+    "实物名称",
+    "救助类别",
+    "发放日期",
+    "发放对象",
+)
 IMPORT_REQUIRED = ("身份证号码", "金额", "救助类别", "发放日期")
 
 
@@ -72,7 +89,16 @@ def import_template_csv() -> str:
     """The import template: the column names only (BOM, so that Excel opens it as UTF-8)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(
-        ["身份证号码", "姓名", "金额", "发放方式(现金/实物)", "实物名称", "救助类别", "发放日期"]
+        [
+            "身份证号码",
+            "姓名",
+            "金额",
+            "发放方式(现金/实物)",
+            "实物名称",
+            "救助类别",
+            "发放日期",
+            "发放对象",
+        ]
     )
     return "\ufeff" + out.getvalue()
 
@@ -103,30 +129,76 @@ def _import_households(actor, numbers: set[str]) -> dict[str, Household]:
     return found
 
 
-def _import_row(actor, rownum: int, row: dict, households: dict, errors: list):
-    """The LineData of one row, or None with its errors appended."""
-    before = len(errors)
+# what a list may write in 发放对象: the kinds' short names (blank: a hardship family)
+SHORT_RECIPIENTS = {str(r.label).split("（")[0]: r.value for r in Recipient}
+SHORT_RECIPIENTS |= {
+    "一线职工": Recipient.FRONTLINE,
+    "劳模": Recipient.MODEL,
+    "先进": Recipient.MODEL,
+}
+
+
+def _recipient_of(row: dict, rownum: int, errors: list) -> str | None:
+    text = str(row.get("发放对象") or "").strip()
+    if text in SHORT_RECIPIENTS:
+        return SHORT_RECIPIENTS[text]
+    try:
+        return choice(text, Recipient, "发放对象", default=Recipient.HOUSEHOLD)
+    except ValueError:
+        names = "、".join(SHORT_RECIPIENTS)
+        _row_error(errors, rownum, "发放对象", f"发放对象“{text}”无效，应为 {names} 之一")
+        return None
+
+
+def _household_of(actor, recipient, rownum: int, row: dict, households: dict, errors: list):
+    """The file a row of a hardship kind names, or None with its errors appended."""
     try:
         number = parse_id(row.get("身份证号码")).number
     except InvalidIdNumber as exc:
         _row_error(errors, rownum, "身份证号码", str(exc))
-        number = None
-    household = None
-    if number:
-        household = households.get(number)
-        if household is None:
-            try:
-                household_on_file(actor, number)
-            except ValueError as exc:
-                _row_error(errors, rownum, "身份证号码", str(exc))
-        name = clip(row.get("姓名"), 64)
-        if household is not None and name and name != household.name:
-            _row_error(
-                errors,
-                rownum,
-                "姓名",
-                f"与档案不符：身份证号码 {mask_id(number)} 的档案姓名为“{household.name}”",
-            )
+        return None
+    household = households.get(number)
+    if household is None:
+        try:
+            household_on_file(actor, number)
+        except ValueError as exc:
+            _row_error(errors, rownum, "身份证号码", str(exc))
+        return None
+    name = clip(row.get("姓名"), 64)
+    if name and name != household.name:
+        _row_error(
+            errors,
+            rownum,
+            "姓名",
+            f"与档案不符：身份证号码 {mask_id(number)} 的档案姓名为“{household.name}”",
+        )
+    if recipient == Recipient.HARDSHIP_MODEL and not household.is_model_worker:
+        _row_error(errors, rownum, "发放对象", f"{household.name}的档案未标为劳模")
+    return household
+
+
+def _named_of(actor, recipient: str, rownum: int, row: dict, errors: list):
+    """A 劳模, a worker or an enterprise named by a row (``recipients.recipient_named``)."""
+    try:
+        return recipient_named(
+            actor, recipient=recipient, number=row.get("身份证号码"), name=row.get("姓名")
+        )
+    except ApplicationError as exc:
+        field_name = exc.details[0]["field"] if exc.details else "id_number"
+        column = {"name": "姓名", "recipient": "发放对象"}.get(field_name, "身份证号码")
+        _row_error(errors, rownum, column, exc.message)
+        return None
+
+
+def _import_row(actor, campaign, rownum: int, row: dict, households: dict, errors: list):
+    """The LineData of one row, or None with its errors appended."""
+    before = len(errors)
+    recipient = _recipient_of(row, rownum, errors)
+    household, named = None, None
+    if recipient is None or recipient in ON_FILE:
+        household = _household_of(actor, recipient, rownum, row, households, errors)
+    else:
+        named = _named_of(actor, recipient, rownum, row, errors)
     values = {}
     checks = (
         ("金额", "amount", lambda: parse_amount(row.get("金额"))),
@@ -143,12 +215,25 @@ def _import_row(actor, rownum: int, row: dict, households: dict, errors: list):
             values[key] = check()
         except ValueError as exc:
             _row_error(errors, rownum, column, str(exc))
+    paid_on = values.get("paid_on")
+    if paid_on and not campaign.period_start <= paid_on <= campaign.period_end:
+        _row_error(
+            errors,
+            rownum,
+            "发放日期",
+            f"{paid_on.isoformat()} 不在活动期间（{campaign.period_start.isoformat()} 至 "
+            f"{campaign.period_end.isoformat()}）内",
+        )
     goods = clip(row.get("实物名称"), 100)
     if values.get("kind") == PaymentKind.GOODS and not goods:
         _row_error(errors, rownum, "实物名称", "实物发放请填写实物名称（金额填实物折合的价值）")
-    if len(errors) > before or household is None:
+    if len(errors) > before or (household is None and named is None):
         return None
     goods = goods if values["kind"] == PaymentKind.GOODS else ""
+    if named is not None:
+        values |= {"recipient": named.recipient, "id_number": named.id_number, "name": named.name}
+    elif recipient is not None:
+        values["recipient"] = recipient
     return LineData(household=household, goods=goods, **values)
 
 
@@ -179,7 +264,9 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
             pass
     households = _import_households(actor, numbers)
     errors: list[dict] = []
-    cleaned = [_import_row(actor, rownum, row, households, errors) for rownum, row in rows]
+    cleaned = [
+        _import_row(actor, batch.campaign, rownum, row, households, errors) for rownum, row in rows
+    ]
     if errors:
         raise ApplicationError(
             f"导入失败：文件中有 {len(errors)} 处错误，没有导入任何记录。请改正后重新导入。",

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chunfeng.core.personal import mask_id
+
 
 class Source(models.TextChoices):
     """附件1 item 05."""
@@ -51,9 +53,41 @@ class PaymentKind(models.TextChoices):
     GOODS = "goods", _("实物")
 
 
+class Recipient(models.TextChoices):
+    """Whom a payment line or a visit names (the seed's 三个面向 and actions 二、三, 慰问困难企业).
+    Which blanks of 附件1 each kind counts in: ``docs/real-name-aid.md``."""
+
+    HOUSEHOLD = "household", _("困难职工家庭（含困难农民工，须已建档）")
+    HARDSHIP_MODEL = "hardship_model", _("困难劳模（须已建档并标为劳模）")
+    MODEL = "model", _("劳模、先进（不在困难档案中）")
+    FRONTLINE = "frontline", _("节日坚守岗位的一线职工、农民工")
+    WORKER = "worker", _("其他职工")
+    ENTERPRISE = "enterprise", _("困难企业（统一社会信用代码）")
+
+
+ON_FILE = (Recipient.HOUSEHOLD, Recipient.HARDSHIP_MODEL)  # kinds that name a household on file
+
+
 class BatchStatus(models.TextChoices):
     DRAFT = "draft", _("待发放")
     CONFIRMED = "confirmed", _("已确认发放")
+
+
+class Confirmation(models.TextChoices):
+    """What a batch was confirmed on: the bank's result file, or the signed sheet and a
+    reviewer (never a bare declaration). ``declared`` marks the batches confirmed before."""
+
+    BANK = "bank", _("银行代发结果文件")
+    SIGNED = "signed", _("签领表扫描件（经审核员确认）")
+    DECLARED = "declared", _("旧版声明确认（无凭证）")
+
+
+class LineResult(models.TextChoices):
+    """The bank's word on one line."""
+
+    PENDING = "", _("未返回")
+    PAID = "paid", _("已入账")
+    FAILED = "failed", _("失败，待重新发放")
 
 
 class PaymentBatch(models.Model):
@@ -70,6 +104,13 @@ class PaymentBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirm_note = models.CharField(_("确认说明"), max_length=200, blank=True)
+    confirmed_on = models.CharField(
+        _("确认依据"), max_length=16, choices=Confirmation.choices, blank=True
+    )
+    # the signed 签领表 (scan or photo) of a cash or goods batch, waiting for a reviewer
+    signed_sheet = models.FileField(upload_to="signed_sheets/%Y/", blank=True)
+    signed_sheet_name = models.CharField(max_length=255, blank=True)
+    signed_sheet_at = models.DateTimeField(null=True, blank=True)
     # a reviewer above the unit approved the list for payment by bank (the bank file is made
     # only then); a change of its lines withdraws the approval
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -92,12 +133,22 @@ class PaymentBatch(models.Model):
 class PaymentLine(models.Model):
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
     household = models.ForeignKey(
-        "register.Household", on_delete=models.PROTECT, related_name="payments"
+        "register.Household",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )  # the file paid (``Recipient.ON_FILE`` kinds); none for the other kinds
+    recipient = models.CharField(
+        _("发放对象"), max_length=16, choices=Recipient.choices, default=Recipient.HOUSEHOLD
     )
     # denormalised from the batch and household, so duplicate checks are single indexed queries
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
+    # the resident ID (of the household's worker, or of the person named), or an enterprise's
+    # unified social credit code; a person's kept with its search token, shown masked
     id_number = models.CharField(max_length=18)
+    id_token = models.CharField(max_length=40, db_index=True, blank=True, editable=False)
     name = models.CharField(max_length=64)
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     kind = models.CharField(max_length=8, choices=PaymentKind.choices, default=PaymentKind.CASH)
@@ -105,6 +156,9 @@ class PaymentLine(models.Model):
     aid_type = models.CharField(max_length=16, choices=AidType.choices)
     paid_on = models.DateField(_("发放日期"))
     cancelled = models.BooleanField(default=False)
+    # the bank's word (a bank batch's result file): paid, or failed and to be paid again
+    result = models.CharField(max_length=8, choices=LineResult.choices, blank=True, default="")
+    result_reason = models.CharField(max_length=200, blank=True)
 
     # Set on a line just added (``line_add``): the flags it raised, and what the user is told.
     new_flags: list[DuplicateFlag]
@@ -115,10 +169,28 @@ class PaymentLine(models.Model):
             models.Index(fields=["campaign", "id_number"]),
             models.Index(fields=["campaign", "unit"]),
         ]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="line_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="line_positive"),
+            # a hardship kind names its file; the other kinds name nobody on the register
+            models.CheckConstraint(
+                condition=Q(recipient__in=ON_FILE, household__isnull=False)
+                | (~Q(recipient__in=ON_FILE) & Q(household__isnull=True)),
+                name="line_file_by_recipient",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.amount}"
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.recipient == Recipient.ENTERPRISE
+
+    @property
+    def shown_number(self) -> str:
+        """The number as every page shows it: a person's ID masked, an enterprise's code whole
+        (it is public, on its business licence)."""
+        return self.id_number if self.is_enterprise else mask_id(self.id_number)
 
 
 class FlagKind(models.TextChoices):
@@ -160,6 +232,7 @@ class DuplicateFlag(models.Model):
 class VisitKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("走访企业")
     HOUSEHOLD = "household", _("走访职工家庭")
+    PERSON = "person", _("走访慰问个人（劳模先进、一线职工等）")
 
 
 class Visit(models.Model):
@@ -174,6 +247,12 @@ class Visit(models.Model):
         "register.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
     )
     enterprise = models.CharField(_("企业名称"), max_length=128, blank=True)
+    enterprise_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    # a person visited who is not a household on file (``VisitKind.PERSON``)
+    recipient = models.CharField(max_length=16, choices=Recipient.choices, blank=True)
+    person_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    id_number = models.CharField(max_length=18, blank=True)
+    id_token = models.CharField(max_length=40, db_index=True, blank=True, editable=False)
     is_hardship_enterprise = models.BooleanField(_("困难企业"), default=False)
     visited_on = models.DateField(_("走访日期"))
     visitors = models.CharField(_("走访人"), max_length=200)
@@ -184,3 +263,7 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.visited_on}"
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)

@@ -117,6 +117,13 @@ def _now() -> str:
     return timezone.localtime().strftime("%Y-%m-%d %H:%M")
 
 
+def _category(line) -> str:
+    """困难类别 of a household on file; the kind of any other recipient (劳模、一线职工…)."""
+    if line.household is None:
+        return str(line.get_recipient_display()).split("（")[0]
+    return CATEGORY_SHORT.get(line.household.category, line.household.category)
+
+
 def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
     """签领表: one line per recipient with room to sign, a total row and page numbers. ID
     numbers in full (logged) for those who may see them, masked otherwise."""
@@ -134,8 +141,8 @@ def sign_sheet_pdf(*, batch: PaymentBatch, user) -> bytes:
             [
                 str(i),
                 Paragraph(escape(line.name), styles["cell"]),
-                line.id_number if full else mask_id(line.id_number),
-                CATEGORY_SHORT.get(line.household.category, line.household.category),
+                line.id_number if full or line.is_enterprise else mask_id(line.id_number),
+                _category(line),
                 line.get_aid_type_display(),
                 _amount_cell(line, styles),
                 "",
@@ -213,7 +220,7 @@ def notice_pdf(
             [
                 str(i),
                 Paragraph(escape(line.name), styles["cell"]),
-                mask_id(line.id_number),
+                line.shown_number,
                 line.get_aid_type_display(),
                 Paragraph(escape(kind), styles["cell"]),
                 f"{line.amount:,.2f}",
@@ -255,13 +262,15 @@ def bank_csv(*, batch: PaymentBatch, user) -> bytes:
     lines = [line for line in printable_lines(batch) if line.kind == PaymentKind.CASH]
     if not lines:
         raise ApplicationError("批次中没有现金发放记录，无需生成银行代发文件", code="no_cash")
-    missing = [line for line in lines if not line.household.bank_account.strip()]
+    missing = [
+        line for line in lines if line.household is None or not line.household.bank_account.strip()
+    ]
     if missing:
         names = "、".join(f"{line.name}（{mask_id(line.id_number)}）" for line in missing[:10])
         more = f"等 {len(missing)} 户" if len(missing) > 10 else ""
         raise ApplicationError(
-            f"以下困难职工的档案中没有银行卡号：{names}{more}。请先在档案中补录银行卡号，"
-            "或改为现场发放（签领表）。",
+            f"以下发放对象没有银行卡号：{names}{more}（档案中没有登记，或不是建档的困难职工）。"
+            "请先在档案中补录银行卡号，或改为现场发放（签领表）。",
             code="no_bank_account",
         )
     out = io.StringIO()

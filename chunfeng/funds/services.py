@@ -1,5 +1,6 @@
 """Writes to the funds ledger: receipts, real-name payment batches and their lines (added one by
-one or imported), confirmation, cancellation, duplicate-flag resolution and visits.
+one or imported), cancellation and duplicate-flag resolution (confirmation is
+``confirmation``, visits ``visits``).
 
 Each service is keyword-only, atomic and audited. Fillers and admins write the data of their own
 unit and of the units below it; reviewers resolve duplicate flags; nobody changes a confirmed
@@ -17,10 +18,9 @@ from django.utils import timezone
 from chunfeng.core.actors import SYSTEM, user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
-from chunfeng.core.personal import mask_id
+from chunfeng.core.personal import search_token
 from chunfeng.core.rules import can_resolve_flag, can_write_funds
-from chunfeng.register.models import Household, HouseholdStatus, Person
+from chunfeng.register.models import Household
 
 from .duplicate_notes import flags_with_messages
 from .duplicates import duplicates_flag
@@ -32,6 +32,7 @@ from .models import (
     PaymentBatch,
     PaymentKind,
     PaymentLine,
+    Recipient,
 )
 from .parsing import (
     choice,
@@ -40,9 +41,8 @@ from .parsing import (
     parse_amount,
     parse_date,
 )
+from .recipients import recipient_named, require_in_period
 from .selectors import funds_campaigns_visible_to
-
-CONFIRM_BASES = {"signed": "签领表已签字", "bank": "银行代发结果已返回"}
 
 
 def flag_resolvable_by(user, flag: DuplicateFlag) -> bool:
@@ -96,38 +96,13 @@ def batch_create(*, unit, campaign, name: str, actor) -> PaymentBatch:
     return batch
 
 
-def household_on_file(actor, number: str) -> Household:
-    """The active file of ``number`` within the actor's subtree, or a message saying why not."""
-    household = (
-        Household.objects.filter(
-            id_number=number, status=HouseholdStatus.ACTIVE, unit__path__startswith=actor.unit.path
-        )
-        .select_related("unit")
-        .first()
-    )
-    if household is not None:
-        return household
-    if Household.objects.filter(id_number=number, unit__path__startswith=actor.unit.path).exists():
-        raise ValueError(f"身份证号码 {mask_id(number)} 的档案已脱困，不在档，不能发放")
-    member = Person.objects.filter(id_number=number, active=True, is_worker=False).first()
-    if member is not None and member.household.unit.is_within(actor.unit):
-        raise ValueError(
-            f"身份证号码 {mask_id(number)} 是{member.household.name}家的家庭成员，"
-            "请填写户主（困难职工本人）的身份证号码"
-        )
-    raise ValueError(
-        f"身份证号码 {mask_id(number)} 未在您的管辖范围内建立困难职工档案，"
-        "请先建档（一户一档）再发放"
-    )
-
-
 def lock_households(households) -> None:
     """Payments of one family are serialised, across unions: the households of the new lines
     and every household that may be the same family (the same name and birth date, or the same
     phone) are locked, in the order of their keys, so that a concurrent payment of any of them
     waits for this transaction and then sees its line — both exact and suspected duplicates are
     flagged whichever commits first (SQLite runs one writing transaction at a time anyway)."""
-    households = list(households)
+    households = [h for h in households if h is not None]  # the other kinds name no file
     keys = {h.pk for h in households}
     pairs = {(h.name, h.birth_date) for h in households}
     phones = {h.phone for h in households if h.phone}
@@ -155,6 +130,9 @@ def _chunks(values: list, size: int = 500):
 def approval_withdraw(batch: PaymentBatch, actor) -> None:
     """A change of an approved batch's list withdraws the approval: the bank file is released
     only for the list a reviewer saw (``approval.batch_approve``)."""
+    if batch.signed_sheet:  # the sheet signed for another list: a new one is needed
+        batch.signed_sheet, batch.signed_sheet_at = "", None
+        batch.save(update_fields=["signed_sheet", "signed_sheet_at"])
     if batch.approved_at is None:
         return
     batch.approved_at, batch.approved_by = None, None
@@ -164,26 +142,35 @@ def approval_withdraw(batch: PaymentBatch, actor) -> None:
 
 @dataclass
 class LineData:
-    household: Household
+    household: Household | None
     amount: Decimal
     kind: str
     goods: str
     aid_type: str
     paid_on: dt.date
+    recipient: str = Recipient.HOUSEHOLD
+    id_number: str = ""  # of a recipient not on file (a person's ID, an enterprise's code)
+    name: str = ""
 
 
 def _clean_line(
-    actor, *, id_number, amount, kind, goods, aid_type, paid_on, household=None
+    actor,
+    *,
+    campaign,
+    id_number,
+    amount,
+    kind,
+    goods,
+    aid_type,
+    paid_on,
+    recipient=Recipient.HOUSEHOLD,
+    name="",
+    household=None,
 ) -> LineData:
     """Raises ApplicationError with the field of the first problem."""
-    try:
-        number = parse_id(id_number).number
-    except InvalidIdNumber as exc:
-        invalid("id_number", str(exc))
-    try:
-        household = household or household_on_file(actor, number)
-    except ValueError as exc:
-        invalid("id_number", str(exc))
+    named = recipient_named(
+        actor, recipient=recipient, number=id_number, name=name, household=household
+    )
     checks = (
         ("amount", lambda: parse_amount(amount)),
         ("kind", lambda: choice(kind, PaymentKind, "发放方式", default=PaymentKind.CASH)),
@@ -191,35 +178,43 @@ def _clean_line(
         ("paid_on", lambda: parse_date(paid_on, label="发放日期")),
     )
     values: dict = {}
-    for name, check in checks:
+    for field_name, check in checks:
         try:
-            values[name] = check()
+            values[field_name] = check()
         except ValueError as exc:
-            invalid(name, str(exc))
+            invalid(field_name, str(exc))
+    require_in_period(campaign, values["paid_on"], "paid_on")
     goods = clip(goods, 100)
     if values["kind"] == PaymentKind.GOODS and not goods:
         invalid("goods", "实物发放请填写实物名称（金额填实物折合的价值）")
     if values["kind"] == PaymentKind.CASH:
         goods = ""
     return LineData(
-        household=household,
+        household=named.household,
         amount=values["amount"],
         kind=values["kind"],
         goods=goods,
         aid_type=values["aid_type"],
         paid_on=values["paid_on"],
+        recipient=named.recipient,
+        id_number=named.id_number,
+        name=named.name,
     )
 
 
 def new_line(batch: PaymentBatch, data: LineData) -> PaymentLine:
     h = data.household
+    number = h.id_number if h is not None else data.id_number
     return PaymentLine(
         batch=batch,
         household=h,
+        recipient=data.recipient,
         unit=batch.unit,
         campaign=batch.campaign,
-        id_number=h.id_number,
-        name=h.name,
+        id_number=number,
+        # an enterprise's code is public and never searched by token
+        id_token="" if data.recipient == Recipient.ENTERPRISE else search_token("id", number),
+        name=h.name if h is not None else data.name,
         amount=data.amount,
         kind=data.kind,
         goods=data.goods,
@@ -239,9 +234,13 @@ def line_add(
     actor,
     kind: str = PaymentKind.CASH,
     goods: str = "",
+    recipient: str = Recipient.HOUSEHOLD,
+    name: str = "",
 ) -> PaymentLine:
-    """One recipient by ID number (the household must be on file, active, in the actor's
-    subtree). Duplicates are flagged at once; ``line.new_flags`` and ``line.messages`` say so."""
+    """One recipient (``recipients.recipient_named``: a household on file, active, in the
+    actor's subtree; a person by ID and name; an enterprise by its code), paid within the
+    campaign's activity period. Duplicates are flagged at once; ``line.new_flags`` and
+    ``line.messages`` say so."""
     require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
     # the batch row only (not its campaign's, which would queue every payment of the campaign):
     # payments of one family are serialised by lock_households
@@ -253,6 +252,9 @@ def line_add(
     require_draft(batch)
     data = _clean_line(
         actor,
+        campaign=batch.campaign,
+        recipient=recipient,
+        name=name,
         id_number=id_number,
         amount=amount,
         kind=kind,
@@ -271,7 +273,8 @@ def line_add(
         action="line.add",
         target=line,
         batch=batch.pk,
-        id=mask_id(line.id_number),
+        recipient=line.recipient,
+        id=line.shown_number,
         amount=str(line.amount),
         kind=line.kind,
         flags=[f.kind for f in line.new_flags],
@@ -317,40 +320,6 @@ def line_cancel(*, line: PaymentLine, actor, reason: str) -> PaymentLine:
     line = _cancel(line, actor, reason)
     audit_record(actor=actor, action="line.cancel", target=line, reason=reason)
     return line
-
-
-@transaction.atomic
-def batch_confirm(*, batch: PaymentBatch, basis: str, actor, note: str = "") -> PaymentBatch:
-    """确认发放: after the recipients signed the 签领表, or the bank's result came back. The
-    batch is locked from then on. Not while one of its lines has an open duplicate flag."""
-    require_writer(actor, batch.unit, f"确认{batch.unit.name}的发放批次")
-    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    require_draft(batch)
-    if basis not in CONFIRM_BASES:
-        invalid("basis", "请选择确认依据：签领表已签字，或银行代发结果已返回")
-    live = batch.lines.filter(cancelled=False)
-    if not live.exists():
-        raise ApplicationError("批次中没有发放记录，不能确认", code="batch_empty")
-    open_flags = DuplicateFlag.objects.filter(line__batch=batch, status=FlagStatus.OPEN).count()
-    if open_flags:
-        raise ApplicationError(
-            f"批次中还有 {open_flags} 条重复发放提示尚未处理，请审核员处理后再确认发放",
-            code="open_flags",
-        )
-    note = clip(note, 150)
-    batch.status = BatchStatus.CONFIRMED
-    batch.confirmed_at, batch.confirmed_by = timezone.now(), user_or_none(actor)
-    batch.confirm_note = f"{CONFIRM_BASES[basis]}：{note}" if note else CONFIRM_BASES[basis]
-    batch.save(update_fields=["status", "confirmed_at", "confirmed_by", "confirm_note"])
-    audit_record(
-        actor=actor,
-        action="batch.confirm",
-        target=batch,
-        basis=basis,
-        note=note,
-        lines=live.count(),
-    )
-    return batch
 
 
 # ---- duplicate flags ------------------------------------------------------------------------

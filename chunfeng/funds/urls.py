@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import batch_views, views
+from . import batch_views, confirm_views, views
 
 urlpatterns = [
     path("", views.funds_home, name="funds-home"),
@@ -13,7 +13,19 @@ urlpatterns = [
     path("batches/<int:pk>/lines/", batch_views.line_add_view, name="batch-line-add"),
     path("batches/<int:pk>/precheck/", batch_views.line_precheck, name="batch-line-precheck"),
     path("batches/<int:pk>/import/", batch_views.line_import_view, name="batch-import"),
-    path("batches/<int:pk>/confirm/", batch_views.batch_confirm_view, name="batch-confirm"),
+    path("batches/bank-result-template.csv", confirm_views.bank_template, name="bank-template"),
+    path("batches/<int:pk>/bank-result/", confirm_views.bank_result_view, name="batch-bank-result"),
+    path("batches/<int:pk>/signed-sheet/", confirm_views.signed_sheet_view, name="batch-sheet"),
+    path(
+        "batches/<int:pk>/signed-sheet/file",
+        confirm_views.signed_sheet_file,
+        name="batch-sheet-file",
+    ),
+    path(
+        "batches/<int:pk>/signed-sheet/confirm/",
+        confirm_views.signed_sheet_confirm_view,
+        name="batch-sheet-confirm",
+    ),
     path("batches/<int:pk>/approve/", batch_views.batch_approve_view, name="batch-approve"),
     path("batches/<int:pk>/sign-sheet.pdf", batch_views.batch_sign_sheet, name="batch-sign-sheet"),
     path("batches/<int:pk>/notice.pdf", batch_views.batch_notice, name="batch-notice"),

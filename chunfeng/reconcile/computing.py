@@ -101,6 +101,11 @@ def compute_explained(definition, campaign, unit: OrgUnit) -> Figures:
 
 
 def _compute_group(figures, definition, record_set, derivations, campaign, unit, period) -> None:
+    if record_set.compute is not None:
+        scope = scope_for(definition, campaign, period)
+        for code, value in record_set.compute(scope, unit, derivations).items():
+            figures.values[code] = _typed(definition.blanks[code].type, value)
+        return
     aggregates, unknowns = {}, {}
     for d in derivations:
         where = Q(**{record_set.fields[f]: v for f, v in d.where})

@@ -25,7 +25,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from chunfeng.applications.models import FilePeriod
-from chunfeng.funds.models import PaymentLine, Receipt, Visit, VisitKind
+from chunfeng.funds.models import PaymentLine, Receipt, Recipient, Visit, VisitKind
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.models import Household, HouseholdStatus
 
@@ -58,6 +58,9 @@ class RecordSet:
     quantities: dict[str, tuple[str, bool]] = field(default_factory=dict)
     periods: tuple[str, ...] = ("campaign",)
     unknown: dict[str, str] = field(default_factory=dict)  # nullable fields: what None means
+    # a set whose rows are not one model's: computes its figures itself (scope, unit,
+    # derivations → code → value) instead of one aggregate over ``rows``
+    compute: Callable[[Scope, OrgUnit, list], dict[str, int]] | None = None
 
 
 def _in_subtree(unit: OrgUnit) -> dict[str, str]:
@@ -109,6 +112,33 @@ def _households_helped(scope: Scope, unit: OrgUnit) -> QuerySet:
     return Household.objects.filter(Exists(visited) | Exists(paid))
 
 
+def _enterprise_visits(scope: Scope, unit: OrgUnit) -> QuerySet:
+    return _visits(scope, unit).filter(kind=VisitKind.ENTERPRISE)
+
+
+def _enterprises(scope: Scope, unit: OrgUnit, derivations) -> dict[str, int]:
+    """走访企业 / 慰问困难企业, in 家: the enterprises visited or paid (慰问困难企业 by a payment
+    line naming its unified social credit code), each counted once — by its code, or by its
+    name when a visit gave none. Two queries."""
+    reached: set[str] = set()
+    hardship: set[str] = set()
+    for code, name, is_hardship in _enterprise_visits(scope, unit).values_list(
+        "enterprise_code", "enterprise", "is_hardship_enterprise"
+    ):
+        key = code or f"名称:{name}"
+        reached.add(key)
+        if is_hardship:
+            hardship.add(key)
+    paid = _lines(scope, unit).filter(recipient=Recipient.ENTERPRISE)
+    for code in paid.values_list("id_number", flat=True):
+        reached.add(code)
+        hardship.add(code)
+    return {
+        d.code: len(hardship if dict(d.where).get("is_hardship_enterprise") else reached)
+        for d in derivations
+    }
+
+
 def _receipts(scope: Scope, unit: OrgUnit) -> QuerySet:
     return Receipt.objects.filter(campaign=scope.campaign, **_in_subtree(unit))
 
@@ -141,6 +171,14 @@ RECORD_SETS = {
             ("count", "distinct_households"),
         ),
         RecordSet(
+            "enterprises",
+            "活动中走访或慰问（实名发放）过的企业，每家计一次",
+            ("visits", "payments"),
+            _enterprise_visits,
+            {"is_hardship_enterprise": "is_hardship_enterprise"},
+            compute=_enterprises,
+        ),
+        RecordSet(
             "households_helped",
             "活动中走访或实名发放过的家庭",
             ("visits", "payments"),
@@ -164,6 +202,7 @@ RECORD_SETS = {
             {
                 "aid_type": "aid_type",
                 "kind": "kind",
+                "recipient": "recipient",
                 "household_is_migrant": "household__is_migrant",
                 "household_is_model_worker": "household__is_model_worker",
             },

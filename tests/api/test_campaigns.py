@@ -45,6 +45,7 @@ def test_detail_fields(fed, client_as):
         "owner": "210200",
         "period_start": "2011-12-20",
         "period_end": "2012-01-22",
+        "spring_festival": "2012-01-23",
         "deadline": "2012-01-08",
         "recipients": ["210202", "210203", "2102C01"],
     }

@@ -43,6 +43,7 @@ def test_admin_creates_a_campaign(fed, client_as):
         "owner": "210200",
         "period_start": "2012-12-20",
         "period_end": "2013-01-22",
+        "spring_festival": "2013-02-10",  # computed, not typed
         "deadline": "2013-01-08",
         "recipients": ["210202", "210203"],
     }

@@ -2,11 +2,13 @@
 confirmation, masking, and who may read and write what."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chunfeng.core.personal import mask_id
 from chunfeng.funds.models import DuplicateFlag, PaymentBatch, PaymentLine
 from chunfeng.funds.services import flag_resolve
 from chunfeng.register.models import IdAccess
+from tests.funds.helpers import PNG
 
 from .records import household, post
 
@@ -33,6 +35,16 @@ def add(client, batch_id: int, data: dict):
     return post(client, f"{URL}/{batch_id}/lines", data)
 
 
+def sheet(client, batch_id: int, file=None):
+    file = file or SimpleUploadedFile("签领表.png", PNG, content_type="image/png")
+    return client.post(f"{URL}/{batch_id}/signed-sheet", {"file": file})
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def families(fed):
     return {
@@ -57,6 +69,8 @@ def test_create_a_batch_and_add_lines(fed, client_as, families):
         "status": "draft",
         "confirmed_at": None,
         "confirm_note": "",
+        "confirmed_on": "",
+        "signed_sheet": False,
         "approved_at": None,
         "approved_by": None,
         "lines": 0,
@@ -72,6 +86,7 @@ def test_create_a_batch_and_add_lines(fed, client_as, families):
     assert response.json() == {
         "id": saved.pk,
         "batch": batch.pk,
+        "recipient": "household",
         "id_number": mask_id(h.id_number),
         "name": "李强",
         "household": h.pk,
@@ -83,6 +98,8 @@ def test_create_a_batch_and_add_lines(fed, client_as, families):
         "unit": "210202",
         "campaign": fed.campaign.pk,
         "cancelled": False,
+        "result": "",
+        "result_reason": "",
         "flags": [],
     }
     goods = add(
@@ -154,18 +171,21 @@ def test_district_paying_a_family_the_grassroots_paid_is_flagged_at_once(fed, cl
     assert detail["open_flags"] == 1 and detail["items"][0]["flags"][0]["id"] == flag.pk
 
     # the flag blocks the confirmation until a reviewer above resolves it
-    confirm = post(zs, f"{URL}/{batch['id']}/confirm", {"basis": "signed"})
+    assert sheet(zs, batch["id"]).status_code == 200
+    city = client_as("city", "reviewer")
+    confirm = post(city, f"{URL}/{batch['id']}/signed-sheet/confirm")
     assert confirm.status_code == 409 and confirm.json()["code"] == "open_flags"
     flag_resolve(
         flag=flag, outcome="genuine", reason="大病另行救助", actor=fed.user("city", "reviewer")
     )
-    confirm = post(zs, f"{URL}/{batch['id']}/confirm", {"basis": "bank", "note": "回单已到"})
+    confirm = post(city, f"{URL}/{batch['id']}/signed-sheet/confirm", {"note": "签字齐全"})
     assert confirm.status_code == 200, confirm.json()
     got = confirm.json()
-    assert (got["status"], got["confirm_note"], got["open_flags"]) == (
+    assert (got["status"], got["confirm_note"], got["open_flags"], got["confirmed_on"]) == (
         "confirmed",
-        "银行代发结果已返回：回单已到",
+        "签领表已核对：签字齐全",
         0,
+        "signed",
     )
     assert got["confirmed_at"] is not None
     assert got["items"][0]["flags"][0]["status"] == "genuine"
@@ -252,15 +272,18 @@ def test_a_family_outside_the_subtree_cannot_be_paid(fed, client_as, families):
     assert families["xg"].id_number not in response.content.decode()
 
 
-def test_confirm_needs_a_basis_and_lines(fed, client_as, families):
+def test_signed_sheet_needs_lines_a_picture_and_a_reviewer(fed, client_as, families):
     client = client_as("zs", "filler")
     batch = new_batch(client, fed, "210202")
-    empty = post(client, f"{URL}/{batch['id']}/confirm", {"basis": "signed"})
+    empty = sheet(client, batch["id"])
     assert empty.status_code == 400 and empty.json()["code"] == "batch_empty"
     add(client, batch["id"], line(families["zs"]))
-    bad = post(client, f"{URL}/{batch['id']}/confirm", {"basis": "trust me"})
-    assert bad.status_code == 400 and bad.json()["details"][0]["field"] == "basis"
-    assert post(client, f"{URL}/{batch['id']}/confirm", {}).status_code == 422
+    text = sheet(client, batch["id"], SimpleUploadedFile("签领表.txt", b"signed"))
+    assert text.status_code == 400 and text.json()["code"] == "bad_type"
+    assert sheet(client, batch["id"]).json()["signed_sheet"] is True
+    bare = post(client, f"{URL}/{batch['id']}/signed-sheet/confirm", {"note": "都签了"})
+    assert bare.status_code == 403  # the paying union cannot declare its own batch paid
+    assert post(client, f"{URL}/{batch['id']}/confirm", {"basis": "signed"}).status_code == 404
     assert PaymentBatch.objects.get().status == "draft"
 
 
@@ -335,7 +358,7 @@ def test_other_subtrees_are_404(fed, client_as, families, xg_batch, who):
     assert all(b["name"] != "西岗第一批" for b in client.get(URL).json())
     writes = [
         add(client, xg_batch, line(families["zs"])),
-        post(client, f"{URL}/{xg_batch}/confirm", {"basis": "signed"}),
+        post(client, f"{URL}/{xg_batch}/signed-sheet/confirm"),
         post(client, URL, {"campaign": fed.campaign.pk, "unit": "210203", "name": "越权"}),
     ]
     assert [w.status_code for w in writes] == [404] * 3
@@ -352,9 +375,10 @@ def test_viewers_and_reviewers_cannot_write(fed, client_as, families, role):
     writes = [
         post(client, URL, {"campaign": fed.campaign.pk, "unit": "210202", "name": "x"}),
         add(client, batch["id"], line(families["zsg"])),
-        post(client, f"{URL}/{batch['id']}/confirm", {"basis": "signed"}),
+        post(client, f"{URL}/{batch['id']}/signed-sheet/confirm"),
+        sheet(client, batch["id"]),
     ]
-    assert [w.status_code for w in writes] == [403] * 3
+    assert [w.status_code for w in writes] == [403] * 4
     assert all(w.json()["code"] == "forbidden" for w in writes)
     assert client.get(f"{URL}/{batch['id']}").status_code == 200
     assert PaymentBatch.objects.count() == 1 and PaymentLine.objects.count() == 1

@@ -42,7 +42,17 @@ def test_demo_federation_campaign_and_filings(db, settings, tmp_path):
 
     # eight on the register, and one opened from a 12351 case
     assert Household.objects.filter(unit__path__startswith="/210200/210202/").count() == 9
-    assert PaymentLine.objects.count() == 10  # 9 in the batches, 1 paid from a 12351 case
+    # 9 in the batches, a 劳模 off the register and a 困难企业, 1 paid from a 12351 case
+    assert PaymentLine.objects.count() == 12
+    laomo = PaymentLine.objects.get(recipient="model")
+    assert laomo.household is None and laomo.name == "刘劳模"
+    assert PaymentLine.objects.get(recipient="enterprise").id_number == "91210202MA0Q4RTK1B"
+    from chunfeng.funds.models import Visit
+
+    assert Visit.objects.get(kind="person").recipient == "frontline"
+    failed = PaymentLine.objects.get(result="failed")  # the bank's result of the grassroots batch
+    assert failed.cancelled and failed.result_reason == "账户已销户"
+    assert PaymentLine.objects.filter(result="paid").count() == 5
     flag = DuplicateFlag.objects.get()  # 王大山 paid by his street union and by the district
     assert flag.kind == "exact" and flag.line.name == "王大山"
     from chunfeng.funds.models import PaymentBatch

@@ -4,10 +4,11 @@ confirm; the batch list with its totals."""
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chunfeng.funds.models import BatchStatus, PaymentLine
 
-from .helpers import batch, household, pay, text
+from .helpers import PNG, batch, household, pay, text
 
 
 @pytest.fixture
@@ -56,23 +57,32 @@ def test_flags_cancel_and_confirm_on_the_page(fed, zs, login):
     client = login(zs)
     page = text(client.get(f"/funds/batches/{b.pk}/"))
     assert "该户已由青泥洼桥街道总工会" in page and "1 条重复发放提示待审核员处理" in page
-    refused = client.post(f"/funds/batches/{b.pk}/confirm/", {"basis": "signed"})
-    assert refused.status_code == 400 and "尚未处理" in text(refused)
+    sheet = {"file": SimpleUploadedFile("签领表.png", PNG, content_type="image/png")}
+    client.post(f"/funds/batches/{b.pk}/signed-sheet/", sheet)
+    reviewer = login(fed.user("city", "reviewer"))
+    refused = reviewer.post(f"/funds/batches/{b.pk}/signed-sheet/confirm/", follow=True)
+    assert "尚未处理" in text(refused)
     client.post(f"/funds/lines/{line.pk}/cancel/", {"reason": "街道已发"})
     line.refresh_from_db()
     assert line.cancelled
     page = text(client.get(f"/funds/batches/{b.pk}/"))
     assert "已撤销" in page and "发放已撤销：街道已发" in page
-    empty = client.post(f"/funds/batches/{b.pk}/confirm/", {"basis": "signed"})
-    assert empty.status_code == 400 and "没有发放记录" in text(empty)
     other = household(fed.zs, 3, "郑和")
-    pay(b, zs, other, "100")
-    done = client.post(
-        f"/funds/batches/{b.pk}/confirm/", {"basis": "bank", "note": "回单 0105"}, follow=True
+    pay(b, zs, other, "100")  # the list changed: the sheet signed for the old one is set aside
+    b.refresh_from_db()
+    assert not b.signed_sheet
+    bare = client.post(f"/funds/batches/{b.pk}/signed-sheet/confirm/", follow=True)
+    assert b.status == BatchStatus.DRAFT and "审核员" in text(bare)  # no bare declaration
+    sheet = {"file": SimpleUploadedFile("签领表.jpg", b"\xff\xd8\xff" + b"0" * 64)}
+    client.post(f"/funds/batches/{b.pk}/signed-sheet/", sheet)
+    done = reviewer.post(
+        f"/funds/batches/{b.pk}/signed-sheet/confirm/", {"note": "回单 0105"}, follow=True
     )
     b.refresh_from_db()
     assert b.status == BatchStatus.CONFIRMED and "已确认发放，已锁定" in text(done)
-    assert "银行代发结果已返回：回单 0105" in text(done) and 'id="add-line"' not in text(done)
+    assert "签领表已核对：回单 0105" in text(done) and b.confirmed_on == "signed"
+    done = client.get(f"/funds/batches/{b.pk}/")
+    assert 'id="add-line"' not in text(done)
     locked = client.post(f"/funds/batches/{b.pk}/lines/", line_data(household(fed.zs, 4)))
     assert locked.status_code == 400 and "已确认发放并锁定" in text(locked)
 

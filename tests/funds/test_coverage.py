@@ -26,6 +26,7 @@ def visit(fed, unit, user, *, hh=None, enterprise="", hardship=False, campaign=N
         visitors="主席 王某、副主席 李某",
         id_number=hh.id_number if hh else "",
         enterprise=enterprise,
+        enterprise_code="91210202MA0Q4RTK1B" if hardship else "",
         is_hardship_enterprise=hardship,
         actor=user,
     )
@@ -71,7 +72,7 @@ def register(fed):
         forms={"F1": None},
         recipients=[fed.zs],
     )
-    pay(batch(fed, fed.zs, zs, campaign=other), zs, names["丙"])
+    pay(batch(fed, fed.zs, zs, campaign=other), zs, names["丙"], on=dt.date(2013, 1, 5))
     pay(batch(fed, fed.xg, xg), xg, names["庚"])
     return names
 
@@ -151,6 +152,7 @@ def test_visit_pages(fed, login):
             "visitors": "主席 王某",
             "enterprise": "大连某厂",
             "is_hardship_enterprise": "on",
+            "enterprise_code": "91210202MA0Q4RTK1B",
         },
     )
     page = text(client.get(f"/funds/visits/?campaign={fed.campaign.pk}"))

@@ -118,7 +118,8 @@ def test_no_flag_in_another_campaign(fed, users):
     )
     h = household(fed.zs, 14)
     pay(batch(fed, fed.zs, users["zs"]), users["zs"], h)
-    line = pay(batch(fed, fed.zs, users["zs"], campaign=other), users["zs"], h)
+    later = batch(fed, fed.zs, users["zs"], campaign=other)
+    line = pay(later, users["zs"], h, on=dt.date(2013, 1, 5))
     assert line.new_flags == []
 
 

@@ -199,3 +199,50 @@ def test_import_page(fed, setup, login):
     assert "导入成功，共 1 户" in text(ok)
     template = client.get("/funds/batches/import-template.csv")
     assert template.content.decode("utf-8-sig").startswith("身份证号码,姓名,金额,发放方式")
+
+
+def test_a_list_names_model_workers_enterprises_and_the_period(fed, setup):
+    filler, b, p = setup
+    laomo = ident(701, birth="19590101")
+    header = [*HEADER, "发放对象"]
+    result = run(
+        b,
+        filler,
+        xlsx(
+            [
+                [p[0].id_number, "", 500, "现金", None, "慰问金", "2012-01-06", ""],
+                [laomo, "王劳模", 800, "现金", None, "慰问金", "2012-01-06", "劳模、先进"],
+                [
+                    "91210202MA0Q4RTK1B",
+                    "某机床厂",
+                    5000,
+                    "现金",
+                    None,
+                    "慰问金",
+                    "2012-01-06",
+                    "困难企业",
+                ],
+            ],
+            header,
+        ),
+    )
+    assert [(line.recipient, line.household_id) for line in result.lines] == [
+        ("household", p[0].pk),
+        ("model", None),
+        ("enterprise", None),
+    ]
+    with pytest.raises(ApplicationError) as refused:
+        run(
+            b,
+            filler,
+            xlsx(
+                [
+                    [laomo, "", 100, "现金", None, "慰问金", "2012-01-06", "劳模、先进"],
+                    [p[1].id_number, "", 100, "现金", None, "慰问金", "2012-02-01", ""],
+                    [p[2].id_number, "", 100, "现金", None, "慰问金", "2012-01-06", "外星人"],
+                ],
+                header,
+            ),
+        )
+    problems = [(d["row"], d["column"]) for d in refused.value.details]
+    assert problems == [(2, "姓名"), (3, "发放日期"), (4, "发放对象")]

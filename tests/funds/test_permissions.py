@@ -61,7 +61,8 @@ def test_zs_filler_cannot_write_xg(fed, xg_books, login):
             "paid_on": "2012-01-05",
         },
         f"/funds/batches/{b.pk}/import/": {},
-        f"/funds/batches/{b.pk}/confirm/": {"basis": "signed"},
+        f"/funds/batches/{b.pk}/signed-sheet/": {},
+        f"/funds/batches/{b.pk}/bank-result/": {},
         f"/funds/lines/{line.pk}/cancel/": {"reason": "x"},
         f"/funds/receipts/add/{c(fed)}": {
             "unit": "210203",
@@ -119,7 +120,8 @@ def test_readers_cannot_write(fed, login, role):
             "paid_on": "2012-01-05",
         },
         f"/funds/batches/{b.pk}/import/": {},
-        f"/funds/batches/{b.pk}/confirm/": {"basis": "signed"},
+        f"/funds/batches/{b.pk}/signed-sheet/": {},
+        f"/funds/batches/{b.pk}/bank-result/": {},
         f"/funds/lines/{line.pk}/cancel/": {"reason": "x"},
         f"/funds/receipts/add/{c(fed)}": {
             "unit": "210202",

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.funds.confirmation import signed_sheet_confirm, signed_sheet_upload
 from chunfeng.funds.ledger import ledger_for
 from chunfeng.funds.models import BatchStatus, FlagStatus
-from chunfeng.funds.services import batch_confirm, flag_resolve, line_cancel
+from chunfeng.funds.services import flag_resolve, line_cancel
 
-from .helpers import batch, household, pay, text
+from .helpers import PNG, batch, household, pay, text
 
 
 @pytest.fixture
@@ -95,34 +96,32 @@ def test_cancelling_a_line_closes_its_flags(fed, grassroots_flag):
 
 
 def test_confirm_waits_for_open_flags_then_locks(fed, grassroots_flag):
-    filler = fed.user("zsg", "filler")
+    filler, reviewer = fed.user("zsg", "filler"), fed.user("zs", "reviewer")
     b = grassroots_flag.line.batch
+    with pytest.raises(ApplicationError, match="尚未上传签字后的签领表"):
+        signed_sheet_confirm(batch=b, actor=reviewer)
+    signed_sheet_upload(batch=b, content=PNG, name="签领表.png", actor=filler)
     with pytest.raises(ApplicationError, match="1 条重复发放提示尚未处理"):
-        batch_confirm(batch=b, basis="signed", actor=filler)
-    flag_resolve(
-        flag=grassroots_flag,
-        outcome="genuine",
-        reason="第二次为助学",
-        actor=fed.user("zs", "reviewer"),
-    )
-    with pytest.raises(ApplicationError, match="确认依据"):
-        batch_confirm(batch=b, basis="", actor=filler)
-    b = batch_confirm(batch=b, basis="signed", note="全部签字", actor=filler)
-    assert b.status == BatchStatus.CONFIRMED and b.confirm_note == "签领表已签字：全部签字"
-    assert b.confirmed_by == filler and b.confirmed_at is not None
+        signed_sheet_confirm(batch=b, actor=reviewer)
+    flag_resolve(flag=grassroots_flag, outcome="genuine", reason="第二次为助学", actor=reviewer)
+    with pytest.raises(NotPermitted, match="审核员"):
+        signed_sheet_confirm(batch=b, actor=filler)  # no bare declaration by the payer
+    b = signed_sheet_confirm(batch=b, note="全部签字", actor=reviewer)
+    assert b.status == BatchStatus.CONFIRMED and b.confirm_note == "签领表已核对：全部签字"
+    assert b.confirmed_by == reviewer and b.confirmed_on == "signed"
     other = household(fed.zs_g1, 9)
     with pytest.raises(ApplicationError, match="已确认发放并锁定"):
         pay(b, filler, other)
     with pytest.raises(ApplicationError, match="已确认发放并锁定"):
         line_cancel(line=grassroots_flag.line, actor=filler, reason="x")
     with pytest.raises(ApplicationError, match="已确认发放并锁定"):
-        batch_confirm(batch=b, basis="bank", actor=filler)
+        signed_sheet_confirm(batch=b, actor=reviewer)
 
 
 def test_empty_batch_cannot_be_confirmed(fed):
     b = batch(fed, fed.zs, fed.user("zs", "filler"))
     with pytest.raises(ApplicationError, match="没有发放记录"):
-        batch_confirm(batch=b, basis="bank", actor=fed.user("zs", "filler"))
+        signed_sheet_upload(batch=b, content=PNG, name="x.png", actor=fed.user("zs", "filler"))
 
 
 def test_reviewer_page_and_resolve_view(fed, grassroots_flag, login):

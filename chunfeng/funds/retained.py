@@ -1,0 +1,74 @@
+"""不滞留: money still unspent when a campaign's activity period is over — raised by a union and
+not paid out by it before 春节 (the seed: 确保资金在春节前全部使用完毕). Read by the ledger page,
+the 汇总 page's funds panel (``summary.records``) and, through ``retained_for``, any dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import Http404
+from django.utils import timezone
+
+from chunfeng.campaigns.models import Campaign
+from chunfeng.core.panels import Panel, contribute
+from chunfeng.orgunits.models import OrgUnit
+
+from .ledger import ledger_figures
+
+
+@dataclass
+class Retained:
+    unit: OrgUnit
+    raised: Decimal
+    paid: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.raised - self.paid
+
+
+def period_over(campaign: Campaign, today: dt.date | None = None) -> bool:
+    return (today or timezone.localdate()) > campaign.period_end
+
+
+def retained_in(campaign: Campaign, root: OrgUnit, today: dt.date | None = None) -> list[Retained]:
+    """The unions of ``root``'s subtree still holding money of ``campaign`` (their own receipts
+    less their own payments) once its activity period is over; none before. Two queries."""
+    if not period_over(campaign, today):
+        return []
+    found = [
+        Retained(unit, own.raised, own.paid)
+        for unit, own, _total in ledger_figures(campaign, root).values()
+        if own.balance > 0
+    ]
+    return sorted(found, key=lambda r: r.unit.path)
+
+
+def retained_for(user, campaign: Campaign, unit: OrgUnit | None = None, today=None):
+    """``retained_in`` for ``unit`` (default: the user's own), 404 outside the user's subtree:
+    the selector the dashboards use."""
+    unit = unit or user.unit
+    if not unit.is_within(user.unit):
+        raise Http404("该单位不在您的管辖范围内")
+    return retained_in(campaign, unit, today)
+
+
+def summary_retained(request, *, summary, **_context) -> Panel | None:
+    """On the 汇总 of a form that reports the campaign's money (its figures drawn from the
+    receipts, as 附件1 item 05): who still holds money."""
+    if not any(d.records == "receipts" for d in summary.definition.derived):
+        return None
+    rows = retained_in(summary.campaign, summary.unit)
+    if not rows:
+        return None
+    return Panel(
+        "funds/_retained.html",
+        {"retained": rows, "retained_total": sum((r.balance for r in rows), Decimal("0.00"))},
+    )
+
+
+def register() -> None:
+    contribute("summary.records", summary_retained, order=60)
