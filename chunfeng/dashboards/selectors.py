@@ -36,8 +36,6 @@ from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
 from chunfeng.reports.completeness import Rate, Row, completeness
 
-from .festival import spring_festival
-
 Chart = dict[str, Any]
 CENT = Decimal("0.01")
 DAYS_SHOWN = 120  # the payments-per-day chart shows at most this many days
@@ -249,7 +247,7 @@ def payments_by_day(campaign: Campaign, root: OrgUnit, today: dt.date | None = N
         .annotate(total=Sum("amount"))
         .order_by("paid_on")
     )
-    festival = spring_festival(campaign)
+    festival = campaign.spring_festival  # campaigns.festival, computed by lunardate
     ends = [campaign.period_end, *paid] + ([festival] if festival else [])
     last = max(ends)
     first = min([campaign.period_start, *paid])
@@ -304,7 +302,7 @@ def overview(user, campaign: Campaign, root: OrgUnit, today: dt.date | None = No
     """Days left to the deadline, the festival and 春节; open duplicate flags; open and
     overdue 12351 cases of ``root``'s subtree."""
     today = today or timezone.localdate()
-    festival = spring_festival(campaign)
+    festival = campaign.spring_festival  # campaigns.festival, computed by lunardate
     flags = flags_of(user, campaign=campaign, status=FlagStatus.OPEN, root=root).count()
     cases = (
         cases_visible_to(user)

@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from chunfeng.dashboards import selectors as s
-from chunfeng.dashboards.festival import next_spring_festival, spring_festival
 from chunfeng.funds.coverage import coverage
 from chunfeng.funds.ledger import ledger_for
 from chunfeng.funds.receipts import receipt_create
@@ -61,16 +60,6 @@ def money(fed):
     pay(b, g_filler, one, "500.00", on=dt.date(2012, 1, 5))
     pay(b, g_filler, two, "250.00", on=dt.date(2012, 1, 9))
 
-
-def test_spring_festival():
-    assert next_spring_festival(dt.date(2011, 12, 20)) == dt.date(2012, 1, 23)
-    assert next_spring_festival(dt.date(2012, 1, 24)) == dt.date(2013, 2, 10)
-
-    class Own:
-        spring_festival = dt.date(2030, 1, 1)
-        period_start = dt.date(2029, 12, 1)
-
-    assert spring_festival(Own()) == dt.date(2030, 1, 1)
 
 
 @pytest.mark.parametrize("role", ["filler", "reviewer", "admin", "viewer"])
