@@ -25,7 +25,7 @@ from chunfeng.core.idnumbers import check_digit
 from chunfeng.core.personal import search_token
 from chunfeng.formdefs.selectors import definition_of
 from chunfeng.formdefs.services import formdefs_sync
-from chunfeng.funds.models import PaymentBatch, PaymentLine
+from chunfeng.funds.models import PaymentBatch, PaymentLine, Recipient
 from chunfeng.orgunits.models import OrgUnit, UnitKind
 from chunfeng.register.models import Household
 from chunfeng.reports.models import Report, ReportStatus, ReportValue
@@ -189,8 +189,9 @@ HOUSEHOLD_COLS = ("id", "unit_id", "name", "id_number", "id_token", "gender", "b
                   "employer", "family_size", "income", "category", "is_migrant",
                   "is_model_worker", "is_laid_off", "causes", "bank_account", "status",
                   "escaped_reason", "created_at", "version")  # fmt: skip
-LINE_COLS = ("batch_id", "household_id", "unit_id", "campaign_id", "id_number", "name",
-             "amount", "kind", "goods", "aid_type", "paid_on", "cancelled")  # fmt: skip
+LINE_COLS = ("batch_id", "household_id", "recipient", "unit_id", "campaign_id", "id_number",
+             "id_token", "name", "amount", "kind", "goods", "aid_type", "paid_on", "cancelled",
+             "result", "result_reason")  # fmt: skip
 
 
 def _household_rows(shape: Shape, grassroots_ids: list[int], first: int) -> Iterable[tuple]:
@@ -226,12 +227,15 @@ def _line_rows(shape, grassroots_ids, campaign: Campaign, batches, first) -> Ite
     paid_on = campaign.period_start + dt.timedelta(days=20)
     for i in range(shape.households):
         unit = grassroots_ids[i % len(grassroots_ids)]
+        number = id_number(i)
         yield (
             batches[unit],
             first + i,
+            Recipient.HOUSEHOLD,
             unit,
             campaign.pk,
-            id_number(i),
+            number,
+            search_token("id", number),
             _name(i),
             f"{200 + 100 * (i % 4)}.00",
             "cash",
@@ -239,6 +243,8 @@ def _line_rows(shape, grassroots_ids, campaign: Campaign, batches, first) -> Ite
             "living",
             paid_on.isoformat(),
             False,
+            "",
+            "",
         )
 
 
