@@ -42,6 +42,7 @@ class Scope:
     campaign: Any
     start: dt.date
     end: dt.date
+    own: bool = False  # the unit's own records (本级) rather than its whole subtree's (合计)
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,14 @@ class RecordSet:
     unknown: dict[str, str] = field(default_factory=dict)  # nullable fields: what None means
 
 
-def _in_subtree(unit: OrgUnit) -> dict[str, str]:
-    return {"unit__path__startswith": unit.path}
+def _in_subtree(scope: Scope, unit: OrgUnit) -> dict[str, Any]:
+    """The records of ``unit``'s subtree, or of the unit alone for its 本级 (``scope.own``)."""
+    return {"unit": unit} if scope.own else {"unit__path__startswith": unit.path}
 
 
 def _households_on_file(scope: Scope, unit: OrgUnit) -> QuerySet:
     """On file at the end of the activity period: active, or out of hardship only after it."""
-    return Household.objects.filter(**_in_subtree(unit)).filter(
+    return Household.objects.filter(**_in_subtree(scope, unit)).filter(
         Q(status=HouseholdStatus.ACTIVE) | Q(escaped_on__gt=scope.campaign.period_end)
     )
 
@@ -72,16 +74,18 @@ def _households_on_file(scope: Scope, unit: OrgUnit) -> QuerySet:
 def _households_escaped(scope: Scope, unit: OrgUnit) -> QuerySet:
     """Out of hardship (脱困) in the campaign's year."""
     return Household.objects.filter(
-        **_in_subtree(unit), escaped_on__year=scope.campaign.period_start.year
+        **_in_subtree(scope, unit), escaped_on__year=scope.campaign.period_start.year
     )
 
 
 def _visits(scope: Scope, unit: OrgUnit) -> QuerySet:
-    return Visit.objects.filter(campaign=scope.campaign, **_in_subtree(unit))
+    return Visit.objects.filter(campaign=scope.campaign, **_in_subtree(scope, unit))
 
 
 def _lines(scope: Scope, unit: OrgUnit) -> QuerySet:
-    return PaymentLine.objects.filter(campaign=scope.campaign, cancelled=False, **_in_subtree(unit))
+    return PaymentLine.objects.filter(
+        campaign=scope.campaign, cancelled=False, **_in_subtree(scope, unit)
+    )
 
 
 def _households_helped(scope: Scope, unit: OrgUnit) -> QuerySet:
@@ -92,7 +96,7 @@ def _households_helped(scope: Scope, unit: OrgUnit) -> QuerySet:
 
 
 def _receipts(scope: Scope, unit: OrgUnit) -> QuerySet:
-    return Receipt.objects.filter(campaign=scope.campaign, **_in_subtree(unit))
+    return Receipt.objects.filter(campaign=scope.campaign, **_in_subtree(scope, unit))
 
 
 _PERSON = {"is_migrant": "is_migrant", "is_model_worker": "is_model_worker"}
@@ -190,11 +194,11 @@ RECORD_SETS = {
 
 # the kinds of records, each found by one EXISTS query over the subtree
 KINDS: dict[str, Callable[[Scope, OrgUnit], QuerySet]] = {
-    "register": lambda scope, unit: Household.objects.filter(**_in_subtree(unit)),
+    "register": lambda scope, unit: Household.objects.filter(**_in_subtree(scope, unit)),
     "visits": _visits,
     "receipts": _receipts,
     "payments": lambda scope, unit: PaymentLine.objects.filter(
-        campaign=scope.campaign, **_in_subtree(unit)
+        campaign=scope.campaign, **_in_subtree(scope, unit)
     ),
     "cases": cases.any_case,
 }

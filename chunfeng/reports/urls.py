@@ -6,6 +6,8 @@ prefix = "campaigns/<int:campaign_id>/reports/<str:unit_code>/<str:form_code>/"
 urlpatterns = [
     path(prefix, views.report_entry, name="report-entry"),
     path(prefix + "check/", views.report_check, name="report-check"),
+    path(prefix + "own/", views.report_entry, {"own": True}, name="own-entry"),
+    path(prefix + "own/check/", views.report_check, {"own": True}, name="own-check"),
     path(prefix + "work-report/", workflow_views.work_report_post, name="work-report-upload"),
     path(prefix + "work-report/file/", views.work_report_download, name="work-report-file"),
     *(
