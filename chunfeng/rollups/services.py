@@ -6,7 +6,7 @@ from chunfeng.campaigns.models import Campaign
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_close_campaign, can_fill
-from chunfeng.formdefs.values import format_value
+from chunfeng.formdefs.values import Value, format_value
 from chunfeng.reports.models import Report
 from chunfeng.reports.selectors import ReportSlot, report_slot_system
 from chunfeng.reports.services import report_finalise, report_save
@@ -71,7 +71,7 @@ def campaign_close(*, campaign: Campaign, actor) -> list[Report]:
                 code="not_complete",
                 details=[{"field": u.code, "message": "报表未审核通过"} for u in summary.missing],
             )
-        values = {
+        values: dict[str, Value] = {
             code: bool(total) if summary.definition.blanks[code].type == "yesno" else total
             for code, total in summary.values.items()
         }
