@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from chunfeng.funds.models import PaymentLine, Receipt, Visit, VisitKind
+from chunfeng.funds.models import PaymentLine, Receipt, Source, Visit, VisitKind
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.models import Household, HouseholdStatus
 
@@ -96,7 +96,9 @@ def _households_helped(scope: Scope, unit: OrgUnit) -> QuerySet:
 
 
 def _receipts(scope: Scope, unit: OrgUnit) -> QuerySet:
-    return Receipt.objects.filter(campaign=scope.campaign, **_in_subtree(scope, unit))
+    """Money raised: 上级下拨 received is the giver's money, raised (and counted) there once."""
+    rows = Receipt.objects.filter(campaign=scope.campaign, **_in_subtree(scope, unit))
+    return rows.exclude(source=Source.ALLOCATION)
 
 
 _PERSON = {"is_migrant": "is_migrant", "is_model_worker": "is_model_worker"}
