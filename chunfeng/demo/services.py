@@ -13,6 +13,7 @@ from chunfeng.orgunits.services import orgunit_create
 from . import data
 from .cases import demo_cases
 from .register import demo_register
+from .own import demo_own_figures
 from .reports import demo_reports
 
 
@@ -69,6 +70,7 @@ def demo_load() -> None:
         notice=(Path(__file__).parent / "notice_2012.txt").read_text(encoding="utf-8"),
     )
     demo_reports(campaign, users)
+    demo_own_figures(campaign, users, units)
     demo_register(campaign, users, units)
     demo_cases(campaign, users, units)
 
