@@ -12,8 +12,8 @@ from chunfeng.orgunits.services import orgunit_create
 
 from . import data
 from .cases import demo_cases
-from .register import demo_register
 from .own import demo_own_figures
+from .register import demo_register
 from .reports import demo_reports
 
 
