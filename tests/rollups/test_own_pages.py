@@ -174,3 +174,11 @@ def test_the_summary_queries_do_not_grow_with_the_units(fed, login):
         )
         fed.campaign.recipients.add(unit)
     assert count() <= few
+
+
+def test_the_campaign_page_links_the_citys_own_and_final_reports(fed, login):
+    page = text(login(fed.user("city", "viewer")).get(f"/campaigns/{fed.campaign.pk}/"))
+    assert 'id="own-filings"' in page and "最终报表（合计）" in page
+    assert own_url(fed.campaign) in page
+    district = text(login(fed.user("zs", "filler")).get(f"/campaigns/{fed.campaign.pk}/"))
+    assert 'id="own-filings"' not in district  # 中山区 collects nothing in this campaign
