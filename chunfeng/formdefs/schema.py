@@ -172,6 +172,7 @@ class FormDefinition:
                 for d in self.derived
             ],
             "rollup": [
-                {"blanks": list(r.blanks), "from": r.branches, "note": r.note} for r in self.rollup
+                {"blanks": list(r.blanks), "branches": r.branches, "note": r.note}
+                for r in self.rollup
             ],
         }

@@ -85,7 +85,7 @@ def test_the_rollup_key_is_loaded():
     assert definition.branch_rule("01A").note == "按属地"
     assert definition.branch_rule("01A.2").branches == "both"
     assert definition.to_json()["rollup"] == [
-        {"blanks": ["01A"], "from": "territory", "note": "按属地"}
+        {"blanks": ["01A"], "branches": "territory", "note": "按属地"}
     ]
 
 

@@ -141,12 +141,12 @@ def test_drill_down_lists_each_units_figure_and_the_total(filed, login):
     client = login(filed.user("city", "reviewer"))
     page = text(client.get(url(filed.campaign, page="drill/05A/")))
     assert "05A 筹集慰问款物总额（万元）" in page
-    assert body_rows(page)[1:] == [
-        ["大连市总工会（本级）", "—"],
-        ["中山区总工会", "1.2345"],
-        ["西岗区总工会", "2.5000"],
-        ["下级合计", "3.7345"],
-        ["合计", "3.7345"],
+    assert body_rows(page)[1:] == [  # the city has both branches: each unit's is named
+        ["大连市总工会（本级）", "", "—"],
+        ["中山区总工会", "属地", "1.2345"],
+        ["西岗区总工会", "属地", "2.5000"],
+        ["下级合计", "", "3.7345"],
+        ["合计", "", "3.7345"],
     ]
     assert f'href="/campaigns/{filed.campaign.pk}/reports/210202/F1/"' in page
     both = text(client.get(url(filed.campaign, page="drill/01A/", status="submitted")))
@@ -173,11 +173,11 @@ def test_drill_down_and_table_show_yes_no_answers_in_chinese(fed, login):
     client = login(fed.user("city", "viewer"))
     drill = text(client.get(url(fed.campaign, form="F2", page="drill/05B/")))
     assert body_rows(drill)[1:] == [
-        ["大连市总工会（本级）", "—"],
-        ["中山区总工会", "是"],
-        ["西岗区总工会", "否"],
-        ["下级合计", "1"],
-        ["合计", "1"],
+        ["大连市总工会（本级）", "", "—"],
+        ["中山区总工会", "属地", "是"],
+        ["西岗区总工会", "属地", "否"],
+        ["下级合计", "", "1"],
+        ["合计", "", "1"],
     ]
     table = text(client.get(url(fed.campaign, form="F2", page="table/")))
     assert "True" not in table and "False" not in table
