@@ -55,6 +55,15 @@ class FormDerivedOut(Schema):
     period: str = Field(description="campaign 活动期间 / year 表单所报的日历年度")
 
 
+class FormRollupOut(Schema):
+    blanks: list[str]
+    branches: str = Field(
+        description="定义中的 from：合计所加的下级分支，both 属地和产业 / territory 只计属地 / "
+        "industry 只计产业"
+    )
+    note: str
+
+
 class FormOut(Schema):
     code: str
     version: int
@@ -66,6 +75,9 @@ class FormOut(Schema):
     checks: list[FormCheckOut]
     notes: list[str]
     derived: list[FormDerivedOut]
+    rollup: list[FormRollupOut] = Field(
+        description="汇总规则：所列填报项的下级合计只加哪些分支（其余填报项两分支相加）"
+    )
 
 
 @router.get("", response=list[FormOut], summary="表单定义列表（每张表的最新版本）")

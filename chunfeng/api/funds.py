@@ -53,9 +53,11 @@ class ReceiptOut(Schema):
     unit: str
     campaign: int
     source: str = Field(
-        description="government 政府拨款 / union 工会投入 / donation 社会捐助 / other 其他收入"
+        description="government 政府拨款 / union 工会投入 / donation 社会捐助 / other 其他收入 / "
+        "allocation 上级下拨（上级工会筹集后拨给本单位的资金，不计入本单位的筹集总额 05A）"
     )
     amount: str = Field(description="金额（元，两位小数）")
+    from_unit: str | None = Field(description="上级下拨的拨款单位代码；其他来源为 null")
     received_on: dt.date
     note: str
 
@@ -67,6 +69,7 @@ def receipt_answer(receipt) -> dict:
         "campaign": receipt.campaign_id,
         "source": receipt.source,
         "amount": money(receipt.amount),
+        "from_unit": receipt.from_unit.code if receipt.from_unit_id else None,
         "received_on": receipt.received_on,
         "note": receipt.note,
     }
@@ -91,6 +94,9 @@ class ReceiptIn(StrictIn):
     unit: str = Field(description="筹集单位代码：本单位或下级单位")
     source: str = Field(description=" / ".join(Source.values))
     amount: Decimal | str = Field(description="金额（元），大于 0，最多两位小数")
+    from_unit: str | None = Field(
+        None, description="来源为 allocation（上级下拨）时必填：拨款的上级工会代码"
+    )
     received_on: str = Field(description="到账日期（YYYY-MM-DD）")
     note: str = Field("", description="摘要")
 
@@ -110,6 +116,7 @@ def receipt_new(request: HttpRequest, payload: ReceiptIn):
         campaign=campaign,
         source=payload.source,
         amount=payload.amount,
+        from_unit=payload.from_unit,
         received_on=payload.received_on,
         note=payload.note,
         actor=user,

@@ -34,6 +34,11 @@ class ReportOut(Schema):
     campaign: int
     unit: str
     form: str
+    filing: str = Field(
+        description="filed：报送的报表（合计，本单位及下级的数字；活动发起单位的为最终报表）；"
+        "own：本级数字（本单位自身开展的工作，不单独上报）"
+    )
+    final: bool = Field(description="是否活动发起单位的最终报表（结束活动时定稿）")
     version: int = Field(description="表单定义的版本（不是报表的版本：报表的版本见响应头 ETag）")
     status: str = Field(
         description="draft / submitted / returned / approved；尚无报表时为 not_started"
@@ -82,6 +87,39 @@ def report_get(
     return report_answer(slot)
 
 
+@router.get(
+    PATH + "/own", response={200: ReportOut, **error_responses(404)}, summary="读取本级数字"
+)
+def own_get(
+    request: HttpRequest, response: HttpResponse, campaign_id: int, unit_code: str, form_code: str
+):
+    """汇总单位（下面有报送单位的单位，含活动发起单位）的本级数字：与报表同样的填报项和审核规则，
+    不单独上报；本单位的合计 = 本级 + 下级合计（见汇总）。下面没有报送单位的单位为 404。
+    响应头 `ETag` 与报表相同用法。"""
+    slot = report_slot_for(request.auth, campaign_id, unit_code, form_code, own=True)
+    send_version(response, slot.report.version if slot.report else 0)
+    return report_answer(slot)
+
+
+@router.put(
+    PATH + "/own",
+    response={200: ReportSavedOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="保存本级数字（整体替换）",
+)
+def own_put(
+    request: HttpRequest,
+    response: HttpResponse,
+    campaign_id: int,
+    unit_code: str,
+    form_code: str,
+    payload: ReportIn,
+    if_match: str | None = if_match_header(),
+):
+    """与保存报表相同（整体替换、逐项报错、`If-Match`/409），只有本单位的填报员可以保存；
+    本单位的合计报表已报送或已审核通过（活动发起单位：活动已结束）后不能再改（403）。"""
+    return _save(request, response, campaign_id, unit_code, form_code, payload, if_match, True)
+
+
 @router.put(
     PATH,
     response={200: ReportSavedOut, **error_responses(400, 403, 404, 409, 422)},
@@ -105,8 +143,12 @@ def report_put(
     `details` 逐项列出现存值与您提交的值不同的填报项（`field` 为填报项代码），不保存任何内容；
     请重新读取，核对后再保存。不带 `If-Match` 时照旧保存。响应头 `ETag` 是保存后的版本。
     """
+    return _save(request, response, campaign_id, unit_code, form_code, payload, if_match, False)
+
+
+def _save(request, response, campaign_id, unit_code, form_code, payload, if_match, own: bool):
     user = request.auth
-    slot = report_slot_for(user, campaign_id, unit_code, form_code)
+    slot = report_slot_for(user, campaign_id, unit_code, form_code, own=own)
     header = payload.header.model_dump(exclude_unset=True) if payload.header else None
     report, _outcome = report_save(
         slot=slot,
@@ -129,6 +171,8 @@ def report_answer(slot: ReportSlot, *, with_readiness: bool = False) -> dict:
         "campaign": slot.campaign.pk,
         "unit": slot.unit.code,
         "form": slot.campaign_form.code,
+        "filing": slot.kind,
+        "final": slot.is_final,
         "version": definition.version,
         "status": report.status if report else NOT_STARTED,
         "values": {

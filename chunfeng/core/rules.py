@@ -73,6 +73,16 @@ def can_review_as(user: Any, reviewing_unit: Any) -> bool:
     )
 
 
+def can_close_campaign(user: Any, owner: Any) -> bool:
+    """End a campaign and freeze its final report (合计): the reviewers and admins of the
+    campaign's owner."""
+    if user is SYSTEM:
+        return True
+    return bool(
+        _placed(user) and _has(user, Role.REVIEWER, Role.ADMIN) and user.unit_id == owner.pk
+    )
+
+
 def can_remind(user: Any, unit: Any) -> bool:
     """催报: reviewers and admins, to units strictly below their own."""
     return user is SYSTEM or (_has(user, Role.REVIEWER, Role.ADMIN) and strictly_above(user, unit))

@@ -13,6 +13,7 @@ from chunfeng.orgunits.services import orgunit_create
 from . import data
 from .applications import demo_applications
 from .cases import demo_cases
+from .own import demo_own_figures
 from .register import demo_register
 from .reports import demo_reports
 
@@ -70,6 +71,7 @@ def demo_load() -> None:
         notice=(Path(__file__).parent / "notice_2012.txt").read_text(encoding="utf-8"),
     )
     demo_reports(campaign, users)
+    demo_own_figures(campaign, users, units)
     demo_register(campaign, users, units)
     demo_cases(campaign, users, units)
     demo_applications(users, units)

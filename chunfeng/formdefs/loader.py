@@ -11,6 +11,7 @@ from django.conf import settings
 
 from .derivations import build_derived
 from .expressions import REF, ExpressionError, default_message, parse
+from .rollup_rules import build_rollup
 from .schema import (
     BLANK_TYPES,
     CHECK_LEVELS,
@@ -124,6 +125,7 @@ def build(data: dict) -> FormDefinition:
         checks=_build_checks(data.get("checks", []), blanks, labels),
         derived=build_derived(data.get("derived", []), blanks),
         blanks=blanks,
+        rollup=build_rollup(data.get("rollup", []), blanks),
     )
 
 

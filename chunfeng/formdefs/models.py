@@ -8,7 +8,8 @@ class FormVersion(models.Model):
 
     # ``derived`` says how a report is compared with the real-name records, not what users
     # filled in: amending it does not change what the reports filled against the version mean.
-    AMENDABLE = ("derived",)
+    # ``rollup`` says how a roll-up adds the branches below a unit, not what a unit filled in.
+    AMENDABLE = ("derived", "rollup")
 
     code = models.CharField(max_length=16)
     version = models.PositiveIntegerField()

@@ -11,6 +11,14 @@ NUMBER_STYLES = ("plain", "paren")  # item numbers printed 01 or (01)
 HEADER_CODES = ("unit", "date", "filler", "phone")  # the header fields the pages know
 MEASURES = ("count", "distinct_households", "sum")
 PERIODS = ("campaign", "year")  # the activity period, or the calendar year the form reports on
+# Which branches of a roll-up a blank's 合计 adds: both, or only the 属地 (districts') or only
+# the 产业 (industrial unions') branch when the unit has reporting units in both.
+BRANCH_RULES = ("both", "territory", "industry")
+BRANCH_RULE_LABELS = {
+    "both": "本级＋属地＋产业",
+    "territory": "本级＋属地（产业与属地重叠，不相加）",
+    "industry": "本级＋产业（属地与产业重叠，不相加）",
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,15 @@ class Derivation:
 
 
 @dataclass(frozen=True)
+class RollupRule:
+    """How a roll-up adds a unit's two branches into a blank's 合计 (``rollup:``)."""
+
+    blanks: tuple[str, ...]
+    branches: str  # one of BRANCH_RULES
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class HeaderField:
     code: str
     label: str
@@ -91,6 +108,14 @@ class FormDefinition:
     checks: tuple[Check, ...]
     derived: tuple[Derivation, ...] = ()
     blanks: dict[str, Blank] = field(default_factory=dict, compare=False)
+    rollup: tuple[RollupRule, ...] = ()
+
+    def branch_rule(self, code: str) -> RollupRule:
+        """The rule that adds the branches into ``code``'s 合计: the declared one, else both."""
+        for rule in self.rollup:
+            if code in rule.blanks:
+                return rule
+        return RollupRule(blanks=(code,), branches="both")
 
     def item_label(self, number: str) -> str:
         return f"({number})" if self.number_style == "paren" else number
@@ -145,5 +170,9 @@ class FormDefinition:
                     "period": d.period,
                 }
                 for d in self.derived
+            ],
+            "rollup": [
+                {"blanks": list(r.blanks), "branches": r.branches, "note": r.note}
+                for r in self.rollup
             ],
         }

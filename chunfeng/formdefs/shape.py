@@ -32,6 +32,7 @@ TOP = {
     "notes": Key(list),
     "checks": Key(list),
     "derived": Key(list),
+    "rollup": Key(list),
 }
 HEADER = {"code": Key(str, required=True), "label": Key(str, required=True)}
 ITEM = {"number": Key(str, required=True), "intro": Key(str), "lines": Key(list, required=True)}
@@ -56,6 +57,11 @@ DERIVED = {
     "where": Key(dict),
     "of": Key(str),
     "period": Key(str),
+}
+ROLLUP = {
+    "blanks": Key(list, required=True),
+    "from": Key(str, required=True),
+    "note": Key(str),
 }
 
 _TYPE_NAMES = {

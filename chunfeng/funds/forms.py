@@ -34,6 +34,12 @@ class DateInput(forms.DateInput):
 class ReceiptForm(_UnitForm):
     source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
     amount = forms.CharField(label=_("金额（元）"), max_length=20)
+    from_unit = forms.CharField(
+        label=_("下拨单位代码"),
+        max_length=32,
+        required=False,
+        help_text=_("来源为“上级下拨”时填写拨款的上级工会代码"),
+    )
     received_on = forms.DateField(label=_("到账日期"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(label=_("摘要"), max_length=200, required=False)
 

@@ -1,6 +1,7 @@
 """The funds ledger: money raised and paid per unit of a campaign, each unit's own and with its
-subtree, and the warning that money is left close to the festival (不滞留、不截流). Two GROUP BY
-queries rolled up along the tree."""
+subtree, and the warning that money is left close to the festival (不滞留、不截流). Three GROUP
+BY queries rolled up along the tree. 上级下拨 is raised once, by the giver: the receiver's
+balance gains it, the giver's loses it, no total of money raised counts it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from chunfeng.campaigns.models import Campaign
 from chunfeng.orgunits.models import OrgUnit
 
-from .models import PaymentLine, Receipt, Source
+from .models import RAISED_SOURCES, PaymentLine, Receipt, Source
 from .selectors import ancestor_codes
 
 WARN_DAYS = 7  # a balance left this close to the festival (the campaign's end) is a warning
@@ -29,23 +30,35 @@ class Figures:
         default_factory=lambda: dict.fromkeys(Source.values, ZERO)
     )
     paid: Decimal = ZERO
+    passed_down: Decimal = ZERO  # 上级下拨 given to unions below
 
     @property
     def raised(self) -> Decimal:
-        return sum(self.by_source.values(), ZERO)
+        """Money raised (附件1 05A): 上级下拨 received is the giver's, counted there once."""
+        return sum((self.by_source[s.value] for s in RAISED_SOURCES), ZERO)
+
+    @property
+    def received(self) -> Decimal:
+        return self.by_source[Source.ALLOCATION]
 
     @property
     def balance(self) -> Decimal:
-        return self.raised - self.paid
+        """Raised + received from above − passed down − paid. Over a subtree a transfer
+        inside it cancels out: nothing is counted twice."""
+        return self.raised + self.received - self.passed_down - self.paid
 
     def add(self, other: Figures) -> None:
         for key, value in other.by_source.items():
             self.by_source[key] += value
         self.paid += other.paid
+        self.passed_down += other.passed_down
 
     def sources(self) -> list[tuple[str, Decimal]]:
-        """(label, amount) in the order of 附件1 item 05."""
-        return [(str(s.label), self.by_source[s.value]) for s in Source]
+        """(label, amount) in the order of 附件1 item 05, then the transfers in and out."""
+        return [(str(s.label), self.by_source[s.value]) for s in RAISED_SOURCES] + [
+            ("收到上级下拨", self.received),
+            ("下拨下级", self.passed_down),
+        ]
 
 
 @dataclass
@@ -93,7 +106,7 @@ def ledger_figures(
     campaign: Campaign, root: OrgUnit
 ) -> dict[int, tuple[OrgUnit, Figures, Figures]]:
     """unit id → (unit, own figures, subtree figures) for every unit of ``root``'s subtree.
-    Two GROUP BY queries; the roll-up walks each unit's path (units are few, rows are many)."""
+    Three GROUP BY queries; the roll-up walks each unit's path (units are few, rows are many)."""
     units = {u.pk: u for u in OrgUnit.objects.filter(path__startswith=root.path)}
     own: dict[int, Figures] = defaultdict(Figures)
     receipts = (
@@ -103,6 +116,15 @@ def ledger_figures(
     )
     for row in receipts:
         own[row["unit_id"]].by_source[row["source"]] += row["total"] or ZERO
+    given = (
+        Receipt.objects.filter(
+            campaign=campaign, source=Source.ALLOCATION, from_unit__path__startswith=root.path
+        )
+        .values("from_unit_id")
+        .annotate(total=Sum("amount"))
+    )
+    for row in given:
+        own[row["from_unit_id"]].passed_down += row["total"] or ZERO
     paid = (
         PaymentLine.objects.filter(
             campaign=campaign, cancelled=False, unit__path__startswith=root.path

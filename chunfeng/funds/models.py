@@ -15,6 +15,12 @@ class Source(models.TextChoices):
     UNION = "union", _("工会投入")
     DONATION = "donation", _("社会捐助")
     OTHER = "other", _("其他收入")
+    # money passed down from a union above: raised once, by the giver (in its own source), and
+    # spent by the receiver; not part of 05A or of any total of money raised
+    ALLOCATION = "allocation", _("上级下拨")
+
+
+RAISED_SOURCES = tuple(s for s in Source if s != Source.ALLOCATION)
 
 
 class Receipt(models.Model):
@@ -24,6 +30,14 @@ class Receipt(models.Model):
     )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    from_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("下拨单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations_given",
+    )  # with source 上级下拨 only: the union above that passed the money down
     received_on = models.DateField(_("到账日期"))
     note = models.CharField(_("摘要"), max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -32,7 +46,14 @@ class Receipt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_positive"),
+            models.CheckConstraint(
+                condition=Q(source="allocation", from_unit__isnull=False)
+                | (~Q(source="allocation") & Q(from_unit__isnull=True)),
+                name="receipt_allocation_has_giver",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.amount}"

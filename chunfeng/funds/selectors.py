@@ -154,9 +154,8 @@ def _in(queryset, campaign: Campaign | None, unit: OrgUnit | None):
 
 def receipts_of(user, *, campaign: Campaign | None = None, unit: OrgUnit | None = None):
     """The user's receipts, of a campaign and a unit's subtree, by unit and newest first."""
-    return _in(receipts_visible_to(user), campaign, unit).order_by(
-        "unit__path", "-received_on", "-id"
-    )
+    rows = _in(receipts_visible_to(user), campaign, unit).select_related("from_unit")
+    return rows.order_by("unit__path", "-received_on", "-id")
 
 
 def receipts_total(receipts) -> Decimal | None:

@@ -32,7 +32,8 @@ class UnitCreateForm(_UnitForm):
     name = forms.CharField(label=_("名称"), max_length=128)
     kind = forms.ChoiceField(
         label=_("类别"),
-        choices=[c for c in UnitKind.choices if c[0] != UnitKind.CITY],  # only the root is a city
+        # the root (a city or a province) is not created here
+        choices=[c for c in UnitKind.choices if c[0] not in (UnitKind.CITY, UnitKind.PROVINCE)],
         initial=UnitKind.GRASSROOTS,
     )
     parent = forms.CharField(label=_("上级单位"), widget=forms.Select)

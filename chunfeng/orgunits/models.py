@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("省总工会")  # a deployment's tree may start above the cities
     CITY = "city", _("市总工会")
     COUNTY = "county", _("区市县总工会")
     INDUSTRY = "industry", _("产业工会")

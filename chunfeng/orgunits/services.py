@@ -18,9 +18,10 @@ from chunfeng.core.rules import can_manage
 from .models import OrgUnit, UnitKind
 
 _ALLOWED_PARENTS: dict[UnitKind, set[str | None]] = {
-    UnitKind.CITY: {None},
+    UnitKind.PROVINCE: {None},
+    UnitKind.CITY: {None, UnitKind.PROVINCE},
     UnitKind.COUNTY: {UnitKind.CITY},
-    UnitKind.INDUSTRY: {UnitKind.CITY, UnitKind.COUNTY},
+    UnitKind.INDUSTRY: {UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY},
     UnitKind.GRASSROOTS: {UnitKind.CITY, UnitKind.COUNTY, UnitKind.INDUSTRY},
 }
 

@@ -18,16 +18,21 @@ from chunfeng.orgunits.models import OrgUnit, UnitKind
 HELP_CENTRE_KINDS = (UnitKind.CITY, UnitKind.COUNTY)  # 县级以上困难职工帮扶中心
 
 
-def _held(unit: OrgUnit) -> QuerySet:
+def _held(scope, unit: OrgUnit) -> QuerySet:
+    """The cases of ``unit``'s subtree, or of the unit alone for its 本级 (``scope.own``)."""
+    if getattr(scope, "own", False):
+        return Case.objects.filter(unit=unit)
     return Case.objects.filter(unit__path__startswith=unit.path)
 
 
 def cases_received(scope, unit: OrgUnit) -> QuerySet:
-    return _held(unit).filter(received_at__date__gte=scope.start, received_at__date__lte=scope.end)
+    return _held(scope, unit).filter(
+        received_at__date__gte=scope.start, received_at__date__lte=scope.end
+    )
 
 
 def _closed_in(scope, unit: OrgUnit) -> QuerySet:
-    return _held(unit).filter(
+    return _held(scope, unit).filter(
         status=Status.CLOSED, closed_at__date__gte=scope.start, closed_at__date__lte=scope.end
     )
 
@@ -45,7 +50,7 @@ def cross_region_resolved(scope, unit: OrgUnit) -> QuerySet:
 
 
 def any_case(scope, unit: OrgUnit) -> QuerySet:
-    return _held(unit)
+    return _held(scope, unit)
 
 
 PEOPLE = {

@@ -30,11 +30,11 @@ def reference_year(definition, campaign) -> int:
     return (day or campaign.period_start).year
 
 
-def scope_for(definition, campaign, period: str) -> Scope:
+def scope_for(definition, campaign, period: str, own: bool = False) -> Scope:
     if period == "year":
         year = reference_year(definition, campaign)
-        return Scope(campaign, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return Scope(campaign, campaign.period_start, campaign.period_end)
+        return Scope(campaign, dt.date(year, 1, 1), dt.date(year, 12, 31), own)
+    return Scope(campaign, campaign.period_start, campaign.period_end, own)
 
 
 def _aggregate(record_set, derivation, where: Q):
@@ -81,28 +81,30 @@ def _unknown_filter(record_set, derivation) -> tuple[Q, str] | None:
     return Q(**rest) & Q(**{f"{record_set.fields[name]}__isnull": True}), record_set.unknown[name]
 
 
-def compute_explained(definition, campaign, unit: OrgUnit) -> Figures:
-    """The blanks of ``definition`` its records answer for ``unit``'s subtree, each over its
-    derivation's period, in the definition's order — only those whose record set the subtree
-    keeps — and the notes on what could not be counted."""
+def compute_explained(definition, campaign, unit: OrgUnit, own: bool = False) -> Figures:
+    """The blanks of ``definition`` its records answer for ``unit``'s subtree (with ``own``:
+    the unit's own records, for its 本级), each over its derivation's period, in the
+    definition's order — only those whose record set the subtree keeps — and the notes on what
+    could not be counted."""
     figures = Figures()
     if not definition.derived:
         return figures
-    kinds = kept_kinds(scope_for(definition, campaign, "campaign"), unit)
+    kinds = kept_kinds(scope_for(definition, campaign, "campaign", own), unit)
     groups: dict[tuple[str, str], list] = {}
     for derivation in definition.derived:
         if kinds.intersection(RECORD_SETS[derivation.records].needs):
             groups.setdefault((derivation.records, derivation.period), []).append(derivation)
     for (name, period), derivations in groups.items():
-        _compute_group(figures, definition, RECORD_SETS[name], derivations, campaign, unit, period)
+        record_set = RECORD_SETS[name]
+        scope = scope_for(definition, campaign, period, own)
+        _compute_group(figures, definition, record_set, derivations, scope, unit)
     order = list(definition.blanks)
     figures.values = dict(sorted(figures.values.items(), key=lambda item: order.index(item[0])))
     return figures
 
 
-def _compute_group(figures, definition, record_set, derivations, campaign, unit, period) -> None:
+def _compute_group(figures, definition, record_set, derivations, scope, unit) -> None:
     if record_set.compute is not None:
-        scope = scope_for(definition, campaign, period)
         for code, value in record_set.compute(scope, unit, derivations).items():
             figures.values[code] = _typed(definition.blanks[code].type, value)
         return
@@ -114,7 +116,7 @@ def _compute_group(figures, definition, record_set, derivations, campaign, unit,
         if unknown is not None:
             aggregates[_alias(d.code, "_unknown")] = Count("pk", filter=unknown[0])
             unknowns[d.code] = unknown[1]
-    row = record_set.rows(scope_for(definition, campaign, period), unit).aggregate(**aggregates)
+    row = record_set.rows(scope, unit).aggregate(**aggregates)
     for d in derivations:
         blank_type = definition.blanks[d.code].type
         figures.values[d.code] = _typed(blank_type, row[_alias(d.code)])
@@ -123,5 +125,5 @@ def _compute_group(figures, definition, record_set, derivations, campaign, unit,
             figures.notes[d.code] = f"另有 {missing} 件（{unknowns[d.code]}）无法判断，未计入"
 
 
-def compute(definition, campaign, unit: OrgUnit) -> dict[str, int | Decimal]:
-    return compute_explained(definition, campaign, unit).values
+def compute(definition, campaign, unit: OrgUnit, own: bool = False) -> dict[str, int | Decimal]:
+    return compute_explained(definition, campaign, unit, own).values

@@ -16,12 +16,14 @@ from chunfeng.reports.services import report_save
 from .computing import compute, compute_explained
 
 
-def derived_figures(definition, campaign, unit: OrgUnit) -> dict[str, int | Decimal]:
+def derived_figures(
+    definition, campaign, unit: OrgUnit, own: bool = False
+) -> dict[str, int | Decimal]:
     """The blanks of ``definition`` that the real-name records of ``unit``'s subtree answer
     for ``campaign``, as its ``derived`` section declares them (``records``) — only for the
     kinds of records the subtree keeps: a union that keeps no register yet is not told that
-    every register figure differs from zero."""
-    return compute(definition, campaign, unit)
+    every register figure differs from zero. ``own``: the unit's own records (its 本级)."""
+    return compute(definition, campaign, unit, own)
 
 
 def derived_notes(definition, campaign, unit: OrgUnit) -> dict[str, str]:

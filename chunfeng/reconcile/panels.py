@@ -11,7 +11,9 @@ def entry_records(request, *, slot, definition, values, editable, **_context) ->
     """The figures the real-name records give, beside what the report says."""
     if not definition.derived:
         return None
-    explained = compute_explained(definition, slot.campaign, slot.unit)
+    # like with like: a 本级 filing with the unit's own records, a filed report (合计) with
+    # its whole subtree's
+    explained = compute_explained(definition, slot.campaign, slot.unit, own=slot.own)
     blanks = definition.blanks
     rows = [
         (blanks[c], values.get(c), v, values.get(c) is not None and values[c] != v)

@@ -25,7 +25,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from chunfeng.applications.models import FilePeriod
-from chunfeng.funds.models import PaymentLine, Receipt, Recipient, Visit, VisitKind
+from chunfeng.funds.models import PaymentLine, Receipt, Recipient, Source, Visit, VisitKind
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.register.models import Household, HouseholdStatus
 
@@ -44,6 +44,7 @@ class Scope:
     campaign: Any
     start: dt.date
     end: dt.date
+    own: bool = False  # the unit's own records (本级) rather than its whole subtree's (合计)
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,9 @@ class RecordSet:
     compute: Callable[[Scope, OrgUnit, list], dict[str, int]] | None = None
 
 
-def _in_subtree(unit: OrgUnit) -> dict[str, str]:
-    return {"unit__path__startswith": unit.path}
+def _in_subtree(scope: Scope, unit: OrgUnit) -> dict[str, Any]:
+    """The records of ``unit``'s subtree, or of the unit alone for its 本级 (``scope.own``)."""
+    return {"unit": unit} if scope.own else {"unit__path__startswith": unit.path}
 
 
 def _households_on_file(scope: Scope, unit: OrgUnit) -> QuerySet:
@@ -76,7 +78,7 @@ def _households_on_file(scope: Scope, unit: OrgUnit) -> QuerySet:
     periods = FilePeriod.objects.filter(household=OuterRef("pk"))
     then = periods.filter(start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=end))
     return (
-        Household.objects.filter(**_in_subtree(unit))
+        Household.objects.filter(**_in_subtree(scope, unit))
         .annotate(
             has_periods=Exists(periods),
             on_file_then=Exists(then),
@@ -93,16 +95,18 @@ def _households_on_file(scope: Scope, unit: OrgUnit) -> QuerySet:
 def _households_escaped(scope: Scope, unit: OrgUnit) -> QuerySet:
     """Out of hardship (脱困) in the campaign's year."""
     return Household.objects.filter(
-        **_in_subtree(unit), escaped_on__year=scope.campaign.period_start.year
+        **_in_subtree(scope, unit), escaped_on__year=scope.campaign.period_start.year
     )
 
 
 def _visits(scope: Scope, unit: OrgUnit) -> QuerySet:
-    return Visit.objects.filter(campaign=scope.campaign, **_in_subtree(unit))
+    return Visit.objects.filter(campaign=scope.campaign, **_in_subtree(scope, unit))
 
 
 def _lines(scope: Scope, unit: OrgUnit) -> QuerySet:
-    return PaymentLine.objects.filter(campaign=scope.campaign, cancelled=False, **_in_subtree(unit))
+    return PaymentLine.objects.filter(
+        campaign=scope.campaign, cancelled=False, **_in_subtree(scope, unit)
+    )
 
 
 def _households_helped(scope: Scope, unit: OrgUnit) -> QuerySet:
@@ -140,7 +144,9 @@ def _enterprises(scope: Scope, unit: OrgUnit, derivations) -> dict[str, int]:
 
 
 def _receipts(scope: Scope, unit: OrgUnit) -> QuerySet:
-    return Receipt.objects.filter(campaign=scope.campaign, **_in_subtree(unit))
+    """Money raised: 上级下拨 received is the giver's money, raised (and counted) there once."""
+    rows = Receipt.objects.filter(campaign=scope.campaign, **_in_subtree(scope, unit))
+    return rows.exclude(source=Source.ALLOCATION)
 
 
 _PERSON = {"is_migrant": "is_migrant", "is_model_worker": "is_model_worker"}
@@ -247,11 +253,11 @@ RECORD_SETS = {
 
 # the kinds of records, each found by one EXISTS query over the subtree
 KINDS: dict[str, Callable[[Scope, OrgUnit], QuerySet]] = {
-    "register": lambda scope, unit: Household.objects.filter(**_in_subtree(unit)),
+    "register": lambda scope, unit: Household.objects.filter(**_in_subtree(scope, unit)),
     "visits": _visits,
     "receipts": _receipts,
     "payments": lambda scope, unit: PaymentLine.objects.filter(
-        campaign=scope.campaign, **_in_subtree(unit)
+        campaign=scope.campaign, **_in_subtree(scope, unit)
     ),
     "cases": cases.any_case,
 }

@@ -15,14 +15,35 @@ class ReportStatus(models.TextChoices):
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
+class ReportKind(models.TextChoices):
+    FILED = "filed", _("合计（报送）")
+    OWN = "own", _("本级")
+
+
+class FiledReports(models.Manager):
+    """``Report.objects``: the filed reports only (a unit's 合计, the one that goes upward).
+    Everything that counts, lists or reviews reports means these; a unit's 本级 filing is
+    reached through ``Report.all_kinds`` by the code that knows it wants it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=ReportKind.FILED)
+
+
 class Report(Versioned):
-    """One unit's filling of one campaign form, against the exact form version it used."""
+    """One unit's filling of one campaign form, against the exact form version it used.
+
+    ``kind`` ``filed`` is the report a unit files to its parent: the figures of its whole area
+    (合计). A unit that collects reports also keeps ``own`` (本级): what the union itself
+    raised, paid and visited, in the same form, never sent upward on its own; its 合计 is its
+    本级 plus the filed reports of the reporting units below it (``chunfeng.rollups``). For the
+    campaign's owner the filed report is the final report, frozen (approved) when it closes."""
 
     campaign_form = models.ForeignKey(
         "campaigns.CampaignForm", on_delete=models.PROTECT, related_name="reports"
     )
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="reports")
     form_version = models.ForeignKey("formdefs.FormVersion", on_delete=models.PROTECT)
+    kind = models.CharField(max_length=8, choices=ReportKind.choices, default=ReportKind.FILED)
     status = models.CharField(
         max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
@@ -44,9 +65,13 @@ class Report(Versioned):
     approved_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
 
+    objects = FiledReports()
+    all_kinds = models.Manager()
+
     class Meta:
+        base_manager_name = "all_kinds"
         constraints = [
-            models.UniqueConstraint(fields=["campaign_form", "unit"], name="report_unique")
+            models.UniqueConstraint(fields=["campaign_form", "unit", "kind"], name="report_unique")
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from chunfeng.formdefs.values import Value
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
 
-from .models import Report, ReportValue
+from .models import Report, ReportKind, ReportValue
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
@@ -38,47 +38,89 @@ class ReportSlot:
     campaign_form: CampaignForm
     unit: OrgUnit
     report: Report | None
+    own: bool = False  # the unit's 本级 filing rather than its filed report (合计)
+    filed: Report | None = None  # with ``own``: the unit's filed report, which freezes it
 
     @property
     def definition(self) -> FormDefinition:
         version = self.report.form_version if self.report else self.campaign_form.form_version
         return definition_of(version)
 
+    @property
+    def kind(self) -> str:
+        return ReportKind.OWN if self.own else ReportKind.FILED
 
-def report_slot_for(user, campaign_id: int, unit_code: str, form_code: str) -> ReportSlot:
-    """The one lookup every report page and endpoint uses; 404 outside the user's reach."""
-    return _slot(campaign_for(user, campaign_id), unit_for(user, unit_code), form_code)
+    @property
+    def is_final(self) -> bool:
+        """The campaign owner's filed report: its final report (合计), frozen on closing."""
+        return not self.own and self.unit.pk == self.campaign.owner_id
+
+    @property
+    def open(self) -> bool:
+        """Whether the filing may still change (who may change it is the rulebook's)."""
+        if self.own:
+            return self.filed is None or self.filed.editable
+        return self.report is None or self.report.editable
 
 
-def report_slot_system(campaign_id: int, unit_code: str, form_code: str) -> ReportSlot:
+def report_slot_for(
+    user, campaign_id: int, unit_code: str, form_code: str, *, own: bool = False
+) -> ReportSlot:
+    """The one lookup every report page and endpoint uses; 404 outside the user's reach.
+    ``own``: the unit's 本级 filing (only a unit that collects reports keeps one)."""
+    return _slot(campaign_for(user, campaign_id), unit_for(user, unit_code), form_code, own)
+
+
+def report_slot_system(
+    campaign_id: int, unit_code: str, form_code: str, *, own: bool = False
+) -> ReportSlot:
     """The same lookup for the command line, which acts for the system with no user scope."""
     try:
         campaign = Campaign.objects.get(pk=campaign_id)
         unit = OrgUnit.objects.get(code=unit_code)
     except (Campaign.DoesNotExist, OrgUnit.DoesNotExist):
         raise Http404(f"没有编号为 {campaign_id} 的活动或代码为 {unit_code} 的单位") from None
-    return _slot(campaign, unit, form_code)
+    return _slot(campaign, unit, form_code, own)
 
 
-def _slot(campaign: Campaign, unit: OrgUnit, form_code: str) -> ReportSlot:
+def collects(campaign: Campaign, unit: OrgUnit) -> bool:
+    """Whether reporting units of the campaign sit below ``unit`` (it collects their reports)."""
+    below = campaign.recipients.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    return below.exists()
+
+
+def _slot(campaign: Campaign, unit: OrgUnit, form_code: str, own: bool = False) -> ReportSlot:
+    """A recipient's report; the owner's is its final report. A 本级 filing only where the
+    unit collects reports from below."""
     cform = campaign_form(campaign, form_code)
-    if not campaign.recipients.filter(pk=unit.pk).exists():
+    is_owner = unit.pk == campaign.owner_id
+    if not is_owner and not campaign.recipients.filter(pk=unit.pk).exists():
         raise Http404(f"{unit.name}不是活动“{campaign.name}”的报送单位")
-    report = (
-        Report.objects.select_related("form_version", "updated_by")
-        .filter(campaign_form=cform, unit=unit)
-        .first()
+    if own and not collects(campaign, unit):
+        raise Http404(f"{unit.name}下面没有报送单位，不单独填报本级数字")
+    filings = {
+        r.kind: r
+        for r in Report.all_kinds.select_related("form_version", "updated_by").filter(
+            campaign_form=cform, unit=unit
+        )
+    }
+    for filing in filings.values():  # already in hand: no query when a caller follows these
+        cform.campaign, filing.campaign_form, filing.unit = campaign, cform, unit
+    return ReportSlot(
+        campaign=campaign,
+        campaign_form=cform,
+        unit=unit,
+        report=filings.get(ReportKind.OWN if own else ReportKind.FILED),
+        own=own,
+        filed=filings.get(ReportKind.FILED),
     )
-    if report is not None:  # already in hand: no query when a caller follows these
-        cform.campaign, report.campaign_form, report.unit = campaign, cform, unit
-    return ReportSlot(campaign=campaign, campaign_form=cform, unit=unit, report=report)
 
 
 def report_values(report: Report | None, definition: FormDefinition) -> dict[str, Value]:
     if report is None:
         return {}
     values: dict[str, Value] = {}
-    for code, raw in ReportValue.objects.filter(report=report).values_list("code", "value"):
+    for code, raw in ReportValue.objects.filter(report_id=report.pk).values_list("code", "value"):
         blank = definition.blanks.get(code)
         if blank is None:
             continue
@@ -176,3 +218,11 @@ def report_history(report: Report | None, number: int = 1) -> HistoryPage:
     start = (number - 1) * HISTORY_PAGE
     events = list(audit_for(report)[start : start + HISTORY_PAGE + 1])
     return HistoryPage(events[:HISTORY_PAGE], number, len(events) > HISTORY_PAGE)
+
+
+def campaign_closed(campaign: Campaign) -> bool:
+    """Whether the campaign has ended: its owner's final reports frozen (approved), one query."""
+    finals = Report.objects.filter(
+        campaign_form__campaign=campaign, unit_id=campaign.owner_id, status="approved"
+    )
+    return finals.count() >= campaign.forms.count() > 0

@@ -6,17 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.core.rules import can_fill
+from chunfeng.core.rules import can_close_campaign, can_fill
 from chunfeng.core.versions import check_version
 from chunfeng.formdefs.checks import Outcome, empty_blanks, run_checks
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.values import Value, format_value, parse_values, to_number
 
-from .models import Report, ReportValue
+from .models import Report, ReportKind, ReportStatus, ReportValue
 from .selectors import ReportSlot, report_values
 
 
@@ -93,10 +94,7 @@ def report_save(
     names the blanks whose stored value differs from the writer's."""
     if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
-    if slot.report is not None and not slot.report.editable:
-        raise NotPermitted(
-            f"报表状态为“{slot.report.get_status_display()}”，不能修改", code="locked"
-        )
+    _require_open(slot)
     definition = slot.definition
     parsed, errors = parse_values(definition, values)
     if errors:
@@ -124,6 +122,19 @@ def report_save(
     return report, run_checks(definition, new_values)
 
 
+def _require_open(slot: ReportSlot) -> None:
+    if slot.own and not slot.open:
+        status = slot.filed.get_status_display() if slot.filed else ""
+        raise NotPermitted(
+            f"本单位合计报表状态为“{status}”，本级数字不能再修改；需修改请先退回或重新打开合计报表",
+            code="locked",
+        )
+    if slot.report is not None and not slot.report.editable:
+        raise NotPermitted(
+            f"报表状态为“{slot.report.get_status_display()}”，不能修改", code="locked"
+        )
+
+
 def _differing(definition: FormDefinition, stored: dict, mine: dict) -> list[dict]:
     """The blanks where what is stored is not what the writer sends, with both values."""
     out = []
@@ -136,9 +147,10 @@ def _differing(definition: FormDefinition, stored: dict, mine: dict) -> list[dic
 
 
 def _lock_or_create(slot: ReportSlot, actor) -> tuple[Report, bool]:
-    report, created = Report.objects.select_for_update().get_or_create(
+    report, created = Report.all_kinds.select_for_update().get_or_create(
         campaign_form=slot.campaign_form,
         unit=slot.unit,
+        kind=ReportKind.OWN if slot.own else ReportKind.FILED,
         defaults={
             "form_version": slot.campaign_form.form_version,
             "updated_by": user_or_none(actor),
@@ -168,3 +180,32 @@ def _write_values(report, definition, old: dict, new: dict) -> dict:
         update_fields=["value"],
     )
     return changes
+
+
+def report_finalise(*, slot: ReportSlot, actor, values: dict[str, Value]) -> Report:
+    """The campaign owner's final report (合计), written with ``values`` and frozen (approved):
+    part of closing the campaign, by its owner's reviewers or admins. Typed values, checked by
+    the caller's roll-up; one transaction with the caller's."""
+    if not slot.is_final:
+        raise ApplicationError("只有活动发起单位的最终报表可以定稿", code="not_final")
+    if not can_close_campaign(actor, slot.unit):
+        raise NotPermitted(f"只有{slot.unit.name}的审核员或管理员可以结束活动、定稿最终报表")
+    definition = slot.definition
+    with transaction.atomic():
+        report, _created = Report.all_kinds.select_for_update().get_or_create(
+            campaign_form=slot.campaign_form,
+            unit=slot.unit,
+            kind=ReportKind.FILED,
+            defaults={"form_version": slot.campaign_form.form_version},
+        )
+        if report.status == ReportStatus.APPROVED:
+            raise ApplicationError("最终报表已经定稿，活动已结束", code="closed")
+        old = report_values(report, definition)
+        changes = _write_values(report, definition, old, values)
+        report.status = ReportStatus.APPROVED
+        report.approved_at = report.submitted_at = timezone.now()
+        report.updated_by = user_or_none(actor)
+        report.version += 1
+        report.save()
+        audit_record(actor=actor, action="report.finalise", target=report, changes=changes)
+    return report

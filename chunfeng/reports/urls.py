@@ -8,6 +8,10 @@ urlpatterns = [
     path(prefix + "check/", views.report_check, name="report-check"),
     path(prefix + "history/", views.report_history_page, name="report-history"),
     path(prefix + "records/", views.report_records, name="report-records"),
+    path(prefix + "own/", views.report_entry, {"own": True}, name="own-entry"),
+    path(prefix + "own/check/", views.report_check, {"own": True}, name="own-check"),
+    path(prefix + "own/history/", views.report_history_page, {"own": True}, name="own-history"),
+    path(prefix + "own/records/", views.report_records, {"own": True}, name="own-records"),
     path(prefix + "work-report/", workflow_views.work_report_post, name="work-report-upload"),
     path(prefix + "work-report/file/", views.work_report_download, name="work-report-file"),
     *(

@@ -21,7 +21,7 @@ from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.values import format_value, parse_values
 
 from .presenters import paper_items
-from .selectors import report_history, report_slot_for, report_values
+from .selectors import collects, report_history, report_slot_for, report_values
 from .services import report_readiness, report_save
 from .work_reports import work_report_of
 from .workflow import can_review_report, submission_problems
@@ -54,13 +54,14 @@ def _evaluate(definition, texts):
 
 
 @login_required
-def report_entry(request, campaign_id: int, unit_code: str, form_code: str):
-    """The hidden ``version`` is the report's as the page was shown (0: none yet): a save onto
+def report_entry(request, campaign_id: int, unit_code: str, form_code: str, own: bool = False):
+    """The entry page of a filed report (合计) or, with ``own``, of the unit's 本级 filing. The
+    hidden ``version`` is the report's as the page was shown (0: none yet): a save onto
     a newer one is refused with 409 and the page shown again with what was typed, each blank
     that differs named with the stored value and the typed one (contract (c))."""
-    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     definition = slot.definition
-    editable = can_fill(request.user, slot.unit) and (slot.report is None or slot.report.editable)
+    editable = can_fill(request.user, slot.unit) and slot.open
     status = 200
     version = slot.report.version if slot.report else 0
     if request.method == "POST":
@@ -107,9 +108,11 @@ def _page_number(request) -> int:
 
 
 @login_required
-def report_history_page(request, campaign_id: int, unit_code: str, form_code: str):
+def report_history_page(
+    request, campaign_id: int, unit_code: str, form_code: str, own: bool = False
+):
     """A page of the report's history: the section alone for HTMX, else a page of its own."""
-    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     context = {"slot": slot, "definition": slot.definition}
     context["history"] = report_history(slot.report, _page_number(request))
     partial = bool(request.headers.get("HX-Request"))
@@ -117,10 +120,12 @@ def report_history_page(request, campaign_id: int, unit_code: str, form_code: st
 
 
 @login_required
-def report_records(request, campaign_id: int, unit_code: str, form_code: str):
+def report_records(
+    request, campaign_id: int, unit_code: str, form_code: str, own: bool = False
+):
     """表实相符 on request: the figures the records give beside the stored report's (the
     panels of ``report.entry.records``); the section alone for HTMX, else a page of its own."""
-    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     definition = slot.definition
     editable = can_fill(request.user, slot.unit) and (slot.report is None or slot.report.editable)
     values = report_values(slot.report, definition)
@@ -137,14 +142,15 @@ def _workflow_context(user, slot, editable, readiness=None):
     report = slot.report
     work_report = work_report_of(slot.campaign, slot.unit)
     return {
-        "can_submit": editable and report is not None,
+        "can_submit": editable and report is not None and not slot.own and not slot.is_final,
         "can_review": report is not None and can_review_report(user, report),
         "work_report": work_report,
         "problems": (
             submission_problems(report, readiness=readiness, work_report=work_report)
-            if editable and report
+            if editable and report and not slot.own and not slot.is_final
             else []
         ),
+        "collects": slot.own or collects(slot.campaign, slot.unit),
     }
 
 
@@ -178,10 +184,10 @@ def _context(slot, definition, texts, explanations, header, outcome, field_error
 
 @login_required
 @require_POST
-def report_check(request, campaign_id: int, unit_code: str, form_code: str):
+def report_check(request, campaign_id: int, unit_code: str, form_code: str, own: bool = False):
     """HTMX: run the checks on what is typed, without saving; swaps the check list and the
     messages beside each line."""
-    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     definition = slot.definition
     texts, explanations, header = _posted(request.POST, definition)
     _values, outcome, field_errors = _evaluate(definition, texts)

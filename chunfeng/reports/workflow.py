@@ -96,6 +96,10 @@ def report_submit(*, report: Report, actor) -> Report:
     if not can_fill(actor, report.unit):
         raise NotPermitted(f"只有{report.unit.name}的填报员可以报送本单位的报表")
     _require(report, (S.DRAFT, S.RETURNED), "报送")
+    if report.unit_id == report.campaign_form.campaign.owner_id:
+        raise ApplicationError(
+            "活动发起单位的报表是最终报表，不向上报送：结束活动时定稿", code="final_report"
+        )
     problems = submission_problems(report)
     if problems:
         raise ApplicationError(

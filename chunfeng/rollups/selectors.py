@@ -1,4 +1,5 @@
-"""汇总: the exact sum of the reports filed in a unit's subtree, laid out as the same form.
+"""汇总: a unit's 合计 — its own 本级 figures plus the exact sum of the reports filed in its
+subtree, laid out as the same form (the formula and the 属地/产业 rule: ``branches``).
 
 Only the topmost reporting units below the unit are summed (a district's report already holds
 its grassroots unions' figures), so nothing is counted twice. Counts sum as integers, money as
@@ -18,9 +19,11 @@ from chunfeng.campaigns.selectors import campaign_for, campaign_form
 from chunfeng.formdefs.checks import Outcome, run_checks
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.values import DECIMALS
-from chunfeng.orgunits.models import OrgUnit
+from chunfeng.orgunits.models import OrgUnit, UnitKind
 from chunfeng.orgunits.selectors import unit_for
-from chunfeng.reports.models import Report, ReportStatus, ReportValue
+from chunfeng.reports.models import Report, ReportKind, ReportStatus, ReportValue
+
+from .branches import Split, branch_of, split_totals
 
 INCLUDE = {
     "approved": (ReportStatus.APPROVED,),
@@ -37,9 +40,12 @@ class Summary:
     include: str
     contributors: list[OrgUnit]  # the units whose reports are expected in this sum
     included: list[OrgUnit]  # those whose reports qualified and were summed
-    values: dict[str, int | Decimal]
+    values: dict[str, int | Decimal]  # 合计: 本级 + 下级合计 by the form's branch rule
     per_unit: dict[str, dict[str, int | Decimal | bool]] = field(default_factory=dict)
     outcome: Outcome | None = None
+    split: Split | None = None  # 本级, the branches, 下级合计 and 合计 per blank
+    branch_of: dict[str, str] = field(default_factory=dict)  # contributor code → branch
+    has_own: bool = False  # the unit keeps a 本级 filing with figures in it
 
     @property
     def missing(self) -> list[OrgUnit]:
@@ -69,6 +75,7 @@ def contributors(campaign: Campaign, unit: OrgUnit) -> list[OrgUnit]:
 def summary_for(
     campaign: Campaign, unit: OrgUnit, campaign_form: CampaignForm, include: str = "approved"
 ) -> Summary:
+    """The 汇总 of ``unit``: a fixed number of queries, whatever the number of units."""
     if include not in INCLUDE:
         raise ValueError(include)
     definition = campaign_form.form_version.definition
@@ -83,7 +90,15 @@ def summary_for(
         blank = definition.blanks.get(code)
         if blank is not None:
             per_unit[by_id[report_id].code][code] = _typed(blank.type, value)
-    totals = sum_values(definition, per_unit.values())
+    own = own_values(campaign_form, unit, definition)
+    industry = _industry_codes(unit, units)
+    branches = {u.code: branch_of(u.path, unit.path, industry) for u in units}
+    split = split_totals(
+        definition,
+        own,
+        [(branches[code], values) for code, values in per_unit.items()],
+        set(branches.values()),
+    )
     included = [u for u in units if u.code in per_unit]
     return Summary(
         campaign,
@@ -93,10 +108,33 @@ def summary_for(
         include,
         units,
         included,
-        totals,
+        split.total,
         per_unit,
-        run_checks(definition, totals),
+        run_checks(definition, split.total),
+        split,
+        branches,
+        bool(own),
     )
+
+
+def own_values(campaign_form: CampaignForm, unit: OrgUnit, definition: FormDefinition) -> dict:
+    """The unit's 本级 figures (its own filing, whatever its state), typed; one query."""
+    rows = ReportValue.objects.filter(
+        report__campaign_form=campaign_form, report__unit=unit, report__kind=ReportKind.OWN
+    ).values_list("code", "value")
+    return {
+        code: _typed(definition.blanks[code].type, value)
+        for code, value in rows
+        if code in definition.blanks
+    }
+
+
+def _industry_codes(unit: OrgUnit, units: list[OrgUnit]) -> set[str]:
+    """The industrial unions strictly below ``unit`` (one query; none when nobody reports)."""
+    if not units:
+        return set()
+    below = OrgUnit.objects.filter(path__startswith=unit.path, kind=UnitKind.INDUSTRY)
+    return set(below.exclude(pk=unit.pk).values_list("code", flat=True))
 
 
 def summary_visible_to(

@@ -2,20 +2,23 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from chunfeng.campaigns.models import Campaign
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.core.rules import can_fill
-from chunfeng.formdefs.values import format_value
-from chunfeng.reports.selectors import ReportSlot
-from chunfeng.reports.services import report_save
+from chunfeng.core.rules import can_close_campaign, can_fill
+from chunfeng.formdefs.values import Value, format_value
+from chunfeng.reports.models import Report
+from chunfeng.reports.selectors import ReportSlot, report_slot_system
+from chunfeng.reports.services import report_finalise, report_save
 
 from .selectors import INCLUDE, summary_for
 
 
 @transaction.atomic
 def report_fill_from_children(*, slot: ReportSlot, actor, include: str = "approved"):
-    """Start (or refresh) a unit's own report as the 汇总 of its reporting units' reports. The
-    filler can still adjust it before submitting. Yes/no blanks become 是 when any unit says 是."""
+    """Start (or refresh) a unit's filed report with its 合计: its 本级 figures plus its
+    reporting units' reports, by the form's branch rule. The filler can still adjust it before
+    submitting. Yes/no blanks become 是 when any unit (or the 本级) says 是."""
     if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     if include not in INCLUDE:
@@ -23,7 +26,7 @@ def report_fill_from_children(*, slot: ReportSlot, actor, include: str = "approv
             "汇总范围只能是“已审核通过”或“已报送和已审核通过”", code="bad_include"
         )
     summary = summary_for(slot.campaign, slot.unit, slot.campaign_form, include)
-    if not summary.included:
+    if not summary.included and not summary.has_own:
         raise ApplicationError(
             f"{slot.unit.name}下级单位还没有{'审核通过' if include == 'approved' else '已报送'}"
             "的报表，无法汇总",
@@ -43,5 +46,35 @@ def report_fill_from_children(*, slot: ReportSlot, actor, include: str = "approv
         target=report,
         include=include,
         units=[u.code for u in summary.included],
+        own=summary.has_own,
     )
     return report, outcome, summary
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, actor) -> list[Report]:
+    """End the campaign at its top: every form's final report becomes the owner's 合计 —
+    its 本级 plus the approved reports of the reporting units below, by the branch rule —
+    frozen, printable and exportable. Refused while an expected report is not approved."""
+    owner = campaign.owner
+    if not can_close_campaign(actor, owner):
+        raise NotPermitted(f"只有{owner.name}的审核员或管理员可以结束活动")
+    finals = []
+    for cform in campaign.forms.select_related("form_version"):
+        slot = report_slot_system(campaign.pk, owner.code, cform.code)
+        summary = summary_for(campaign, owner, slot.campaign_form, "approved")
+        if summary.missing:
+            names = "、".join(u.name for u in summary.missing[:10])
+            raise ApplicationError(
+                f"{cform.code}：还有 {len(summary.missing)} 个单位的报表未审核通过（{names}），"
+                "不能结束活动",
+                code="not_complete",
+                details=[{"field": u.code, "message": "报表未审核通过"} for u in summary.missing],
+            )
+        values: dict[str, Value] = {
+            code: bool(total) if summary.definition.blanks[code].type == "yesno" else total
+            for code, total in summary.values.items()
+        }
+        finals.append(report_finalise(slot=slot, actor=actor, values=values))
+    audit_record(actor=actor, action="campaign.close", target=campaign)
+    return finals

@@ -9,4 +9,5 @@ urlpatterns = [
     path(prefix + "table/", views.unit_table, name="summary-table"),
     path(prefix + "drill/<str:code>/", views.drill_down, name="summary-drill"),
     path(report + "fill/", views.fill_from_children, name="report-fill"),
+    path("campaigns/<int:campaign_id>/close/", views.close_campaign, name="campaign-close"),
 ]

@@ -8,16 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chunfeng.campaigns.selectors import campaign_for
 from chunfeng.core.panels import collect
+from chunfeng.core.rules import can_close_campaign
 from chunfeng.core.web import back_on_error
 from chunfeng.formdefs.values import format_value
 from chunfeng.reports.presenters import paper_items
-from chunfeng.reports.selectors import report_slot_for
+from chunfeng.reports.selectors import campaign_closed, report_slot_for
 
+from .branches import split_rows
 from .selectors import compare, previous_summary, summary_visible_to
-from .services import report_fill_from_children
+from .services import campaign_close, report_fill_from_children
 
 
 def _summary(request, campaign_id: int, unit_code: str, form_code: str):
@@ -52,7 +56,12 @@ def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
         "flagged": [c for c in changes if c.flagged],
         "records_panels": records_panels,
         "diff_codes": data.get("diff_codes", {}),
+        "split_rows": split_rows(definition, summary.split, total_text),
+        "both_branches": len(summary.split.present) > 1,
     }
+    if summary.unit.pk == summary.campaign.owner_id:
+        context["closed"] = campaign_closed(summary.campaign)
+        context["may_close"] = can_close_campaign(request.user, summary.unit)
     return render(request, "rollups/summary.html", context)
 
 
@@ -62,12 +71,22 @@ def drill_down(request, campaign_id: int, unit_code: str, form_code: str, code: 
     blank = summary.definition.blanks.get(code)
     if blank is None:
         raise Http404(f"表单中没有填报项 {code}")
-    rows = [(u, total_text(blank, summary.per_unit[u.code].get(code))) for u in summary.included]
+    rows = [
+        (u, total_text(blank, summary.per_unit[u.code].get(code)), summary.branch_of[u.code])
+        for u in summary.included
+    ]
+    split = summary.split
     context = {
         "summary": summary,
         "blank": blank,
         "rows": rows,
+        "own": total_text(blank, split.own.get(code)),
+        "children": total_text(blank, split.children.get(code)),
         "total": total_text(blank, summary.values.get(code)),
+        "rule": split.rules[code],
+        "rule_label": split.rule_label(code),
+        "note": summary.definition.branch_rule(code).note,
+        "both_branches": len(split.present) > 1,
     }
     return render(request, "rollups/_drill.html", context)
 
@@ -90,11 +109,19 @@ def unit_table(request, campaign_id: int, unit_code: str, form_code: str):
         (u, [total_text(b, summary.per_unit[u.code].get(b.code)) for b in blanks]) for u in units
     ]
     totals = [total_text(b, summary.values.get(b.code)) for b in blanks]
+    split = summary.split
+    lines = [(_("本级"), split.own), (_("下级合计"), split.children)]
+    if len(split.present) > 1:
+        lines[1:1] = [(_("属地小计"), split.branches["territory"])]
+        lines[2:2] = [(_("产业小计"), split.branches["industry"])]
     context = {
         "summary": summary,
         "blanks": blanks,
         "rows": rows,
         "totals": totals,
+        "split_lines": [
+            (label, [total_text(b, values.get(b.code)) for b in blanks]) for label, values in lines
+        ],
         "sort": sort,
         "desc": desc,
     }
@@ -118,3 +145,18 @@ def fill_from_children(request, campaign_id: int, unit_code: str, form_code: str
         request, f"已按 {len(summary.included)} 个下级单位的报表汇总填入，请核对后保存或报送。"
     )
     return redirect(_entry(request, campaign_id, unit_code, form_code))
+
+
+def _campaign_page(request, campaign_id: int) -> str:
+    return reverse("campaign-detail", args=[campaign_id])
+
+
+@login_required
+@require_POST
+@back_on_error(_campaign_page)
+def close_campaign(request, campaign_id: int):
+    """结束活动: the owner's final reports become its 合计, frozen."""
+    campaign = campaign_for(request.user, campaign_id)
+    finals = campaign_close(campaign=campaign, actor=request.user)
+    messages.success(request, f"活动已结束，{len(finals)} 张最终报表已定稿，可打印和导出。")
+    return redirect(_campaign_page(request, campaign_id))

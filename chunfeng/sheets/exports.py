@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from chunfeng.core.safe import csv_text, put_text
 from chunfeng.formdefs.values import format_value
 from chunfeng.reports.selectors import ReportSlot, report_values
+from chunfeng.rollups.branches import split_rows
 from chunfeng.rollups.selectors import Summary
 
 from .pdf import render_form_pdf
@@ -39,6 +40,7 @@ def report_context(slot: ReportSlot, kind: str = "report") -> SheetContext:
         slot.unit.name,
         _header(slot.report),
         values,
+        slot.kind,
     )
 
 
@@ -59,7 +61,26 @@ def report_xlsx(slot: ReportSlot, kind: str = "report") -> bytes:
 
 
 def summary_xlsx(summary: Summary) -> bytes:
-    return build_workbook(summary.definition, summary_context(summary))
+    """The 汇总 in the form's layout (合计), and a sheet of 本级 / 下级合计 / 合计 per blank."""
+    extra = ("本级下级合计", split_table(summary))
+    return build_workbook(summary.definition, summary_context(summary), extra)
+
+
+def split_table(summary: Summary) -> list[list[str]]:
+    """本级, the branches (when the unit has both), 下级合计, 合计 and the rule, per blank."""
+    both = len(summary.split.present) > 1
+    head = (
+        ["代码", "名称", "本级"]
+        + (["属地", "产业"] if both else [])
+        + ["下级合计", "合计", "合计规则"]
+    )
+    rows = [head]
+    for r in split_rows(summary.definition, summary.split, total_text):
+        branches = [r.territory, r.industry] if both else []
+        rows.append(
+            [r.code, f"{r.label}（{r.unit}）", r.own, *branches, r.children, r.total, r.rule_label]
+        )
+    return rows
 
 
 def total_text(blank, value) -> str:
@@ -79,7 +100,7 @@ def report_pdf(slot: ReportSlot) -> bytes:
     ctx = report_context(slot)
     return render_form_pdf(
         definition=slot.definition,
-        unit_name=slot.unit.name,
+        unit_name=slot.unit.name + ("（本级）" if slot.own else ""),
         texts=_texts(slot.definition, ctx.values),
         header=ctx.header,
         campaign_name=slot.campaign.name,
@@ -95,6 +116,7 @@ def summary_pdf(summary: Summary) -> bytes:
         summary=True,
         campaign_name=summary.campaign.name,
         generated_at=_now(),
+        split=split_table(summary),
     )
 
 
@@ -116,7 +138,15 @@ def _table_rows(summary: Summary, fmt=total_text):
         [u.code, u.name] + [fmt(b, summary.per_unit[u.code].get(b.code)) for b in blanks]
         for u in summary.included
     ]
-    total = ["合计", ""] + [fmt(b, summary.values.get(b.code)) for b in blanks]
+    split = summary.split
+    lines = [("本级", split.own)]
+    if len(split.present) > 1:
+        lines += [
+            ("属地小计", split.branches["territory"]),
+            ("产业小计", split.branches["industry"]),
+        ]
+    lines += [("下级合计", split.children), ("合计", summary.values)]
+    total = [[label, ""] + [fmt(b, values.get(b.code)) for b in blanks] for label, values in lines]
     return head, rows, total
 
 
@@ -124,7 +154,7 @@ def unit_table_csv(summary: Summary) -> bytes:
     head, rows, total = _table_rows(summary)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in [head, *rows, total]:
+    for row in [head, *rows, *total]:
         writer.writerow([csv_text(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -134,7 +164,7 @@ def unit_table_xlsx(summary: Summary) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "分单位明细"
-    for r, row in enumerate([head, *rows, total], start=1):
+    for r, row in enumerate([head, *rows, *total], start=1):
         for c, value in enumerate(row, start=1):
             put_text(ws.cell(row=r, column=c), value)
     for cell in ws[1]:

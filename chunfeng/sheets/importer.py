@@ -37,6 +37,13 @@ def _check_identity(sheet: Sheet, slot: ReportSlot) -> None:
         _refuse("这不是从本系统下载的报表模板，无法导入。", "not_template")
     if m.get("kind") == "summary":
         _refuse("这是汇总表的导出文件，不是填报模板，不能作为本单位报表导入。", "summary_file")
+    if (m.get("filing") or "filed") != slot.kind:
+        _refuse(
+            "这是本级数字的模板，不能导入到合计报表；请在本级填报页面上传。"
+            if m.get("filing") == "own"
+            else "这是合计报表的模板，不能导入到本级数字；请下载本级数字的模板。",
+            "wrong_filing",
+        )
     if m.get("form") != definition.code:
         _refuse(
             f"这个模板是表单 {m.get('form')} 的，不是“{definition.title}”（{definition.code}）"

@@ -16,7 +16,14 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+)
 
 from chunfeng.core.printing import CJK_FONT_PATH, NumberedCanvas, cjk_font_path, register_cjk_font
 from chunfeng.formdefs.schema import FormDefinition, Item, Line
@@ -48,8 +55,10 @@ def render_form_pdf(
     summary: bool = False,
     campaign_name: str = "",
     generated_at: str = "",
+    split: list[list[str]] | None = None,
 ) -> bytes:
-    """The form as printed on paper, with ``texts`` (blank code → text) filled in its blanks."""
+    """The form as printed on paper, with ``texts`` (blank code → text) filled in its blanks;
+    a 汇总 also prints ``split``: its header row and one row per blank (本级, 下级合计, 合计)."""
     font = register_cjk_font()
     styles = _styles(font)
     labels = {**DEFAULT_LABELS, **{h.code: h.label for h in definition.header}}
@@ -61,6 +70,7 @@ def render_form_pdf(
         *(_item_block(definition, item, texts, styles) for item in definition.items),
         *_notes_block(definition.notes, styles),
         _footer_block(labels, styles),
+        *_split_block(split, styles),
     ]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -125,6 +135,21 @@ def _plain_table(rows, widths, styles, extra=()) -> Table:
         ]
     )
     return table
+
+
+def _split_block(rows: list[list[str]] | None, styles) -> list:
+    """The 本级 / 下级合计 / 合计 table of a 汇总, one row per blank, on its own page."""
+    if not rows:
+        return []
+    small = ParagraphStyle("small", parent=styles["body"], fontSize=8, leading=10)
+    cells = [[Paragraph(escape(str(v)), small) for v in row] for row in rows]
+    width = _frame_width()
+    first = [0.09 * width, 0.31 * width]
+    rest = (width - sum(first)) / (len(rows[0]) - 2)
+    table = Table(cells, colWidths=first + [rest] * (len(rows[0]) - 2), repeatRows=1)
+    table.setStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black)])
+    heading = Paragraph("本级、下级合计与合计", styles["subtitle"])
+    return [PageBreak(), heading, Spacer(1, 2 * mm), table]
 
 
 def _frame_width() -> float:

@@ -27,12 +27,14 @@ def file_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def _name(slot, suffix: str) -> str:
-    return f"{slot.unit.name}-{slot.definition.title}{suffix}"
+    return f"{slot.unit.name}{'-本级' if slot.own else ''}-{slot.definition.title}{suffix}"
 
 
 @login_required
-def report_file(request, campaign_id: int, unit_code: str, form_code: str, kind: str, ext: str):
-    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+def report_file(
+    request, campaign_id: int, unit_code: str, form_code: str, kind: str, ext: str, own=False
+):
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     if (kind, ext) == ("template", "xlsx"):
         return file_response(exports.report_xlsx(slot, "template"), _name(slot, "-模板.xlsx"))
     if (kind, ext) == ("export", "xlsx"):
@@ -42,15 +44,16 @@ def report_file(request, campaign_id: int, unit_code: str, form_code: str, kind:
     raise Http404("不支持的文件类型")
 
 
-def may_import(request, campaign_id: int, unit_code: str, form_code: str) -> None:
+def may_import(request, campaign_id: int, unit_code: str, form_code: str, own=False) -> None:
     """Asked before the upload is received: a 查看员's file is refused unread."""
-    require_importer(report_slot_for(request.user, campaign_id, unit_code, form_code), request.user)
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
+    require_importer(slot, request.user)
 
 
 @login_required
 @upload_page(limit=FORM_FILE, permit=may_import)
-def report_upload(request, campaign_id: int, unit_code: str, form_code: str):
-    slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
+def report_upload(request, campaign_id: int, unit_code: str, form_code: str, own=False):
+    slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     context = {"slot": slot, "definition": slot.definition}
     if request.method == "POST":
         result, error = caught(lambda: _import(request, slot, request.FILES.get("file")))

@@ -34,9 +34,14 @@ class SheetContext:
     unit_name: str
     header: dict
     values: dict  # blank code → value (int, Decimal, bool, or an int count for 汇总 yes/no)
+    filing: str = "filed"  # a report's filing: filed (合计) or own (本级)
 
 
-def build_workbook(definition: FormDefinition, ctx: SheetContext) -> bytes:
+def build_workbook(
+    definition: FormDefinition, ctx: SheetContext, extra: tuple[str, list[list]] | None = None
+) -> bytes:
+    """The form's sheet; ``extra`` (a 汇总's 本级 / 下级合计 / 合计): a second sheet's name and
+    rows, the first row bold."""
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title(definition.title)
@@ -54,6 +59,8 @@ def build_workbook(definition: FormDefinition, ctx: SheetContext) -> bytes:
     _map_sheet(wb, definition, ctx, layout)
     ws.protection.sheet = True
     ws.protection.formatCells = False
+    if extra is not None:
+        _extra_sheet(wb, *extra)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -71,7 +78,7 @@ def sheet_title(title: str) -> str:
 def _title(ws, definition, ctx):
     ws["A1"] = f"{definition.attachment}："
     ws.merge_cells("A2:F2")
-    suffix = "（汇总）" if ctx.kind == "summary" else ""
+    suffix = "（汇总）" if ctx.kind == "summary" else ("（本级）" if ctx.filing == "own" else "")
     ws["A2"] = definition.title + suffix
     ws["A2"].font = Font(size=16, bold=True)
     ws["A2"].alignment = Alignment(horizontal="center")
@@ -177,6 +184,15 @@ def _page_setup(ws):
     ws.print_options.horizontalCentered = True
 
 
+def _extra_sheet(wb, name: str, rows: list[list]) -> None:
+    ws = wb.create_sheet(name, 1)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            put_text(ws.cell(row=r, column=c), value)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+
+
 def _map_sheet(wb, definition, ctx, layout):
     ms = wb.create_sheet(MAP_SHEET)
     ms.sheet_state = "veryHidden"
@@ -189,6 +205,7 @@ def _map_sheet(wb, definition, ctx, layout):
         ("campaign_name", ctx.campaign_name),
         ("unit", ctx.unit_code),
         ("unit_name", ctx.unit_name),
+        ("filing", ctx.filing),
     ]
     for row, (key, value) in enumerate(meta, start=1):
         ms.cell(row=row, column=1, value=key)

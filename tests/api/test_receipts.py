@@ -33,6 +33,7 @@ def test_filler_records_a_receipt(fed, client_as):
         "campaign": fed.campaign.pk,
         "source": "government",
         "amount": "30000.00",
+        "from_unit": None,
         "received_on": "2011-12-25",
         "note": "区财政拨款",
     }

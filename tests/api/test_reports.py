@@ -34,6 +34,8 @@ def test_not_started(fed, filler, url):
         "campaign": fed.campaign.pk,
         "unit": "210202",
         "form": "F1",
+        "filing": "filed",
+        "final": False,
         "version": 1,
         "status": "not_started",
         "values": {},

@@ -66,7 +66,8 @@ def test_submitted_includes_reports_awaiting_review(filed, client_as):
     assert body["units"] == ["210202", "210203", "2102C01"]
     assert body["missing"] == []
     f1 = client.get(url(filed, "210200", "F1", "submitted")).json()["values"]
-    assert (f1["01A"], f1["07I"], f1["07I.2"]) == ("162", "6", "110.74")
+    # 2102C01's 7 workers are already in the districts' 01A: the 属地 rule keeps 155
+    assert (f1["01A"], f1["07I"], f1["07I.2"]) == ("155", "6", "110.74")
 
 
 def test_yuan_keeps_two_decimals(filed, client_as):
@@ -97,13 +98,25 @@ def test_other_status_is_400(filed, client_as, status):
 
 def test_nothing_filed_yet(fed, client_as):
     body = client_as("city", "viewer").get(url(fed, "210200", "F1")).json()
+    blanks = body.pop("blanks")
     assert body == {
         "values": {},
         "units": [],
         "missing": ["210202", "210203", "2102C01"],
+        "branches": {"territory": ["210202", "210203"], "industry": ["2102C01"]},
         "errors": [],
         "warnings": [],
     }
+    assert blanks["01A"] == {
+        "own": None,
+        "children": None,
+        "total": None,
+        "territory": None,
+        "industry": None,
+        "rule": "territory",
+        "rule_label": "本级＋属地（产业与属地重叠，不相加）",
+    }
+    assert blanks["05A"]["rule"] == "both"
 
 
 def test_totals_are_checked(fed, client_as):

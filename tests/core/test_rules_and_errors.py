@@ -25,6 +25,7 @@ EXPECTED = {
     "can_review": (set(), {"reviewer"}, set()),
     "can_manage": ({"admin"}, {"admin"}, set()),
     "can_remind": (set(), {"reviewer", "admin"}, set()),
+    "can_close_campaign": ({"reviewer", "admin"}, set(), set()),  # its own unit's campaigns
     "can_edit_households": ({"filler", "admin"}, {"filler", "admin"}, set()),
     "can_write_funds": ({"filler", "admin"}, {"filler", "admin"}, set()),
     "can_see_full_ids": ({"filler", "admin"}, {"filler", "admin"}, set()),

@@ -37,6 +37,16 @@ def test_demo_federation_campaign_and_filings(db, settings, tmp_path):
         campaign, OrgUnit.objects.get(code="210200"), campaign_form(campaign, "F1")
     )
     assert len(summary.included) == 4 and not summary.outcome.errors
+    # 本级 beside 合计: the city's own figures are in its total; the industrial union's workers
+    # overlap the districts' and are not added to 01A; 中山区 collects from two street unions
+    split = summary.split
+    assert (
+        split.own["05A"] > 0 and summary.values["05A"] == split.own["05A"] + split.children["05A"]
+    )
+    assert split.branches["industry"]["01A"] > 0 and split.rules["01A"] == "territory"
+    assert summary.values["01A"] == split.own["01A"] + split.branches["territory"]["01A"]
+    zs = summary_for(campaign, OrgUnit.objects.get(code="210202"), campaign_form(campaign, "F1"))
+    assert len(zs.included) == 2 and zs.has_own and not zs.outcome.errors
     from chunfeng.funds.models import DuplicateFlag, PaymentLine
     from chunfeng.register.models import Household
 

@@ -95,7 +95,10 @@ def test_only_derived_changed_is_amended_in_place(folder):
     assert definition_of(after).to_json()["derived"][0]["records"] == "households"
     event = audit_for(after).get()
     assert event.action == "formversion.amend" and event.by_system
-    assert event.details == {"old": {"derived": None}, "new": {"derived": DERIVED}}
+    assert event.details == {
+        "old": {"derived": None, "rollup": None},
+        "new": {"derived": DERIVED, "rollup": None},
+    }
 
 
 def test_derived_can_be_changed_again_and_removed(folder):
@@ -161,3 +164,20 @@ def test_a_new_version_beside_the_old_one(folder):
         (2, "测试表（新）"),
         (1, "测试表"),
     ]
+
+
+ROLLUP = [{"blanks": ["01A"], "from": "territory", "note": "按属地"}]
+
+
+def test_a_rollup_rule_is_amended_in_place_too(folder):
+    """``rollup`` says how a roll-up adds the branches below a unit, not what was filled in."""
+    put(folder, mini_data())
+    formdefs_sync()
+    before = stored()
+    put(folder, copy.deepcopy(mini_data()) | {"rollup": ROLLUP})
+    formdefs_sync()
+    after = stored()
+    assert (after.pk, after.digest) == (before.pk, before.digest)
+    assert definition_of(after).branch_rule("01A").branches == "territory"
+    event = audit_for(after).get()
+    assert event.details["new"]["rollup"] == ROLLUP and event.details["old"]["rollup"] is None

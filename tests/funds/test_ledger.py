@@ -60,6 +60,7 @@ def test_subtree_totals_by_source(fed, books):
         "union": D("2500.50"),
         "donation": D("1000.25"),
         "other": D("300.00"),
+        "allocation": D("0.00"),  # 上级下拨: none passed down here
     }
     assert (raised, paid, balance) == (D("13800.75"), D("800.10"), D("13000.65"))
     assert ledger.root.own.raised == 0 and ledger.root.own.paid == 0

@@ -94,7 +94,9 @@ def test_status_approved_is_the_default(filed, login):
 def test_status_submitted_includes_submitted_reports(filed, login):
     page = text(login(filed.user("city", "viewer")).get(url(filed.campaign, status="submitted")))
     shown = totals(page)
-    assert shown["01A"] == "180" and shown["05A"] == "13.7345" and shown["04C"] == "5"
+    # the industrial union's 30 workers are already in the districts' 01A (属地 only)
+    assert shown["01A"] == "150" and shown["05A"] == "13.7345" and shown["04C"] == "5"
+    assert "本级＋属地（产业与属地重叠，不相加）" in page
     assert "已汇总 3 / 3 个报送单位。" in page and "未纳入" not in page
     assert '<option value="submitted" selected>' in page
     assert "status=submitted" in page  # the drill-down and table links keep the choice
@@ -139,19 +141,25 @@ def test_drill_down_lists_each_units_figure_and_the_total(filed, login):
     client = login(filed.user("city", "reviewer"))
     page = text(client.get(url(filed.campaign, page="drill/05A/")))
     assert "05A 筹集慰问款物总额（万元）" in page
-    assert body_rows(page)[1:] == [
-        ["中山区总工会", "1.2345"],
-        ["西岗区总工会", "2.5000"],
-        ["合计", "3.7345"],
+    assert body_rows(page)[1:] == [  # the city has both branches: each unit's is named
+        ["大连市总工会（本级）", "", "—"],
+        ["中山区总工会", "属地", "1.2345"],
+        ["西岗区总工会", "属地", "2.5000"],
+        ["下级合计", "", "3.7345"],
+        ["合计", "", "3.7345"],
     ]
     assert f'href="/campaigns/{filed.campaign.pk}/reports/210202/F1/"' in page
     both = text(client.get(url(filed.campaign, page="drill/01A/", status="submitted")))
+    # the industrial union's workers overlap the districts': shown, not added (属地 only)
     assert body_rows(both)[1:] == [
-        ["中山区总工会", "100"],
-        ["西岗区总工会", "50"],
-        ["大连市机械冶金工会", "30"],
-        ["合计", "180"],
+        ["大连市总工会（本级）", "", "—"],
+        ["中山区总工会", "属地", "100"],
+        ["西岗区总工会", "属地", "50"],
+        ["大连市机械冶金工会", "产业（不计入）", "30"],
+        ["下级合计", "", "150"],
+        ["合计", "", "150"],
     ]
+    assert "合计规则：本级＋属地（产业与属地重叠，不相加）" in both
 
 
 def test_drill_down_of_an_unknown_blank_is_404(filed, login):
@@ -164,7 +172,13 @@ def test_drill_down_and_table_show_yes_no_answers_in_chinese(fed, login):
     put(fed.campaign, fed.xg, {"05B": "否"}, form="F2")
     client = login(fed.user("city", "viewer"))
     drill = text(client.get(url(fed.campaign, form="F2", page="drill/05B/")))
-    assert body_rows(drill)[1:] == [["中山区总工会", "是"], ["西岗区总工会", "否"], ["合计", "1"]]
+    assert body_rows(drill)[1:] == [
+        ["大连市总工会（本级）", "", "—"],
+        ["中山区总工会", "属地", "是"],
+        ["西岗区总工会", "属地", "否"],
+        ["下级合计", "", "1"],
+        ["合计", "", "1"],
+    ]
     table = text(client.get(url(fed.campaign, form="F2", page="table/")))
     assert "True" not in table and "False" not in table
 
@@ -302,7 +316,7 @@ def test_comparison_keeps_the_status_choice(fed, login):
     approved = text(client.get(url(fed.campaign)))
     both = text(client.get(url(fed.campaign, status="submitted")))
     for page, total in ((approved, "100"), (both, "200")):
-        row = next(r for r in body_rows(page) if r and r[0] == "01A")
+        row = [r for r in body_rows(page) if r and r[0] == "01A"][-1]  # the comparison's
         assert row[2:] == [total, total, "0", "0.0"]
         assert "变化较大" not in page
 

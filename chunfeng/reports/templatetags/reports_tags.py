@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "report.reopen": _("重新打开"),
     "report.fill_from_children": _("按下级汇总填入"),
     "report.take_derived": _("按档案和发放记录取数"),
+    "report.finalise": _("结束活动，最终报表定稿"),
 }
 
 
