@@ -120,9 +120,7 @@ def report_history_page(
 
 
 @login_required
-def report_records(
-    request, campaign_id: int, unit_code: str, form_code: str, own: bool = False
-):
+def report_records(request, campaign_id: int, unit_code: str, form_code: str, own: bool = False):
     """表实相符 on request: the figures the records give beside the stored report's (the
     panels of ``report.entry.records``); the section alone for HTMX, else a page of its own."""
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)

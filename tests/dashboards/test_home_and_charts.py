@@ -61,7 +61,6 @@ def money(fed):
     pay(b, g_filler, two, "250.00", on=dt.date(2012, 1, 9))
 
 
-
 @pytest.mark.parametrize("role", ["filler", "reviewer", "admin", "viewer"])
 def test_city_home_shows_the_dashboard(fed, login, role):
     page = login(fed.user("city", role)).get("/")
