@@ -14,6 +14,7 @@ from chunfeng.campaigns.selectors import (
     reviewing_unit,
 )
 from chunfeng.core.rules import reviews_at_all
+from chunfeng.formdefs.checks import Outcome, other_forms, run_checks
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.selectors import definition_of
 from chunfeng.formdefs.values import Value
@@ -86,6 +87,32 @@ def report_values(report: Report | None, definition: FormDefinition) -> dict[str
         else:
             values[code] = raw
     return values
+
+
+def other_forms_values(
+    definition: FormDefinition, campaign_id: int, unit: OrgUnit
+) -> dict[str, dict[str, Value]]:
+    """The saved values of the unit's other reports in the campaign that the definition's
+    checks read (``{F2:08K}``), by form code; no query when no check reads another form."""
+    forms = other_forms(definition)
+    if not forms:
+        return {}
+    found: dict[str, dict[str, Value]] = {}
+    rows = ReportValue.objects.filter(
+        report__campaign_form__campaign_id=campaign_id,
+        report__campaign_form__code__in=forms,
+        report__unit=unit,
+    ).values_list("report__campaign_form__code", "code", "value")
+    for form, code, value in rows:
+        found.setdefault(form, {})[code] = value
+    return found
+
+
+def report_checks(
+    definition: FormDefinition, values: dict[str, Value], *, campaign_id: int, unit: OrgUnit
+) -> Outcome:
+    """The definition's checks over a report's values, those spanning forms included."""
+    return run_checks(definition, values, other_forms_values(definition, campaign_id, unit))
 
 
 def review_queue(user) -> list[Report]:

@@ -34,7 +34,7 @@ def test_not_started(fed, filler, url):
         "campaign": fed.campaign.pk,
         "unit": "210202",
         "form": "F1",
-        "version": 1,
+        "version": 2,
         "status": "not_started",
         "values": {},
         "explanations": {},
