@@ -25,6 +25,8 @@ def other_form(code: str) -> tuple[str, str] | None:
     """("F2", "08K") for a reference to another form's blank, None for one of the same form."""
     form, sep, blank = code.partition(OTHER)
     return (form, blank) if sep else None
+
+
 # Limits that keep parsing and evaluation bounded: a longer or deeper check is refused when the
 # definition is loaded, so that evaluating a loaded check can never fail on a page.
 MAX_LENGTH = 1000  # characters of the source
