@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -109,7 +110,7 @@ def other_forms_values(
 
 
 def report_checks(
-    definition: FormDefinition, values: dict[str, Value], *, campaign_id: int, unit: OrgUnit
+    definition: FormDefinition, values: Mapping[str, Value], *, campaign_id: int, unit: OrgUnit
 ) -> Outcome:
     """The definition's checks over a report's values, those spanning forms included."""
     return run_checks(definition, values, other_forms_values(definition, campaign_id, unit))
