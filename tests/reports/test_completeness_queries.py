@@ -5,7 +5,6 @@ the page stays small when there are many units (issue 13)."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
