@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from chunfeng.core.actors import user_or_none
@@ -57,6 +57,15 @@ def deadlines_of(campaign: Campaign, units: list[OrgUnit]) -> dict[int, dt.date]
     return {u.pk: given.get(u.pk, campaign.deadline) for u in units}
 
 
+def deadlines_given_to(unit: OrgUnit, campaign_ids) -> dict[int, dt.date]:
+    """The deadlines ``unit`` was given by pass-downs, by campaign id (one query)."""
+    return dict(
+        Passed.objects.filter(
+            passdown__campaign_id__in=list(campaign_ids), orgunit=unit
+        ).values_list("passdown__campaign_id", "passdown__deadline")
+    )
+
+
 def deadline_expression(campaign: Campaign, unit_ref: str = "pk"):
     """The deadline of the unit ``unit_ref`` names, as an SQL expression for annotations."""
     given = Passed.objects.filter(passdown__campaign=campaign, orgunit_id=OuterRef(unit_ref))
@@ -91,15 +100,13 @@ def deadline_tree(user, campaign: Campaign) -> list[TreeRow]:
         PassDown.objects.filter(campaign=campaign)
         .filter(Q(unit__path__startswith=unit.path) | Q(unit__code__in=above))
         .select_related("unit")
-        .prefetch_related("units")
+        .annotate(passed=Count("units"))
         .order_by("unit__path")
     )
     rows = [TreeRow(campaign.owner, 0, campaign.deadline, "", 0, campaign.owner.name)]
     base = campaign.owner.depth
     for pd in pass_downs:
-        rows.append(
-            TreeRow(pd.unit, pd.unit.depth - base, pd.deadline, pd.notice, len(pd.units.all()), "")
-        )
+        rows.append(TreeRow(pd.unit, pd.unit.depth - base, pd.deadline, pd.notice, pd.passed, ""))
     return rows
 
 

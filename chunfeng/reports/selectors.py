@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from chunfeng.campaigns.models import Campaign, CampaignForm
+from chunfeng.campaigns.passdown import deadlines_given_to
 from chunfeng.campaigns.selectors import (
     campaign_for,
     campaign_form,
@@ -160,7 +161,16 @@ def todo_for(user) -> list[dict]:
         r.campaign_form_id: r
         for r in Report.objects.filter(campaign_form__in=forms, unit=user.unit)
     }
-    return [{"campaign": f.campaign, "form": f, "report": reports.get(f.pk)} for f in forms]
+    given = deadlines_given_to(user.unit, {f.campaign_id for f in forms})
+    return [
+        {
+            "campaign": f.campaign,
+            "form": f,
+            "report": reports.get(f.pk),
+            "deadline": given.get(f.campaign_id, f.campaign.deadline),
+        }
+        for f in forms
+    ]
 
 
 def report_of(campaign_form: CampaignForm, unit: OrgUnit) -> Report | None:

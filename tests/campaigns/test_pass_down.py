@@ -237,3 +237,10 @@ def test_passing_again_adds_units_and_moves_the_deadline(passed):
     assert sorted(u.code for u in pd.units.all()) == ["210202001", "210202002"]
     assert deadline_of(passed.campaign, passed.zs_g1) == dt.date(2012, 1, 6)
     assert PassDown.objects.count() == 1
+
+
+def test_the_home_page_shows_the_deadline_given(passed, login):
+    rows = table_rows(section(text(login(passed.user("zsg", "filler")).get("/")), 'id="todo"'))
+    assert rows and all("2012-01-05" in " ".join(row) for row in rows)
+    rows = table_rows(section(text(login(passed.user("zs", "filler")).get("/")), 'id="todo"'))
+    assert rows and all("2012-01-08" in " ".join(row) for row in rows)
