@@ -7,6 +7,7 @@ from . import (
     campaigns,
     case_actions,
     cases,
+    completeness,
     confirmations,
     dashboards,
     file_reviews,
@@ -16,6 +17,7 @@ from . import (
     household_search,
     households,
     orgunits,
+    passdown,
     payments,
     reports,
     rollups,
@@ -65,6 +67,8 @@ install_error_handlers(api)
 api.add_router("/forms", forms.router)
 api.add_router("/orgunits", orgunits.router)
 api.add_router("/campaigns", campaigns.router)
+api.add_router("/campaigns", passdown.router)
+api.add_router("/campaigns", completeness.router)
 api.add_router("", reports.router)
 api.add_router("", workflow.router)
 api.add_router("", rollups.router)

@@ -1,12 +1,11 @@
 """Campaigns the caller's unit owns or reports to (recipients shown only within its subtree):
-list, read, create, and who has reported how far (报送率、及时率)."""
+list, read, create (who has reported how far: ``api/completeness.py``; 下发: ``api/passdown.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -21,8 +20,7 @@ from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_launch_campaign
 from chunfeng.formdefs.selectors import known_form_codes
 from chunfeng.orgunits.models import OrgUnit
-from chunfeng.orgunits.selectors import unit_for, units_below
-from chunfeng.reports.completeness import completeness, rates
+from chunfeng.orgunits.selectors import units_below
 
 from .errors import error_responses
 from .values import StrictIn
@@ -158,76 +156,3 @@ def _check_forms(forms: dict) -> None:
             code="unknown_form",
             details=[{"field": "forms", "message": f"{c}：没有这张表单"} for c in unknown],
         )
-
-
-class CompletenessRowOut(Schema):
-    unit: str
-    unit_name: str
-    form: str
-    status: str = Field(description="not_started / draft / submitted / returned / approved")
-    submitted_at: dt.datetime | None = Field(description="首次报送时间；未报送为 null")
-    on_time: bool | None = Field(description="首次报送是否在截止日（含）之前；未报送为 null")
-    overdue: bool = Field(description="已过截止日且尚未报送")
-
-
-class RateOut(Schema):
-    level: str = Field(description="单位类别，或“合计”")
-    expected: int
-    filed: int
-    on_time: int
-    filing_rate: str | None = Field(description="报送率（%，一位小数）；无应报时为 null")
-    timely_rate: str | None = Field(description="及时率（%，一位小数）；无应报时为 null")
-
-
-class CompletenessOut(Schema):
-    campaign: int
-    unit: str
-    deadline: dt.date
-    rows: list[CompletenessRowOut]
-    rates: list[RateOut]
-
-
-@router.get(
-    "/{campaign_id}/completeness",
-    response={200: CompletenessOut, **error_responses(404)},
-    summary="报送情况",
-)
-def campaign_completeness(request: HttpRequest, campaign_id: int, unit: str | None = None):
-    """`unit`（默认本单位）及其下级中应报的单位、每张表的报送状态，以及各级报送率与及时率。
-    截止日前已撤销的单位不计入应报。"""
-    user = request.auth
-    campaign = campaign_for(user, campaign_id)
-    root = unit_for(user, unit) if unit else user.unit
-    rows = completeness(campaign, root)
-    return {
-        "campaign": campaign.pk,
-        "unit": root.code,
-        "deadline": campaign.deadline,
-        "rows": [
-            {
-                "unit": row.unit.code,
-                "unit_name": row.unit.name,
-                "form": row.form.code,
-                "status": row.status,
-                "submitted_at": timezone.localtime(row.submitted_at) if row.submitted_at else None,
-                "on_time": row.on_time,
-                "overdue": row.overdue,
-            }
-            for row in rows
-        ],
-        "rates": [
-            {
-                "level": str(rate.level),
-                "expected": rate.expected,
-                "filed": rate.filed,
-                "on_time": rate.on_time,
-                "filing_rate": _percent(rate.filing_rate),
-                "timely_rate": _percent(rate.timely_rate),
-            }
-            for rate in rates(rows)
-        ],
-    }
-
-
-def _percent(value) -> str | None:
-    return None if value is None else str(value)

@@ -9,9 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
 
-from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.values import format_value
-from chunfeng.reports.selectors import ReportSlot, report_slot_for, report_values
+from chunfeng.reports.selectors import (
+    ReportSlot,
+    report_checks,
+    report_slot_for,
+    report_values,
+)
 from chunfeng.reports.services import report_readiness, report_save
 
 from .common import if_match_header, read_version, send_version
@@ -165,7 +169,7 @@ def _save(request, response, campaign_id, unit_code, form_code, payload, if_matc
 def report_answer(slot: ReportSlot, *, with_readiness: bool = False) -> dict:
     definition, report = slot.definition, slot.report
     values = report_values(report, definition)
-    outcome = run_checks(definition, values)
+    outcome = report_checks(definition, values, campaign_id=slot.campaign.pk, unit=slot.unit)
     explanations = dict(report.explanations) if report else {}
     answer = {
         "campaign": slot.campaign.pk,

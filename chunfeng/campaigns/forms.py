@@ -92,3 +92,33 @@ class CampaignForm(forms.Form):
                 )
             )
         return list(self.cleaned_data.get("picked") or [])
+
+
+PASS_TARGETS = [
+    ("children", _("全部直属下级单位")),
+    ("grassroots", _("本单位下的全部基层工会")),
+    ("picked", _("逐个选择")),
+]
+
+
+class PassDownForm(forms.Form):
+    """下发: the units below the user's own that the campaign goes on to, with this unit's own
+    deadline and notice."""
+
+    target = forms.ChoiceField(label=_("下发对象"), choices=PASS_TARGETS, initial="children")
+    picked = forms.ModelMultipleChoiceField(
+        label=_("逐个选择的单位"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = forms.DateField(
+        label=_("本级报送截止"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notice = forms.CharField(
+        label=_("本级通知"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+    def __init__(self, *args, below, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["picked"].queryset = below

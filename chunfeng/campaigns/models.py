@@ -104,3 +104,28 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} → {self.unit}"
+
+
+class PassDown(models.Model):
+    """A unit that received the campaign passing it on to units below it (下发), with its own
+    deadline (not later than the one it was given), notice and reminders. The units it passed
+    the campaign to are recipients of the campaign like any other; the deadline that counts for
+    their filing (overdue, 及时率) is this one."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pass_downs")
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("本级报送截止"))
+    notice = models.TextField(_("本级通知"), blank=True)
+    units = models.ManyToManyField("orgunits.OrgUnit", related_name="passed_campaigns")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit__path"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="passdown_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} ← {self.unit}"

@@ -48,6 +48,15 @@ def recipients_visible_to(user, campaign: Campaign) -> QuerySet[OrgUnit]:
     return campaign.recipients.filter(path__startswith=user.unit.path).order_by("path")
 
 
+def is_recipient(campaign: Campaign, unit: OrgUnit) -> bool:
+    return campaign.recipients.filter(pk=unit.pk).exists()
+
+
+def units_to_pass(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The active units below ``unit`` that it may pass a campaign on to."""
+    return OrgUnit.objects.filter(path__startswith=unit.path, active=True).exclude(pk=unit.pk)
+
+
 def reviewing_unit(campaign: Campaign, unit: OrgUnit) -> OrgUnit | None:
     """Who reviews ``unit``'s reports: its nearest ancestor that takes part in the campaign,
     as a recipient that collects from below or as the campaign's owner."""

@@ -16,6 +16,7 @@ from chunfeng.formdefs.models import FormVersion
 from chunfeng.orgunits.models import OrgUnit
 
 from .models import Campaign, CampaignForm, Reminder
+from .passdown import deadlines_of
 
 
 def _check_dates(period_start: dt.date, period_end: dt.date, deadline: dt.date) -> None:
@@ -137,7 +138,8 @@ def campaign_copy(*, campaign: Campaign, actor, name: str, years: int = 1) -> Ca
 
 @transaction.atomic
 def reminder_send(*, campaign: Campaign, actor, units: list[OrgUnit], message: str = ""):
-    """催报 to each unit; they see it on their home page and by e-mail after commit."""
+    """催报 to each unit; they see it on their home page and by e-mail after commit. Without a
+    message, each is told the deadline it was given (its pass-down's, else the campaign's)."""
     if not may_remind_at_all(actor):
         raise NotPermitted("只有审核员或管理员可以催报")
     outside = [u.code for u in units if not can_remind(actor, u)]
@@ -145,21 +147,24 @@ def reminder_send(*, campaign: Campaign, actor, units: list[OrgUnit], message: s
         raise NotPermitted(f"不能向管辖范围以外的单位催报：{'、'.join(outside)}")
     if not units:
         return []
-    text = message.strip() or (
-        f"请尽快报送“{campaign.name}”的统计表和工作报告（截止日期 {campaign.deadline:%Y-%m-%d}）。"
-    )
+    deadlines = deadlines_of(campaign, units)
+    texts = {
+        u.pk: message.strip()
+        or f"请尽快报送“{campaign.name}”的统计表和工作报告（截止日期 {deadlines[u.pk]:%Y-%m-%d}）。"
+        for u in units
+    }
     reminders = Reminder.objects.bulk_create(
-        Reminder(campaign=campaign, unit=u, message=text, sent_by=user_or_none(actor))
+        Reminder(campaign=campaign, unit=u, message=texts[u.pk], sent_by=user_or_none(actor))
         for u in units
     )
     for r in reminders:
         audit_record(actor=actor, action="reminder.send", target=campaign, unit=r.unit.code)
-    emails = list(
+    emails = (
         User.objects.filter(unit__in=units, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .values_list("unit_id", "email")
     )
     subject = f"【春风】催报：{campaign.name}"
-    messages = [(subject, text, None, [e]) for e in emails]
+    messages = [(subject, texts[unit_id], None, [e]) for unit_id, e in emails]
     transaction.on_commit(lambda: send_mass_mail(messages))
     return reminders

@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.panels import render_panels
-from chunfeng.core.rules import can_launch_campaign
+from chunfeng.core.rules import can_launch_campaign, can_pass_down
 from chunfeng.core.uploads import DOCUMENT, upload_page
 from chunfeng.core.web import attempt, back_on_error
 
-from .forms import CampaignForm
-from .selectors import campaign_for, campaigns_listed_for, forms_of
+from .forms import CampaignForm, PassDownForm
+from .passdown import campaign_pass_down, deadline_of, deadline_tree, pass_downs_above
+from .selectors import campaign_for, campaigns_listed_for, forms_of, is_recipient, units_to_pass
 from .services import campaign_copy, campaign_create
 
 
@@ -27,9 +28,15 @@ def campaign_detail(request, pk: int):
     """The campaign and, from the apps above, what belongs to it (the filing grid)."""
     campaign = campaign_for(request.user, pk)
     forms = forms_of(campaign)
+    unit = request.user.unit
+    receives = unit is not None and is_recipient(campaign, unit)
     context = {
         "campaign": campaign,
         "can_copy": can_launch_campaign(request.user, campaign.owner),
+        "can_pass_down": receives and can_pass_down(request.user, unit),
+        "own_deadline": deadline_of(campaign, unit) if receives else None,
+        "given_by": pass_downs_above(campaign, unit).first() if receives else None,
+        "tree": deadline_tree(request.user, campaign) if unit is not None else [],
         "forms": forms,
         "panels": render_panels("campaign.detail", request, campaign=campaign, forms=forms),
     }
@@ -91,3 +98,33 @@ def notice_file(request, pk: int):
         as_attachment=True,
         filename=campaign.notice_file.name.rsplit("/", 1)[-1],
     )
+
+
+@login_required
+def campaign_pass_down_page(request, pk: int):
+    """下发 the campaign from the user's own unit to units below it."""
+    campaign = campaign_for(request.user, pk)
+    unit = request.user.unit
+    if not can_pass_down(request.user, unit):
+        raise PermissionDenied("只有管理员或审核员可以下发活动")
+    form = PassDownForm(request.POST or None, below=units_to_pass(unit))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = attempt(
+            form,
+            lambda: campaign_pass_down(
+                campaign=campaign,
+                unit=unit,
+                actor=request.user,
+                target=data["target"],
+                deadline=data["deadline"],
+                notice=data["notice"],
+                picked=list(data.get("picked") or []),
+            ),
+            labels={"units": "逐个选择的单位"},
+        )
+        if done is not None:
+            messages.success(request, f"已下发，本级报送截止日期 {done.deadline:%Y-%m-%d}。")
+            return redirect("campaign-detail", campaign.pk)
+    context = {"campaign": campaign, "form": form, "own_deadline": deadline_of(campaign, unit)}
+    return render(request, "campaigns/pass_down.html", context)

@@ -141,6 +141,12 @@ def can_launch_campaign(user: Any, owner: Any) -> bool:
     return can_manage(user, owner)
 
 
+def can_pass_down(user: Any, unit: Any) -> bool:
+    """Pass a campaign that ``unit`` received on to the units below it (deadline, notice):
+    the admins and reviewers of the unit, or of a unit above it."""
+    return user is SYSTEM or (_has(user, Role.ADMIN, Role.REVIEWER) and at_or_above(user, unit))
+
+
 # --- register and funds ----------------------------------------------------------------------
 
 

@@ -44,8 +44,15 @@ def demo_load() -> None:
             contact_person=name[:-3] + "联系人",
             contact_phone="8261" + code[-4:],
         )
-    for code, name in data.INDUSTRIES:
-        units[code] = orgunit_create(code=code, name=name, kind=UnitKind.INDUSTRY, parent=city)
+    for code, name in data.INDUSTRIES:  # contacts like the districts', for the overdue list
+        units[code] = orgunit_create(
+            code=code,
+            name=name,
+            kind=UnitKind.INDUSTRY,
+            parent=city,
+            contact_person=name[3:-2] + "工会联系人",
+            contact_phone="826300" + code[-2:],
+        )
     for code, name, parent in data.GRASSROOTS:
         units[code] = orgunit_create(
             code=code, name=name, kind=UnitKind.GRASSROOTS, parent=units[parent]

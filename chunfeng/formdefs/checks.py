@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from .expressions import Expression, parse
+from .expressions import Expression, other_form, parse
 from .schema import Check, FormDefinition
 from .values import Value, to_number
 
@@ -54,7 +54,26 @@ def evaluate(check: Check, values: Mapping[str, Value]) -> bool | None:
     return compiled(check.expr).evaluate(numbers)
 
 
-def run_checks(definition: FormDefinition, values: Mapping[str, Value]) -> Outcome:
+Others = Mapping[str, Mapping[str, Value]]  # another form's code → its blanks' values
+
+
+def with_others(values: Mapping[str, Value], others: Others) -> dict[str, Value]:
+    """The values a check reads: this form's, and each other form's as ``F2:08K``."""
+    merged: dict[str, Value] = dict(values)
+    for form, theirs in others.items():
+        merged.update({f"{form}:{code}": value for code, value in theirs.items()})
+    return merged
+
+
+def run_checks(
+    definition: FormDefinition, values: Mapping[str, Value], others: Others | None = None
+) -> Outcome:
+    """``others``: the values of the other forms the same unit files in the same campaign, by
+    form code, for the checks that span forms (``{F2:08K}``); the caller finds them, so that
+    the engine knows nothing of campaigns and reports. A check reading a form not given, or
+    an empty blank of it, waits as for any empty blank (its ``missing``)."""
+    if others:
+        values = with_others(values, others)
     failed = [
         CheckResult(c.id, c.level, c.message, c.fields)
         for c in definition.checks
@@ -64,6 +83,12 @@ def run_checks(definition: FormDefinition, values: Mapping[str, Value]) -> Outco
         errors=tuple(r for r in failed if r.level == "error"),
         warnings=tuple(r for r in failed if r.level == "warning"),
     )
+
+
+def other_forms(definition: FormDefinition) -> tuple[str, ...]:
+    """The codes of the other forms that the definition's checks read, in order."""
+    found = (other_form(code) for check in definition.checks for code in check.fields)
+    return tuple(dict.fromkeys(ref[0] for ref in found if ref is not None))
 
 
 def empty_blanks(definition: FormDefinition, values: Mapping[str, Value]) -> list[str]:

@@ -15,6 +15,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 REF = re.compile(r"\{([0-9]{2}[A-Z]?(?:\.[0-9]+)?)\}")
+# In a check, a blank of another form of the same unit in the same campaign: {F2:08K}.
+# The engine knows no campaign: its caller passes the other forms' values in (checks.run_checks).
+CHECK_REF = re.compile(r"\{(?:([A-Za-z0-9_-]{1,16}):)?([0-9]{2}[A-Z]?(?:\.[0-9]+)?)\}")
+OTHER = ":"  # "F2:08K": form code, then the blank's code
+
+
+def other_form(code: str) -> tuple[str, str] | None:
+    """("F2", "08K") for a reference to another form's blank, None for one of the same form."""
+    form, sep, blank = code.partition(OTHER)
+    return (form, blank) if sep else None
+
+
 # Limits that keep parsing and evaluation bounded: a longer or deeper check is refused when the
 # definition is loaded, so that evaluating a loaded check can never fail on a page.
 MAX_LENGTH = 1000  # characters of the source
@@ -59,11 +71,14 @@ def parse(source: str) -> Expression:
     names: dict[str, str] = {}
 
     def substitute(match: re.Match) -> str:
-        name = "v_" + match.group(1).replace(".", "_")
-        names[name] = match.group(1)
+        form, blank = match.group(1), match.group(2)
+        code = f"{form}{OTHER}{blank}" if form else blank
+        other = f"x{form.encode().hex()}_" if form else ""  # any form code, a valid name
+        name = f"v_{other}{blank.replace('.', '_')}"
+        names[name] = code
         return name
 
-    python = REF.sub(substitute, source)
+    python = CHECK_REF.sub(substitute, source)
     try:
         with warnings.catch_warnings():  # "1and 0" is refused, not warned about on stderr
             warnings.simplefilter("error", SyntaxWarning)
@@ -162,8 +177,9 @@ def default_message(expression: Expression, labels: dict[str, str]) -> str:
 def _describe(node: ast.AST, names: dict[str, str], labels: dict[str, str]) -> str:
     if isinstance(node, ast.Name):
         code = names[node.id]
-        return f"{labels.get(code, code)}（{code}）"
+        shown = code.replace(OTHER, " ")
+        return f"{labels.get(code, code)}（{shown}）"
     text = ast.unparse(node)
     for name, code in sorted(names.items(), key=lambda kv: -len(kv[0])):
-        text = text.replace(name, code)
+        text = text.replace(name, code.replace(OTHER, " "))
     return text

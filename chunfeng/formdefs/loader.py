@@ -10,7 +10,7 @@ import yaml
 from django.conf import settings
 
 from .derivations import build_derived
-from .expressions import REF, ExpressionError, default_message, parse
+from .expressions import REF, ExpressionError, default_message, other_form, parse
 from .rollup_rules import build_rollup
 from .schema import (
     BLANK_TYPES,
@@ -122,7 +122,7 @@ def build(data: dict) -> FormDefinition:
         header=_build_header(data.get("header", [])),
         items=items,
         notes=tuple(check_list(data.get("notes", []), str, "", "notes ")),
-        checks=_build_checks(data.get("checks", []), blanks, labels),
+        checks=_build_checks(data.get("checks", []), blanks, labels, data["code"]),
         derived=build_derived(data.get("derived", []), blanks),
         blanks=blanks,
         rollup=build_rollup(data.get("rollup", []), blanks),
@@ -234,7 +234,7 @@ def _segments(text: str) -> tuple[Segment, ...]:
     return tuple(parts)
 
 
-def _build_checks(raw: list, blanks: dict[str, Blank], labels: dict[str, str]):
+def _build_checks(raw: list, blanks: dict[str, Blank], labels: dict[str, str], form: str):
     checks: list[Check] = []
     for n, spec in enumerate(raw, start=1):
         check_keys(spec, CHECK, named(spec, "id", "审核规则 {}", f"审核规则（checks）第 {n} 条"))
@@ -243,19 +243,24 @@ def _build_checks(raw: list, blanks: dict[str, Blank], labels: dict[str, str]):
             raise DefinitionError(f"审核规则（checks）第 {n} 条：编号 id 不能为空")
         if any(c.id == cid for c in checks):
             raise DefinitionError(f"审核规则 {cid}：编号 {cid} 重复")
-        checks.append(_build_check(cid, spec, blanks, labels))
+        checks.append(_build_check(cid, spec, blanks, labels, form))
     return tuple(checks)
 
 
-def _build_check(cid: str, raw: dict, blanks: dict[str, Blank], labels: dict[str, str]) -> Check:
+def _build_check(
+    cid: str, raw: dict, blanks: dict[str, Blank], labels: dict[str, str], current_form: str
+) -> Check:
     where = f"审核规则 {cid}"
     try:
         expression = parse(raw["expr"])
     except ExpressionError as exc:
         raise DefinitionError(f"{where}：{exc}") from exc
-    unknown = [c for c in expression.codes if c not in blanks]
+    unknown = [c for c in expression.codes if c not in blanks and other_form(c) is None]
     if unknown:
         raise DefinitionError(f"{where}：引用了不存在的填报项 {unknown}")
+    itself = [c for c in expression.codes if (other_form(c) or ("",))[0] == current_form]
+    if itself:
+        raise DefinitionError(f"{where}：本表的填报项不要写表单代码：{itself}")
     level = raw.get("level", "error")
     if level not in CHECK_LEVELS:
         raise DefinitionError(f"{where}：级别 level {level!r} 不在 {CHECK_LEVELS} 之中")
@@ -293,6 +298,7 @@ def read_definitions() -> list[tuple[Path, dict, FormDefinition]]:
     """Every definition file of every folder, read afresh: (path, source, definition)."""
     found = [(path, *read_definition(path)) for path in definition_files()]
     _refuse_duplicates([(path, definition) for path, _source, definition in found])
+    _refuse_unknown_references([(path, definition) for path, _source, definition in found])
     return found
 
 
@@ -304,6 +310,7 @@ def form_definitions() -> dict[tuple[str, int], FormDefinition]:
         stat = path.stat()
         found.append((path, _load_cached(path, stat.st_mtime_ns, stat.st_size)))
     _refuse_duplicates(found)
+    _refuse_unknown_references(found)
     return {(d.code, d.version): d for _path, d in found}
 
 
@@ -321,6 +328,21 @@ def _refuse_duplicates(found: list[tuple[Path, FormDefinition]]) -> None:
                 f"{path.name}: 表单 {key[0]} 第 {key[1]} 版已在 {seen[key]} 中定义（每版只能有一个文件）"
             )
         seen[key] = path
+
+
+def _refuse_unknown_references(found: list[tuple[Path, FormDefinition]]) -> None:
+    """A check reading another form (``{F2:08K}``) names a form of the folders and a blank
+    that one of its versions has."""
+    blanks: dict[str, set[str]] = {}
+    for _path, definition in found:
+        blanks.setdefault(definition.code, set()).update(definition.blanks)
+    for path, definition in found:
+        for check in definition.checks:
+            for ref in filter(None, map(other_form, check.fields)):
+                if ref[1] not in blanks.get(ref[0], set()):
+                    raise DefinitionError(
+                        f"{path.name}: 审核规则 {check.id}：表单 {ref[0]} 没有填报项 {ref[1]}"
+                    )
 
 
 def latest_builtin(code: str) -> FormDefinition:

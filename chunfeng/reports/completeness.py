@@ -1,22 +1,29 @@
-"""Who has reported, who is late, and the reporting and timeliness rates per level."""
+"""Who has reported, who is late, and the reporting and timeliness rates per level and per form.
+
+Every answer takes a fixed number of queries whatever the number of units: the rates are
+counted by the database (one query grouped by level), the overdue units and the detail are read
+a page of units at a time. The deadline that counts for a unit is the one it was given (its
+pass-down's, ``campaigns.passdown``), else the campaign's."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import Campaign, CampaignForm
+from chunfeng.campaigns.passdown import deadline_expression, deadlines_of
 from chunfeng.orgunits.models import OrgUnit, UnitKind
 
 from .models import Report, ReportStatus
 
 FILED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+PAGE_SIZE = 50  # units per page of the detail and of the overdue list
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class Row:
         return not self.filed and self.today > self.deadline
 
 
-def expected_units(campaign: Campaign, root: OrgUnit):
+def expected_units(campaign: Campaign, root: OrgUnit) -> QuerySet[OrgUnit]:
     """Recipients in ``root``'s subtree, without those retired on or before the deadline."""
     return (
         campaign.recipients.filter(path__startswith=root.path)
@@ -61,17 +68,35 @@ def expected_units(campaign: Campaign, root: OrgUnit):
     )
 
 
-def completeness(campaign: Campaign, root: OrgUnit, today: dt.date | None = None) -> list[Row]:
-    today = today or timezone.localdate()
-    units = list(expected_units(campaign, root))
-    forms = list(campaign.forms.select_related("form_version"))
-    reports = {
-        (r.unit_id, r.campaign_form_id): r
-        for r in Report.objects.filter(campaign_form__in=forms, unit__in=units)
-    }
-    return [
-        Row(u, f, reports.get((u.pk, f.pk)), campaign.deadline, today) for u in units for f in forms
-    ]
+def _forms(campaign: Campaign) -> list[CampaignForm]:
+    return list(campaign.forms.select_related("form_version"))
+
+
+def _flag(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def with_flags(campaign: Campaign, units: QuerySet[OrgUnit], forms: list[CampaignForm]):
+    """``units`` annotated with their ``deadline`` and, per form, ``filed_<code>`` and
+    ``on_time_<code>`` (first submitted on or before the unit's deadline, local date)."""
+    units = units.annotate(deadline=deadline_expression(campaign))
+    for f in forms:
+        filed = Report.objects.filter(unit=OuterRef("pk"), campaign_form=f, status__in=FILED)
+        on_time = filed.filter(first_submitted_at__date__lte=OuterRef("deadline"))
+        units = units.annotate(
+            **{f"filed_{_flag(f.code)}": Exists(filed), f"on_time_{_flag(f.code)}": Exists(on_time)}
+        )
+    return units
+
+
+def _missing_any(forms: list[CampaignForm]) -> Q:
+    missing = Q(pk__in=[])
+    for f in forms:
+        missing |= Q(**{f"filed_{_flag(f.code)}": False})
+    return missing
+
+
+# --- rates -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -80,6 +105,7 @@ class Rate:
     expected: int
     filed: int
     on_time: int
+    form: str = ""  # a form's code; empty: all the campaign's forms together
 
     @staticmethod
     def _pct(n: int, d: int) -> Decimal | None:
@@ -96,18 +122,129 @@ class Rate:
         return self._pct(self.on_time, self.expected)
 
 
-def rates(rows: list[Row]) -> list[Rate]:
-    """报送率 and 及时率 per level (kind of unit) and overall; a numerator never exceeds its
+@dataclass(frozen=True)
+class Rates:
+    together: list[Rate]  # per level and 合计, over every (unit, form) expected
+    per_form: list[Rate]  # per level and 合计, for each form
+
+
+def rates_for(campaign: Campaign, root: OrgUnit) -> Rates:
+    """报送率 and 及时率 per level (kind of unit) and overall, per form and for all forms
+    together, counted in one query grouped by level. A numerator never exceeds its
     denominator because both count the same expected (unit, form) pairs."""
-    groups: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        groups[UnitKind(row.unit.kind).label].append(row)
-    groups[str(_("合计"))] = rows
-    return [
-        Rate(level, len(rs), sum(r.filed for r in rs), sum(bool(r.on_time) for r in rs))
-        for level, rs in groups.items()
+    forms = _forms(campaign)
+    units = with_flags(campaign, expected_units(campaign, root), forms)
+    sums = {"expected": Count("pk")}
+    for f in forms:
+        for kind in ("filed", "on_time"):
+            name = f"{kind}_{_flag(f.code)}"
+            sums[f"n_{name}"] = Sum(Cast(name, IntegerField()))
+    grouped = {row["kind"]: row for row in units.order_by().values("kind").annotate(**sums)}
+    order = [k for k in UnitKind.values if k in grouped]
+    levels = [(str(UnitKind(k).label), [grouped[k]]) for k in order]
+    levels.append((str(_("合计")), list(grouped.values())))
+    per_form = [_rate(level, rows, forms=[f], form=f.code) for f in forms for level, rows in levels]
+    together = [_rate(level, rows, forms=forms) for level, rows in levels]
+    return Rates(together=together, per_form=per_form)
+
+
+def _rate(level: str, rows: list[dict], *, forms: list[CampaignForm], form: str = "") -> Rate:
+    def total(kind: str) -> int:
+        return sum(row[f"n_{kind}_{_flag(f.code)}"] or 0 for row in rows for f in forms)
+
+    expected = sum(row["expected"] for row in rows) * len(forms)
+    return Rate(level, expected, total("filed"), total("on_time"), form)
+
+
+# --- the overdue units and the detail, a page at a time ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Overdue:
+    unit: OrgUnit
+    deadline: dt.date
+    missing: list[CampaignForm]  # the forms it has not filed
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    number: int
+    count: int  # of units in all pages
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _slice(qs: QuerySet, page: int) -> tuple[list, int, int]:
+    count = qs.count()
+    last = max(1, -(-count // PAGE_SIZE))
+    page = min(max(1, page), last)
+    return list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]), page, count
+
+
+def overdue_units_page(
+    campaign: Campaign, root: OrgUnit, page: int = 1, today: dt.date | None = None
+) -> Page:
+    """Units past their deadline that have not filed every form, each with the forms missing."""
+    today = today or timezone.localdate()
+    forms = _forms(campaign)
+    units = with_flags(campaign, expected_units(campaign, root), forms)
+    late = units.filter(deadline__lt=today).filter(_missing_any(forms))
+    found, number, count = _slice(late, page)
+    items = [
+        Overdue(u, u.deadline, [f for f in forms if not getattr(u, f"filed_{_flag(f.code)}")])
+        for u in found
     ]
+    return Page(items, number, count)
 
 
-def overdue_units(rows: list[Row]) -> list[OrgUnit]:
-    return list({r.unit.pk: r.unit for r in rows if r.overdue}.values())
+def detail_page(
+    campaign: Campaign,
+    root: OrgUnit,
+    *,
+    page: int = 1,
+    level: str = "",
+    today: dt.date | None = None,
+) -> Page:
+    """A page of units (of one level when ``level`` is a unit kind), each with a ``Row`` per
+    form: (unit, [rows])."""
+    today = today or timezone.localdate()
+    forms = _forms(campaign)
+    units = expected_units(campaign, root)
+    if level in UnitKind.values:
+        units = units.filter(kind=level)
+    found, number, count = _slice(units, page)
+    deadlines = deadlines_of(campaign, found)
+    reports = {
+        (r.unit_id, r.campaign_form_id): r
+        for r in Report.objects.filter(campaign_form__in=forms, unit__in=found)
+    }
+    items = [
+        (u, [Row(u, f, reports.get((u.pk, f.pk)), deadlines[u.pk], today) for f in forms])
+        for u in found
+    ]
+    return Page(items, number, count)
+
+
+def units_missing_forms(campaign: Campaign, root: OrgUnit) -> QuerySet[OrgUnit]:
+    """Expected units of ``root``'s subtree that have not filed every form, with their
+    ``deadline`` annotated (for the automatic 催报)."""
+    forms = _forms(campaign)
+    return with_flags(campaign, expected_units(campaign, root), forms).filter(_missing_any(forms))
+
+
+def overdue_units(campaign: Campaign, root: OrgUnit, today: dt.date | None = None) -> list[OrgUnit]:
+    """Every unit strictly below ``root`` past its deadline with a form missing (for 催报)."""
+    today = today or timezone.localdate()
+    late = units_missing_forms(campaign, root).filter(deadline__lt=today)
+    return list(late.exclude(pk=root.pk))

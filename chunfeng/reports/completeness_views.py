@@ -8,26 +8,36 @@ from django.views.decorators.http import require_POST
 from chunfeng.campaigns.selectors import campaign_for
 from chunfeng.campaigns.services import reminder_send
 from chunfeng.core.rules import can_remind, may_remind_at_all
+from chunfeng.orgunits.models import UnitKind
 from chunfeng.orgunits.selectors import unit_for
 
-from .completeness import completeness, overdue_units, rates
+from .completeness import detail_page, overdue_units, overdue_units_page, rates_for
+
+
+def _page_number(request, name: str) -> int:
+    raw = request.GET.get(name, "1")
+    return int(raw) if raw.isdigit() else 1
 
 
 @login_required
 def completeness_page(request, pk: int):
+    """Rates per level and per form, the overdue units (which form each is missing) and the
+    detail, a page of units at a time (``page``, ``late``), of one level if asked (``level``)."""
     campaign = campaign_for(request.user, pk)
     code = request.GET.get("unit")
     root = unit_for(request.user, code) if code else request.user.unit
-    rows = completeness(campaign, root)
-    overdue = overdue_units(rows)
+    level = request.GET.get("level", "")
+    overdue = overdue_units_page(campaign, root, _page_number(request, "late"))
     context = {
         "campaign": campaign,
         "root": root,
-        "rows": rows,
-        "rates": rates(rows),
+        "rates": rates_for(campaign, root),
         "overdue": overdue,
-        "remindable": [u for u in overdue if can_remind(request.user, u)],
+        "remindable": [o for o in overdue.items if can_remind(request.user, o.unit)],
         "can_remind": may_remind_at_all(request.user),
+        "detail": detail_page(campaign, root, page=_page_number(request, "page"), level=level),
+        "level": level,
+        "levels": UnitKind.choices,
     }
     return render(request, "reports/completeness.html", context)
 
@@ -35,9 +45,9 @@ def completeness_page(request, pk: int):
 @login_required
 @require_POST
 def remind_overdue(request, pk: int):
+    """催报 to every unit below the user's own that is past its deadline with a form missing."""
     campaign = campaign_for(request.user, pk)
-    rows = completeness(campaign, request.user.unit)
-    units = [u for u in overdue_units(rows) if u.pk != request.user.unit_id]
+    units = overdue_units(campaign, request.user.unit)
     sent = reminder_send(
         campaign=campaign, actor=request.user, units=units, message=request.POST.get("message", "")
     )

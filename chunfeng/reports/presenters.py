@@ -84,5 +84,8 @@ def _place_messages(line_of: dict, outcome: Outcome | None, field_errors) -> Non
     order = list(line_of)
     for level, results in (("error", outcome.errors), ("warning", outcome.warnings)):
         for r in results:
-            first = min(r.fields, key=order.index)
-            line_of[first].messages.append((level, f"{r.check}：{r.message}", " ".join(r.fields)))
+            here = [code for code in r.fields if code in line_of]  # not another form's blanks
+            if not here:
+                continue
+            first = min(here, key=order.index)
+            line_of[first].messages.append((level, f"{r.check}：{r.message}", " ".join(here)))

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from chunfeng.campaigns.models import Campaign, CampaignForm
+from chunfeng.campaigns.passdown import deadlines_given_to
 from chunfeng.campaigns.selectors import (
     campaign_for,
     campaign_form,
@@ -15,6 +17,7 @@ from chunfeng.campaigns.selectors import (
 )
 from chunfeng.core.audit import audit_for
 from chunfeng.core.rules import reviews_at_all
+from chunfeng.formdefs.checks import Outcome, other_forms, run_checks
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.selectors import definition_of
 from chunfeng.formdefs.values import Value
@@ -133,6 +136,32 @@ def report_values(report: Report | None, definition: FormDefinition) -> dict[str
     return values
 
 
+def other_forms_values(
+    definition: FormDefinition, campaign_id: int, unit: OrgUnit
+) -> dict[str, dict[str, Value]]:
+    """The saved values of the unit's other reports in the campaign that the definition's
+    checks read (``{F2:08K}``), by form code; no query when no check reads another form."""
+    forms = other_forms(definition)
+    if not forms:
+        return {}
+    found: dict[str, dict[str, Value]] = {}
+    rows = ReportValue.objects.filter(
+        report__campaign_form__campaign_id=campaign_id,
+        report__campaign_form__code__in=forms,
+        report__unit=unit,
+    ).values_list("report__campaign_form__code", "code", "value")
+    for form, code, value in rows:
+        found.setdefault(form, {})[code] = value
+    return found
+
+
+def report_checks(
+    definition: FormDefinition, values: Mapping[str, Value], *, campaign_id: int, unit: OrgUnit
+) -> Outcome:
+    """The definition's checks over a report's values, those spanning forms included."""
+    return run_checks(definition, values, other_forms_values(definition, campaign_id, unit))
+
+
 def review_queue(user) -> list[Report]:
     """Submitted reports waiting for this reviewer: those whose reviewing unit is theirs."""
     if not reviews_at_all(user):
@@ -177,7 +206,16 @@ def todo_for(user) -> list[dict]:
         r.campaign_form_id: r
         for r in Report.objects.filter(campaign_form__in=forms, unit=user.unit)
     }
-    return [{"campaign": f.campaign, "form": f, "report": reports.get(f.pk)} for f in forms]
+    given = deadlines_given_to(user.unit, {f.campaign_id for f in forms})
+    return [
+        {
+            "campaign": f.campaign,
+            "form": f,
+            "report": reports.get(f.pk),
+            "deadline": given.get(f.campaign_id, f.campaign.deadline),
+        }
+        for f in forms
+    ]
 
 
 def report_of(campaign_form: CampaignForm, unit: OrgUnit) -> Report | None:

@@ -13,12 +13,12 @@ from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_close_campaign, can_fill
 from chunfeng.core.versions import check_version
-from chunfeng.formdefs.checks import Outcome, empty_blanks, run_checks
+from chunfeng.formdefs.checks import Outcome, empty_blanks
 from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.values import Value, format_value, parse_values, to_number
 
 from .models import Report, ReportKind, ReportStatus, ReportValue
-from .selectors import ReportSlot, report_values
+from .selectors import ReportSlot, report_checks, report_values
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,9 @@ def report_save(
         report.save()
         audit_record(actor=actor, action="report.save", target=report, changes=changes)
     new_values = {k: v for k, v in parsed.items() if v is not None}
-    return report, run_checks(definition, new_values)
+    return report, report_checks(
+        definition, new_values, campaign_id=slot.campaign.pk, unit=slot.unit
+    )
 
 
 def _require_open(slot: ReportSlot) -> None:

@@ -17,11 +17,10 @@ from chunfeng.core.panels import render_panels
 from chunfeng.core.rules import can_fill
 from chunfeng.core.versions import Stale, version_from
 from chunfeng.core.web import caught
-from chunfeng.formdefs.checks import run_checks
 from chunfeng.formdefs.values import format_value, parse_values
 
 from .presenters import paper_items
-from .selectors import collects, report_history, report_slot_for, report_values
+from .selectors import collects, report_checks, report_history, report_slot_for, report_values
 from .services import report_readiness, report_save
 from .work_reports import work_report_of
 from .workflow import can_review_report, submission_problems
@@ -46,11 +45,15 @@ def _stored(slot, definition):
     return values, texts, (report.explanations if report else {}), header
 
 
-def _evaluate(definition, texts):
+def _checks(slot, values):
+    return report_checks(slot.definition, values, campaign_id=slot.campaign.pk, unit=slot.unit)
+
+
+def _evaluate(slot, texts):
     """Parse what was typed; check the valid part. Returns (values, outcome, field errors)."""
-    parsed, field_errors = parse_values(definition, texts)
+    parsed, field_errors = parse_values(slot.definition, texts)
     values = {k: v for k, v in parsed.items() if v is not None}
-    return values, run_checks(definition, values), field_errors
+    return values, _checks(slot, values), field_errors
 
 
 @login_required
@@ -87,10 +90,10 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str, own:
             status, version = 409, error.current
             for detail in error.details:
                 messages.warning(request, detail["message"])
-        values, outcome, field_errors = _evaluate(definition, texts)
+        values, outcome, field_errors = _evaluate(slot, texts)
     else:
         values, texts, explanations, header = _stored(slot, definition)
-        outcome, field_errors = run_checks(definition, values), []
+        outcome, field_errors = _checks(slot, values), []
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
     context.update(editable=editable, history=report_history(slot.report))
     context["version"] = version
@@ -188,7 +191,7 @@ def report_check(request, campaign_id: int, unit_code: str, form_code: str, own:
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     definition = slot.definition
     texts, explanations, header = _posted(request.POST, definition)
-    _values, outcome, field_errors = _evaluate(definition, texts)
+    _values, outcome, field_errors = _evaluate(slot, texts)
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
     context["editable"] = can_fill(request.user, slot.unit)
     return render(request, "reports/_check_response.html", context)

@@ -10,11 +10,10 @@ from chunfeng.campaigns.selectors import reviewing_unit
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_fill, can_review_as
-from chunfeng.formdefs.checks import run_checks
 
 from .models import Report, ReportStatus
 from .notify import notify_transition
-from .selectors import report_values
+from .selectors import report_checks, report_values
 from .services import report_readiness
 from .work_reports import work_report_of
 
@@ -69,9 +68,10 @@ def submission_problems(report: Report, *, readiness=None, work_report=_UNKNOWN)
     if readiness is None:
         definition = report.form_version.definition
         values = report_values(report, definition)
-        readiness = report_readiness(
-            definition, values, report.explanations, run_checks(definition, values)
+        outcome = report_checks(
+            definition, values, campaign_id=report.campaign_form.campaign_id, unit=report.unit
         )
+        readiness = report_readiness(definition, values, report.explanations, outcome)
     problems = []
     if readiness.empty:
         problems.append(

@@ -30,10 +30,10 @@ def test_detail_fields(fed, client_as):
     assert response.status_code == 200
     body = response.json()
     assert body["forms"] == [
-        {"code": "F1", "version": 1, "title": body["forms"][0]["title"], "reference_date": None},
+        {"code": "F1", "version": 2, "title": body["forms"][0]["title"], "reference_date": None},
         {
             "code": "F2",
-            "version": 1,
+            "version": 2,
             "title": body["forms"][1]["title"],
             "reference_date": "2011-12-31",
         },

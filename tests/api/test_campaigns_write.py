@@ -48,8 +48,8 @@ def test_admin_creates_a_campaign(fed, client_as):
         "recipients": ["210202", "210203"],
     }
     assert [(f["code"], f["version"], f["reference_date"]) for f in created["forms"]] == [
-        ("F1", 1, None),
-        ("F2", 1, None),
+        ("F1", 2, None),
+        ("F2", 2, None),
     ]
     assert client.get(f"{URL}/{campaign.pk}").json() == created
     assert campaign.notice == "请各单位按时报送。"

@@ -41,6 +41,7 @@ def row(unit, name, form, status, when, on_time, overdue):
         "unit_name": name,
         "form": form,
         "status": status,
+        "deadline": "2012-01-08",
         "submitted_at": when,
         "on_time": on_time,
         "overdue": overdue,

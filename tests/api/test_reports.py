@@ -36,7 +36,7 @@ def test_not_started(fed, filler, url):
         "form": "F1",
         "filing": "filed",
         "final": False,
-        "version": 1,
+        "version": 2,
         "status": "not_started",
         "values": {},
         "explanations": {},

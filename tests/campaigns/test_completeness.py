@@ -41,8 +41,14 @@ def details(page: str) -> dict[tuple[str, str], list[str]]:
     return {(r[0], r[1]): r[2:] for r in table_rows(section(page, 'id="completeness"'))}
 
 
+F1 = "附件1 送温暖工程统计表"
+F2 = "附件2 困难职工帮扶中心统计表"
+BOTH = f"{F1}；{F2}"
+
+
 def overdue(page: str) -> list[list[str]]:
-    return table_rows(section(page, 'id="overdue"'))
+    """Unit, contact person, phone and the forms missing (the deadline column left out)."""
+    return [row[:4] for row in table_rows(section(page, 'id="overdue"'))]
 
 
 def assert_rates_sane(page: str):
@@ -87,8 +93,8 @@ def test_rates_per_level(filed, login):
 def test_overdue_list_with_contact_person_and_phone(filed, login):
     page = text(login(filed.user("city", "viewer")).get(page_url(filed)))
     assert overdue(page) == [
-        ["西岗区总工会（210203）", "李四", "82000002"],
-        ["大连市机械冶金工会（2102C01）", "", ""],
+        ["西岗区总工会（210203）", "李四", "82000002", F2],  # the form it is missing
+        ["大连市机械冶金工会（2102C01）", "", "", BOTH],
     ]
 
 
@@ -96,7 +102,7 @@ def test_a_draft_is_not_filed(fed, login):
     file_report(fed, fed.zs, submit=False)
     page = text(login(fed.user("city", "viewer")).get(page_url(fed)))
     assert details(page)[("中山区总工会", "附件1")] == ["草稿", "—", "逾期未报"]
-    assert ["中山区总工会（210202）", "张三", "82000001"] in overdue(page)
+    assert ["中山区总工会（210202）", "张三", "82000001", BOTH] in overdue(page)
     assert rates(page)["合计"][:3] == ["6", "0", "0"]
 
 
@@ -164,7 +170,7 @@ def test_district_sees_its_own_subtree_by_default(filed, login):
     filed.campaign.recipients.add(filed.zs_g1)
     page = text(login(filed.user("zs", "viewer")).get(page_url(filed)))
     assert {unit for unit, _form in details(page)} == {"中山区总工会", "青泥洼桥街道总工会"}
-    assert overdue(page) == [["青泥洼桥街道总工会（210202001）", "", ""]]
+    assert overdue(page) == [["青泥洼桥街道总工会（210202001）", "", "", BOTH]]
 
 
 @pytest.mark.parametrize("unit", ["210200", "210203", "2102C01", "999999"])
@@ -184,7 +190,7 @@ def test_timeliness_never_exceeds_filing(filed, login):
     for report in Report.objects.filter(unit=filed.zs):  # both were submitted on time
         report_return(report=report, actor=filed.user("city", "reviewer"), reason="请核对")
     page = text(login(filed.user("city", "viewer")).get(page_url(filed)))
-    assert ["中山区总工会（210202）", "张三", "82000001"] in overdue(page)
+    assert ["中山区总工会（210202）", "张三", "82000001", BOTH] in overdue(page)
     for level, (_expected, filed_n, on_time, _f, _t) in rates(page).items():
         assert int(on_time) <= int(filed_n), level
     # the unit is listed as overdue, so its returned report is not "按时"
@@ -299,7 +305,7 @@ def test_rates_are_rounded_half_up(fed, login):
 def test_no_remind_button_when_only_ones_own_unit_is_overdue(fed, login):
     client = login(fed.user("zs", "reviewer"))
     page = text(client.get(page_url(fed)))
-    assert overdue(page) == [["中山区总工会（210202）", "张三", "82000001"]]
+    assert overdue(page) == [["中山区总工会（210202）", "张三", "82000001", BOTH]]
     response = client.post(f"/campaigns/{fed.campaign.pk}/remind/", follow=True)
     assert not Reminder.objects.exists()
     assert ("success", "已向 0 个逾期单位发出催报。") not in messages_in(text(response))

@@ -22,6 +22,9 @@ def test_demo_federation_campaign_and_filings(db, settings, tmp_path):
     counties = OrgUnit.objects.filter(kind=UnitKind.COUNTY)
     assert {u.code for u in counties} == {c for c, _ in data.COUNTIES} and counties.count() == 10
     assert OrgUnit.objects.filter(kind=UnitKind.INDUSTRY).count() >= 6
+    # industrial unions have contacts like the districts (the overdue list shows them)
+    for unit in OrgUnit.objects.filter(kind__in=[UnitKind.COUNTY, UnitKind.INDUSTRY]):
+        assert unit.contact_person and unit.contact_phone, unit.code
     assert OrgUnit.objects.get(code="210202").name == "中山区总工会"
     for username, unit, role, _name in data.USERS:
         user = User.objects.get(username=username)

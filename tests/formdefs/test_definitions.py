@@ -110,9 +110,9 @@ def expected_type(unit: str) -> str:
 
 
 def test_both_forms_load():
-    assert set(form_definitions()) == {("F1", 1), ("F2", 1)}
-    assert latest_builtin("F1") is form("F1")
-    assert latest_builtin("F2") is form("F2")
+    assert set(form_definitions()) == {("F1", 1), ("F2", 1), ("F1", 2), ("F2", 2)}
+    assert latest_builtin("F1") is form_definitions()[("F1", 2)]
+    assert latest_builtin("F2") is form_definitions()[("F2", 2)]
     with pytest.raises(KeyError):
         latest_builtin("F3")
 

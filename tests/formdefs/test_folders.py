@@ -57,7 +57,7 @@ def test_definitions_of_every_folder_are_loaded(settings, tmp_path):
     found = form_definitions()
     assert {("F1", 1), ("F2", 1), ("T1", 1), ("T1", 2)} <= set(found)
     assert latest_builtin("T1").title == "测试表（第二版）"
-    assert found[("F1", 1)] is latest_builtin("F1")  # the built-in ones are read once
+    assert found[("F1", 2)] is latest_builtin("F1")  # the built-in ones are read once
 
 
 def test_a_changed_file_is_read_again(settings, tmp_path):
@@ -97,11 +97,17 @@ def test_sync_stores_the_extra_forms(settings, tmp_path):
     write(tmp_path, mini_data())
     settings.CHUNFENG_FORM_DIRS = [tmp_path]
     stored = formdefs_sync()
-    assert [(fv.code, fv.version) for fv in stored] == [("F1", 1), ("F2", 1), ("T1", 1)]
+    assert [(fv.code, fv.version) for fv in stored] == [
+        ("F1", 1),
+        ("F1", 2),
+        ("F2", 1),
+        ("F2", 2),
+        ("T1", 1),
+    ]
     t1 = FormVersion.objects.get(code="T1")
     assert t1.title == "测试表" and t1.source == mini_data()
     assert t1.definition.blanks.keys() == latest_builtin("T1").blanks.keys()
-    assert formdefs_sync() and FormVersion.objects.count() == 3  # idempotent
+    assert formdefs_sync() and FormVersion.objects.count() == 5  # idempotent
 
 
 @pytest.mark.django_db
