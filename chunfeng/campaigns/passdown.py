@@ -57,6 +57,16 @@ def deadlines_of(campaign: Campaign, units: list[OrgUnit]) -> dict[int, dt.date]
     return {u.pk: given.get(u.pk, campaign.deadline) for u in units}
 
 
+def deadlines_in(campaign: Campaign, root: OrgUnit) -> dict[int, dt.date]:
+    """The deadlines given to units of ``root``'s subtree, by unit id (one query, by path
+    rather than a list of units); a unit not in it has the campaign's."""
+    return dict(
+        Passed.objects.filter(
+            passdown__campaign=campaign, orgunit__path__startswith=root.path
+        ).values_list("orgunit_id", "passdown__deadline")
+    )
+
+
 def deadlines_given_to(unit: OrgUnit, campaign_ids) -> dict[int, dt.date]:
     """The deadlines ``unit`` was given by pass-downs, by campaign id (one query)."""
     return dict(

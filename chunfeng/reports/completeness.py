@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import Campaign, CampaignForm
-from chunfeng.campaigns.passdown import deadline_expression, deadlines_of
+from chunfeng.campaigns.passdown import deadline_expression, deadlines_in, deadlines_of
 from chunfeng.orgunits.models import OrgUnit, UnitKind
 
 from .models import Report, ReportStatus
@@ -248,3 +248,21 @@ def overdue_units(campaign: Campaign, root: OrgUnit, today: dt.date | None = Non
     today = today or timezone.localdate()
     late = units_missing_forms(campaign, root).filter(deadline__lt=today)
     return list(late.exclude(pk=root.pk))
+
+
+def completeness(campaign: Campaign, root: OrgUnit, today: dt.date | None = None) -> list[Row]:
+    """Every expected (unit, form) of ``root``'s subtree as a ``Row``, in three queries however
+    many units (the dashboards' charts and grid group them by child unit and by form)."""
+    today = today or timezone.localdate()
+    forms = _forms(campaign)
+    units = list(expected_units(campaign, root))
+    deadlines = deadlines_in(campaign, root)
+    reports = {
+        (r.unit_id, r.campaign_form_id): r
+        for r in Report.objects.filter(campaign_form__in=forms, unit__path__startswith=root.path)
+    }
+    return [
+        Row(u, f, reports.get((u.pk, f.pk)), deadlines.get(u.pk, campaign.deadline), today)
+        for u in units
+        for f in forms
+    ]
