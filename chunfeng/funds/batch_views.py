@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -96,7 +97,11 @@ def render_batch(request, batch: PaymentBatch, *, status=200, **forms):
         line.closed_flags = [f for f in flags.get(line.pk, []) if f.status != FlagStatus.OPEN]
     live = [line for line in lines if not line.cancelled]
     writable = can_write_funds(request.user, batch.unit) and batch.status == BatchStatus.DRAFT
-    line_form = forms.get("line_form") or (LineForm() if writable else None)
+    # the date proposed is today, kept within the activity period (a date outside is refused)
+    paid_on = min(max(timezone.localdate(), batch.campaign.period_start), batch.campaign.period_end)
+    line_form = forms.get("line_form") or (
+        LineForm(initial={"paid_on": paid_on}) if writable else None
+    )
     context = {
         "batch": batch,
         "campaign": batch.campaign,

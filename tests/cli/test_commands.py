@@ -93,4 +93,5 @@ def test_python_dash_m_runs_the_same_command():
         env=env,
         check=True,
     )
-    assert [r["code"] for r in json.loads(result.stdout)] == ["F1", "F2"]
+    listed = [(r["code"], r["version"]) for r in json.loads(result.stdout)]
+    assert listed == [("F1", 1), ("F1", 2), ("F2", 1), ("F2", 2)]  # every stored version

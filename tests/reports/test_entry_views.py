@@ -1,6 +1,8 @@
 """The web entry page: laid out like the paper form, drafts saved, checks shown by the blanks,
 bad input refused with nothing saved, and the permission matrix."""
 
+import re
+
 import pytest
 
 from chunfeng.formdefs.loader import latest_builtin
@@ -66,6 +68,9 @@ def test_failed_check_shown_next_to_blank_and_in_list(fed, login):
     assert page.count("F1-01") >= 2  # in the list at the top and beside the line
     assert 'class="blank has-error" name="v-01A"' in page
     assert 'id="msgs-01-A"' in page
+    # beside the line: the check's words in the span, the blanks it names in its data-fields
+    beside = re.search(r'<span class="msg error" data-fields="([^"]*)">(F1-01[^<]*)</span>', page)
+    assert beside and set(beside.group(1).split()) == {"01A", "01A.2"}
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,11 @@ def paper_line(line, editable: bool) -> str:
 
 @register.simple_tag
 def line_msgs(line, oob: bool = False) -> str:
-    spans = format_html_join("", '<span class="msg {}" data-fields="{}">{}</span>', line.messages)
+    spans = format_html_join(
+        "",
+        '<span class="msg {}" data-fields="{}">{}</span>',
+        ((level, fields, text) for level, text, fields in line.messages),
+    )
     swap = mark_safe(' hx-swap-oob="true"') if oob else ""
     return format_html('<div class="line-msgs" id="msgs-{}"{}>{}</div>', line.key, swap, spans)
 
