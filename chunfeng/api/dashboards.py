@@ -55,6 +55,7 @@ class OverviewOut(Schema):
     open_flags: int = Field(description="未处理的重复发放提示")
     open_cases: int = Field(description="未办结的12351工单")
     overdue_cases: int = Field(description="其中已超期")
+    overdue_reviews: int = Field(description="本单位及下级逾期未年审的困难职工档案（户）")
 
 
 def _where(request: HttpRequest, campaign_id: int, unit: str | None):

@@ -123,6 +123,16 @@ def overdue_count(user, on: dt.date | None = None) -> int:
     return reviews_due(user, on, within=0).filter(review_due__lt=on or timezone.localdate()).count()
 
 
+def overdue_reviews_in(root: OrgUnit, on: dt.date | None = None) -> int:
+    """Files kept in ``root``'s subtree whose yearly review is overdue (the dashboards; one
+    query by path, however many units)."""
+    return FileState.objects.filter(
+        household__unit__path__startswith=root.path,
+        household__status=HouseholdStatus.ACTIVE,
+        review_due__lt=on or timezone.localdate(),
+    ).count()
+
+
 def overdue_filter(on: dt.date | None = None):
     """An expression true for a household whose yearly review is overdue (for annotations)."""
     return Exists(

@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chunfeng.applications.selectors import overdue_reviews_in
 from chunfeng.core import rules
 from chunfeng.funds.coverage import coverage
 from chunfeng.funds.models import FlagStatus
@@ -56,6 +57,8 @@ def next_steps(user, campaign, todo: list[dict]) -> dict[str, Any]:
         "reached_percent": reached_done,
         "reached_bar": progress_class(reached_done),
         "open_flags": flags,
+        "overdue_reviews": overdue_reviews_in(user.unit),
+        "reviews_url": s.link_to("file-reviews"),
         "coverage_url": s.link_to("coverage", campaign=campaign.pk, unit=user.unit.code),
         "flags_url": s.link_to("duplicate-list", campaign=campaign.pk),
     }

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chunfeng.applications.selectors import overdue_reviews_in
 from chunfeng.campaigns.models import Campaign
 from chunfeng.cases.models import Status as CaseStatus
 from chunfeng.cases.selectors import cases_visible_to
@@ -300,7 +301,7 @@ def coverage_by_unit(campaign: Campaign, root: OrgUnit) -> Chart:
 
 def overview(user, campaign: Campaign, root: OrgUnit, today: dt.date | None = None) -> dict:
     """Days left to the deadline, the festival and 春节; open duplicate flags; open and
-    overdue 12351 cases of ``root``'s subtree."""
+    overdue 12351 cases; hardship files whose yearly review is overdue — of ``root``'s subtree."""
     today = today or timezone.localdate()
     festival = campaign.spring_festival  # campaigns.festival, computed by lunardate
     flags = flags_of(user, campaign=campaign, status=FlagStatus.OPEN, root=root).count()
@@ -322,6 +323,7 @@ def overview(user, campaign: Campaign, root: OrgUnit, today: dt.date | None = No
         "open_flags": flags,
         "open_cases": cases["open"],
         "overdue_cases": cases["overdue"],
+        "overdue_reviews": overdue_reviews_in(root, today),
     }
 
 

@@ -61,3 +61,21 @@ def test_the_scheduler_marks_overdue_files(fed, overdue):
     entry = next(p for p in registered() if p.name == "applications.reviews")
     assert entry.function()["marked"] == 1
     assert FileState.objects.filter(overdue=True).count() == 1
+
+
+def test_the_dashboards_count_it(fed, overdue, login):
+    """The district's overview and the grassroots union's next steps count the overdue file;
+    the answer of a unit outside the subtree does not."""
+    zs = login(fed.user("zs", "reviewer"))
+    found = zs.get(f"/dashboards/{fed.campaign.pk}/overview.json").json()
+    assert found["overdue_reviews"] == 1
+    assert "逾期未年审的困难职工档案" in zs.get(reverse("home")).content.decode()
+    grassroots = login(fed.user("zsg", "filler")).get(reverse("home")).content.decode()
+    assert "1 户困难职工档案逾期未年审" in grassroots
+    xg = login(fed.user("xg", "reviewer"))
+    assert xg.get(f"/dashboards/{fed.campaign.pk}/overview.json").json()["overdue_reviews"] == 0
+
+
+def test_the_api_overview_counts_it(fed, overdue, api):
+    found = api(fed.token("zs", "reviewer")).get(f"/api/v1/dashboards/{fed.campaign.pk}/overview")
+    assert found.status_code == 200 and found.json()["overdue_reviews"] == 1
