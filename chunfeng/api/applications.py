@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Router, Status
 from pydantic import Field
 
@@ -21,6 +21,7 @@ from chunfeng.applications.models import Status as S
 from chunfeng.applications.selectors import (
     application_for,
     applications_filtered,
+    document_for,
     objection_for,
 )
 from chunfeng.applications.services import (
@@ -279,3 +280,24 @@ def document_new(request, response: HttpResponse, application_id: int, kind: str
     upload = uploaded_file(request, DOCUMENT_LIMIT)
     document_add(application=a, kind=kind, upload=upload, actor=user)
     return _one(request, response, application_id)
+
+
+@router.get(
+    "/{int:application_id}/documents/{int:document_id}",
+    response={200: None, **error_responses(403, 404)},
+    summary="下载申请材料",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "上传时的文件（jpg、png 或 pdf）",
+                "content": {"application/octet-stream": {}},
+            }
+        }
+    },
+)
+def document_get(request, application_id: int, document_id: int):
+    """受理的基层工会和上级帮扶中心可以下载；其他角色 403。"""
+    document = document_for(request.auth, application_id, document_id)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name
+    )

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from chunfeng.core.errors import NotPermitted
 from chunfeng.core.rules import (
     can_act_as_help_centre,
     can_handle_application,
@@ -62,10 +63,15 @@ def to_do(user, applications: list[Application]) -> list[Application]:
 
 
 def document_for(user, application_pk: int, pk: int) -> Document:
+    """A document of an application, for the grassroots union that handles it and the help
+    centre above (404 outside the user's subtree, NotPermitted for another role)."""
     application = application_for(user, application_pk)
     found = application.documents.filter(pk=pk).first()
     if found is None:
         raise Http404("没有这份材料")
+    unit = application.unit
+    if not (can_handle_application(user, unit) or can_act_as_help_centre(user, unit)):
+        raise NotPermitted("您的角色不能查看申请材料")
     return found
 
 

@@ -138,3 +138,17 @@ def test_reviews_and_standards(fed, client_as):
     assert household.escaped_on == dt.date(2012, 12, 1)
     standards = client_as("zs", "viewer").get(f"{URL}/standards").json()
     assert standards[0]["low_line"] == "400.00" and standards[0]["c_margin"] == "1.50"
+
+
+def test_a_document_is_downloaded_by_those_who_handle_the_application(fed, client_as):
+    g = client_as("zsg", "filler")
+    pk = post(g, URL, app_data()).json()["id"]
+    upload = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    doc = g.post(f"{URL}/{pk}/documents?kind=signed", {"file": upload}).json()["documents"][0]
+    url = f"{URL}/{pk}/documents/{doc['id']}"
+    for unit, role in (("zsg", "filler"), ("zs", "reviewer")):  # the union, the centre above
+        got = client_as(unit, role).get(url)
+        assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 signed"
+    assert client_as("zs", "viewer").get(url).status_code == 403
+    assert client_as("xg", "reviewer").get(url).status_code == 404  # outside the subtree
+    assert g.get(f"{URL}/{pk}/documents/999999").status_code == 404
