@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
+from chunfeng.campaigns.passdown import deadline_of
 from chunfeng.campaigns.selectors import campaign_for
 from chunfeng.orgunits.selectors import unit_for
 from chunfeng.reports.completeness import (
@@ -61,7 +62,7 @@ class OverdueOut(Schema):
 class CompletenessOut(Schema):
     campaign: int
     unit: str
-    deadline: dt.date
+    deadline: dt.date = Field(description="unit 的报送截止（下发时定的，否则为活动的）")
     page: int = Field(description="rows 所在的页（每页 50 个单位）")
     pages: int
     units: int = Field(description="应报单位数（所选层级）")
@@ -97,7 +98,7 @@ def campaign_completeness(
     return {
         "campaign": campaign.pk,
         "unit": root.code,
-        "deadline": campaign.deadline,
+        "deadline": deadline_of(campaign, root),
         "page": detail.number,
         "pages": detail.pages,
         "units": detail.count,

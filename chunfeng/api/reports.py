@@ -169,7 +169,9 @@ def _save(request, response, campaign_id, unit_code, form_code, payload, if_matc
 def report_answer(slot: ReportSlot, *, with_readiness: bool = False) -> dict:
     definition, report = slot.definition, slot.report
     values = report_values(report, definition)
-    outcome = report_checks(definition, values, campaign_id=slot.campaign.pk, unit=slot.unit)
+    outcome = report_checks(
+        definition, values, campaign_id=slot.campaign.pk, unit=slot.unit, own=slot.own
+    )
     explanations = dict(report.explanations) if report else {}
     answer = {
         "campaign": slot.campaign.pk,

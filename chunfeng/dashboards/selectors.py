@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from chunfeng.applications.selectors import overdue_reviews_in
 from chunfeng.campaigns.models import Campaign
+from chunfeng.campaigns.passdown import deadline_of
 from chunfeng.cases.models import Status as CaseStatus
 from chunfeng.cases.selectors import cases_visible_to
 from chunfeng.funds.coverage import coverage
@@ -300,9 +301,11 @@ def coverage_by_unit(campaign: Campaign, root: OrgUnit) -> Chart:
 
 
 def overview(user, campaign: Campaign, root: OrgUnit, today: dt.date | None = None) -> dict:
-    """Days left to the deadline, the festival and 春节; open duplicate flags; open and
-    overdue 12351 cases; hardship files whose yearly review is overdue — of ``root``'s subtree."""
+    """Days left to ``root``'s deadline (the one its pass-down gave it, else the campaign's),
+    the festival and 春节; open duplicate flags; open and overdue 12351 cases; hardship files
+    whose yearly review is overdue — of ``root``'s subtree."""
     today = today or timezone.localdate()
+    deadline = deadline_of(campaign, root)
     festival = campaign.spring_festival  # campaigns.festival, computed by lunardate
     flags = flags_of(user, campaign=campaign, status=FlagStatus.OPEN, root=root).count()
     cases = (
@@ -314,8 +317,8 @@ def overview(user, campaign: Campaign, root: OrgUnit, today: dt.date | None = No
     return {
         "campaign": campaign.pk,
         "unit": root.code,
-        "deadline": campaign.deadline.isoformat(),
-        "days_to_deadline": (campaign.deadline - today).days,
+        "deadline": deadline.isoformat(),
+        "days_to_deadline": (deadline - today).days,
         "period_end": campaign.period_end.isoformat(),
         "days_to_period_end": (campaign.period_end - today).days,
         "spring_festival": festival.isoformat() if festival else None,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from chunfeng.campaigns.passdown import deadline_of
 from chunfeng.campaigns.selectors import campaign_for
 from chunfeng.campaigns.services import reminder_send
 from chunfeng.core.rules import can_remind, may_remind_at_all
@@ -31,6 +32,7 @@ def completeness_page(request, pk: int):
     context = {
         "campaign": campaign,
         "root": root,
+        "deadline": deadline_of(campaign, root),  # its pass-down's, else the campaign's
         "rates": rates_for(campaign, root),
         "overdue": overdue,
         "remindable": [o for o in overdue.items if can_remind(request.user, o.unit)],

@@ -137,10 +137,12 @@ def report_values(report: Report | None, definition: FormDefinition) -> dict[str
 
 
 def other_forms_values(
-    definition: FormDefinition, campaign_id: int, unit: OrgUnit
+    definition: FormDefinition, campaign_id: int, unit: OrgUnit, *, own: bool = False
 ) -> dict[str, dict[str, Value]]:
     """The saved values of the unit's other reports in the campaign that the definition's
-    checks read (``{F2:08K}``), by form code; no query when no check reads another form."""
+    checks read (``{F2:08K}``), by form code; no query when no check reads another form.
+    Like with like: a 本级 filing is checked against the unit's other 本级 filings, a filed
+    report (合计) against its other filed reports."""
     forms = other_forms(definition)
     if not forms:
         return {}
@@ -149,6 +151,7 @@ def other_forms_values(
         report__campaign_form__campaign_id=campaign_id,
         report__campaign_form__code__in=forms,
         report__unit=unit,
+        report__kind=ReportKind.OWN if own else ReportKind.FILED,
     ).values_list("report__campaign_form__code", "code", "value")
     for form, code, value in rows:
         found.setdefault(form, {})[code] = value
@@ -156,10 +159,17 @@ def other_forms_values(
 
 
 def report_checks(
-    definition: FormDefinition, values: Mapping[str, Value], *, campaign_id: int, unit: OrgUnit
+    definition: FormDefinition,
+    values: Mapping[str, Value],
+    *,
+    campaign_id: int,
+    unit: OrgUnit,
+    own: bool = False,
 ) -> Outcome:
-    """The definition's checks over a report's values, those spanning forms included."""
-    return run_checks(definition, values, other_forms_values(definition, campaign_id, unit))
+    """The definition's checks over a report's values, those spanning forms included (read
+    from the unit's filings of the same kind: 本级 with 本级, 合计 with 合计)."""
+    others = other_forms_values(definition, campaign_id, unit, own=own)
+    return run_checks(definition, values, others)
 
 
 def review_queue(user) -> list[Report]:

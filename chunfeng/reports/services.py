@@ -120,7 +120,7 @@ def report_save(
         audit_record(actor=actor, action="report.save", target=report, changes=changes)
     new_values = {k: v for k, v in parsed.items() if v is not None}
     return report, report_checks(
-        definition, new_values, campaign_id=slot.campaign.pk, unit=slot.unit
+        definition, new_values, campaign_id=slot.campaign.pk, unit=slot.unit, own=slot.own
     )
 
 

@@ -46,7 +46,9 @@ def _stored(slot, definition):
 
 
 def _checks(slot, values):
-    return report_checks(slot.definition, values, campaign_id=slot.campaign.pk, unit=slot.unit)
+    return report_checks(
+        slot.definition, values, campaign_id=slot.campaign.pk, unit=slot.unit, own=slot.own
+    )
 
 
 def _evaluate(slot, texts):

@@ -46,3 +46,19 @@ def test_the_schema_documents_the_dashboards(fed, api):
         assert "404" in paths[path]["get"]["responses"]
     chart = paths["/api/v1/dashboards/{campaign_id}/charts/{name}"]["get"]
     assert "payments-daily" in chart["description"]
+
+
+def test_the_overview_counts_down_to_the_deadline_the_unit_was_given(fed, api):
+    """A district that passed the campaign on with an earlier date: its grassroots union's
+    overview counts the days to that date, not to the campaign's."""
+    passed = api(fed.token("zs", "admin")).post(
+        f"/api/v1/campaigns/{fed.campaign.pk}/pass-down",
+        {"target": "grassroots", "deadline": "2012-01-05"},
+        content_type="application/json",
+    )
+    assert passed.status_code == 201, passed.json()
+    url = f"/api/v1/dashboards/{fed.campaign.pk}/overview"
+    street = api(fed.token("zsg", "filler")).get(url).json()
+    district = api(fed.token("zs", "viewer")).get(url).json()
+    assert (street["deadline"], district["deadline"]) == ("2012-01-05", "2012-01-08")
+    assert district["days_to_deadline"] - street["days_to_deadline"] == 3

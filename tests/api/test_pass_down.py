@@ -72,3 +72,17 @@ def test_documented_in_the_schema(client):
     assert operation["summary"] == "向下级下发活动"
     assert {"201", "400", "403", "404"} <= set(operation["responses"])
     assert "/api/v1/campaigns/{campaign_id}/deadlines" in paths
+
+
+def test_completeness_heads_with_the_deadline_its_unit_was_given(fed, client_as, login):
+    """Below a district that passed the campaign on, the completeness of a grassroots union is
+    headed by the date the district gave it, on the page and in the API."""
+    assert post(client_as("zs", "admin"), fed).status_code == 201
+    url = f"/api/v1/campaigns/{fed.campaign.pk}/completeness"
+    assert client_as("zs", "viewer").get(url).json()["deadline"] == "2012-01-08"
+    street = client_as("zs", "viewer").get(url + "?unit=210202001").json()
+    assert street["deadline"] == "2012-01-05"
+    page = login(fed.user("zs", "viewer")).get(
+        f"/campaigns/{fed.campaign.pk}/completeness/?unit=210202001"
+    )
+    assert '<span id="root-deadline">2012-01-05</span>' in page.content.decode()

@@ -87,3 +87,24 @@ def test_another_units_other_form_is_not_read(fed, client_as, report_url):
     file_report(fed, fed.xg, "F2", {"08K": 5, "08A": 5, "08B": 5})
     saved = put(client_as("zs", "filler"), report_url("210202", "F1"), {**zeros(F1), "03E": 3})
     assert "F1-X01" not in warnings_of(saved)
+
+
+def test_like_with_like_a_units_own_filing_is_not_its_filed_report(fed, client_as, report_url):
+    """中山区's 本级 附件2 (its own 5 households out of hardship) is read by its 本级 附件1's
+    check, not by its filed 附件1 (合计), which waits for its filed 附件2."""
+    passed = client_as("zs", "admin").post(
+        f"/api/v1/campaigns/{fed.campaign.pk}/pass-down",
+        {"target": "grassroots", "deadline": "2012-01-05"},
+        content_type="application/json",
+    )
+    assert passed.status_code == 201, passed.json()
+    client = client_as("zs", "filler")
+    own_f2 = put(client, report_url("210202", "F2") + "/own", {**zeros(F2), **F2_OUT_OF_HARDSHIP})
+    assert own_f2.status_code == 200, own_f2.json()
+    filed = put(client, report_url("210202", "F1"), {**zeros(F1), "03E": 3})
+    assert filed.status_code == 200 and "F1-X01" not in warnings_of(filed)
+    own = put(client, report_url("210202", "F1") + "/own", {**zeros(F1), "03E": 3})
+    assert own.status_code == 200 and "F1-X01" in warnings_of(own)
+
+
+F2_OUT_OF_HARDSHIP = {"08K": 5, "08A": 5, "08B": 5}
