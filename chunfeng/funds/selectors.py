@@ -3,18 +3,39 @@ outside it are a 404. The ledger's figures are in ``ledger``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from chunfeng.campaigns.models import Campaign
 from chunfeng.campaigns.selectors import campaigns_visible_to
 from chunfeng.core.rules import can_write_funds
 from chunfeng.orgunits.models import OrgUnit
 
-from .models import DuplicateFlag, FlagStatus, PaymentBatch, PaymentLine, Receipt, Visit
+from .models import (
+    BatchStatus,
+    DuplicateFlag,
+    FlagStatus,
+    PaymentBatch,
+    PaymentLine,
+    Receipt,
+    Visit,
+)
 
 
 def _unit_ok(user) -> bool:
@@ -60,10 +81,40 @@ def funds_campaign_for(user, campaign_id) -> Campaign:
 
 
 def chosen_campaign(user, campaign_id=None) -> Campaign | None:
-    """``?campaign=ID`` if given (404 when not visible), else the latest visible campaign."""
+    """``?campaign=ID`` if given (404 when not visible), else ``current_campaign``."""
     if campaign_id:
         return funds_campaign_for(user, campaign_id)
-    return funds_campaigns_visible_to(user).order_by("-period_start", "-id").first()
+    return current_campaign(user)
+
+
+def current_campaign(user, today: dt.date | None = None) -> Campaign | None:
+    """The campaign with the user's current work, for pages opened without one: the newest in
+    which the user's subtree has a batch still to pay (待发放); else the newest under way
+    (today within its activity period); else the newest in which the subtree recorded anything
+    (money, a batch, a visit); else the newest. One query."""
+    if not _unit_ok(user):
+        return None
+    today = today or timezone.localdate()
+    path = user.unit.path
+    mine = {"campaign": OuterRef("pk"), "unit__path__startswith": path}
+    return (
+        funds_campaigns_visible_to(user)
+        .annotate(
+            open_batch=Exists(PaymentBatch.objects.filter(**mine, status=BatchStatus.DRAFT)),
+            under_way=Q(period_start__lte=today, period_end__gte=today),
+            has_work=Exists(PaymentBatch.objects.filter(**mine))
+            | Exists(Receipt.objects.filter(**mine))
+            | Exists(Visit.objects.filter(**mine)),
+        )
+        .order_by(
+            F("open_batch").desc(),
+            F("under_way").desc(),
+            F("has_work").desc(),
+            "-period_start",
+            "-id",
+        )
+        .first()
+    )
 
 
 # ---- scoped querysets -----------------------------------------------------------------------
@@ -241,3 +292,20 @@ def flags_of(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("line__unit__path", "line_id", "id")
+
+
+def household_aid(household) -> tuple[list[PaymentLine], list[Visit]]:
+    """一户一档: every payment line and visit naming ``household``, across campaigns, newest
+    first. The caller has already scoped the household to the user's subtree (a file seen is
+    a file whose aid may be seen, whichever union paid it). Two queries."""
+    lines = list(
+        PaymentLine.objects.filter(household=household)
+        .select_related("campaign", "unit", "batch")
+        .order_by("-paid_on", "-pk")
+    )
+    visits = list(
+        Visit.objects.filter(household=household)
+        .select_related("campaign", "unit")
+        .order_by("-visited_on", "-pk")
+    )
+    return lines, visits
