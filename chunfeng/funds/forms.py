@@ -144,3 +144,10 @@ class ResolveForm(forms.Form):
     reason = forms.CharField(
         label=_("说明（确属第二次发放时必填）"), max_length=200, required=False
     )
+
+
+class CoverageVisitForm(forms.Form):
+    """A household visit recorded in place on the coverage list (the household is the row's)."""
+
+    visited_on = forms.DateField(label=_("走访日期"), widget=DateInput, initial=timezone.localdate)
+    visitors = forms.CharField(label=_("走访人"), max_length=200)

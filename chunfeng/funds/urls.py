@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import batch_views, confirm_views, views
+from . import batch_views, confirm_views, coverage_views, views
 
 urlpatterns = [
     path("", views.funds_home, name="funds-home"),
@@ -36,4 +36,5 @@ urlpatterns = [
     path("duplicates/", views.duplicate_list, name="duplicate-list"),
     path("duplicates/<int:pk>/resolve/", views.flag_resolve_view, name="flag-resolve"),
     path("coverage/", views.coverage_page, name="coverage"),
+    path("coverage/<int:pk>/visit/", coverage_views.coverage_visit, name="coverage-visit"),
 ]
