@@ -59,7 +59,8 @@ class LineForm(forms.Form):
         initial=Recipient.HOUSEHOLD,
         required=False,  # an older page or client: a household on file
     )
-    id_number = forms.CharField(label=_("身份证号码（困难企业填统一社会信用代码）"), max_length=30)
+    # max 40: a file chosen with the picker is posted as its ID search token (``line_pick``)
+    id_number = forms.CharField(label=_("身份证号码（困难企业填统一社会信用代码）"), max_length=40)
     name = forms.CharField(
         label=_("姓名或企业名称（建档的困难职工可不填）"), max_length=64, required=False
     )

@@ -26,6 +26,7 @@ from chunfeng.campaigns.models import Campaign
 from chunfeng.campaigns.selectors import campaigns_visible_to
 from chunfeng.core.rules import can_write_funds
 from chunfeng.orgunits.models import OrgUnit
+from chunfeng.register.models import Household, HouseholdStatus
 
 from .models import (
     BatchStatus,
@@ -309,3 +310,33 @@ def household_aid(household) -> tuple[list[PaymentLine], list[Visit]]:
         .order_by("-visited_on", "-pk")
     )
     return lines, visits
+
+
+PICK_LIMIT = 20
+
+
+def households_to_pay(batch: PaymentBatch, q: str) -> QuerySet[Household]:
+    """The batch page's picker: active files of the batch unit's subtree (within the user's,
+    as the batch is) whose name holds ``q``, or whose ID number or phone holds its digits (four
+    at least). At most ``PICK_LIMIT``."""
+    q = (q or "").strip()
+    files = Household.objects.filter(
+        status=HouseholdStatus.ACTIVE, unit__path__startswith=batch.unit.path
+    ).select_related("unit")
+    if not q:
+        return files.none()
+    match = Q(name__icontains=q)
+    digits = q.upper() if q.rstrip("Xx").isdigit() else ""
+    if len(digits) >= 4:
+        match |= Q(id_number__contains=digits) | Q(phone__contains=digits)
+    return files.filter(match).order_by("name", "pk")[:PICK_LIMIT]
+
+
+def household_to_pay(batch: PaymentBatch, *, pk=None, token: str = "") -> Household | None:
+    """One active file of the batch unit's subtree, by its key or its ID's search token."""
+    files = Household.objects.filter(
+        status=HouseholdStatus.ACTIVE, unit__path__startswith=batch.unit.path
+    ).select_related("unit")
+    if pk is not None:
+        return files.filter(pk=pk).first() if str(pk).isdigit() else None
+    return files.filter(id_token=token).first() if token else None
