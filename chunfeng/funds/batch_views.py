@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from chunfeng.core.personal import is_search_token
 from chunfeng.core.rules import (
     can_approve_batch,
     can_confirm_signed_sheet,
@@ -30,7 +31,15 @@ from .duplicate_notes import flag_message, precheck_notes
 from .forms import BankResultForm, BatchForm, CancelForm, ImportForm, LineForm, SignedSheetForm
 from .line_import import IMPORT_COLUMNS, import_template_csv, lines_import, read_line_rows
 from .models import BatchStatus, FlagStatus, PaymentBatch
-from .selectors import batch_for, batch_lines, batches_of, flags_by_line, line_for, writable_units
+from .selectors import (
+    batch_for,
+    batch_lines,
+    batches_of,
+    flags_by_line,
+    household_to_pay,
+    line_for,
+    writable_units,
+)
 from .services import batch_create, line_add, line_cancel
 from .views import add_record, base, campaign_page, scope_unit
 
@@ -175,13 +184,20 @@ def line_add_view(request, pk: int):
     if not form.is_valid():
         return render_batch(request, batch, status=400, line_form=form)
     data = form.cleaned_data
+    number = data["id_number"]
+    if is_search_token(number):  # a file chosen with the picker (``line_pick``)
+        picked = household_to_pay(batch, token=number)
+        if picked is None:
+            form.add_error("id_number", "所选档案不在本批次单位的管辖范围内，或已不在档")
+            return render_batch(request, batch, status=400, line_form=form)
+        number = picked.id_number
     line = attempt(
         form,
         lambda: line_add(
             batch=batch,
             recipient=data["recipient"],
             name=data["name"],
-            id_number=data["id_number"],
+            id_number=number,
             amount=data["amount"],
             kind=data["kind"],
             goods=data["goods"],

@@ -59,7 +59,8 @@ class LineForm(forms.Form):
         initial=Recipient.HOUSEHOLD,
         required=False,  # an older page or client: a household on file
     )
-    id_number = forms.CharField(label=_("身份证号码（困难企业填统一社会信用代码）"), max_length=30)
+    # max 40: a file chosen with the picker is posted as its ID search token (``line_pick``)
+    id_number = forms.CharField(label=_("身份证号码（困难企业填统一社会信用代码）"), max_length=40)
     name = forms.CharField(
         label=_("姓名或企业名称（建档的困难职工可不填）"), max_length=64, required=False
     )
@@ -144,3 +145,10 @@ class ResolveForm(forms.Form):
     reason = forms.CharField(
         label=_("说明（确属第二次发放时必填）"), max_length=200, required=False
     )
+
+
+class CoverageVisitForm(forms.Form):
+    """A household visit recorded in place on the coverage list (the household is the row's)."""
+
+    visited_on = forms.DateField(label=_("走访日期"), widget=DateInput, initial=timezone.localdate)
+    visitors = forms.CharField(label=_("走访人"), max_length=200)

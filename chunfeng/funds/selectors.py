@@ -3,18 +3,40 @@ outside it are a 404. The ledger's figures are in ``ledger``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from chunfeng.campaigns.models import Campaign
 from chunfeng.campaigns.selectors import campaigns_visible_to
 from chunfeng.core.rules import can_write_funds
 from chunfeng.orgunits.models import OrgUnit
+from chunfeng.register.models import Household, HouseholdStatus
 
-from .models import DuplicateFlag, FlagStatus, PaymentBatch, PaymentLine, Receipt, Visit
+from .models import (
+    BatchStatus,
+    DuplicateFlag,
+    FlagStatus,
+    PaymentBatch,
+    PaymentLine,
+    Receipt,
+    Visit,
+)
 
 
 def _unit_ok(user) -> bool:
@@ -60,10 +82,40 @@ def funds_campaign_for(user, campaign_id) -> Campaign:
 
 
 def chosen_campaign(user, campaign_id=None) -> Campaign | None:
-    """``?campaign=ID`` if given (404 when not visible), else the latest visible campaign."""
+    """``?campaign=ID`` if given (404 when not visible), else ``current_campaign``."""
     if campaign_id:
         return funds_campaign_for(user, campaign_id)
-    return funds_campaigns_visible_to(user).order_by("-period_start", "-id").first()
+    return current_campaign(user)
+
+
+def current_campaign(user, today: dt.date | None = None) -> Campaign | None:
+    """The campaign with the user's current work, for pages opened without one: the newest in
+    which the user's subtree has a batch still to pay (待发放); else the newest under way
+    (today within its activity period); else the newest in which the subtree recorded anything
+    (money, a batch, a visit); else the newest. One query."""
+    if not _unit_ok(user):
+        return None
+    today = today or timezone.localdate()
+    path = user.unit.path
+    mine = {"campaign": OuterRef("pk"), "unit__path__startswith": path}
+    return (
+        funds_campaigns_visible_to(user)
+        .annotate(
+            open_batch=Exists(PaymentBatch.objects.filter(**mine, status=BatchStatus.DRAFT)),
+            under_way=Q(period_start__lte=today, period_end__gte=today),
+            has_work=Exists(PaymentBatch.objects.filter(**mine))
+            | Exists(Receipt.objects.filter(**mine))
+            | Exists(Visit.objects.filter(**mine)),
+        )
+        .order_by(
+            F("open_batch").desc(),
+            F("under_way").desc(),
+            F("has_work").desc(),
+            "-period_start",
+            "-id",
+        )
+        .first()
+    )
 
 
 # ---- scoped querysets -----------------------------------------------------------------------
@@ -241,3 +293,50 @@ def flags_of(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("line__unit__path", "line_id", "id")
+
+
+def household_aid(household) -> tuple[list[PaymentLine], list[Visit]]:
+    """一户一档: every payment line and visit naming ``household``, across campaigns, newest
+    first. The caller has already scoped the household to the user's subtree (a file seen is
+    a file whose aid may be seen, whichever union paid it). Two queries."""
+    lines = list(
+        PaymentLine.objects.filter(household=household)
+        .select_related("campaign", "unit", "batch")
+        .order_by("-paid_on", "-pk")
+    )
+    visits = list(
+        Visit.objects.filter(household=household)
+        .select_related("campaign", "unit")
+        .order_by("-visited_on", "-pk")
+    )
+    return lines, visits
+
+
+PICK_LIMIT = 20
+
+
+def households_to_pay(batch: PaymentBatch, q: str) -> QuerySet[Household]:
+    """The batch page's picker: active files of the batch unit's subtree (within the user's,
+    as the batch is) whose name holds ``q``, or whose ID number or phone holds its digits (four
+    at least). At most ``PICK_LIMIT``."""
+    q = (q or "").strip()
+    files = Household.objects.filter(
+        status=HouseholdStatus.ACTIVE, unit__path__startswith=batch.unit.path
+    ).select_related("unit")
+    if not q:
+        return files.none()
+    match = Q(name__icontains=q)
+    digits = q.upper() if q.rstrip("Xx").isdigit() else ""
+    if len(digits) >= 4:
+        match |= Q(id_number__contains=digits) | Q(phone__contains=digits)
+    return files.filter(match).order_by("name", "pk")[:PICK_LIMIT]
+
+
+def household_to_pay(batch: PaymentBatch, *, pk=None, token: str = "") -> Household | None:
+    """One active file of the batch unit's subtree, by its key or its ID's search token."""
+    files = Household.objects.filter(
+        status=HouseholdStatus.ACTIVE, unit__path__startswith=batch.unit.path
+    ).select_related("unit")
+    if pk is not None:
+        return files.filter(pk=pk).first() if str(pk).isdigit() else None
+    return files.filter(id_token=token).first() if token else None

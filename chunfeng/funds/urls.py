@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import batch_views, confirm_views, views
+from . import batch_views, confirm_views, coverage_views, line_pick, views
 
 urlpatterns = [
     path("", views.funds_home, name="funds-home"),
@@ -30,10 +30,12 @@ urlpatterns = [
     path("batches/<int:pk>/sign-sheet.pdf", batch_views.batch_sign_sheet, name="batch-sign-sheet"),
     path("batches/<int:pk>/notice.pdf", batch_views.batch_notice, name="batch-notice"),
     path("batches/<int:pk>/bank.csv", batch_views.batch_bank, name="batch-bank"),
+    path("batches/<int:pk>/pick/", line_pick.line_pick, name="batch-line-pick"),
     path("lines/<int:pk>/cancel/", batch_views.line_cancel_view, name="line-cancel"),
     path("visits/", views.visit_list, name="visit-list"),
     path("visits/add/", views.visit_add, name="visit-add"),
     path("duplicates/", views.duplicate_list, name="duplicate-list"),
     path("duplicates/<int:pk>/resolve/", views.flag_resolve_view, name="flag-resolve"),
     path("coverage/", views.coverage_page, name="coverage"),
+    path("coverage/<int:pk>/visit/", coverage_views.coverage_visit, name="coverage-visit"),
 ]

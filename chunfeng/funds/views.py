@@ -50,7 +50,8 @@ MISSING_PAGE = 200
 
 
 def chosen(request):
-    """The campaign of ``?campaign=`` (or the posted one), else the latest; None when none."""
+    """The campaign of ``?campaign=`` (or the posted one), else the one with the user's current
+    work (``current_campaign``); None when none."""
     return chosen_campaign(
         request.user, request.GET.get("campaign") or request.POST.get("campaign")
     )
@@ -84,6 +85,8 @@ def base(request, campaign, **extra) -> dict:
     return {
         "campaign": campaign,
         "campaigns": funds_campaigns_newest_first(request.user),
+        # no campaign asked for: the page says it shows the one with the user's current work
+        "campaign_defaulted": not (request.GET.get("campaign") or request.POST.get("campaign")),
         "is_writer": keeps_records_at_all(request.user),
         **extra,
     }

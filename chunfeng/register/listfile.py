@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -88,7 +89,8 @@ class HouseholdFile:
         Values are text, except a number in the ID column, which is reported as such."""
         self.header()
         columns = {FIELD[t]: i for t, i in mapping.items() if i is not None and t in FIELD}
-        return self.table.records(columns, keep_numbers=frozenset({"id_number"}))
+        rows = self.table.records(columns, keep_numbers=frozenset({"id_number"}))
+        return ((n, record) for n, record in rows if not is_sample(record))
 
     def columns_of(self, mapping: dict[str, int]) -> dict[str, str]:
         """Each field's column as the file names it (for the errors)."""
@@ -160,15 +162,28 @@ def example_id() -> str:
     return first17 + check_digit(first17)
 
 
+SAMPLE_MARK = "示例"
+SAMPLE_NAME = "【示例，不导入】王小明"
+
+
+def is_sample(record: dict) -> bool:
+    """The template's sample row, left in a filled list: its example ID number with a name
+    still marked 示例. It is never imported (nor counted, nor checked)."""
+    return str(record.get("id_number", "")).strip() == example_id() and SAMPLE_MARK in str(
+        record.get("name", "")
+    )
+
+
 def template_xlsx() -> bytes:
     """The household template: the contract headers, the ID column formatted as text ("@"),
-    one example row and a sheet of notes."""
+    one sample row (marked 示例 in its name, greyed, with a note; never imported) and a sheet of
+    notes."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "困难职工名单"
     sheet.append(list(CONTRACT))
     example = [
-        "王小明",
+        SAMPLE_NAME,
         example_id(),
         "13800000000",
         "大连示例机械有限公司",
@@ -190,6 +205,10 @@ def template_xlsx() -> bytes:
         for row in range(2, 1002):
             sheet[f"{letter}{row}"].number_format = "@"
     sheet["B2"].data_type = "s"
+    sample = Font(italic=True, color="808080")
+    for cell in sheet[2]:
+        cell.font = sample
+    sheet["A2"].comment = Comment("这一行是填写示例，导入时会跳过，可删除也可保留。", "春风")
     categories = DataValidation(type="list", formula1='"B,C,D"', allow_blank=False)
     yes_no = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
     sheet.add_data_validation(categories)
@@ -217,6 +236,7 @@ def template_xlsx() -> bytes:
             "是否农民工、是否劳模",
             "填“是”或“否”，不填按“否”；1980 年及以后出生的农民工自动计为新生代农民工",
         ],
+        ["第 2 行", "灰色斜体的一行是填写示例（姓名带“示例”），导入时自动跳过"],
         [
             "",
             "一户一档：同一身份证号码只能有一份在档的档案；文件中任何一行有错误时，不会导入任何数据",

@@ -16,7 +16,14 @@ from chunfeng.core.errors import ApplicationError
 from chunfeng.core.idnumbers import parse_id
 from chunfeng.jobs.models import Job
 from chunfeng.register.import_jobs import import_file, import_job
-from chunfeng.register.listfile import CONTRACT, HouseholdFile, contract_mapping, guess_mapping
+from chunfeng.register.listfile import (
+    CONTRACT,
+    SAMPLE_NAME,
+    HouseholdFile,
+    contract_mapping,
+    example_id,
+    guess_mapping,
+)
 from chunfeng.register.models import Household, Person
 
 from .conftest import csv_bytes, make_id, new_household, row, wrong_check, xlsx_bytes
@@ -298,9 +305,29 @@ def test_the_template_imports_as_it_is(fed, filler, run_jobs):
     assert tuple(c.value for c in sheet[1]) == CONTRACT
     assert sheet["B2"].number_format == "@" and sheet["B3"].number_format == "@"
     assert isinstance(sheet["B2"].value, str) and parse_id(sheet["B2"].value)
-    token = token_of(upload(filler, run_jobs, response.content).url)
+    assert "示例" in sheet["A2"].value and sheet["A2"].comment is not None  # marked a sample
+    sheet.append([row(1)[h] for h in CONTRACT])  # the user's own row below the sample
+    out = io.BytesIO()
+    book.save(out)
+    token = token_of(upload(filler, run_jobs, out.getvalue()).url)
     commit(filler, run_jobs, token)
-    assert Household.objects.get().name == "王小明"
+    assert Household.objects.get().name == "职工1"  # the sample row is never imported
+
+
+def test_the_sample_row_is_skipped_only_while_marked(fed, filler, run_jobs):
+    sample = row(1, 姓名=SAMPLE_NAME, 身份证号码=example_id())
+    token = token_of(upload(filler, run_jobs, xlsx_bytes([sample, row(2)])).url)
+    commit(filler, run_jobs, token)
+    assert [h.name for h in Household.objects.all()] == ["职工2"]
+
+
+def test_a_row_with_the_sample_number_but_a_real_name_is_read(tmp_path):
+    path = tmp_path / "名单.xlsx"
+    renamed = row(1, 姓名="王小明", 身份证号码=example_id())  # the sample overwritten by a user
+    path.write_bytes(xlsx_bytes([row(1, 姓名=SAMPLE_NAME, 身份证号码=example_id()), renamed]))
+    file = HouseholdFile(path)
+    names = [r["name"] for _n, r in file.records(contract_mapping(file.header().columns))]
+    assert names == ["王小明"]
 
 
 # --- permissions ---------------------------------------------------------------------------
