@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from chunfeng.core.personal import mask_id
+from chunfeng.core.personal import mask_id, mask_phone
 from chunfeng.core.rules import keeps_records_at_all
 from chunfeng.core.web import caught, field_problems
 from chunfeng.register.selectors import household_for
@@ -26,6 +26,7 @@ def coverage_visit(request, pk: int):
     campaign = posted_campaign(request)
     household = household_for(request.user, pk)  # 404 outside the user's subtree
     household.masked_id = mask_id(household.id_number)
+    household.masked_phone = mask_phone(household.phone) if household.phone else ""
     form = CoverageVisitForm(request.POST)
     visit, problems = None, []
     if form.is_valid():

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from chunfeng.core.personal import mask_id
+from chunfeng.core.personal import mask_id, mask_phone
 from chunfeng.core.rules import can_write_funds, keeps_records_at_all, reviews_at_all
 from chunfeng.core.web import attempt, back_on_error
 from chunfeng.orgunits.selectors import unit_for
@@ -271,5 +271,6 @@ def coverage_page(request, campaign):
     page.object_list = list(page.object_list)
     for household in page.object_list:
         household.masked_id = mask_id(household.id_number)
+        household.masked_phone = mask_phone(household.phone) if household.phone else ""
     context = base(request, campaign, unit=unit, result=result, page=page)
     return render(request, "funds/coverage.html", context)

@@ -106,6 +106,13 @@ def test_coverage_page(fed, register, login):
     assert register["己"].id_number not in page  # masked
 
 
+def test_coverage_list_masks_phones(fed, register, login):
+    register["己"].phone = "13912345678"
+    register["己"].save(update_fields=["phone"])
+    page = text(login(fed.user("zs", "filler")).get(f"/funds/coverage/?campaign={fed.campaign.pk}"))
+    assert "<td>己</td>" in page and "13912345678" not in page and "139****5678" in page
+
+
 def test_visit_rules(fed):
     zs = fed.user("zs", "filler")
     with pytest.raises(ApplicationError, match="企业名称"):
