@@ -86,10 +86,23 @@ def test_keyboard_moves_through_the_blanks(fed_tx, sign_in, live_server, viewpor
     page.keyboard.press("Enter")
     expect(page.locator("[name='filler_phone']")).to_be_focused()
 
-    # nothing was submitted: the typed figures are still on screen, unsaved
-    assert blanks.nth(0).input_value() == "12" and blanks.nth(1).input_value() == "5"
+    # the form was not submitted (no reload, no draft message): each blank was saved as it was
+    # left, by the per-blank save
     expect(page.locator(".messages", has_text="草稿已保存")).to_have_count(0)
-    assert not ReportValue.objects.exists()
+    expect(blanks.nth(1)).to_have_attribute("data-saved", "")
+    assert blanks.nth(0).input_value() == "12" and blanks.nth(1).input_value() == "5"
+    codes = [blanks.nth(i).get_attribute("data-code") for i in (0, 1, 2)]
+    saved = dict(ReportValue.objects.values_list("code", "value"))
+    assert saved[codes[0]] == 12 and saved[codes[1]] == 5
+
+    # an invalid figure stays on screen, marked with its message, and is not stored
+    blanks.nth(2).click()
+    page.keyboard.type("abc")
+    page.keyboard.press("Tab")
+    expect(blanks.nth(2)).to_have_class(re.compile(r"\bsave-refused\b"))
+    expect(page.locator("#save-status")).to_contain_text("未保存")
+    assert blanks.nth(2).input_value() == "abc"
+    assert not ReportValue.objects.filter(code=codes[2]).exists()
 
 
 def test_submit_asks_for_confirmation(fed_tx, sign_in, live_server, settings, tmp_path):
