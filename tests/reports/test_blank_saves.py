@@ -16,7 +16,8 @@ from chunfeng.accounts.services import user_create
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.models import AuditEvent
 from chunfeng.reports.models import Report, ReportKind, ReportValue
-from tests.fixtures import PASSWORD
+from chunfeng.reports.workflow import report_approve
+from tests.fixtures import PASSWORD, file_report
 
 from .test_entry_views import entry_url
 
@@ -127,8 +128,6 @@ def test_other_units_are_404_and_other_roles_403(fed, login):
 
 
 def test_a_submitted_report_takes_no_blank_save(fed, login, settings, tmp_path):
-    from tests.fixtures import file_report
-
     settings.MEDIA_ROOT = tmp_path
     report = file_report(fed, fed.zs, submit=True)
     client = login(fed.user("zs", "filler"))
@@ -138,10 +137,6 @@ def test_a_submitted_report_takes_no_blank_save(fed, login, settings, tmp_path):
 
 
 def test_the_own_filing_saves_per_blank(fed, login):
-    from chunfeng.reports.services import report_save  # noqa: F401 - the own slot exists below
-    from chunfeng.reports.workflow import report_approve
-    from tests.fixtures import file_report
-
     reviewer = fed.user("city", "reviewer")
     for unit in (fed.zs, fed.xg, fed.industry):
         report_approve(report=file_report(fed, unit), actor=reviewer)
