@@ -24,6 +24,7 @@ from chunfeng.formdefs.values import Value
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import unit_for
 
+from .history import group_blank_saves
 from .models import Report, ReportKind, ReportValue
 
 
@@ -259,13 +260,16 @@ class HistoryPage:
 
 def report_history(report: Report | None, number: int = 1) -> HistoryPage:
     """A page of the report's history: one query of ``HISTORY_PAGE + 1`` rows (the extra row
-    only says whether an older page exists), however long the history is."""
+    only says whether an older page exists), however long the history is. One user's blank
+    saves in one sitting show as one row (``history.group_blank_saves``); a sitting that spans
+    two pages shows as one row on each."""
     number = max(number, 1)
     if report is None:
         return HistoryPage([], 1, False)
     start = (number - 1) * HISTORY_PAGE
     events = list(audit_for(report)[start : start + HISTORY_PAGE + 1])
-    return HistoryPage(events[:HISTORY_PAGE], number, len(events) > HISTORY_PAGE)
+    rows = group_blank_saves(events[:HISTORY_PAGE])
+    return HistoryPage(rows, number, len(events) > HISTORY_PAGE)
 
 
 def campaign_closed(campaign: Campaign) -> bool:

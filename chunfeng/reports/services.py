@@ -11,6 +11,7 @@ from django.utils import timezone
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
+from chunfeng.core.personal import mask_phone
 from chunfeng.core.rules import can_close_campaign, can_fill
 from chunfeng.core.versions import check_version
 from chunfeng.formdefs.checks import Outcome, empty_blanks
@@ -85,13 +86,15 @@ def report_save(
     explanations: dict | None = None,
     header: dict | None = None,
     version: int | None = None,
+    via: str = "",
 ) -> tuple[Report, Outcome]:
     """Save a draft. ``values`` is the complete set of blanks: a code left out becomes empty.
     Bad input raises ``ApplicationError`` naming each blank, and nothing is saved.
     ``actor`` is a user or ``SYSTEM`` (the command line, the demo), recorded as such.
     ``version`` is the report's version the writer read (``core.versions``; 0 when it read no
     report yet): when the report has been saved since, nothing is saved and ``Stale`` (409)
-    names the blanks whose stored value differs from the writer's."""
+    names the blanks whose stored value differs from the writer's. The history records what
+    changed: the blanks, the header fields and the explanations, and ``via`` (e.g. "import")."""
     if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     _require_open(slot)
@@ -110,6 +113,9 @@ def report_save(
         old = report_values(report, definition)
         check_version(report, None if created else version, _differing(definition, old, parsed))
         changes = _write_values(report, definition, old, parsed)
+        details = _other_changes(
+            report, header_fields, clean_expl if explanations is not None else None
+        )
         for name, value in header_fields.items():
             setattr(report, name, value)
         if explanations is not None:
@@ -117,11 +123,47 @@ def report_save(
         report.updated_by = user_or_none(actor)
         report.version += 1
         report.save()
-        audit_record(actor=actor, action="report.save", target=report, changes=changes)
+        if via:
+            details["via"] = via
+        audit_record(actor=actor, action="report.save", target=report, changes=changes, **details)
     new_values = {k: v for k, v in parsed.items() if v is not None}
     return report, report_checks(
         definition, new_values, campaign_id=slot.campaign.pk, unit=slot.unit, own=slot.own
     )
+
+
+def _text(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value or "")
+
+
+def header_history(name: str, old: str, new: str) -> list[str]:
+    """A header field's change as the history keeps it: the phone masked (core.personal)."""
+    if name == "filler_phone":
+        return [mask_phone(old) if old else "", mask_phone(new) if new else ""]
+    return [old, new]
+
+
+def _other_changes(report: Report, header: dict, explanations: dict | None) -> dict:
+    """What a save changes besides the blanks, for the history: ``header`` (field: [old, new])
+    and ``explanations`` (check: [old, new]), each only when something changed."""
+    details: dict[str, dict] = {}
+    head = {
+        name: header_history(name, _text(getattr(report, name)), _text(value))
+        for name, value in header.items()
+        if _text(getattr(report, name)) != _text(value)
+    }
+    if head:
+        details["header"] = head
+    if explanations is not None:
+        old = report.explanations or {}
+        said = {
+            check: [str(old.get(check, "")), str(explanations.get(check, ""))]
+            for check in sorted(set(old) | set(explanations))
+            if str(old.get(check, "")) != str(explanations.get(check, ""))
+        }
+        if said:
+            details["explanations"] = said
+    return details
 
 
 def _require_open(slot: ReportSlot) -> None:

@@ -188,12 +188,14 @@ def _context(slot, definition, texts, explanations, header, outcome, field_error
 @login_required
 @require_POST
 def report_check(request, campaign_id: int, unit_code: str, form_code: str, own: bool = False):
-    """HTMX: run the checks on what is typed, without saving; swaps the check list and the
-    messages beside each line."""
+    """HTMX: run the checks on what is typed, without saving; swaps the check list, the
+    messages beside each line and the 报送 form with what still stands before submitting."""
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     definition = slot.definition
     texts, explanations, header = _posted(request.POST, definition)
     _values, outcome, field_errors = _evaluate(slot, texts)
     context = _context(slot, definition, texts, explanations, header, outcome, field_errors)
-    context["editable"] = can_fill(request.user, slot.unit)
+    context["editable"] = editable = can_fill(request.user, slot.unit) and slot.open
+    # "报送前还需要" follows what is typed (the 报送 form is swapped out of band)
+    context.update(_workflow_context(request.user, slot, editable, context["readiness"]))
     return render(request, "reports/_check_response.html", context)

@@ -173,5 +173,7 @@ def report_import(*, slot: ReportSlot, data: bytes, name: str, actor) -> ImportR
             "bad_values",
             details,
         )
-    report, outcome = report_save(slot=slot, actor=actor, values=values, header=_header(sheet))
+    report, outcome = report_save(
+        slot=slot, actor=actor, values=values, header=_header(sheet), via="import"
+    )
     return ImportResult(report=report, outcome=outcome, cells=cells)

@@ -52,3 +52,90 @@ def test_fill_check_and_save_form1(fed_tx, sign_in, live_server):
     page.reload()
     assert page.input_value("[name='v-05B']") == "2.5000"
     assert page.input_value("[name='filler_name']") == "王芳"
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)])
+def test_keyboard_moves_through_the_blanks(fed_tx, sign_in, live_server, viewport):
+    """Enter and Tab go to the next blank, Shift+Enter and Shift+Tab back; Enter never submits
+    the form (nothing is saved, the page does not reload to the top)."""
+    fed = fed_tx
+    page = sign_in(fed.user("zs", "filler"))
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    page.goto(f"{live_server.url}/campaigns/{fed.campaign.pk}/reports/210202/F1/")
+    blanks = page.locator(".paper .blank")
+    assert blanks.count() > 10
+
+    blanks.nth(0).click()
+    page.keyboard.type("12")
+    page.keyboard.press("Enter")
+    expect(blanks.nth(1)).to_be_focused()
+    page.keyboard.type("5")
+    page.keyboard.press("Tab")
+    expect(blanks.nth(2)).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(blanks.nth(1)).to_be_focused()
+    page.keyboard.press("Shift+Enter")
+    expect(blanks.nth(0)).to_be_focused()
+    # deep in the form Enter still moves on, and the blank it reaches is on screen
+    blanks.nth(40).click()
+    page.keyboard.press("Enter")
+    expect(blanks.nth(41)).to_be_focused()
+    expect(blanks.nth(41)).to_be_in_viewport()
+    # the header fields take part too: from the filler's name Enter goes on to the phone
+    page.locator("[name='filler_name']").click()
+    page.keyboard.press("Enter")
+    expect(page.locator("[name='filler_phone']")).to_be_focused()
+
+    # the form was not submitted (no reload, no draft message): each blank was saved as it was
+    # left, by the per-blank save
+    expect(page.locator(".messages", has_text="草稿已保存")).to_have_count(0)
+    expect(blanks.nth(1)).to_have_attribute("data-saved", "")
+    assert blanks.nth(0).input_value() == "12" and blanks.nth(1).input_value() == "5"
+    codes = [blanks.nth(i).get_attribute("data-code") for i in (0, 1, 2)]
+    saved = dict(ReportValue.objects.values_list("code", "value"))
+    assert saved[codes[0]] == 12 and saved[codes[1]] == 5
+
+    # an invalid figure stays on screen, marked with its message, and is not stored
+    blanks.nth(2).click()
+    page.keyboard.type("abc")
+    page.keyboard.press("Tab")
+    expect(blanks.nth(2)).to_have_class(re.compile(r"\bsave-refused\b"))
+    expect(page.locator("#save-status")).to_contain_text("未保存")
+    assert blanks.nth(2).input_value() == "abc"
+    assert not ReportValue.objects.filter(code=codes[2]).exists()
+
+
+def test_submit_asks_for_confirmation(fed_tx, sign_in, live_server, settings, tmp_path):
+    """报送 asks first (data-confirm, handled in app.js): saying no leaves the draft a draft."""
+    from chunfeng.reports.models import Report, ReportStatus
+    from tests.fixtures import file_report
+
+    settings.MEDIA_ROOT = tmp_path
+    fed = fed_tx
+    file_report(fed, fed.zs, submit=False)
+    work_report = tmp_path / "中山区工作报告.pdf"
+    work_report.write_bytes(b"%PDF-1.4 demo")
+    page = sign_in(fed.user("zs", "filler"))
+    page.goto(f"{live_server.url}/campaigns/{fed.campaign.pk}/reports/210202/F1/")
+    page.set_input_files("input[name=file]", str(work_report))
+    page.click("button:has-text('上传工作报告')")
+    page.locator(".messages", has_text="已上传").wait_for()
+    assert "自动审核" in page.text_content("#checklist")
+
+    asked: list[str] = []
+
+    def no(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", no)
+    page.click("button.primary:has-text('报送')")
+    assert asked and "报送" in asked[0]
+    assert Report.objects.get(unit=fed.zs, campaign_form__code="F1").status == ReportStatus.DRAFT
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button.primary:has-text('报送')")
+    page.locator(".messages", has_text="已报送").wait_for()
+    assert (
+        Report.objects.get(unit=fed.zs, campaign_form__code="F1").status == ReportStatus.SUBMITTED
+    )

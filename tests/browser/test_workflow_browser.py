@@ -28,6 +28,8 @@ def test_submit_return_resubmit_approve(fed_tx, browser, live_server, tmp_path):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(10_000)
+        # 报送, 退回 and 审核通过 ask first (data-confirm); these users say yes
+        page.on("dialog", lambda dialog: dialog.accept())
         page.goto(live_server.url + "/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)

@@ -115,10 +115,11 @@ def test_ready_when_complete_and_warnings_explained(fed, login):
     values = zeros(F1) | {"05A": "10", "05B": "10", "06A": "8", "04C": "3"}
     client.post(entry_url(fed), posted(values))
     page = client.get(entry_url(fed)).content.decode()
-    assert "F1-W01" in page and "可以提交" not in page
+    assert "F1-W01" in page and "可以报送" not in page
     client.post(entry_url(fed), posted(values, **{"x-F1-W01": "余款2万元用于春节后走访"}))
     page = client.get(entry_url(fed)).content.decode()
-    assert "可以提交" in page and "余款2万元" in page
+    assert "可以报送" in page and "余款2万元" in page
+    assert "自动审核" in page and "无错误" in page
 
 
 @pytest.mark.parametrize(

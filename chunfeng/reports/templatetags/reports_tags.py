@@ -20,6 +20,12 @@ ACTION_LABELS = {
     "report.take_derived": _("按档案和发放记录取数"),
     "report.finalise": _("结束活动，最终报表定稿"),
 }
+VIA_LABELS = {"blank": _("填写（逐空自动保存）"), "import": _("上传Excel模板")}
+HEADER_LABELS = {
+    "filler_name": _("填表人"),
+    "filler_phone": _("联系电话"),
+    "fill_date": _("填报日期"),
+}
 
 
 @register.filter
@@ -100,7 +106,32 @@ def line_msgs(line, oob: bool = False) -> str:
 
 @register.filter
 def changes_text(details) -> str:
-    """The changed values of a history event: ``code: old → new；…``."""
+    """What a history event changed: ``code: old → new；…``, then the header fields by their
+    names and the explanations by their check."""
     empty = _("（空）")
-    changes = (details or {}).get("changes") or {}
-    return "；".join(f"{code}: {c[0] or empty} → {c[1] or empty}" for code, c in changes.items())
+    details = details or {}
+    parts = [
+        f"{code}: {c[0] or empty} → {c[1] or empty}"
+        for code, c in (details.get("changes") or {}).items()
+    ]
+    parts += [
+        f"{HEADER_LABELS.get(name, name)}: {c[0] or empty} → {c[1] or empty}"
+        for name, c in (details.get("header") or {}).items()
+    ]
+    parts += [
+        f"{_('说明')} {check}: {c[0] or empty} → {c[1] or empty}"
+        for check, c in (details.get("explanations") or {}).items()
+    ]
+    if not parts and details.get("via") == "import":
+        parts.append(str(_("（上传的模板与已存数字相同，无变化）")))
+    return "；".join(parts)
+
+
+@register.filter
+def event_label(event) -> str:
+    """The action of a history row: a save names how it was made (each blank as it was left,
+    an uploaded template)."""
+    via = (event.details or {}).get("via")
+    if event.action == "report.save" and via in VIA_LABELS:
+        return str(VIA_LABELS[via])
+    return action_label(event.action)
