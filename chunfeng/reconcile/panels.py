@@ -26,28 +26,41 @@ def entry_records(request, *, slot, definition, values, editable, **_context) ->
     )
 
 
+UNITS_PARAM = "unit_diffs"  # ?unit_diffs=1: compare each reporting unit too (on demand)
+
+
 def summary_differences(request, *, summary, **_context) -> Panel | None:
-    """The totals and each unit's figures against the records."""
+    """The totals against the records (a fixed number of queries); each unit's figures only
+    on demand (``?unit_diffs=1``): that costs a few queries per reporting unit, so a 汇总
+    page over thousands of units does not pay it on every view."""
     definition, campaign = summary.definition, summary.campaign
     if not definition.derived:
         return None
     total = differences(
         definition, summary.values, derived_figures(definition, campaign, summary.unit)
     )
+    asked = request.GET.get(UNITS_PARAM) == "1"
     per_unit = [
         (u, diffs)
-        for u in summary.included
+        for u in (summary.included if asked else [])
         if (
             diffs := differences(
                 definition, summary.per_unit[u.code], derived_figures(definition, campaign, u)
             )
         )
     ]
-    if not total and not per_unit:
+    if not total and not per_unit and (asked or not summary.included):
         return None
+    query = request.GET.copy()
+    query[UNITS_PARAM] = "1"
     return Panel(
         "reconcile/_summary_differences.html",
-        {"record_diffs": total, "unit_diffs": per_unit},
+        {
+            "record_diffs": total,
+            "unit_diffs": per_unit,
+            "units_asked": asked,
+            "units_query": query.urlencode(),
+        },
         data={"diff_codes": {d.code: d.recorded for d in total}},
     )
 
