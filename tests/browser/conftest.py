@@ -35,13 +35,12 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A page whose every test also proves that nothing broke the Content-Security-Policy and
-    no script failed: such errors are collected and fail the test at its end."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+def watched_page(browser, width: int = 1280, height: int = 900, timeout: int = 10_000):
+    """A new page of its own context, and the list that collects every breach of the
+    Content-Security-Policy and every script error on it (a test asserts it stays empty)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(timeout)
     problems: list[str] = []
     page.on(
         "console",
@@ -53,6 +52,14 @@ def page(browser, live_server):
         ),
     )
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    return context, page, problems
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page whose every test also proves that nothing broke the Content-Security-Policy and
+    no script failed: such errors are collected and fail the test at its end."""
+    context, page, problems = watched_page(browser)
     yield page
     os.makedirs("test-artifacts", exist_ok=True)
     context.close()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import watched_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = (Path(__file__).parent / "axe-4.14.1.min.js").read_text(encoding="utf-8")
@@ -98,20 +100,7 @@ def check_home(page, base: str) -> None:
 def test_each_roles_home(fed_tx, browser, live_server, width, height):
     from tests.fixtures import PASSWORD
 
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error"
-            and ("Content Security Policy" in msg.text or "Refused" in msg.text)
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    context, page, problems = watched_page(browser, width, height, timeout=15_000)
     for key in HOMES:
         context.clear_cookies()
         page.goto(live_server.url + "/login/")
