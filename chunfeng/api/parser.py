@@ -15,6 +15,8 @@ from chunfeng.core.uploads import nul_error, nul_in
 
 class DecimalJsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict:
+        if not request.body.strip():  # no body: an optional payload is absent, a required one
+            return {}  # is refused by its schema (422, naming the fields)
         data = json.loads(request.body, parse_float=Decimal)
         if nul_in(data):
             raise nul_error()

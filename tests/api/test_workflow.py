@@ -344,3 +344,16 @@ def test_full_cycle(fed, client_as, report_url):
     for action in ("report.submit", "report.return", "report.approve", "report.reopen"):
         assert action in actions
     assert client_as("zs", "viewer").get(url).json()["status"] == "returned"
+
+
+def test_approve_without_a_body(fed, client_as, report_url):
+    """The comment is optional: a POST with no body at all approves (it was refused as bad
+    JSON); a transition whose body is required is refused as incomplete (422), not unreadable."""
+    _file(fed, "210202")
+    reviewer = client_as("city", "reviewer")
+    approved = reviewer.generic("POST", f"{report_url('210202', 'F1')}/approve")  # curl -X POST
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    _file(fed, "210203")
+    refused = reviewer.generic("POST", f"{report_url('210203', 'F1')}/return")
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid_request" and refused.json()["details"]
