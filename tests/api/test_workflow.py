@@ -346,7 +346,7 @@ def test_full_cycle(fed, client_as, report_url):
     assert client_as("zs", "viewer").get(url).json()["status"] == "returned"
 
 
-def test_approve_without_a_body(fed, client_as, report_url):
+def test_a_post_with_no_body_at_all(fed, client_as, report_url):
     """The comment is optional: a POST with no body at all approves (it was refused as bad
     JSON); a transition whose body is required is refused as incomplete (422), not unreadable."""
     _file(fed, "210202")
