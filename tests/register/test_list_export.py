@@ -95,6 +95,16 @@ def test_full_numbers_for_a_permitted_role_are_logged(fed, login, families):
     assert make_id(1) not in str(event.details) and make_id(1) not in str(logged.details)
 
 
+def test_the_logged_filter_names_the_unit_but_no_number(fed, login, families):
+    client = login(fed.user("zs", "filler"))
+    rows = rows_of(client.post(URL, {"full": "1", "unit": fed.zs_g1.code, "q": "王2"}))
+    assert rows == []
+    rows_of(client.post(URL, {"full": "1", "unit": fed.zs_g1.code}))
+    logged = IdAccess.objects.get(purpose="export:list")
+    assert logged.details["filter"] == {"unit": fed.zs_g1.code}
+    assert AuditEvent.objects.filter(action="household.export_full").count() == 2
+
+
 @pytest.mark.parametrize("who", ["viewer", "reviewer"])
 def test_full_numbers_refused_to_other_roles(fed, login, families, who):
     response = login(fed.user("zs", who)).post(URL, {"full": "1"})
