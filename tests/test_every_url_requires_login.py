@@ -55,6 +55,7 @@ def test_anonymous_is_refused(db, client, name, path, method):
 
 def test_the_guard_sees_the_routes():
     names = {name for name, _ in ROUTES}
-    for expected in ("report-entry", "summary", "campaign-completeness", "unit-list", "user-list"):
+    expected_names = ("report-entry", "summary", "campaign-completeness", "unit-list", "user-list")
+    for expected in (*expected_names, "household-list-export"):
         assert expected in names
     assert any(path.startswith("/api/v1/") for _, path in ROUTES)

@@ -26,6 +26,7 @@ PURPOSES = {
     "api:batch": "接口查看批次完整号码",
     "export:bank": "导出银行代发文件",
     "export:sign-sheet": "打印签领表",
+    "export:list": "导出档案名单（完整号码）",
     "audit:history": "审计查看变更记录中的完整号码",
 }
 

@@ -4,6 +4,7 @@ from . import access_views, import_views, review_views, views
 
 urlpatterns = [
     path("", views.household_list, name="household-list"),
+    path("export.xlsx", views.household_list_export, name="household-list-export"),
     path("new/", views.household_new, name="household-new"),
     path("<int:pk>/", views.household_detail, name="household-detail"),
     path("<int:pk>/edit/", views.household_edit, name="household-edit"),

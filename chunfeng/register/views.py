@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from chunfeng.orgunits.selectors import unit_for
 
 from .forms import EscapeForm, FilterForm, HouseholdForm, MemberForm
 from .history import FIELD_LABELS, household_history
+from .list_export import XLSX, export_list, file_name
 from .models import CAUSES, Household, HouseholdStatus
 from .selectors import (
     editable_unit_of,
@@ -90,6 +92,20 @@ def _pk_param(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() and len(text) < 19 else None
 
 
+def _filtered(user, params: dict):
+    """The list's scope (the chosen unit, or None for the user's subtree) and households."""
+    chosen = unit_for(user, params["unit"]) if params["unit"] else None
+    households = households_matching(
+        user,
+        unit=chosen,
+        status=params["status"] if params["status"] in HouseholdStatus.values else None,
+        category=params["category"] or None,
+        q=params["q"],
+        id_token=params["id_token"] or None,
+    )
+    return chosen, households
+
+
 @login_required
 def household_list(request):
     """Filters by status, category and unit (with its subtree); search by name or by a full
@@ -104,15 +120,7 @@ def household_list(request):
             params["q"], params["id_token"] = "", token
         query = urlencode({k: v for k, v in params.items() if v})
         return redirect(f"{reverse('household-list')}{'?' + query if query else ''}")
-    chosen = unit_for(request.user, params["unit"]) if params["unit"] else None
-    households = households_matching(
-        request.user,
-        unit=chosen,
-        status=params["status"] if params["status"] in HouseholdStatus.values else None,
-        category=params["category"] or None,
-        q=params["q"],
-        id_token=params["id_token"] or None,
-    )
+    chosen, households = _filtered(request.user, params)
     page = keyset_page(
         households,
         size=PAGE_SIZE,
@@ -133,9 +141,27 @@ def household_list(request):
         "id_search": bool(params["id_token"]),
         "id_query": found.masked_id if found is not None else "",
         "can_edit": editable_units(request.user).exists(),
+        "can_export_full": can_see_full_ids(request.user, chosen or request.user.unit),
+        "kept": [(k, v) for k, v in params.items() if v],
         "file_panels": file_panels,
     }
     return render(request, "register/household_list.html", context)
+
+
+@login_required
+def household_list_export(request):
+    """The list as filtered, as xlsx (``list_export``): masked by a link (GET); full numbers by
+    a posted form, for a role that may see them at the list's scope — logged."""
+    source = request.POST if request.method == "POST" else request.GET
+    params = {k: source.get(k, "").strip() for k in FILTERS}
+    chosen, households = _filtered(request.user, params)
+    full = request.method == "POST" and source.get("full") == "1"
+    if full and not can_see_full_ids(request.user, chosen or request.user.unit):
+        raise PermissionDenied("您的角色不能导出完整的身份证、电话和银行卡号码")
+    # the filter goes to the access log; a search text with digits might hold part of a number
+    logged = {k: v for k, v in params.items() if v and (k != "q" or not any(map(str.isdigit, v)))}
+    out = export_list(request.user, households, full=full, filters=logged)
+    return FileResponse(out, as_attachment=True, filename=file_name(), content_type=XLSX)
 
 
 def _detail_context(user, household: Household, **extra) -> dict:
