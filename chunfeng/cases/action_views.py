@@ -24,7 +24,7 @@ from .handling import (
     extension_decide,
     extension_request,
 )
-from .help import case_aid_pay, case_household_link, case_household_open
+from .help import case_aid_pay, case_household_link
 from .selectors import attachment_for, case_for, extension_for, transfer_targets, unit_by_code
 from .services import case_acknowledge, case_log, case_transfer
 from .views import detail_context
@@ -154,19 +154,19 @@ def case_reopen_view(request, pk: int):
 @require_POST
 @back_on_error(_back)
 def case_household_view(request, pk: int):
-    """Link the worker's file when the register holds one in the user's subtree, else open
-    one from the case."""
+    """Link the worker's file the register holds in the user's subtree. A new file is not
+    opened here: 建档 goes through an application (``apply_views``)."""
     case = case_for(request.user, pk)
     form = f.HouseholdFromCaseForm(request.POST)
     if not form.is_valid():
         return _again(request, case, "household_form", form)
-    number = full_id_number(form.cleaned_data["id_number"])
+    number = full_id_number(form.cleaned_data["id_number"] or case.caller_id_number)
     existing = active_household_of(request.user, number) if number else None
     if existing is not None:
         case_household_link(case=case, household=existing, actor=request.user)
         return _done(request, pk, f"已关联{existing.name}的困难职工档案")
-    household = case_household_open(case=case, data=form.cleaned_data, actor=request.user)
-    return _done(request, pk, f"已为{household.name}建立困难职工档案")
+    messages.error(request, "本单位及下级没有这位职工在档的困难职工档案；请代职工提交建档申请")
+    return redirect("case-detail", pk)
 
 
 @login_required

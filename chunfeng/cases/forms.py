@@ -120,20 +120,15 @@ class ReopenForm(forms.Form):
 
 
 class HouseholdFromCaseForm(forms.Form):
-    """The fields a file needs that a case does not hold."""
+    """The worker's ID number, to link the file already on the register (a new file is opened
+    by an application's approval). Left empty, the case's own number is used (the page never
+    carries it whole)."""
 
-    id_number = forms.CharField(label=_("身份证号码"), max_length=24)
-    category = forms.ChoiceField(
-        label=_("困难类别"),
-        choices=[
-            ("B", "B 低于低保线"),
-            ("C", "C 略高于低保但因故困难"),
-            ("D", "D 因意外、大病、灾害致困"),
-        ],
-    )
-    family_size = forms.IntegerField(label=_("家庭人口"), min_value=1, max_value=30, initial=1)
-    income = forms.DecimalField(
-        label=_("家庭月人均收入（元）"), min_value=0, decimal_places=2, initial=0
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=24,
+        required=False,
+        help_text=_("留空则按工单中的身份证号码关联"),
     )
 
 

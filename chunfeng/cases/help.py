@@ -1,17 +1,20 @@
-"""The help that follows from a case (第一帮扶人): open or link the worker's hardship household
-file, pay aid by real name through the existing payment batches, and (in the log) legal aid.
-The case shows what was done and paid."""
+"""The help that follows from a case (第一帮扶人): file the worker's hardship application (建档
+goes through the applications workflow; its approval opens the file) or link the file already
+on the register, pay aid by real name through the existing payment batches, and (in the log)
+legal aid. The case shows what was done and paid."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from chunfeng.applications.models import Application
+from chunfeng.applications.services import application_create
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError
+from chunfeng.core.personal import mask_id
 from chunfeng.funds.models import BatchStatus, PaymentBatch, PaymentLine
 from chunfeng.funds.services import batch_create, line_add
 from chunfeng.register.models import Household, HouseholdStatus
-from chunfeng.register.services import household_create
 
 from .intake import field_error
 from .models import Case, CaseAid, EntryKind
@@ -37,16 +40,35 @@ def _link(case: Case, household: Household, actor, text: str) -> Case:
     return case
 
 
-@transaction.atomic
-def case_household_open(*, case: Case, data: dict, actor) -> Household:
-    """建档 from the case: a hardship household file kept by the case's union, linked to it."""
-    case = locked(case)
-    require_handler(actor, case, "为这件工单的职工建档")
+def filed_household(case: Case) -> Household | None:
+    """The worker's file: the one linked to the case, else the one its approved application
+    opened (the applications app cannot know of cases, so the case reads it)."""
     if case.household_id:
-        raise ApplicationError("这件工单已关联困难职工档案", code="bad_status")
-    household = household_create(unit=case.unit, data=household_data_from(case) | data, actor=actor)
-    _link(case, household, actor, f"建立困难职工档案（{household.name}，{case.unit.name}）")
-    return household
+        return case.household
+    application = case.application
+    return application.household if application is not None else None
+
+
+@transaction.atomic
+def case_application_submit(*, case: Case, data: dict, actor) -> Application:
+    """代职工提交建档申请 from the case: an application to the case's union, linked to the case.
+    The application's own checks apply (role, 一户一档, the fields)."""
+    case = locked(case)
+    require_handler(actor, case, "为这件工单的职工提交建档申请")
+    require_open(case)
+    if case.household_id or case.application_id:
+        raise ApplicationError("这件工单已有建档申请或困难职工档案", code="bad_status")
+    application = application_create(unit=case.unit, data=data, actor=actor)
+    case.application = application
+    moved_on(case, ["application"])
+    entry_add(
+        case,
+        EntryKind.HOUSEHOLD,
+        f"提交建档申请（{application.name}，{mask_id(application.id_number)}，{case.unit.name}）",
+        actor,
+    )
+    audit_record(actor=actor, action="case.application", target=case, application=application.pk)
+    return application
 
 
 @transaction.atomic
@@ -78,8 +100,11 @@ def case_aid_pay(
     case = locked(case)
     require_handler(actor, case, "为这件工单发放帮扶款物")
     require_open(case)
-    if case.household_id is None:
-        raise field_error("household", "请先为职工建立或关联困难职工档案，再实名发放")
+    household = filed_household(case)
+    if household is None:
+        raise field_error("household", "职工的建档申请获批或关联困难职工档案后，才能实名发放")
+    if case.household_id is None:  # the approved application's file: the case keeps it
+        _link(case, household, actor, f"建档申请已批准，档案：{household.name}")
     if batch is not None and (
         batch.unit_id != case.unit_id
         or batch.campaign_id != campaign.pk
@@ -89,7 +114,6 @@ def case_aid_pay(
     batch = batch or batch_create(
         unit=case.unit, campaign=campaign, name=f"12351帮扶 {case.number}", actor=actor
     )
-    household = Household.objects.get(pk=case.household_id)
     line = line_add(
         batch=batch,
         id_number=household.id_number,

@@ -32,7 +32,11 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def case_for(user, pk: int) -> Case:
     try:
-        return cases_visible_to(user).select_related("household", "escalated_to").get(pk=pk)
+        return (
+            cases_visible_to(user)
+            .select_related("household", "escalated_to", "application__household")
+            .get(pk=pk)
+        )
     except Case.DoesNotExist:
         raise Http404("没有这件工单，或不在您的管辖范围内") from None
 

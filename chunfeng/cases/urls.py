@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import action_views, config_views, public_views, views
+from . import action_views, apply_views, config_views, public_views, views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case-list"),
@@ -34,6 +34,11 @@ urlpatterns = [
     path("cases/<int:pk>/close/", action_views.case_close_view, name="case-close"),
     path("cases/<int:pk>/visit/", action_views.case_visit_view, name="case-visit"),
     path("cases/<int:pk>/reopen/", action_views.case_reopen_view, name="case-reopen"),
+    path(
+        "cases/<int:pk>/application/",
+        apply_views.case_application_view,
+        name="case-application",
+    ),
     path("cases/<int:pk>/household/", action_views.case_household_view, name="case-household"),
     path("cases/<int:pk>/pay/", action_views.case_pay_view, name="case-pay"),
     path("cases/<int:pk>/attachments/", action_views.case_attach_view, name="case-attach"),

@@ -33,7 +33,7 @@ from chunfeng.orgunits.selectors import active_units_visible_to, unit_for, units
 
 from . import forms as f
 from .figures import case_figures
-from .help import household_data_from
+from .help import filed_household, household_data_from
 from .limits import clock
 from .models import Status
 from .selectors import (
@@ -137,12 +137,13 @@ def detail_context(request, case, **extra) -> dict:
         "close_form": f.CloseForm(initial={"recovered": case.recovered}),
         "visit_form": f.VisitForm(initial={"on": today}),
         "reopen_form": f.ReopenForm(),
-        "household_form": f.HouseholdFromCaseForm(initial={"id_number": case.caller_id_number}),
+        "household_form": f.HouseholdFromCaseForm(),
         "pay_form": f.PayForm(
             campaigns=funds_campaigns_visible_to(user), initial={"paid_on": today}
         ),
         "attachment_form": f.AttachmentForm(),
         "household_data": household_data_from(case),
+        "household": filed_household(case),
         "Status": Status,
     } | extra
 

@@ -9,10 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from chunfeng.applications.filing import application_approve
+from chunfeng.applications.services import document_add
+from chunfeng.applications.workflow import (
+    application_check,
+    application_notice,
+    application_review,
+    application_verify,
+    application_visit,
+)
 from chunfeng.cases.handling import case_close, case_reopen, case_return_visit, extension_request
-from chunfeng.cases.help import case_aid_pay, case_household_open
+from chunfeng.cases.help import case_aid_pay, case_application_submit
 from chunfeng.cases.public import public_request_submit
 from chunfeng.cases.services import case_acknowledge, case_create, case_log, case_transfer
 from chunfeng.cases.supervision import cases_supervise
@@ -31,6 +41,44 @@ def _ago(days: int) -> dt.datetime:
 
 
 CALLER = {"request_type": "service", "category": "wages", "region": "210202"}
+
+
+def _file_through_application(case, g1, centre) -> None:
+    """建档 from the case: the application filed for the worker, taken to its approval (the
+    steps of ``demo.applications``; the standards are there too)."""
+    data = {
+        "name": case.caller_name,
+        "id_number": case.caller_id_number,
+        "phone": case.caller_phone,
+        "region_code": "210202",
+        "street": "青泥洼桥街道",
+        "address": "大连市中山区友好路 33 号",
+        "employer": case.employer,
+        "main_cause": "accident",
+        "category": "D",
+        "income_items": [{"item": "抚恤金", "amount": "840"}],
+        "members": [
+            {"name": "郑家属1", "relation": "子女"},
+            {"name": "郑家属2", "relation": "子女"},
+        ],
+    }
+    a = case_application_submit(case=case, data=data, actor=g1)
+    a = application_check(application=a, actor=g1, note="材料齐全")
+    for kind, file in (("signed", "申请书.pdf"), ("consent", "核对授权书.pdf")):
+        document_add(application=a, kind=kind, upload=ContentFile(b"%PDF-1.4 demo", file), actor=g1)
+    a = application_visit(
+        application=a,
+        actor=g1,
+        visited_on=dt.date(2012, 1, 4),
+        visitors="街道工会 王干事",
+        findings="丈夫工伤去世，独自抚养两个孩子",
+    )
+    a = application_review(application=a, actor=centre, note="同意")
+    a = application_verify(
+        application=a, actor=centre, matched=True, reference="大民核〔2012〕第 3 号"
+    )
+    a = application_notice(application=a, actor=centre, start=dt.date(2012, 1, 5))
+    application_approve(application=a, actor=centre, on=dt.date(2012, 1, 13))
 
 
 def _call(users, when, **data):
@@ -91,16 +139,16 @@ def demo_cases(campaign, users: dict, units: dict) -> None:
     )
     c = case_transfer(case=c, to=street, reason="户籍在青泥洼桥街道", actor=zs)
     case_acknowledge(case=c, actor=g1, at=_at("2012-01-04", 16))
-    case_household_open(case=c, data={"category": "D", "family_size": 3, "income": "280"}, actor=g1)
+    _file_through_application(c, g1, users["zs_reviewer"])
     case_aid_pay(
         case=c,
         campaign=campaign,
         amount="1500",
         aid_type="living",
-        paid_on=dt.date(2012, 1, 9),
+        paid_on=dt.date(2012, 1, 13),
         actor=g1,
     )
-    case_close(case=c, outcome="solved", actor=g1, at=_at("2012-01-09"))
+    case_close(case=c, outcome="solved", actor=g1, at=_at("2012-01-13"))
 
     c = _call(
         users,

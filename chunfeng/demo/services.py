@@ -80,8 +80,8 @@ def demo_load() -> None:
     demo_reports(campaign, users)
     demo_own_figures(campaign, users, units)
     demo_register(campaign, users, units)
+    demo_applications(users, units)  # the standards, before a case files an application
     demo_cases(campaign, users, units)
-    demo_applications(users, units)
 
 
 def demo_credentials() -> list[tuple[str, str, str, str]]:

@@ -82,8 +82,16 @@ def upload(name="申请书.jpg", body=b"\xff\xd8\xff\xe0 test"):
 
 def to_step(fed, step: str, n: int = 1, **over):
     """An application of 青泥洼桥街道 taken to ``step`` (submitted … approved)."""
+    a = application_create(
+        unit=fed.zs_g1, data=app_data(n, **over), actor=fed.user("zsg", "filler")
+    )
+    return advance(fed, a, step)
+
+
+def advance(fed, a, step: str):
+    """An application of 青泥洼桥街道 (filed here or elsewhere, e.g. from a case) taken from
+    待初审 to ``step``."""
     g, centre = fed.user("zsg", "filler"), fed.user("zs", "reviewer")
-    a = application_create(unit=fed.zs_g1, data=app_data(n, **over), actor=g)
     order = ["submitted", "checked", "visited", "reviewed", "verified", "notice", "approved"]
     target = order.index(step)
     if target >= 1:

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from chunfeng.cases.handling import case_close, case_reopen, case_return_visit
-from chunfeng.cases.help import case_aid_pay, case_household_open
+from chunfeng.cases.help import case_aid_pay, case_application_submit
 from chunfeng.cases.models import CaseAid, Status
 from chunfeng.cases.services import case_acknowledge, case_transfer
 from chunfeng.cases.supervision import cases_supervise
@@ -18,6 +18,7 @@ from chunfeng.core import sms
 from chunfeng.core.audit import audit_for
 from chunfeng.core.errors import ApplicationError
 from chunfeng.core.versions import Stale
+from tests.applications.conftest import advance, app_data, make_standard
 
 from .helpers import at, call, give_phone, ident
 
@@ -68,9 +69,10 @@ def test_a_hotline_case_from_the_call_to_its_reopening(
     case.refresh_from_db()
     assert case.escalated_to == fed.zs and case.reminded_for == D(2012, 1, 30)
 
-    household = case_household_open(
-        case=case, data={"category": "C", "family_size": 3, "income": "500"}, actor=g1_filler
-    )
+    make_standard(fed)
+    data = app_data(1, name=case.caller_name, id_number=case.caller_id_number, is_migrant=True)
+    application = case_application_submit(case=case, data=data, actor=g1_filler)
+    household = advance(fed, application, "approved").household
     assert household.unit == fed.zs_g1 and household.is_migrant and household.name == "王大山"
     line = case_aid_pay(
         case=case,
@@ -107,7 +109,8 @@ def test_a_hotline_case_from_the_call_to_its_reopening(
         "acknowledge",
         "remind",
         "escalate",
-        "household",
+        "household",  # the application filed
+        "household",  # its file, kept by the case when aid is paid from it
         "payment",
         "close",
         "return_visit",

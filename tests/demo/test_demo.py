@@ -113,7 +113,16 @@ def test_demo_applications_and_standards(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     demo_load()
     statuses = sorted(Application.objects.values_list("status", flat=True))
-    assert statuses == ["checked", "notice", "returned", "reviewed", "submitted", "visited"]
+    # the approved one was filed from the 12351 case of 郑春梅
+    assert statuses == [
+        "approved",
+        "checked",
+        "notice",
+        "returned",
+        "reviewed",
+        "submitted",
+        "visited",
+    ]
     assert all(a.unit.code == "210202001" for a in Application.objects.all())
     zs = Standard.objects.get(region_code="210202")
     assert (zs.year, zs.low_line, zs.c_margin) == (2011, 400, Decimal("1.50"))

@@ -86,6 +86,15 @@ class Case(Versioned):
     household = models.ForeignKey(
         "register.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
+    # 建档 goes through an application (filed by the handler for the worker); its approval
+    # opens the file, read through ``application.household`` (help.filed_household)
+    application = models.ForeignKey(
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # closing
     outcome = models.CharField(_("办理结果"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_note = models.CharField(_("结果说明"), max_length=500, blank=True)
