@@ -110,5 +110,9 @@ def test_import_pay_print_and_duplicate_seen_by_the_district(
     city = session(browser, live_server, fed.user("city", "reviewer"))
     city.goto(f"{live_server.url}/campaigns/{fed.campaign.pk}/summary/210200/F1/")
     diffs = city.locator("#record-diffs")
+    assert "06A" in diffs.text_content()  # the totals are compared at once, each unit on request
+    city.click("#record-diffs a:has-text('逐个报送单位核对')")
+    city.wait_for_url("**unit_diffs=1**")
+    diffs = city.locator("#record-diffs")
     assert "中山区总工会" in diffs.text_content() and "06A" in diffs.text_content()
     assert "0.1700" in diffs.text_content()  # 600 + 600 + 500 yuan paid in the district
