@@ -290,7 +290,15 @@ def document_new(request, response: HttpResponse, application_id: int, kind: str
         "responses": {
             200: {
                 "description": "上传时的文件（jpg、png 或 pdf）",
-                "content": {"application/octet-stream": {}},
+                "content": {
+                    kind: {}
+                    for kind in (
+                        "application/pdf",
+                        "image/jpeg",
+                        "image/png",
+                        "application/octet-stream",
+                    )
+                },
             }
         }
     },
