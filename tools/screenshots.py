@@ -59,6 +59,21 @@ SHOTS = [
     ),
     Shot("household.png", "qnwq_filler", "/register/{household}/", "困难职工家庭档案（一户一档）"),
     Shot("home-phone.png", "city_reviewer", "/", "市总工会首页（手机）", size=PHONE, charts=True),
+    # a street union under 中山区 receives the campaign too (demo/own.py): its 附件2 is to fill
+    Shot(
+        "entry-grassroots-phone.png",
+        "qnwq_filler",
+        "/campaigns/{campaign}/reports/210202001/F2/",
+        "基层工会 附件2 填报页（手机）",
+        size=PHONE,
+    ),
+    Shot(
+        "home-district-picked.png",
+        "city_reviewer",
+        "/?unit=210202",
+        "市总工会查看中山区的看板",
+        charts=True,
+    ),
 ]
 
 

@@ -29,7 +29,9 @@ def home(request):
         "queue": review_queue(user),
         "reminders": reminders_for(user.unit),
     }
-    context.update(home_context(user, request.GET.get("campaign"), context["todo"]))
+    context.update(
+        home_context(user, request.GET.get("campaign"), context["todo"], request.GET.get("unit"))
+    )
     return render(request, "dashboards/home.html", context)
 
 

@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from chunfeng.dashboards import selectors as s
@@ -185,3 +186,51 @@ def test_a_campaign_out_of_reach_is_404(fed, login, api):
     token = fed.token("zs", "reviewer")
     assert api(token).get("/api/v1/dashboards/99999/charts/money").status_code == 404
     assert api(None).get(api_url(fed.campaign, "money")).status_code == 401
+
+
+# ---- the unit picker: a unit with units below it looks at any dashboard of its subtree -----
+
+
+def test_city_picks_a_districts_dashboard(fed, login, money):
+    """The city's reviewer picks 中山区: the heading, the breadcrumb back to the city, the
+    charts drawn from 中山区's subtree (their URLs carry the unit) and the grid of its units."""
+    client = login(fed.user("city", "reviewer"))
+    home = client.get("/").content.decode()
+    picker = home.split('id="dashboard-pick"')[1].split("</form>")[0]
+    assert f'value="{fed.zs.code}"' in picker  # 中山区 has a grassroots union below it
+    assert f'value="{fed.zs_g1.code}"' not in picker  # grassroots homes are one step further
+    page = client.get("/", {"campaign": fed.campaign.pk, "unit": fed.zs.code})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f"<h1>首页 · {fed.zs.name}</h1>" in text
+    trail = text.split('id="unit-trail"')[1].split("</nav>")[0]
+    assert f"unit={fed.city.code}" in trail and fed.city.name in trail
+    assert 'aria-current="page">' + fed.zs.name in trail
+    for name in CHARTS:
+        assert chart_url(fed.campaign, name, unit=fed.zs.code) in text
+    grid = text.split('id="status-grid"')[1].split("</section>")[0]
+    assert fed.xg.name not in grid and fed.zs.name in grid
+    money_chart = client.get(chart_url(fed.campaign, "money", unit=fed.zs.code)).json()
+    assert money_chart == json.loads(
+        json.dumps(s.money_by_unit(fed.campaign, fed.zs), cls=DjangoJSONEncoder)
+    )
+    assert money_chart["categories"] == [f"{fed.zs.name}（本级）", fed.zs_g1.name]
+
+
+def test_city_picks_a_grassroots_unions_work(fed, login, money):
+    """A grassroots union picked from above shows its next steps, to be read, not filled."""
+    client = login(fed.user("city", "reviewer"))
+    text = client.get("/", {"unit": fed.zs_g1.code}).content.decode()
+    assert 'id="next-steps"' in text and 'id="dashboard"' not in text
+    steps = text.split('id="next-steps"')[1].split("</section>")[0]
+    assert "困难职工家庭：已走访或帮扶 2 / 在档 3 户" in steps
+    assert "填报" not in steps and f"unit={fed.zs_g1.code}" in steps
+    trail = text.split('id="unit-trail"')[1].split("</nav>")[0]
+    assert fed.city.name in trail and fed.zs.name in trail
+
+
+@pytest.mark.parametrize("code", ["210200", "210203", "210203001"])
+def test_a_district_cannot_pick_outside_its_subtree(fed, login, code):
+    client = login(fed.user("zs", "reviewer"))
+    assert client.get("/", {"unit": code}).status_code == 404
+    assert client.get(chart_url(fed.campaign, "money", unit=code)).status_code == 404

@@ -68,7 +68,7 @@ def counts(campaign, reviewer) -> dict[str, int]:
     client = Client()
     client.force_login(reviewer)
     api = Client(headers={"Authorization": f"Bearer {token_create(user=reviewer, name='t')}"})
-    urls = {"home": (client, "/")}
+    urls = {"home": (client, "/"), "a district's home": (client, f"/?unit={campaign.owner.code}00")}
     for name in CHARTS:
         urls[name] = (client, reverse("dashboard-chart", args=[campaign.pk, name]))
         urls[f"api {name}"] = (api, f"/api/v1/dashboards/{campaign.pk}/charts/{name}")
