@@ -5,6 +5,7 @@ time. A fixed number of queries whatever the number of units."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -84,16 +85,21 @@ def campaign_completeness(
     unit: str | None = None,
     level: str = "",
     page: int = 1,
+    state: Literal["", "missing", "late", "filed"] = "",
+    q: str = "",
+    sort: Literal["", "name", "-name", "deadline", "-deadline"] = "",
 ):
     """`unit`（默认本单位）及其下级中应报的单位：各层级的报送率与及时率（全部表合计与分表），
     逾期未报的单位及其未报的表单，以及每张表的报送状态（按单位分页，每页 50 个单位；
-    `level` 为 county / industry / grassroots 等时只列该层级）。截止日前已撤销的单位不计入
+    `level` 为 county / industry / grassroots 等时只列该层级；`state` 为 missing 时只列有未报表的
+    单位，late 只列逾期未报的，filed 只列各表均已报送的；`q` 为单位名称的一部分或代码的开头；
+    `sort` 为 name、-name、deadline、-deadline 时按单位名称或截止日期排序，默认按组织机构）。截止日前已撤销的单位不计入
     应报；下发给下级的活动，以下发时定的截止日期判断逾期与及时。"""
     user = request.auth
     campaign = campaign_for(user, campaign_id)
     root = unit_for(user, unit) if unit else user.unit
     rates = rates_for(campaign, root)
-    detail = detail_page(campaign, root, page=page, level=level)
+    detail = detail_page(campaign, root, page=page, level=level, state=state, q=q[:50], sort=sort)
     overdue = overdue_units_page(campaign, root)
     return {
         "campaign": campaign.pk,

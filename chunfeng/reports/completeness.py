@@ -208,21 +208,47 @@ def overdue_units_page(
     return Page(items, number, count)
 
 
+DETAIL_STATES = ("missing", "late", "filed")  # the detail's ``state`` filter
+DETAIL_SORTS = {  # the detail's ``sort``: the order of its units
+    "": ("path",),
+    "name": ("name", "path"),
+    "-name": ("-name", "path"),
+    "deadline": ("deadline", "path"),
+    "-deadline": ("-deadline", "path"),
+}
+
+
 def detail_page(
     campaign: Campaign,
     root: OrgUnit,
     *,
     page: int = 1,
     level: str = "",
+    state: str = "",
+    q: str = "",
+    sort: str = "",
     today: dt.date | None = None,
 ) -> Page:
     """A page of units (of one level when ``level`` is a unit kind), each with a ``Row`` per
-    form: (unit, [rows])."""
+    form: (unit, [rows]). ``state``: units with a form missing, late (past their deadline with
+    a form missing) or with every form filed; ``q``: a part of the unit's name or the start of
+    its code; ``sort``: one of ``DETAIL_SORTS`` (by the tree otherwise). All in SQL, so a page
+    costs the same whatever the number of units."""
     today = today or timezone.localdate()
     forms = _forms(campaign)
-    units = expected_units(campaign, root)
+    units = with_flags(campaign, expected_units(campaign, root), forms)
     if level in UnitKind.values:
         units = units.filter(kind=level)
+    if state == "missing":
+        units = units.filter(_missing_any(forms))
+    elif state == "late":
+        units = units.filter(_missing_any(forms)).filter(deadline__lt=today)
+    elif state == "filed":
+        units = units.exclude(_missing_any(forms))
+    q = q.strip()
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    units = units.order_by(*DETAIL_SORTS.get(sort, DETAIL_SORTS[""]))
     found, number, count = _slice(units, page)
     deadlines = deadlines_of(campaign, found)
     reports = {

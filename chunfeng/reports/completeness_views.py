@@ -1,5 +1,7 @@
 """Who has filed a campaign's forms (报送情况) and 催报 to the units that are late."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,7 +14,14 @@ from chunfeng.core.rules import can_remind, may_remind_at_all
 from chunfeng.orgunits.models import UnitKind
 from chunfeng.orgunits.selectors import unit_for
 
-from .completeness import detail_page, overdue_units, overdue_units_page, rates_for
+from .completeness import (
+    DETAIL_SORTS,
+    DETAIL_STATES,
+    detail_page,
+    overdue_units,
+    overdue_units_page,
+    rates_for,
+)
 
 
 def _page_number(request, name: str) -> int:
@@ -28,6 +37,25 @@ def completeness_page(request, pk: int):
     code = request.GET.get("unit")
     root = unit_for(request.user, code) if code else request.user.unit
     level = request.GET.get("level", "")
+    state = request.GET.get("state", "")
+    state = state if state in DETAIL_STATES else ""
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in DETAIL_SORTS else ""
+    q = request.GET.get("q", "").strip()[:50]
+    # the detail's filters, kept by its pager and by the overdue list's
+    kept = urlencode(
+        {
+            k: v
+            for k, v in {
+                "unit": root.code,
+                "level": level,
+                "state": state,
+                "q": q,
+                "sort": sort,
+            }.items()
+            if v
+        }
+    )
     overdue = overdue_units_page(campaign, root, _page_number(request, "late"))
     context = {
         "campaign": campaign,
@@ -37,8 +65,20 @@ def completeness_page(request, pk: int):
         "overdue": overdue,
         "remindable": [o for o in overdue.items if can_remind(request.user, o.unit)],
         "can_remind": may_remind_at_all(request.user),
-        "detail": detail_page(campaign, root, page=_page_number(request, "page"), level=level),
+        "detail": detail_page(
+            campaign,
+            root,
+            page=_page_number(request, "page"),
+            level=level,
+            state=state,
+            q=q,
+            sort=sort,
+        ),
         "level": level,
+        "state": state,
+        "q": q,
+        "sort": sort,
+        "kept": kept,
         "levels": UnitKind.choices,
     }
     return render(request, "reports/completeness.html", context)
