@@ -19,7 +19,7 @@
       event.preventDefault();
     }
   });
-  var NAME_HEADER = /单位|姓名|名称|户主|联系人|走访人|收款人|^unit|name/i;
+  var NAME_HEADER = /单位|姓名|名称|户主|联系人|走访人|收款人|来电人|^unit|name/i;
   function fitTables(root) {
     var tables = (root || document).querySelectorAll("table.grid");
     Array.prototype.forEach.call(tables, function (table) {
