@@ -59,6 +59,28 @@ def kept_kinds(scope: Scope, unit: OrgUnit) -> set[str]:
     return {kind for kind, rows in KINDS.items() if rows(scope, unit).exists()}
 
 
+def comparable_codes(definition, campaign, root: OrgUnit, units) -> set[str]:
+    """The record-based blanks of a total over ``units`` (within ``root``'s subtree) that the
+    records can answer: those whose records every one of ``units`` keeps. A 汇总 where one
+    district keeps a register and another does not is not compared on the register's figures —
+    the records would miss all of the other's. One query per kind of records, however many
+    units."""
+    scope = scope_for(definition, campaign, "campaign")
+    paths = {
+        kind: set(rows(scope, root).values_list("unit__path", flat=True).distinct())
+        for kind, rows in KINDS.items()
+    }
+
+    def keeps(unit: OrgUnit, kind: str) -> bool:
+        return any(path.startswith(unit.path) for path in paths[kind])
+
+    return {
+        d.code
+        for d in definition.derived
+        if all(any(keeps(u, k) for k in RECORD_SETS[d.records].needs) for u in units)
+    }
+
+
 @dataclass
 class Figures:
     values: dict[str, int | Decimal] = field(default_factory=dict)

@@ -3,7 +3,7 @@ beside the totals and each unit's figures on a 汇总 page."""
 
 from chunfeng.core.panels import Panel, contribute
 
-from .computing import compute_explained
+from .computing import comparable_codes, compute_explained
 from .figures import derived_figures, differences
 
 
@@ -30,14 +30,18 @@ UNITS_PARAM = "unit_diffs"  # ?unit_diffs=1: compare each reporting unit too (on
 
 
 def summary_differences(request, *, summary, **_context) -> Panel | None:
-    """The totals against the records (a fixed number of queries); each unit's figures only
+    """The totals against the records where every reporting unit keeps them (a fixed number
+    of queries); each unit's figures only
     on demand (``?unit_diffs=1``): that costs a few queries per reporting unit, so a 汇总
     page over thousands of units does not pay it on every view."""
     definition, campaign = summary.definition, summary.campaign
     if not definition.derived:
         return None
+    # the totals only where every reporting unit keeps the records (each unit on demand)
+    comparable = comparable_codes(definition, campaign, summary.unit, summary.included)
+    recorded = derived_figures(definition, campaign, summary.unit)
     total = differences(
-        definition, summary.values, derived_figures(definition, campaign, summary.unit)
+        definition, summary.values, {c: v for c, v in recorded.items() if c in comparable}
     )
     asked = request.GET.get(UNITS_PARAM) == "1"
     per_unit = [

@@ -4,7 +4,7 @@
 //   data-confirm="…"     a submit button that asks first
 //   data-remove-after-request   an htmx element removed once its request is answered
 //   table.grid           put in a .table-scroll container (it scrolls inside itself, with a sticky
-//                        header and first column) unless the template did; the columns headed by a
+//                        header and first column, and takes the keyboard focus) unless the template did; the columns headed by a
 //                        unit's or a person's name get .cell-name (never broken per character)
 (function () {
   document.addEventListener("change", function (event) {
@@ -19,7 +19,7 @@
       event.preventDefault();
     }
   });
-  var NAME_HEADER = /单位|姓名|名称|户主|联系人|走访人|收款人|^unit|name/i;
+  var NAME_HEADER = /单位|姓名|名称|户主|联系人|走访人|收款人|来电人|^unit|name/i;
   function fitTables(root) {
     var tables = (root || document).querySelectorAll("table.grid");
     Array.prototype.forEach.call(tables, function (table) {
@@ -30,6 +30,8 @@
         parent.insertBefore(wrap, table);
         wrap.appendChild(table);
       }
+      // a keyboard user scrolls a wide table too: its container takes the focus
+      if (!table.parentElement.hasAttribute("tabindex")) table.parentElement.setAttribute("tabindex", "0");
       var head = table.rows.length ? table.rows[0] : null;
       if (!head) return;
       var named = [];
