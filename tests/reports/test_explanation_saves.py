@@ -10,8 +10,8 @@ import datetime as dt
 from chunfeng.accounts.services import user_create
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.models import AuditEvent
-from chunfeng.reports.models import Report
 from chunfeng.formdefs.loader import latest_builtin
+from chunfeng.reports.models import Report
 from tests.fixtures import PASSWORD, attach_work_report, file_report, zeros
 
 from .test_blank_saves import at, save
