@@ -1,5 +1,8 @@
 """Saving one blank as the user leaves it (the entry page's "flows like Excel", like DHIS2's
 data entry): a valid value is stored at once, an invalid one is refused for that blank alone.
+A "blank" here is a figure, a header field (填表人, 联系电话, 填报日期) or the explanation (说明)
+of a warning, named ``x-<check>`` as on the entry page; an explanation is cleaned as a full save
+cleans it (``services._clean_explanations``: only a warning's, stripped, empty removes it).
 
 Each save carries the report version the page read and returns the new one (contract (c),
 ``core.versions``): when anyone saved the report since, the save is refused (409) with the value
@@ -26,9 +29,17 @@ from chunfeng.formdefs.values import format_value, parse_values, to_number
 
 from .models import Report, ReportValue
 from .selectors import ReportSlot
-from .services import _lock_or_create, _parse_header, _require_open, header_history
+from .services import (
+    _clean_explanations,
+    _lock_or_create,
+    _parse_header,
+    _require_open,
+    header_history,
+)
 
 HEADER_FIELDS = {"filler_name": "填表人", "filler_phone": "联系电话", "fill_date": "填报日期"}
+EXPLANATION = "x-"  # an explanation's box is named x-<check id> on the entry page
+EXPLANATION_MAX = 1000  # characters (the box's maxlength)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,8 @@ def _header_text(report: Report, code: str) -> str:
 def _stored_text(report: Report, code: str, slot: ReportSlot) -> str:
     if code in HEADER_FIELDS:
         return _header_text(report, code)
+    if code.startswith(EXPLANATION):
+        return str((report.explanations or {}).get(code[len(EXPLANATION) :], ""))
     blank = slot.definition.blanks[code]
     row = ReportValue.objects.filter(report=report, code=code).values_list("value", flat=True)
     raw = row.first()
@@ -57,49 +70,79 @@ def _stored_text(report: Report, code: str, slot: ReportSlot) -> str:
 def report_save_blank(
     *, slot: ReportSlot, actor, code: str, text: str, version: int | None
 ) -> BlankSaved:
-    """Store one blank (a figure, or a header field) of the report's draft. Bad input raises
-    ``ApplicationError`` naming the blank and nothing is stored; a save based on an older
-    version raises ``Stale`` whose ``details`` hold the blank's stored value."""
+    """Store one blank (a figure, a header field or a warning's explanation) of the report's
+    draft. Bad input raises ``ApplicationError`` naming the blank and nothing is stored; a save
+    based on an older version raises ``Stale`` whose ``details`` hold the blank's stored value."""
     if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     _require_open(slot)
     definition = slot.definition
-    if code in HEADER_FIELDS:
-        header = _parse_header({code: text})
-        new_text = _header_text_of(header[code])
-    else:
-        parsed, errors = parse_values(definition, {code: text})
-        if errors:
-            raise ApplicationError(
-                errors[0].message + "（未保存）",
-                code="bad_values",
-                details=[e.as_dict() for e in errors],
-            )
-        new_text = format_value(definition.blanks[code], parsed[code])
+    new_text = _canonical(definition, code, text)
     with transaction.atomic():
         report, created = _lock_or_create(slot, actor)
         old_text = "" if created else _stored_text(report, code, slot)
         if not created and version is not None and version != report.version:
-            label = HEADER_FIELDS.get(code) or definition.blanks[code].label
             raise Stale(
-                f"{code} {label}：您打开之后，别人已修改并保存了本表，此空现为“{old_text or '空'}”，"
-                "您填的“" + (new_text or "空") + "”未保存。请核对后再填。",
+                f"{_name(definition, code)}：您打开之后，别人已修改并保存了本表，此处现为"
+                f"“{old_text or '空'}”，您填的“{new_text or '空'}”未保存。请核对后再填。",
                 details=[{"field": code, "current": old_text, "version": report.version}],
                 current=report.version,
             )
         if old_text == new_text and not created:
             return BlankSaved(report, code, new_text)
-        if code in HEADER_FIELDS:
-            setattr(report, code, header[code])
-            details = {"header": {code: header_history(code, old_text, new_text)}}
-        else:
-            _write_one(report, code, parsed[code])
-            details = {"changes": {code: [old_text, new_text]}}
+        details = _write(report, definition, code, old_text, new_text)
         report.updated_by = user_or_none(actor)
         report.version += 1
         report.save()
         audit_record(actor=actor, action="report.save", target=report, via="blank", **details)
     return BlankSaved(report, code, new_text)
+
+
+def _name(definition, code: str) -> str:
+    """How a message names the blank: 填表人, 01A 当地职工总数, F1-W01 的说明."""
+    if code in HEADER_FIELDS:
+        return HEADER_FIELDS[code]
+    if code.startswith(EXPLANATION):
+        return f"{code[len(EXPLANATION) :]} 的说明"
+    return f"{code} {definition.blanks[code].label}"
+
+
+def _canonical(definition, code: str, text: str) -> str:
+    """The text the blank's value is stored and shown as; bad input raises, naming it."""
+    if code in HEADER_FIELDS:
+        return _header_text_of(_parse_header({code: text})[code])
+    if code.startswith(EXPLANATION):
+        check = code[len(EXPLANATION) :]
+        if len(text) > EXPLANATION_MAX:
+            raise ApplicationError(
+                f"{check} 的说明超过 {EXPLANATION_MAX} 字（未保存），请精简",
+                code="bad_values",
+                details=[{"field": code, "message": f"说明最多 {EXPLANATION_MAX} 字"}],
+            )
+        return _clean_explanations(definition, {check: text}).get(check, "")
+    parsed, errors = parse_values(definition, {code: text})
+    if errors:
+        raise ApplicationError(
+            errors[0].message + "（未保存）",
+            code="bad_values",
+            details=[e.as_dict() for e in errors],
+        )
+    return format_value(definition.blanks[code], parsed[code])
+
+
+def _write(report: Report, definition, code: str, old_text: str, new_text: str) -> dict:
+    """Write the blank's new (canonical, valid) text; what the history records of it."""
+    if code in HEADER_FIELDS:
+        setattr(report, code, _parse_header({code: new_text})[code])
+        return {"header": {code: header_history(code, old_text, new_text)}}
+    if code.startswith(EXPLANATION):
+        check = code[len(EXPLANATION) :]
+        said = {k: v for k, v in (report.explanations or {}).items() if k != check}
+        report.explanations = said | ({check: new_text} if new_text else {})
+        return {"explanations": {check: [old_text, new_text]}}
+    parsed, _errors = parse_values(definition, {code: new_text})
+    _write_one(report, code, parsed[code])
+    return {"changes": {code: [old_text, new_text]}}
 
 
 def _header_text_of(value) -> str:

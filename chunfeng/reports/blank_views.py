@@ -4,8 +4,9 @@ Answers JSON: ``{code, value, version}`` when stored (``value`` the canonical te
 the report's new version, sent with the next save); 400 ``{code, error}`` when the value is not
 valid (nothing stored, the blank keeps what was typed); 409 ``{code, error, current, version}``
 when the report was saved by someone else since the page read it (``current`` is the value now
-stored in that blank). 404 outside the user's subtree, 403 for a unit the user cannot fill or a
-report no longer open."""
+stored in that blank). A warning's explanation (说明) is saved the same way, its ``code`` being
+``x-<check>`` as the entry page names its box. 404 outside the user's subtree, 403 for a unit
+the user cannot fill or a report no longer open."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from chunfeng.core.versions import Stale, version_from
 from chunfeng.core.web import caught
 
-from .blank_saves import report_save_blank
+from .blank_saves import EXPLANATION, EXPLANATION_MAX, report_save_blank
 from .selectors import report_slot_for
 
 
@@ -23,12 +24,14 @@ from .selectors import report_slot_for
 def report_blank_save(request, campaign_id: int, unit_code: str, form_code: str, own: bool = False):
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code, own=own)
     code = request.POST.get("code", "")[:32]
+    # a figure is short; an explanation one character over its limit is refused, not cut
+    limit = EXPLANATION_MAX + 1 if code.startswith(EXPLANATION) else 200
     saved, error = caught(
         lambda: report_save_blank(
             slot=slot,
             actor=request.user,
             code=code,
-            text=request.POST.get("value", "")[:200],
+            text=request.POST.get("value", "")[:limit],
             version=version_from(request.POST.get("version")),
         )
     )

@@ -4,7 +4,8 @@ The audit trail is append-only (its rows are never changed), and the entry page 
 blank as the user leaves it, one event each. Shown as stored, a form filled in one sitting would
 read as 77 rows; ``group_blank_saves`` folds one user's consecutive blank saves, each less than
 ``BURST`` after the one before, into one row holding the first old value and the last new one
-of each blank. Only the display is grouped: the stored trail keeps every save."""
+of each blank (figures, header fields and explanations alike). Only the display is grouped: the
+stored trail keeps every save."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def _is_blank_save(ev) -> bool:
 
 def _fold(newer, older) -> None:
     """Fold the ``older`` event into the ``newer`` row: its old values win (it came first)."""
-    for key in ("changes", "header"):
+    for key in ("changes", "header", "explanations"):
         theirs = (older.details or {}).get(key) or {}
         mine = newer.details.setdefault(key, {})
         for code, (old, new) in theirs.items():

@@ -79,7 +79,7 @@ def submission_problems(report: Report, *, readiness=None, work_report=_UNKNOWN)
             + "、".join(readiness.empty[:10])
         )
     if readiness.errors:
-        problems.append(f"还有 {readiness.errors} 处审核错误")
+        problems.append(f"还有 {readiness.errors} 处自动审核错误")
     if readiness.unexplained:
         problems.append("以下警告需要填写说明：" + "、".join(readiness.unexplained))
     campaign = report.campaign_form.campaign

@@ -1,5 +1,12 @@
 """Import a filled template into a report: the same type and logic checks as the entry page,
-every problem named by cell address and blank code, and nothing saved unless all is well."""
+in one pass, every problem named by cell address and blank code.
+
+What is saved: a file whose every cell can be read is saved as a draft, whatever its automatic
+checks say (their errors and warnings are answered with it, to be dealt with before 报送, as on
+the entry page). A file with a cell that cannot be read (text or a decimal in a count, a
+negative figure, a formula …) saves nothing: ``UnreadableCells`` lists each such cell and
+carries what the checks would say of the readable values, so that one upload shows everything
+to correct."""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_fill
 from chunfeng.formdefs.checks import Outcome
 from chunfeng.formdefs.values import parse_values
-from chunfeng.reports.selectors import ReportSlot
+from chunfeng.reports.selectors import ReportSlot, report_checks
 from chunfeng.reports.services import report_save
 
 from .layout import COLUMNS, MAGIC
@@ -25,6 +32,22 @@ class ImportResult:
     report: object
     outcome: Outcome
     cells: dict[str, str]  # blank code → cell address, to point at the cells of each check
+
+
+class UnreadableCells(ApplicationError):
+    """A file with cells that cannot be read: nothing is saved. ``details`` name each cell
+    (``cell``, ``field``, ``message``); ``outcome`` is what the checks say of the readable
+    values, which were not saved either; ``cells`` maps each blank code to its cell."""
+
+    def __init__(self, message: str, *, code: str, details: list, outcome: Outcome, cells):
+        super().__init__(message, code=code, details=details)
+        self.outcome = outcome
+        self.cells = cells
+
+
+def cells_of(result, cells: dict[str, str]) -> list[str]:
+    """The cells of a check's blanks (a check spanning forms also names another form's)."""
+    return [cells[code] for code in result.fields if code in cells]
 
 
 def _refuse(message: str, code: str, details=None):
@@ -119,24 +142,25 @@ def _raw(value):
     return str(value)
 
 
-def _read_values(sheet: Sheet, definition, cells: dict[str, str]) -> dict:
+def _read_values(sheet: Sheet, definition, cells: dict[str, str]) -> tuple[dict, list[dict]]:
+    """Each blank's cell as read, and the cells holding a formula instead of a value (they
+    cannot be read: what a formula shows depends on the program that last computed it)."""
     formulas = [
         {
             "cell": cell,
             "field": code,
-            "message": f"{cell}（{code} {definition.blanks[code].label}）是公式，请只填数值",
+            "message": f"{cell}（{code} {definition.blanks[code].label}）是公式，请只填数值"
+            "（可在 Excel 中“选择性粘贴→数值”）",
         }
         for code, cell in cells.items()
         if cell in sheet.formulas
     ]
-    if formulas:
-        _refuse(
-            f"有 {len(formulas)} 个单元格填的是公式而不是数值（可在 Excel 中“选择性粘贴→数值”）："
-            + "；".join(p["cell"] for p in formulas),
-            "formulas",
-            formulas,
-        )
-    return {code: _raw(sheet.values.get(cell)) for code, cell in cells.items()}
+    values = {
+        code: _raw(sheet.values.get(cell))
+        for code, cell in cells.items()
+        if cell not in sheet.formulas
+    }
+    return values, formulas
 
 
 def _header(sheet: Sheet) -> dict:
@@ -163,17 +187,37 @@ def report_import(*, slot: ReportSlot, data: bytes, name: str, actor) -> ImportR
     _check_identity(sheet, slot)
     definition = slot.definition
     cells = _cells(sheet, definition)
-    values = _read_values(sheet, definition, cells)
-    _parsed, errors = parse_values(definition, values)
-    if errors:
-        details = [{"cell": cells[e.code], **e.as_dict()} for e in errors]
-        _refuse(
-            f"有 {len(errors)} 个单元格填写有误，未导入："
-            + "；".join(f"{d['cell']} {d['message']}" for d in details),
-            "bad_values",
-            details,
-        )
+    values, formulas = _read_values(sheet, definition, cells)
+    parsed, errors = parse_values(definition, values)
+    if formulas or errors:
+        bad = [{"cell": cells[e.code], **e.as_dict()} for e in errors]
+        _refuse_unreadable(slot, cells, formulas + bad, parsed, only_formulas=not errors)
     report, outcome = report_save(
         slot=slot, actor=actor, values=values, header=_header(sheet), via="import"
     )
     return ImportResult(report=report, outcome=outcome, cells=cells)
+
+
+def _refuse_unreadable(
+    slot: ReportSlot, cells: dict[str, str], unreadable: list, parsed: dict, *, only_formulas
+):
+    """Nothing is saved; the answer lists every unreadable cell (in the sheet's order) and what
+    the checks say of the values that could be read."""
+    order = list(cells)
+    unreadable.sort(key=lambda d: order.index(d["field"]))
+    readable = {
+        code: value
+        for code, value in parsed.items()
+        if value is not None and code not in {d["field"] for d in unreadable}
+    }
+    outcome = report_checks(
+        slot.definition, readable, campaign_id=slot.campaign.pk, unit=slot.unit, own=slot.own
+    )
+    raise UnreadableCells(
+        f"文件中有无法读取的单元格，未保存任何数据（共 {len(unreadable)} 个）："
+        + "；".join(f"{d['cell']} {d['message']}" for d in unreadable),
+        code="formulas" if only_formulas else "bad_values",
+        details=unreadable,
+        outcome=outcome,
+        cells=cells,
+    )

@@ -1,6 +1,5 @@
 """Downloads and uploads of report and 汇总 files."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,7 +13,7 @@ from chunfeng.rollups.selectors import summary_visible_to
 
 from . import exports
 from .export_jobs import BUILDERS, export_is_large, export_start
-from .importer import report_import, require_importer
+from .importer import cells_of, report_import, require_importer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPES = {"xlsx": XLSX, "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
@@ -59,19 +58,25 @@ def report_upload(request, campaign_id: int, unit_code: str, form_code: str, own
         result, error = caught(lambda: _import(request, slot, request.FILES.get("file")))
         if error is not None:
             context["error"] = error
+            outcome = getattr(error, "outcome", None)  # the checks of an unreadable file
+            if outcome is not None:
+                context["unsaved_checks"] = checks_with_cells(outcome, error.cells)
             return render(request, "sheets/import.html", context, status=400)
-        context["result"] = result
-        messages.success(request, "已导入并保存为草稿。")
+        context["result"] = checks_with_cells(result.outcome, result.cells)
     return render(request, "sheets/import.html", context)
 
 
 def _import(request, slot, upload):
     if upload is None:
         raise ApplicationError("请选择要上传的文件", code="no_file")
-    result = report_import(slot=slot, data=upload.read(), name=upload.name, actor=request.user)
+    return report_import(slot=slot, data=upload.read(), name=upload.name, actor=request.user)
+
+
+def checks_with_cells(outcome, cells: dict[str, str]) -> dict:
+    """The automatic checks' errors and warnings, each with the cells of its blanks."""
     return {
-        "errors": [(r, [result.cells[c] for c in r.fields]) for r in result.outcome.errors],
-        "warnings": [(r, [result.cells[c] for c in r.fields]) for r in result.outcome.warnings],
+        "errors": [(r, cells_of(r, cells)) for r in outcome.errors],
+        "warnings": [(r, cells_of(r, cells)) for r in outcome.warnings],
     }
 
 

@@ -27,16 +27,27 @@ def test_template_download_and_import_round_trip(fed, api):
     assert sorted(f101["cells"]) == sorted([cells["01A"], cells["01A.2"]])
 
 
-def test_bad_cells_named_and_nothing_saved(fed, api):
+def test_bad_cells_named_with_the_checks_and_nothing_saved(fed, api):
+    """One pass: the unreadable cells and what the checks say of the readable values, none of
+    it saved."""
     client = api(fed.token("zs", "filler"))
     template = client.get(path(fed)).content
     cells = cell_map(template)
-    data = fill(template, {"01A": "abc", "02A": -1})
+    data = fill(template, {"01A": "abc", "02A": -1, "01A.2": 5, "02A.2": 9, "03A": 1.5})
     response = client.post(path(fed, tail="import"), {"file": SimpleUploadedFile("f.xlsx", data)})
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "bad_values"
-    assert {d["cell"] for d in body["details"]} == {cells["01A"], cells["02A"]}
+    assert body["code"] == "bad_values" and body["saved"] is False
+    assert "未保存任何数据" in body["message"]
+    assert {(d["cell"], d["field"]) for d in body["details"]} == {
+        (cells["01A"], "01A"),
+        (cells["02A"], "02A"),
+        (cells["03A"], "03A"),
+    }
+    # 02A.2 > 01A.2: the warning F1-27 over two readable cells
+    f127 = next(w for w in body["warning_cells"] if w["check"] == "F1-27")
+    assert sorted(f127["cells"]) == sorted([cells["02A.2"], cells["01A.2"]])
+    assert body["error_cells"] == []
     assert not ReportValue.objects.exists()
 
 

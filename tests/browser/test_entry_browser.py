@@ -139,3 +139,43 @@ def test_submit_asks_for_confirmation(fed_tx, sign_in, live_server, settings, tm
     assert (
         Report.objects.get(unit=fed.zs, campaign_form__code="F1").status == ReportStatus.SUBMITTED
     )
+
+
+def test_an_explanation_is_saved_as_it_is_left(fed_tx, sign_in, live_server, settings, tmp_path):
+    """A warning's 说明 is saved when its box is left, "报送前还需要" follows at once, and the
+    explanation is there, beside its warning, when the page is opened again."""
+    from chunfeng.reports.models import Report
+    from tests.fixtures import attach_work_report, file_report
+
+    settings.MEDIA_ROOT = tmp_path
+    fed = fed_tx
+    # 06A ≠ 05A: the warning F1-W01 and nothing else stands before 报送
+    file_report(fed, fed.zs, submit=False, values={"05A": 10, "05B": 10, "06A": 8, "04C": 3})
+    attach_work_report(fed.campaign, fed.zs, fed.user("zs", "filler"))
+    page = sign_in(fed.user("zs", "filler"))
+    page.goto(f"{live_server.url}/campaigns/{fed.campaign.pk}/reports/210202/F1/")
+    expect(page.locator("#submit-problems")).to_contain_text("F1-W01")
+    expect(page.locator("#submit-report")).to_be_disabled()
+
+    box = page.locator("#checklist li.warning", has_text="F1-W01").locator("textarea")
+    box.fill("余款2万元用于春节后走访")
+    box.press("Tab")  # leave the box
+    expect(box).to_have_attribute("data-saved", "")
+    expect(page.locator("#save-status")).to_contain_text("F1-W01 的说明 已保存")
+    expect(page.locator("#submit-problems")).to_have_count(0)
+    expect(page.locator("#submit-report")).to_be_enabled()
+    expect(page.locator("#checklist")).to_contain_text("可以报送")
+    report = Report.objects.get(unit=fed.zs, campaign_form__code="F1")
+    assert report.explanations == {"F1-W01": "余款2万元用于春节后走访"}
+
+    page.reload()
+    again = page.locator("#checklist li.warning", has_text="F1-W01").locator("textarea")
+    expect(again).to_have_value("余款2万元用于春节后走访")
+    expect(page.locator("#submit-report")).to_be_enabled()
+    # emptied and left again: the explanation goes and 报送 waits for it once more
+    again.fill("")
+    again.press("Tab")
+    expect(page.locator("#submit-problems")).to_contain_text("F1-W01")
+    expect(page.locator("#submit-report")).to_be_disabled()
+    report.refresh_from_db()
+    assert report.explanations == {}

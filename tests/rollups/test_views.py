@@ -122,7 +122,7 @@ def test_checks_run_on_the_totals(fed, login):
     put(fed.campaign, fed.zs, {"01A": 10, "01A.2": 8})
     put(fed.campaign, fed.xg, {"01A": 10, "01A.2": 15})
     page = text(login(fed.user("city", "viewer")).get(url(fed.campaign)))
-    assert "汇总数的审核结果" in page and "F1-01" in page
+    assert "汇总数的自动审核结果" in page and "F1-01" in page
     assert 'class="total has-error" id="t-01A"' in page
 
 

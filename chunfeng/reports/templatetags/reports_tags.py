@@ -124,6 +124,8 @@ def changes_text(details) -> str:
     ]
     if not parts and details.get("via") == "import":
         parts.append(str(_("（上传的模板与已存数字相同，无变化）")))
+    elif not parts and "changes" in details:  # a save that changed nothing says so
+        parts.append(str(_("（无变化）")))
     return "；".join(parts)
 
 

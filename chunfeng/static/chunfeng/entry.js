@@ -8,7 +8,10 @@
 //   - save each blank as the user leaves it (the form's data-blank-save URL): one save at a time,
 //     each sending the report version the page holds and taking the new one back. A refused
 //     value stays on screen, marked, with its message; a stale save (409) shows the value the
-//     other user stored.
+//     other user stored;
+//   - a warning's explanation (说明, the boxes in the check list) is saved the same way as it is
+//     left, and the live check then runs again so that "报送前还需要" follows it. Its box keeps
+//     what is typed across the check list's swaps (hx-preserve).
 (function () {
   function mark() {
     document.querySelectorAll(".paper .blank").forEach(function (el) {
@@ -88,13 +91,12 @@
         el.removeAttribute("data-saving");
         if (code === 200) {
           if (version) version.value = data.version;
-          if (document.activeElement !== el && el.tagName === "INPUT" && el.type !== "date") {
-            el.value = data.value;
-          }
+          var typed = el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type !== "date");
+          if (document.activeElement !== el && typed) el.value = data.value;
           el.classList.remove("save-refused", "save-stale");
           el.removeAttribute("aria-invalid");
           el.setAttribute("data-saved", "");
-          status(data.code + " 已保存", "ok");
+          status((isExplanation(el) ? data.code.slice(2) + " 的说明" : data.code) + " 已保存", "ok");
         } else if (code === 409) {
           el.value = data.current;
           el.classList.add("save-stale");
@@ -109,13 +111,23 @@
       .catch(function () {
         el.removeAttribute("data-saving");
         status("网络错误，未保存；请稍后再试或点击“保存草稿”", "error");
+      })
+      .then(function () {
+        // an explanation changes what still stands before 报送: check again (entry.html's
+        // hx-trigger listens for this event on the form)
+        if (isExplanation(el)) form.dispatchEvent(new CustomEvent("explained"));
       });
+  }
+
+  function isExplanation(el) {
+    return el.classList && el.classList.contains("explanation");
   }
 
   document.addEventListener("change", function (event) {
     var el = event.target;
     var form = el.closest && el.closest("#entry-form[data-blank-save]");
-    if (!form || !el.closest(".paper") || el.readOnly || el.disabled) return;
+    if (!form || el.readOnly || el.disabled) return;
+    if (!el.closest(".paper") && !isExplanation(el)) return;
     pending += 1;
     queue = queue.then(function () { return saveBlank(form, el); }).then(function () {
       pending -= 1;

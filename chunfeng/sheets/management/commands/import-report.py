@@ -6,7 +6,7 @@ from django.http import Http404
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.errors import ApplicationError
 from chunfeng.reports.selectors import report_slot_system
-from chunfeng.sheets.importer import report_import
+from chunfeng.sheets.importer import UnreadableCells, cells_of, report_import
 from chunfeng.sheets.reader import read_upload
 
 
@@ -30,8 +30,13 @@ class Command(BaseCommand):
             for d in exc.details:
                 if isinstance(d, dict):
                     self.stderr.write(f"{d.get('cell', '')}\t{d.get('field', '')}\t{d['message']}")
+            if isinstance(exc, UnreadableCells):
+                self.stderr.write("自动审核（未保存，仅供参考）：")
+                self._checks(exc.outcome, exc.cells, self.stderr)
             raise CommandError(exc.message) from None
         self.stdout.write(f"已导入 {slot.unit.name} 的 {slot.definition.title}（草稿）。")
-        for r in (*result.outcome.errors, *result.outcome.warnings):
-            cells = "、".join(result.cells[c] for c in r.fields)
-            self.stdout.write(f"[{r.level}] {cells} {r.check}：{r.message}")
+        self._checks(result.outcome, result.cells, self.stdout)
+
+    def _checks(self, outcome, cells, out):
+        for r in (*outcome.errors, *outcome.warnings):
+            out.write(f"[{r.level}] {'、'.join(cells_of(r, cells))} {r.check}：{r.message}")
