@@ -1,0 +1,154 @@
+"""Benchmark: a bounded mixed load of simulated users (locust, headless, loopback only) against
+``chunfeng serve`` (gunicorn, the production-like server) on the national-shaped federation
+on PostgreSQL.
+
+    python3 -m venv .venv-load && .venv-load/bin/pip install -r bench/requirements.txt  # once
+    python bench/bench_national.py --households 100000 --generate-only \\
+        --database-url postgres://postgres@127.0.0.1:5432/chunfeng_bench_scale_100k
+    python bench/bench_load.py --users 200 --time 3m \\
+        --database-url postgres://postgres@127.0.0.1:5432/chunfeng_bench_scale_100k
+
+It uses a database that ``bench_national.py`` built (its name must contain "bench": the run
+writes to it). It makes ``--users`` filler accounts, half of county-level unions and half of
+grassroots unions (``load_…``, kept for the next run), puts their units' 附件1 back to draft
+so that they can be saved, starts ``python -m chunfeng serve --port PORT`` on 127.0.0.1 with
+the same database, runs ``locust -f bench/locustfile.py --headless`` from ``.venv-load`` for
+``--time``, stops the server, and prints each request kind's count, failures, p50 and p95 (ms)
+from locust's CSV, with the load average. Nothing is asserted."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
+PASSWORD = "load-bench-Pass-2012"
+
+
+def load() -> str:
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def prepare(users: int) -> dict:
+    """The accounts (made once), their units' reports back to draft, and each one's URLs."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chunfeng.config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from chunfeng.accounts.models import User
+    from chunfeng.accounts.services import user_create
+    from chunfeng.campaigns.models import Campaign
+    from chunfeng.demo.national import ROOT_CODE
+    from chunfeng.orgunits.models import OrgUnit, UnitKind
+    from chunfeng.reports.models import Report, ReportStatus
+
+    if "bench" not in connection.settings_dict["NAME"]:
+        sys.exit("refusing: the PostgreSQL database name must contain 'bench' (the run writes)")
+    root = OrgUnit.objects.get(code=ROOT_CODE)
+    campaign = Campaign.objects.filter(owner=root).order_by("pk").first()  # not the previous
+    half = users // 2
+    counties = list(OrgUnit.objects.filter(kind=UnitKind.COUNTY).order_by("code")[:half])
+    grassroots = list(
+        OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("code")[: users - len(counties)]
+    )
+    accounts = []
+    for unit in counties + grassroots:
+        name = f"load_{unit.code}"
+        if not User.objects.filter(username=name).exists():
+            user_create(username=name, unit=unit, role="filler", password=PASSWORD)
+        accounts.append(
+            {
+                "username": name,
+                "entry": f"/campaigns/{campaign.pk}/reports/{unit.code}/F1/",
+                "summary": f"/campaigns/{campaign.pk}/summary/{unit.code}/F1/",
+            }
+        )
+    Report.objects.filter(campaign_form__campaign=campaign, unit__in=counties + grassroots).update(
+        status=ReportStatus.DRAFT
+    )
+    return {"password": PASSWORD, "users": accounts}
+
+
+def wait_up(url: str, seconds: float = 120) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--time", default="3m", help="locust's --run-time")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = args.database_url
+    CACHE.mkdir(exist_ok=True)
+    (CACHE / ".gitignore").write_text("*\n")
+    accounts = CACHE / "load_users.json"
+    accounts.write_text(json.dumps(prepare(args.users)))
+    env = dict(os.environ, LOAD_USERS=str(accounts), CHUNFENG_DATA_DIR=str(CACHE / "load-data"))
+    host = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "chunfeng", "serve", "--host", "127.0.0.1",
+         "--port", str(args.port), "--workers", str(args.workers)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(CACHE / "load-server.log", "w"),
+    )  # fmt: skip
+    try:
+        wait_up(f"{host}/login/")
+        print(f"server up ({args.workers} gunicorn workers × 4 threads) [{load()}]", flush=True)
+        prefix = CACHE / "load"
+        locust = ROOT / ".venv-load" / "bin" / "locust"
+        subprocess.run(
+            [str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time,
+             "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, check=False,
+        )  # fmt: skip
+        print(f"after the run [{load()}]")
+        report(Path(f"{prefix}_stats.csv"), Path(f"{prefix}_failures.csv"))
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def report(stats: Path, failures: Path) -> None:
+    print(f"{'request':28s} {'count':>7s} {'failed':>7s} {'p50 ms':>8s} {'p95 ms':>8s}")
+    with stats.open() as f:
+        for row in csv.DictReader(f):
+            print(
+                f"{row['Name']:28s} {row['Request Count']:>7s} {row['Failure Count']:>7s} "
+                f"{row['50%']:>8s} {row['95%']:>8s}"
+            )
+    if failures.exists():
+        with failures.open() as f:
+            for row in csv.DictReader(f):
+                print(
+                    f"failure: {row['Method']} {row['Name']}: {row['Error']} × {row['Occurrences']}"
+                )
+
+
+if __name__ == "__main__":
+    main()
