@@ -9,8 +9,8 @@ going through the pages a filler uses, with a pause of 1–5 s between them (a p
 The accounts are read from the file that ``bench_load.py`` writes (``LOAD_USERS``). Run by
 ``bench_load.py``; by hand::
 
-    .venv-load/bin/locust -f bench/locustfile.py --headless -u 200 -r 10 -t 3m \\
-        --host http://127.0.0.1:8765
+    LOAD_USERS=bench/.cache/load_users.json .venv-load/bin/locust -f bench/locustfile.py \\
+        --headless -u 200 -r 2 -t 5m --reset-stats --host http://127.0.0.1:8765
 
 Loopback only: the host must be 127.0.0.1 or localhost."""
 
