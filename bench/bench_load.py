@@ -14,9 +14,11 @@ grassroots unions (``load_…``, kept for the next run), puts their units' 附�
 so that they can be saved, starts ``python -m chunfeng serve --port PORT`` on 127.0.0.1 with
 the same database, runs ``locust -f bench/locustfile.py --headless`` from ``.venv-load`` for
 ``--time``, stops the server, and prints each request kind's count, failures, p50 and p95 (ms)
-from locust's CSV, with the load average. The users start ``--spawn-rate`` a second, each
-logging in (the password hash is slow on purpose); the figures count from the moment all of
-them are running (``--reset-stats``), so the logins of the ramp are not in them. Nothing is
+from locust's CSV, with the load average. The users start ``--spawn-rate`` a second with a session
+made beforehand (Django's ``force_login``), except ``--logins`` of them, which log in through
+the form (the password hash is slow on purpose: 200 at once were most of a first run's work);
+each waits ``--wait`` seconds (a person reading or filling a page) between requests. The
+figures count from the moment all users are running (``--reset-stats``). Nothing is
 asserted."""
 
 from __future__ import annotations
@@ -85,10 +87,22 @@ def prepare(users: int) -> dict:
                 "summary": f"/campaigns/{campaign.pk}/summary/{unit.code}/F1/",
             }
         )
+    # made by the service, an account must change its password first (every page redirects)
+    User.objects.filter(username__startswith="load_").update(must_change_password=False)
     Report.objects.filter(campaign_form__campaign=campaign, unit__in=counties + grassroots).update(
         status=ReportStatus.DRAFT
     )
-    return {"password": PASSWORD, "users": accounts}
+    # a session for each account, made as Django's test client makes one: the users start
+    # logged in, so that the run measures the pages and not 200 password hashes at once (a
+    # few users still log in through the form, to time it)
+    from django.conf import settings
+    from django.test import Client
+
+    for account in accounts:
+        client = Client()
+        client.force_login(User.objects.get(username=account["username"]))
+        account["session"] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"password": PASSWORD, "cookie": settings.SESSION_COOKIE_NAME, "users": accounts}
 
 
 def wait_up(url: str, seconds: float = 120) -> None:
@@ -106,17 +120,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--spawn-rate", type=float, default=2, help="users started a second")
+    parser.add_argument("--spawn-rate", type=float, default=5, help="users started a second")
     parser.add_argument("--time", default="5m", help="locust's --run-time, the ramp included")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument(
+        "--wait", default="10,30", help="seconds a user reads a page before the next (min,max)"
+    )
+    parser.add_argument("--logins", type=int, default=5, help="users that log in by the form")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
+    # the server's data directory, for this process too: the secret key lives there, and the
+    # sessions made beforehand are signed with it
+    os.environ["CHUNFENG_DATA_DIR"] = str(CACHE / "load-data")
     CACHE.mkdir(exist_ok=True)
     (CACHE / ".gitignore").write_text("*\n")
     accounts = CACHE / "load_users.json"
     accounts.write_text(json.dumps(prepare(args.users)))
-    env = dict(os.environ, LOAD_USERS=str(accounts), CHUNFENG_DATA_DIR=str(CACHE / "load-data"))
+    env = dict(
+        os.environ,
+        LOAD_USERS=str(accounts),
+        LOAD_WAIT=args.wait,
+        LOAD_LOGINS=str(args.logins),
+    )
     host = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "chunfeng", "serve", "--host", "127.0.0.1",
