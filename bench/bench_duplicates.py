@@ -309,10 +309,21 @@ HOUSEHOLD_COLS = ("id", "unit_id", "name", "id_number", "gender", "birth_date", 
                   "escaped_on", "escaped_reason", "created_at", "created_by_id", "id_token",
                   "version")  # fmt: skip
 LINE_COLS = ("id", "batch_id", "household_id", "unit_id", "campaign_id", "id_number", "name",
-             "amount", "kind", "goods", "aid_type", "paid_on", "cancelled")  # fmt: skip
+             "amount", "kind", "goods", "aid_type", "paid_on", "cancelled", "id_token",
+             "recipient", "result", "result_reason")  # fmt: skip
 
 
 def line_rows(plan: Plan, grassroots_ids, district_ids, target, prev, batches):
+    """The lines, with the columns added to the model since the bench was written (the ID
+    number's search token, who was paid, the bank's result)."""
+    from chunfeng.core.personal import search_token
+    from chunfeng.funds.models import Recipient
+
+    for row in _line_rows(plan, grassroots_ids, district_ids, target, prev, batches):
+        yield (*row, search_token("id", row[5]), Recipient.HOUSEHOLD, "", "")
+
+
+def _line_rows(plan: Plan, grassroots_ids, district_ids, target, prev, batches):
     pk = 0
     target_count = 0
     for i in range(plan.n):

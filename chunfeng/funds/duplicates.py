@@ -224,16 +224,21 @@ def _lines_sql(kind: str, scoped: bool, keys: int) -> str:
         match = f"h.name IN ({marks}) AND h.birth_date IN ({marks})"
     else:
         match = f"h.phone IN ({', '.join(['%s'] * keys)})"
+    if kind == FlagKind.EXACT:  # the key is the line's own: no household needed (joined, the
+        # planner hashed the whole register for 20,000 lines at 1 M households: 1.5 s)
+        household, joined = "NULL, NULL, NULL", ""
+    else:  # LEFT: a line naming someone off the register (a 劳模, an enterprise) has none
+        household = "h.name, h.birth_date, h.phone"
+        joined = f"LEFT JOIN {households} h ON h.id = l.household_id "
     return (
         "SELECT l.id, l.unit_id, u.name, u.code, l.batch_id, l.name, l.id_number, l.amount, "
-        f"l.paid_on, h.name, h.birth_date, h.phone FROM {lines} l "
-        # LEFT: a line naming someone off the register (a 劳模, an enterprise) has no household
-        f"LEFT JOIN {households} h ON h.id = l.household_id JOIN {units} u ON u.id = l.unit_id "
+        f"l.paid_on, {household} FROM {lines} l {joined}JOIN {units} u ON u.id = l.unit_id "
         f"WHERE {match} AND {_where('l', scoped)}"
     )
 
 
 def _scan_kind(cursor, kind: str, scoped: bool, params: list) -> list[DuplicateGroup]:
+    _hash_groups(cursor, kind == FlagKind.EXACT)  # the register's keys stream through indexes
     cursor.execute(_keys_sql(kind, scoped), params if kind == FlagKind.EXACT else [])
     keys = [tuple(row) for row in cursor.fetchall()]
     found: dict[tuple, DuplicateGroup] = {}
@@ -282,10 +287,24 @@ def duplicates_scan(campaign, root: OrgUnit, *, kinds=tuple(FlagKind.values)) ->
         return ScanResult({kind: _scan_kind(cursor, kind, scoped, params) for kind in kinds})
 
 
-# PostgreSQL's default work_mem (4 MB) makes the grouping over a national campaign's lines
-# spill to disk in batches, and a parallel plan has each worker build its own hash table of
-# every key (then merges them): one aggregate in memory, for this transaction only, is faster.
+# PostgreSQL, for the scan's transaction only. With the default 4 MB of work_mem the grouping
+# of a national campaign's million ID numbers spilled to disk in 80 batches, and a parallel plan
+# has each worker build its own groups, then merges them: one hash aggregate in memory is
+# faster. The suspected kinds' keys, though, are grouped best by streaming through the
+# register's indexes that hold them in order (``Household(name, birth_date)``, ``phone``: an
+# index-only GroupAggregate, no memory), where given the memory PostgreSQL hashed the
+# name+birth pairs after a whole-table scan: 4.4 s against 1.6 s at 1 M households. (The ID
+# numbers are not streamed that way: ``PaymentLine(campaign, id_number)`` lacks ``cancelled``,
+# so each of a million entries costs a visit to the table in random order: 7.8 s against
+# 5.7 s hashed.)
 PG_SCAN_SETTINGS = (("work_mem", "128MB"), ("max_parallel_workers_per_gather", "0"))
+
+
+def _hash_groups(cursor, allowed: bool) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT set_config('enable_hashagg', %s, true)", ["on" if allowed else "off"]
+        )
 
 
 def _tune_for_grouping(cursor) -> None:

@@ -145,6 +145,7 @@ class KeysetPage:
     older: int | None
     newer: int | None
     count: int
+    capped: bool = False  # there are more than ``count`` (the count stopped at its cap)
 
     def __iter__(self):
         return iter(self.object_list)
@@ -160,11 +161,14 @@ def keyset_page(
     size: int,
     before: int | None = None,
     after: int | None = None,
+    cap: int | None = None,
 ) -> KeysetPage:
     """``households`` (ordered ``-pk``): the ``size`` just older than ``before``, or just newer
     than ``after``, or the newest. Two queries: the page (one row more, to know whether there
-    is another) and the count."""
-    total = households.count()
+    is another) and the count. With ``cap`` the count stops after ``cap`` + 1 files (a
+    ``LIMIT`` in a subquery): a province's list does not pay for counting a million files on
+    every page; ``capped`` says there are more than ``count``."""
+    total, capped = count_capped(households, cap)
     if after is not None:
         rows = list(households.filter(pk__gt=after).order_by("pk")[: size + 1])
         more, rows = len(rows) > size, rows[:size][::-1]
@@ -176,7 +180,16 @@ def keyset_page(
         more, rows = len(rows) > size, rows[:size]
         older = rows[-1].pk if more else None
         newer = rows[0].pk if before is not None and rows else None
-    return KeysetPage(rows, older, newer, total)
+    return KeysetPage(rows, older, newer, total, capped)
+
+
+def count_capped(households: QuerySet[Household], cap: int | None) -> tuple[int, bool]:
+    """The number of ``households``, or ``(cap, True)`` when there are more than ``cap``:
+    ``SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)``, which stops reading there."""
+    if cap is None:
+        return households.count(), False
+    found = households.order_by().values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap
 
 
 FILTER_LEVELS = 2  # levels below the user's unit that the list's unit filter offers

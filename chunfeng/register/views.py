@@ -56,6 +56,9 @@ from .services import (
 )
 
 PAGE_SIZE = 50
+# the list counts its files up to here; past it the page says "more than" and offers the exact
+# count on request (a count over a province's million files is most of the page's time)
+COUNT_CAP = 10_000
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -121,11 +124,17 @@ def household_list(request):
         query = urlencode({k: v for k, v in params.items() if v})
         return redirect(f"{reverse('household-list')}{'?' + query if query else ''}")
     chosen, households = _filtered(request.user, params)
+    keep = urlencode({k: v for k, v in params.items() if v})
+    exact = request.GET.get("count") == "exact"
+    if exact and request.headers.get("HX-Request"):  # the count alone, asked by its button
+        count = households.count()
+        return render(request, "register/_list_count.html", {"count": count, "keep": keep})
     page = keyset_page(
         households,
         size=PAGE_SIZE,
         before=_pk_param(request.GET.get("before")),
         after=_pk_param(request.GET.get("after")),
+        cap=None if exact else COUNT_CAP,
     )
     # the applications app marks the files whose yearly review is overdue (a panel slot)
     file_panels, marks = collect("household.list", request, households=list(page))
@@ -136,8 +145,10 @@ def household_list(request):
     found = page.object_list[0] if params["id_token"] and page.object_list else None
     context = {
         "page": page,
+        "count": page.count,
+        "capped": page.capped,
         "filters": filters,
-        "keep": urlencode({k: v for k, v in params.items() if v}),
+        "keep": keep,
         "id_search": bool(params["id_token"]),
         "id_query": found.masked_id if found is not None else "",
         "can_edit": editable_units(request.user).exists(),

@@ -40,6 +40,9 @@ def test_tree_reports_households_and_lines_agree(db):
     numbers = list(households.values_list("id_number", flat=True))
     assert len(set(numbers)) == 150 and all(parse_id(n).number == n for n in numbers)
     assert set(households.values_list("unit_id", flat=True)) <= grassroots
+    # no chance duplicates for the scan: each (name, birth date) is one file's
+    pairs = list(households.values_list("name", "birth_date"))
+    assert len(set(pairs)) == len(pairs) == 150
     for camp in (built.campaign, built.previous):
         lines = PaymentLine.objects.filter(campaign=camp).select_related("household", "batch")
         assert lines.count() == 150
@@ -57,3 +60,10 @@ def test_id_numbers_stay_distinct_past_one_region():
     numbers = [id_number(i) for i in picks]
     assert len(set(numbers)) == len(picks)
     assert all(parse_id(n).number == n for n in numbers)
+
+
+def test_names_are_distinct_within_a_birth_date():
+    from chunfeng.demo.national import _name
+
+    picks = range(0, 5_000)
+    assert len({(_name(i), id_number(i)[6:14]) for i in picks}) == len(picks)
