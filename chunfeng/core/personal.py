@@ -98,7 +98,9 @@ def search_tokener(kind: str) -> Callable[[str], str]:
     keyed, head, prefix = _keyed(_key()), f"{kind}:", f"{_TOKEN_PREFIX[kind]}_"
 
     def token(number: str) -> str:
-        text = number.upper() if type(number) is str and number.isalnum() else normalise(kind, number)
+        text = (
+            number.upper() if type(number) is str and number.isalnum() else normalise(kind, number)
+        )
         digest = keyed.copy()
         digest.update((head + text).encode())
         return prefix + digest.hexdigest()[:32]

@@ -171,9 +171,10 @@ SAMPLE_NAME = "【示例，不导入】王小明"
 def is_sample(record: dict) -> bool:
     """The template's sample row, left in a filled list: its example ID number with a name
     still marked 示例. It is never imported (nor counted, nor checked)."""
-    return SAMPLE_MARK in str(record.get("name", "")) and str(
-        record.get("id_number", "")
-    ).strip() == example_id()
+    return (
+        SAMPLE_MARK in str(record.get("name", ""))
+        and str(record.get("id_number", "")).strip() == example_id()
+    )
 
 
 def template_xlsx() -> bytes:
