@@ -15,7 +15,7 @@ from django.utils import timezone
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
-from chunfeng.core.personal import mask_id, search_token
+from chunfeng.core.personal import mask_id, search_tokener
 from chunfeng.core.rules import can_edit_households
 
 from .models import Household, HouseholdStatus, Person
@@ -108,6 +108,7 @@ def household_import_check(
     chunk: list[tuple[int, dict]] = []
     chunk_errors: list[tuple[int, str, str]] = []
     bad: set[int] = set()
+    id_token = search_tokener("id")
 
     def flush():
         holders = holders_by_id(f["id_number"] for _, f in chunk) if chunk else {}
@@ -131,7 +132,7 @@ def household_import_check(
         for fields in good[: max(0, preview - len(check.preview))]:
             check.preview.append(_preview_row(fields))
         if spool is not None and good:
-            _spool_write(spool, [_spooled(f) for f in good])
+            _spool_write(spool, [_spooled(f, id_token) for f in good])
         chunk.clear()
         chunk_errors.clear()
         bad.clear()
@@ -196,8 +197,9 @@ def _spool_read(spool) -> list[tuple] | None:
     return marshal.loads(spool.read(int.from_bytes(size, "little"))) if size else None
 
 
-def _spooled(f: dict) -> tuple:
-    """The fields in ``_SPOOL`` order, as marshal writes them and the INSERT takes them."""
+def _spooled(f: dict, id_token) -> tuple:
+    """The fields in ``_SPOOL`` order, as marshal writes them and the INSERT takes them
+    (``id_token``: ``search_tokener("id")``)."""
     return (
         f["name"],
         f["id_number"],
@@ -212,7 +214,7 @@ def _spooled(f: dict) -> tuple:
         f["is_model_worker"],
         f["is_laid_off"],
         f["bank_account"],
-        search_token("id", f["id_number"]),
+        id_token(f["id_number"]),
     )
 
 

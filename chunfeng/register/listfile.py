@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -157,6 +158,7 @@ def column_label(i: int, columns: list[str]) -> str:
 # --- the template -----------------------------------------------------------------------------
 
 
+@cache
 def example_id() -> str:
     first17 = "21020219850315001"
     return first17 + check_digit(first17)
@@ -169,8 +171,9 @@ SAMPLE_NAME = "【示例，不导入】王小明"
 def is_sample(record: dict) -> bool:
     """The template's sample row, left in a filled list: its example ID number with a name
     still marked 示例. It is never imported (nor counted, nor checked)."""
-    return str(record.get("id_number", "")).strip() == example_id() and SAMPLE_MARK in str(
-        record.get("name", "")
+    return (
+        SAMPLE_MARK in str(record.get("name", ""))
+        and str(record.get("id_number", "")).strip() == example_id()
     )
 
 

@@ -44,6 +44,8 @@ Problems = list[tuple[str, str]]
 
 
 def _text(raw: Any) -> str:
+    if type(raw) is str:  # the usual case, an imported cell: no str() call
+        return raw.strip()
     return "" if raw is None else str(raw).strip()
 
 
@@ -131,9 +133,10 @@ def _flag(key: str, label: str, raw: Any, errors: Problems) -> bool:
     if isinstance(raw, bool):
         return raw
     text = _text(raw)
-    if text.upper() in _YES:
+    upper = text.upper()
+    if upper in _YES:
         return True
-    if text.upper() not in _NO:
+    if upper not in _NO:
         errors.append((key, f"{label}应填“是”或“否”，不能是“{text}”"))
     return False
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -59,6 +60,12 @@ class ReportSlot:
         """The campaign owner's filed report: its final report (合计), frozen on closing."""
         return not self.own and self.unit.pk == self.campaign.owner_id
 
+    @cached_property
+    def collects(self) -> bool:
+        """Whether reporting units sit below the unit: asked once however many parts of the
+        entry page want to know (the page's links, the roll-up's "fill from children")."""
+        return collects(self.campaign, self.unit)
+
     @property
     def open(self) -> bool:
         """Whether the filing may still change (who may change it is the rulebook's)."""
@@ -100,8 +107,6 @@ def _slot(campaign: Campaign, unit: OrgUnit, form_code: str, own: bool = False) 
     is_owner = unit.pk == campaign.owner_id
     if not is_owner and not campaign.recipients.filter(pk=unit.pk).exists():
         raise Http404(f"{unit.name}不是活动“{campaign.name}”的报送单位")
-    if own and not collects(campaign, unit):
-        raise Http404(f"{unit.name}下面没有报送单位，不单独填报本级数字")
     filings = {
         r.kind: r
         for r in Report.all_kinds.select_related("form_version", "updated_by").filter(
@@ -110,7 +115,7 @@ def _slot(campaign: Campaign, unit: OrgUnit, form_code: str, own: bool = False) 
     }
     for filing in filings.values():  # already in hand: no query when a caller follows these
         cform.campaign, filing.campaign_form, filing.unit = campaign, cform, unit
-    return ReportSlot(
+    slot = ReportSlot(
         campaign=campaign,
         campaign_form=cform,
         unit=unit,
@@ -118,6 +123,9 @@ def _slot(campaign: Campaign, unit: OrgUnit, form_code: str, own: bool = False) 
         own=own,
         filed=filings.get(ReportKind.FILED),
     )
+    if own and not slot.collects:
+        raise Http404(f"{unit.name}下面没有报送单位，不单独填报本级数字")
+    return slot
 
 
 def report_values(report: Report | None, definition: FormDefinition) -> dict[str, Value]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -94,7 +95,30 @@ def report_save(
     ``version`` is the report's version the writer read (``core.versions``; 0 when it read no
     report yet): when the report has been saved since, nothing is saved and ``Stale`` (409)
     names the blanks whose stored value differs from the writer's. The history records what
-    changed: the blanks, the header fields and the explanations, and ``via`` (e.g. "import")."""
+    changed: the blanks, the header fields and the explanations, and ``via`` (e.g. "import").
+    Returns the report and the checks over its new values."""
+    report, parsed = _save(slot, actor, values, explanations, header, version, via)
+    new_values = {k: v for k, v in parsed.items() if v is not None}
+    return report, report_checks(
+        slot.definition, new_values, campaign_id=slot.campaign.pk, unit=slot.unit, own=slot.own
+    )
+
+
+def report_write(
+    *,
+    slot: ReportSlot,
+    actor,
+    values: dict,
+    explanations: dict | None = None,
+    header: dict | None = None,
+    version: int | None = None,
+) -> Report:
+    """``report_save`` without the checks afterwards, for a caller that does not show them:
+    the entry page redirects after a save, and the page it lands on runs them."""
+    return _save(slot, actor, values, explanations, header, version, "")[0]
+
+
+def _save(slot, actor, values, explanations, header, version, via) -> tuple[Report, dict]:
     if not can_fill(actor, slot.unit):
         raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
     _require_open(slot)
@@ -122,14 +146,15 @@ def report_save(
             report.explanations = clean_expl
         report.updated_by = user_or_none(actor)
         report.version += 1
-        report.save()
+        report.save(update_fields=[*_SAVED, *header_fields])
         if via:
             details["via"] = via
         audit_record(actor=actor, action="report.save", target=report, changes=changes, **details)
-    new_values = {k: v for k, v in parsed.items() if v is not None}
-    return report, report_checks(
-        definition, new_values, campaign_id=slot.campaign.pk, unit=slot.unit, own=slot.own
-    )
+    return report, parsed
+
+
+# what every save writes of the report row (besides the header fields it was given)
+_SAVED = ("explanations", "updated_by", "version", "updated_at")
 
 
 def _text(value) -> str:
@@ -179,15 +204,14 @@ def _require_open(slot: ReportSlot) -> None:
         )
 
 
-def _differing(definition: FormDefinition, stored: dict, mine: dict) -> list[dict]:
-    """The blanks where what is stored is not what the writer sends, with both values."""
-    out = []
+def _differing(definition: FormDefinition, stored: dict, mine: dict) -> Iterator[dict]:
+    """The blanks where what is stored is not what the writer sends, with both values
+    (a generator: ``check_version`` reads it only when the write is refused)."""
     for code, blank in definition.blanks.items():
         if stored.get(code) != mine.get(code):
             now, sent = format_value(blank, stored.get(code)), format_value(blank, mine.get(code))
             message = f"{code} {blank.label}：现为“{now or '空'}”，您填的是“{sent or '空'}”"
-            out.append({"field": code, "message": message})
-    return out
+            yield {"field": code, "message": message}
 
 
 def _lock_or_create(slot: ReportSlot, actor) -> tuple[Report, bool]:
@@ -212,7 +236,8 @@ def _write_values(report, definition, old: dict, new: dict) -> dict:
         if old.get(code) != new.get(code)
     }
     emptied = [code for code in changes if new.get(code) is None]
-    ReportValue.objects.filter(report=report, code__in=emptied).delete()
+    if emptied:
+        ReportValue.objects.filter(report=report, code__in=emptied).delete()
     ReportValue.objects.bulk_create(
         [
             ReportValue(report=report, code=code, value=to_number(new[code]))

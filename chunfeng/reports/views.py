@@ -20,8 +20,8 @@ from chunfeng.core.web import caught
 from chunfeng.formdefs.values import format_value, parse_values
 
 from .presenters import paper_items
-from .selectors import collects, report_checks, report_history, report_slot_for, report_values
-from .services import report_readiness, report_save
+from .selectors import report_checks, report_history, report_slot_for, report_values
+from .services import report_readiness, report_write
 from .work_reports import work_report_of
 from .workflow import can_review_report, submission_problems
 
@@ -73,8 +73,8 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str, own:
         if not editable:
             raise PermissionDenied("您不能修改这张报表")
         texts, explanations, header = _posted(request.POST, definition)
-        _saved, error = caught(
-            lambda: report_save(
+        _saved, error = caught(  # the page it redirects to runs the checks
+            lambda: report_write(
                 slot=slot,
                 actor=request.user,
                 values=texts,
@@ -153,7 +153,7 @@ def _workflow_context(user, slot, editable, readiness=None):
             if editable and report and not slot.own and not slot.is_final
             else []
         ),
-        "collects": slot.own or collects(slot.campaign, slot.unit),
+        "collects": slot.own or slot.collects,
     }
 
 

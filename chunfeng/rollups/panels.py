@@ -5,12 +5,10 @@ from chunfeng.core.panels import Panel, contribute
 
 
 def fill_action(request, *, slot, editable, **_context) -> Panel | None:
-    # whether any reporting unit lies below: one EXISTS on every entry page, where
-    # ``contributors`` would load every recipient of the subtree (10,000 at a province)
-    if not editable:
-        return None
-    below = slot.campaign.recipients.filter(path__startswith=slot.unit.path)
-    if not below.exclude(pk=slot.unit.pk).exists():
+    # whether any reporting unit lies below: one EXISTS on every entry page, shared with the
+    # page's own links (``slot.collects``), where ``contributors`` would load every recipient
+    # of the subtree (10,000 at a province)
+    if not editable or not slot.collects:
         return None
     return Panel("rollups/_fill_from_children.html")
 

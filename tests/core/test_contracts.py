@@ -11,6 +11,7 @@ from chunfeng.core.personal import (
     mask_id,
     mask_phone,
     search_token,
+    search_tokener,
 )
 from chunfeng.core.versions import Stale, etag, version_from
 from chunfeng.orgunits.encounters import Encounter, common_path, nearest_common_ancestor
@@ -44,6 +45,15 @@ def test_search_tokens_are_stable_keyed_and_hide_the_number(settings):
     assert search_token("id", "210202198001011234") != token
     with pytest.raises(ValueError):
         search_token("passport", "E123")
+
+
+def test_a_tokener_gives_the_tokens_of_search_token():
+    """The import's tokener skips the normalising regex for canonical numbers: the same
+    tokens, for canonical and other spellings alike."""
+    id_token = search_tokener("id")
+    for number in ("21020219800101123X", "21020219800101123x", "2102 0219-800101123X", "", "一二"):
+        assert id_token(number) == search_token("id", number)
+    assert search_tokener("bank")("6222 0234") == search_token("bank", "62220234")
 
 
 # --- (c) versions ------------------------------------------------------------------------------
