@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -41,7 +42,7 @@ def _scope(user, code: str | None) -> OrgUnit:
     if code:
         return unit_for(user, code)
     if user.unit_id is None:
-        raise Http404("您不属于任何单位")
+        raise Http404(_("您不属于任何单位"))
     return user.unit
 
 
@@ -373,7 +374,10 @@ def derived(request: HttpRequest, campaign_id: int, unit_code: str, form_code: s
     report = report_of(cform, unit)
     definition = definition_of(report.form_version if report else cform.form_version)
     if not definition.derived:
-        raise Http404(f"表单 {form_code} 没有声明由实名记录算出的填报项（derived）")
+        raise Http404(
+            _("表单 %(form_code)s 没有声明由实名记录算出的填报项（derived）")
+            % {"form_code": form_code}
+        )
     blanks = definition.blanks
     explained = compute_explained(definition, found, unit)
     recorded = explained.values

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_handle_application
@@ -123,7 +124,7 @@ def _application(unit, row: dict, actor, labels, on, note: str):
 def households_import(*, unit, upload, mode: str, actor) -> int:
     """Import the list into ``unit`` as ``mode`` (filed / applications): the number of rows."""
     if not can_handle_application(actor, unit):
-        raise NotPermitted(f"您不能为{unit.name}导入困难职工名单")
+        raise NotPermitted(_("您不能为%(unit)s导入困难职工名单") % {"unit": unit.name})
     if mode not in MODES:
         raise ApplicationError("请选择导入方式", code="invalid", details=[{"field": "mode"}])
     rows, labels, on = _rows(upload), cause_labels(), timezone.localdate()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.accounts.models import User
 from chunfeng.core.actors import SYSTEM, user_or_none
@@ -57,7 +58,7 @@ def campaign_create(
 ) -> Campaign:
     """``forms`` maps form codes to their reference date (None: the activity period)."""
     if not can_launch_campaign(actor, owner):
-        raise NotPermitted("只有本单位或上级单位的管理员可以发起活动")
+        raise NotPermitted(_("只有本单位或上级单位的管理员可以发起活动"))
     if not name.strip():
         raise ApplicationError("活动名称不能为空", code="bad_name")
     _check_dates(period_start, period_end, deadline)
@@ -141,10 +142,12 @@ def reminder_send(*, campaign: Campaign, actor, units: list[OrgUnit], message: s
     """催报 to each unit; they see it on their home page and by e-mail after commit. Without a
     message, each is told the deadline it was given (its pass-down's, else the campaign's)."""
     if not may_remind_at_all(actor):
-        raise NotPermitted("只有审核员或管理员可以催报")
+        raise NotPermitted(_("只有审核员或管理员可以催报"))
     outside = [u.code for u in units if not can_remind(actor, u)]
     if outside:
-        raise NotPermitted(f"不能向管辖范围以外的单位催报：{'、'.join(outside)}")
+        raise NotPermitted(
+            _("不能向管辖范围以外的单位催报：%(units)s") % {"units": "、".join(outside)}
+        )
     if not units:
         return []
     deadlines = deadlines_of(campaign, units)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -37,7 +38,10 @@ MAX_EXTENSION = 30  # working days one extension may add
 
 def _supervisor(actor, case: Case, what: str) -> None:
     if not can_supervise_case(actor, case.unit):
-        raise NotPermitted(f"只有{case.unit.name}的上级工会的审核员、管理员可以{what}")
+        raise NotPermitted(
+            _("只有%(unit)s的上级工会的审核员、管理员可以%(what)s")
+            % {"unit": case.unit.name, "what": what}
+        )
 
 
 @transaction.atomic
@@ -149,7 +153,7 @@ def case_return_visit(
     """回访: the worker's satisfaction with a closed case."""
     case = locked(case)
     if not can_return_visit(actor, case.unit):
-        raise NotPermitted("只有承办工会及其上级工会的工作人员可以回访")
+        raise NotPermitted(_("只有承办工会及其上级工会的工作人员可以回访"))
     if case.is_open:
         raise ApplicationError("工单办结后才能回访", code="bad_status")
     if satisfaction not in Satisfaction.values:

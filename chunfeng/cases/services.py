@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import SYSTEM, user_or_none
 from chunfeng.core.audit import audit_record
@@ -62,7 +63,10 @@ def moved_on(case: Case, fields: list[str]) -> None:
 
 def require_handler(actor, case: Case, what: str) -> None:
     if not can_handle_case(actor, case.unit):
-        raise NotPermitted(f"您不能{what}（只有{case.unit.name}或其上级工会的填报员、管理员可以）")
+        raise NotPermitted(
+            _("您不能%(what)s（只有%(unit)s或其上级工会的填报员、管理员可以）")
+            % {"what": what, "unit": case.unit.name}
+        )
 
 
 def require_open(case: Case) -> None:
@@ -92,7 +96,7 @@ def case_create(
     place or employer (``unit`` to choose one in the taker's own subtree). ``case.duplicates``
     are the caller's other open cases (same phone or ID number)."""
     if not can_take_cases(actor, intake_unit):
-        raise NotPermitted(f"您不能在{intake_unit.name}受理工单")
+        raise NotPermitted(_("您不能在%(intake_unit)s受理工单") % {"intake_unit": intake_unit.name})
     fields = derive(clean_case(data))
     fields.setdefault("source", Source.HOTLINE)
     if unit is not None and actor is not SYSTEM and not unit.is_within(actor.unit):

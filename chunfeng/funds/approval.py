@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -22,7 +23,9 @@ from .services import require_draft
 @transaction.atomic
 def batch_approve(*, batch: PaymentBatch, actor) -> PaymentBatch:
     if not can_approve_batch(actor, batch.unit):
-        raise NotPermitted(f"只有{batch.unit.name}上级单位的审核员可以审批这个发放批次")
+        raise NotPermitted(
+            _("只有%(unit)s上级单位的审核员可以审批这个发放批次") % {"unit": batch.unit.name}
+        )
     batch = PaymentBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
     require_draft(batch)
     if batch.approved_at is not None:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -296,7 +297,9 @@ def signed_sheet_confirm(*, batch: PaymentBatch, actor, note: str = "") -> Payme
     """A reviewer of a union above the paying union, having looked at the signed sheet,
     confirms the batch: it is locked from then on."""
     if not can_confirm_signed_sheet(actor, batch.unit):
-        raise NotPermitted(f"只有{batch.unit.name}上级单位的审核员可以核对签领表并确认发放")
+        raise NotPermitted(
+            _("只有%(unit)s上级单位的审核员可以核对签领表并确认发放") % {"unit": batch.unit.name}
+        )
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     require_draft(batch)
     if not batch.signed_sheet:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import SYSTEM, user_or_none
 from chunfeng.core.audit import audit_record
@@ -52,7 +53,10 @@ def flag_resolvable_by(user, flag: DuplicateFlag) -> bool:
 
 def require_writer(actor, unit, what: str) -> None:
     if not can_write_funds(actor, unit):
-        raise NotPermitted(f"您不能{what}（只有{unit.name}或其上级单位的填报员、管理员可以）")
+        raise NotPermitted(
+            _("您不能%(what)s（只有%(unit)s或其上级单位的填报员、管理员可以）")
+            % {"what": what, "unit": unit.name}
+        )
     if not unit.active:
         raise ApplicationError(f"{unit.name}已撤销，不能再登记", code="retired_unit")
 
@@ -61,7 +65,7 @@ def require_campaign(actor, campaign) -> None:
     if actor is SYSTEM:
         return
     if not funds_campaigns_visible_to(actor).filter(pk=campaign.pk).exists():
-        raise NotPermitted(f"活动“{campaign.name}”不在您的范围内")
+        raise NotPermitted(_("活动“%(campaign)s”不在您的范围内") % {"campaign": campaign.name})
 
 
 def require_draft(batch: PaymentBatch) -> None:
@@ -330,7 +334,7 @@ def flag_resolve(*, flag: DuplicateFlag, outcome: str, actor, reason: str = "") 
     """A reviewer's decision on a flag: the two are different families (distinct), it is a
     genuine second payment (a reason is required), or the flagged line is cancelled."""
     if not flag_resolvable_by(actor, flag):
-        raise NotPermitted("只有上级单位（或活动发起单位）的审核员可以处理重复发放提示")
+        raise NotPermitted(_("只有上级单位（或活动发起单位）的审核员可以处理重复发放提示"))
     flag = DuplicateFlag.objects.select_for_update().select_related("line").get(pk=flag.pk)
     if flag.status != FlagStatus.OPEN:
         raise ApplicationError("这条提示已经处理过了", code="already_resolved")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.audit import audit_record
@@ -50,7 +51,7 @@ def _require_below(actor, unit: OrgUnit) -> None:
     """Admins adjust the units below their own, never their own unit."""
     _require_manager(actor, unit, f"单位 {unit.code} 不在您的管辖范围内")
     if actor is not SYSTEM and unit.pk == actor.unit_id:
-        raise NotPermitted("不能调整或撤销本单位")
+        raise NotPermitted(_("不能调整或撤销本单位"))
 
 
 @transaction.atomic
@@ -176,7 +177,7 @@ def orgunit_import(*, rows, actor) -> list[OrgUnit]:
     {column: text})`` with the column names of IMPORT_COLUMNS (blank rows are skipped). Every problem is collected first and raised together, each
     naming its row and column; parents are existing units the actor manages or earlier rows."""
     if actor is not SYSTEM and not (actor.unit_id and can_manage(actor, actor.unit)):
-        raise NotPermitted("只有管理员可以导入单位")
+        raise NotPermitted(_("只有管理员可以导入单位"))
     parsed = _import_rows(rows)
     if not parsed:
         raise ApplicationError("文件中没有单位数据", code="import_empty")

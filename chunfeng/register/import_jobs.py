@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_edit_households
@@ -261,7 +262,7 @@ def import_upload_now(upload, *, unit, actor):
     """The API's import: the whole upload checked and imported at once (all or nothing), the
     file's columns those of the template. Who may import is asked before the file is read."""
     if not can_edit_households(actor, unit):
-        raise NotPermitted(f"您不能为{unit.name}导入困难职工档案")
+        raise NotPermitted(_("您不能为%(unit)s导入困难职工档案") % {"unit": unit.name})
     name = Path(upload.name or "").name
     if Path(name).suffix.lower() not in SUFFIXES:
         raise ApplicationError(

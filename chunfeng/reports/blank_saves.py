@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -61,7 +62,7 @@ def report_save_blank(
     ``ApplicationError`` naming the blank and nothing is stored; a save based on an older
     version raises ``Stale`` whose ``details`` hold the blank's stored value."""
     if not can_fill(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+        raise NotPermitted(_("只有%(unit)s的填报员可以填写本单位的报表") % {"unit": slot.unit.name})
     _require_open(slot)
     definition = slot.definition
     if code in HEADER_FIELDS:
@@ -71,7 +72,7 @@ def report_save_blank(
         parsed, errors = parse_values(definition, {code: text})
         if errors:
             raise ApplicationError(
-                errors[0].message + "（未保存）",
+                _("%(error)s（未保存）") % {"error": errors[0].message},
                 code="bad_values",
                 details=[e.as_dict() for e in errors],
             )
@@ -82,8 +83,16 @@ def report_save_blank(
         if not created and version is not None and version != report.version:
             label = HEADER_FIELDS.get(code) or definition.blanks[code].label
             raise Stale(
-                f"{code} {label}：您打开之后，别人已修改并保存了本表，此空现为“{old_text or '空'}”，"
-                "您填的“" + (new_text or "空") + "”未保存。请核对后再填。",
+                _(
+                    "%(code)s %(label)s：您打开之后，别人已修改并保存了本表，此空现为“%(current)s”，"
+                    "您填的“%(typed)s”未保存。请核对后再填。"
+                )
+                % {
+                    "code": code,
+                    "label": label,
+                    "current": old_text or _("空"),
+                    "typed": new_text or _("空"),
+                },
                 details=[{"field": code, "current": old_text, "version": report.version}],
                 current=report.version,
             )

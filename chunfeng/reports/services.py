@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -96,13 +98,18 @@ def report_save(
     names the blanks whose stored value differs from the writer's. The history records what
     changed: the blanks, the header fields and the explanations, and ``via`` (e.g. "import")."""
     if not can_fill(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+        raise NotPermitted(_("只有%(unit)s的填报员可以填写本单位的报表") % {"unit": slot.unit.name})
     _require_open(slot)
     definition = slot.definition
     parsed, errors = parse_values(definition, values)
     if errors:
         raise ApplicationError(
-            f"有 {len(errors)} 处填写有误，未保存：" + "；".join(e.message for e in errors),
+            ngettext(
+                "有 %(count)s 处填写有误，未保存：%(errors)s",
+                "有 %(count)s 处填写有误，未保存：%(errors)s",
+                len(errors),
+            )
+            % {"count": len(errors), "errors": "；".join(e.message for e in errors)},
             code="bad_values",
             details=[e.as_dict() for e in errors],
         )
@@ -170,12 +177,17 @@ def _require_open(slot: ReportSlot) -> None:
     if slot.own and not slot.open:
         status = slot.filed.get_status_display() if slot.filed else ""
         raise NotPermitted(
-            f"本单位合计报表状态为“{status}”，本级数字不能再修改；需修改请先退回或重新打开合计报表",
+            _(
+                "本单位合计报表状态为“%(status)s”，本级数字不能再修改；"
+                "需修改请先退回或重新打开合计报表"
+            )
+            % {"status": status},
             code="locked",
         )
     if slot.report is not None and not slot.report.editable:
         raise NotPermitted(
-            f"报表状态为“{slot.report.get_status_display()}”，不能修改", code="locked"
+            _("报表状态为“%(status)s”，不能修改") % {"status": slot.report.get_status_display()},
+            code="locked",
         )
 
 
@@ -185,7 +197,12 @@ def _differing(definition: FormDefinition, stored: dict, mine: dict) -> list[dic
     for code, blank in definition.blanks.items():
         if stored.get(code) != mine.get(code):
             now, sent = format_value(blank, stored.get(code)), format_value(blank, mine.get(code))
-            message = f"{code} {blank.label}：现为“{now or '空'}”，您填的是“{sent or '空'}”"
+            message = _("%(code)s %(label)s：现为“%(current)s”，您填的是“%(typed)s”") % {
+                "code": code,
+                "label": blank.label,
+                "current": now or _("空"),
+                "typed": sent or _("空"),
+            }
             out.append({"field": code, "message": message})
     return out
 
@@ -201,7 +218,10 @@ def _lock_or_create(slot: ReportSlot, actor) -> tuple[Report, bool]:
         },
     )
     if not report.editable:  # changed status since the slot was read
-        raise NotPermitted(f"报表状态为“{report.get_status_display()}”，不能修改", code="locked")
+        raise NotPermitted(
+            _("报表状态为“%(status)s”，不能修改") % {"status": report.get_status_display()},
+            code="locked",
+        )
     return report, created
 
 
@@ -233,7 +253,9 @@ def report_finalise(*, slot: ReportSlot, actor, values: dict[str, Value]) -> Rep
     if not slot.is_final:
         raise ApplicationError("只有活动发起单位的最终报表可以定稿", code="not_final")
     if not can_close_campaign(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的审核员或管理员可以结束活动、定稿最终报表")
+        raise NotPermitted(
+            _("只有%(unit)s的审核员或管理员可以结束活动、定稿最终报表") % {"unit": slot.unit.name}
+        )
     definition = slot.definition
     with transaction.atomic():
         report, _created = Report.all_kinds.select_for_update().get_or_create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import WORK_REPORT_TYPES, Campaign, WorkReport
 from chunfeng.core.actors import user_or_none
@@ -22,7 +23,7 @@ def work_report_of(campaign: Campaign, unit: OrgUnit) -> WorkReport | None:
 def require_work_report_uploader(unit: OrgUnit, actor) -> None:
     """Who may upload the unit's work report: asked before the page receives the file."""
     if not can_fill(actor, unit):
-        raise NotPermitted(f"只有{unit.name}的填报员可以上传本单位的工作报告")
+        raise NotPermitted(_("只有%(unit)s的填报员可以上传本单位的工作报告") % {"unit": unit.name})
 
 
 @transaction.atomic
