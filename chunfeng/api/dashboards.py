@@ -12,6 +12,7 @@ from pydantic import Field
 from chunfeng.dashboards import selectors as s
 from chunfeng.rollups.selectors import previous_summary, summary_visible_to
 
+from .common import own_unit
 from .errors import error_responses
 
 router = Router(tags=["看板"])
@@ -61,8 +62,7 @@ class OverviewOut(Schema):
 
 def _where(request: HttpRequest, campaign_id: int, unit: str | None):
     user = request.auth
-    if user.unit_id is None:
-        raise Http404(_("您不属于任何单位"))
+    own_unit(user)  # 404 for a user of no unit
     return s.dashboard_campaign(user, campaign_id), s.dashboard_root(user, unit)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +35,7 @@ from .services import field_error, step_record
 @dataclass(frozen=True)
 class Step:
     action: str
-    label: str
+    label: str | Promise  # translated when shown
     at: str  # the status the step is taken from
     to: str
     may: Callable[[Any, Any], bool]

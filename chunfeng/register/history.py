@@ -87,7 +87,7 @@ def _text(event) -> str:
 def household_history(household: Household, *, limit: int = 100) -> list[dict]:
     """The rows of the household page's history, newest first (each ``sealed`` when it keeps
     full values an auditor may open)."""
-    events = [
+    events: list[dict[str, Any]] = [
         {
             "id": event.pk,
             "at": event.created_at,
