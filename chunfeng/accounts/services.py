@@ -46,11 +46,17 @@ def user_create(
     if not can_manage(actor, unit):
         raise NotPermitted(_("单位 %(code)s 不在您的管辖范围内") % {"code": unit.code})
     if role not in Role.values:
-        raise ApplicationError(f"角色“{role}”无效，应为 {'/'.join(Role.values)}", code="bad_role")
+        raise ApplicationError(
+            _("角色“%(role)s”无效，应为 %(items)s")
+            % {"role": role, "items": "/".join(Role.values)},
+            code="bad_role",
+        )
     if User.objects.filter(username=username).exists():
-        raise ApplicationError(f"用户名 {username} 已存在", code="duplicate_user")
+        raise ApplicationError(
+            _("用户名 %(username)s 已存在") % {"username": username}, code="duplicate_user"
+        )
     if not unit.active:
-        raise ApplicationError(f"单位 {unit.code} 已撤销", code="retired_unit")
+        raise ApplicationError(_("单位 %(code)s 已撤销") % {"code": unit.code}, code="retired_unit")
     user = User(
         username=username, unit=unit, role=role, full_name=full_name, phone=phone, email=email
     )
@@ -68,14 +74,14 @@ def user_update(*, user: User, actor, role: str | None = None, active: bool | No
     changes: dict[str, list] = {}
     if role is not None and role != user.role:
         if user.pk == getattr(actor, "pk", None):
-            raise ApplicationError("不能修改自己的角色", code="self_role")
+            raise ApplicationError(_("不能修改自己的角色"), code="self_role")
         if role not in Role.values:
-            raise ApplicationError(f"角色“{role}”无效", code="bad_role")
+            raise ApplicationError(_("角色“%(role)s”无效") % {"role": role}, code="bad_role")
         changes["role"] = [user.role, role]
         user.role = role
     if active is not None and active != user.is_active:
         if user.pk == getattr(actor, "pk", None) and not active:
-            raise ApplicationError("不能停用自己的账号", code="self_disable")
+            raise ApplicationError(_("不能停用自己的账号"), code="self_disable")
         changes["is_active"] = [user.is_active, active]
         user.is_active = active
     if changes:
@@ -94,11 +100,11 @@ def user_password_change(*, user: User, old_password: str, new_password: str, ac
         raise NotPermitted(_("只能修改自己的密码"))
     if not user.check_password(old_password):
         raise ApplicationError(
-            "原密码不正确", code="wrong_password", details=[{"field": "old_password"}]
+            _("原密码不正确"), code="wrong_password", details=[{"field": "old_password"}]
         )
     if new_password == old_password:
         raise ApplicationError(
-            "新密码不能与原密码相同", code="same_password", details=[{"field": "new_password"}]
+            _("新密码不能与原密码相同"), code="same_password", details=[{"field": "new_password"}]
         )
     _check_password(new_password, user, field="new_password")
     user.set_password(new_password)
@@ -168,7 +174,7 @@ def token_create(*, user: User, name: str = "", days: int | None = None, actor=S
     days = settings.CHUNFENG_TOKEN_DAYS if days is None else days
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ApplicationError(
-            f"令牌有效天数应在 1 到 {MAX_TOKEN_DAYS} 之间",
+            _("令牌有效天数应在 1 到 %(days)s 之间") % {"days": MAX_TOKEN_DAYS},
             code="bad_days",
             details=[{"field": "days"}],
         )
@@ -190,7 +196,9 @@ def token_revoke(*, token: ApiToken, actor) -> ApiToken:
             _("不能撤销用户 %(username)s 的令牌") % {"username": token.user.username}
         )
     if token.revoked:
-        raise ApplicationError(f"令牌 {token.prefix}… 已撤销", code="token_revoked")
+        raise ApplicationError(
+            _("令牌 %(prefix)s… 已撤销") % {"prefix": token.prefix}, code="token_revoked"
+        )
     token.revoked = True
     token.save(update_fields=["revoked"])
     audit_record(

@@ -262,7 +262,9 @@ def _editable(user, code: str | None) -> OrgUnit:
             % {"unit": unit.name}
         )
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再为其建立档案", code="unit_retired")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再为其建立档案") % {"unit": unit.name}, code="unit_retired"
+        )
     return unit
 
 

@@ -66,7 +66,7 @@ def file_review(
     if not can_handle_application(actor, household.unit):
         raise NotPermitted(_("您不能复核这份档案"))
     if household.status != HouseholdStatus.ACTIVE:
-        raise ApplicationError("这份档案已经脱困退出", code="bad_status")
+        raise ApplicationError(_("这份档案已经脱困退出"), code="bad_status")
     if outcome not in Outcome.values:
         raise field_error("outcome", "请选择复核结果：维持类别、调整类别或脱困退出")
     if on > timezone.localdate():

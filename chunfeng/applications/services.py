@@ -94,7 +94,9 @@ def application_create(
     if source != Source.PUBLIC and not can_handle_application(actor, unit):
         raise NotPermitted(_("您不能为%(unit)s的职工提交建档申请") % {"unit": unit.name})
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再受理申请", code="retired_unit")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再受理申请") % {"unit": unit.name}, code="retired_unit"
+        )
     fields = clean_application(data, cause_labels(), on=on or timezone.localdate())
     refuse_duplicate(fields, actor)
     members = fields.pop("members")
@@ -117,7 +119,7 @@ def application_amend(
     if not can_handle_application(actor, application.unit):
         raise NotPermitted(_("您不能修改这份申请"))
     if application.status != Status.RETURNED:
-        raise ApplicationError("只有退回的申请可以修改", code="bad_status")
+        raise ApplicationError(_("只有退回的申请可以修改"), code="bad_status")
     check_version(application, version)
     fields = clean_application(data, cause_labels(), on=timezone.localdate())
     refuse_duplicate(fields, actor, application)
@@ -140,7 +142,7 @@ def document_add(*, application: Application, kind: str, upload, actor) -> Docum
     if not can_handle_application(actor, application.unit):
         raise NotPermitted(_("您不能为这份申请上传材料"))
     if application.status == Status.APPROVED:
-        raise ApplicationError("已建档的申请不能再上传材料", code="bad_status")
+        raise ApplicationError(_("已建档的申请不能再上传材料"), code="bad_status")
     if kind not in DocumentKind.values:
         raise field_error("kind", "请选择材料类别")
     name = Path(upload.name or "").name

@@ -217,7 +217,7 @@ def application_notice(
 @transaction.atomic
 def objection_add(*, application, actor, received_on: dt.date, text: str) -> Objection:
     if application.status != Status.NOTICE:
-        raise ApplicationError("只在公示期间登记异议", code="bad_status")
+        raise ApplicationError(_("只在公示期间登记异议"), code="bad_status")
     unit = application.unit
     if not (can_handle_application(actor, unit) or can_act_as_help_centre(actor, unit)):
         raise NotPermitted(_("您不能为这份申请登记异议"))
@@ -265,7 +265,7 @@ def application_resubmit(*, application, actor, note: str = "", version=None) ->
     )
     if not may_take(actor, application, "resubmit"):
         if application.status != Status.RETURNED:
-            raise ApplicationError("只有退回的申请可以重新提交", code="bad_status")
+            raise ApplicationError(_("只有退回的申请可以重新提交"), code="bad_status")
         raise NotPermitted(_("您不能重新提交这份申请"))
     check_version(application, version)
     back = application.returned_from or Status.SUBMITTED

@@ -51,7 +51,7 @@ def extension_request(*, case: Case, days: int, reason: str, actor) -> Extension
     require_handler(actor, case, "为这件工单申请延期")
     require_open(case)
     if pending_extension(case) is not None:
-        raise ApplicationError("这件工单已有一项延期申请待审批", code="bad_status")
+        raise ApplicationError(_("这件工单已有一项延期申请待审批"), code="bad_status")
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION:
         raise field_error("days", f"延期天数应为 1～{MAX_EXTENSION} 个工作日")
     reason = (reason or "").strip()[:500]
@@ -74,7 +74,7 @@ def extension_decide(*, extension: Extension, approve: bool, note: str, actor) -
     _supervisor(actor, case, "审批延期申请")
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != ExtensionStatus.PENDING:
-        raise ApplicationError("这项延期申请已经审批过了", code="bad_status")
+        raise ApplicationError(_("这项延期申请已经审批过了"), code="bad_status")
     note = (note or "").strip()[:500]
     if not approve and not note:
         raise field_error("note", "不批准延期时请说明理由")
@@ -155,7 +155,7 @@ def case_return_visit(
     if not can_return_visit(actor, case.unit):
         raise NotPermitted(_("只有承办工会及其上级工会的工作人员可以回访"))
     if case.is_open:
-        raise ApplicationError("工单办结后才能回访", code="bad_status")
+        raise ApplicationError(_("工单办结后才能回访"), code="bad_status")
     if satisfaction not in Satisfaction.values:
         raise field_error("satisfaction", "请选择满意度：满意、基本满意或不满意")
     on = on or timezone.localdate()
@@ -191,7 +191,7 @@ def case_reopen(*, case: Case, reason: str, actor, version: int | None = None) -
     case = locked(case, version)
     _supervisor(actor, case, "重新办理已办结的工单")
     if case.is_open:
-        raise ApplicationError("工单尚未办结", code="bad_status")
+        raise ApplicationError(_("工单尚未办结"), code="bad_status")
     reason = (reason or "").strip()[:500]
     if not reason:
         raise field_error("reason", "请填写重新办理的理由")

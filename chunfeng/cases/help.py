@@ -6,6 +6,7 @@ legal aid. The case shows what was done and paid."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.applications.models import Application
 from chunfeng.applications.services import application_create
@@ -57,7 +58,7 @@ def case_application_submit(*, case: Case, data: dict, actor) -> Application:
     require_handler(actor, case, "为这件工单的职工提交建档申请")
     require_open(case)
     if case.household_id or case.application_id:
-        raise ApplicationError("这件工单已有建档申请或困难职工档案", code="bad_status")
+        raise ApplicationError(_("这件工单已有建档申请或困难职工档案"), code="bad_status")
     application = application_create(unit=case.unit, data=data, actor=actor)
     case.application = application
     moved_on(case, ["application"])

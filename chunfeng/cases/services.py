@@ -72,7 +72,8 @@ def require_handler(actor, case: Case, what: str) -> None:
 def require_open(case: Case) -> None:
     if not case.is_open:
         raise ApplicationError(
-            f"工单 {case.number} 已办结；如需继续办理，请先重新办理", code="bad_status"
+            _("工单 %(number)s 已办结；如需继续办理，请先重新办理") % {"number": case.number},
+            code="bad_status",
         )
 
 
@@ -175,7 +176,9 @@ def case_acknowledge(
     case = locked(case, version)
     require_handler(actor, case, "签收这件工单")
     if case.status != Status.NEW:
-        raise ApplicationError(f"工单 {case.number} 不是待签收状态", code="bad_status")
+        raise ApplicationError(
+            _("工单 %(number)s 不是待签收状态") % {"number": case.number}, code="bad_status"
+        )
     case.status, case.acknowledged_at = Status.HANDLING, at or timezone.now()
     moved_on(case, ["status", "acknowledged_at"])
     day = local_date(case.acknowledged_at)

@@ -29,15 +29,17 @@ def batch_approve(*, batch: PaymentBatch, actor) -> PaymentBatch:
     batch = PaymentBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
     require_draft(batch)
     if batch.approved_at is not None:
-        raise ApplicationError(f"批次“{batch.name}”已经审批过了", code="bad_status")
+        raise ApplicationError(
+            _("批次“%(batch)s”已经审批过了") % {"batch": batch.name}, code="bad_status"
+        )
     live = batch.lines.filter(cancelled=False)
     figures = live.aggregate(total=Sum("amount"))
     count = live.count()
     if not count:
-        raise ApplicationError("批次中没有发放记录，不能审批", code="batch_empty")
+        raise ApplicationError(_("批次中没有发放记录，不能审批"), code="batch_empty")
     if DuplicateFlag.objects.filter(line__batch=batch, status=FlagStatus.OPEN).exists():
         raise ApplicationError(
-            "批次中还有重复发放提示尚未处理，请先处理提示再审批", code="open_flags"
+            _("批次中还有重复发放提示尚未处理，请先处理提示再审批"), code="open_flags"
         )
     batch.approved_at, batch.approved_by = timezone.now(), user_or_none(actor)
     batch.save(update_fields=["approved_at", "approved_by"])

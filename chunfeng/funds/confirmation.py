@@ -123,7 +123,7 @@ def _result_of(raw) -> str:
         return LineResult.FAILED
     if any(w in text for w in PAID_WORDS):
         return LineResult.PAID
-    raise ValueError(f"结果“{raw}”无法识别，应为“成功”或“失败”")
+    raise ValueError(_("结果“%(raw)s”无法识别，应为“成功”或“失败”") % {"raw": raw})
 
 
 def _shown(number: str) -> str:
@@ -234,7 +234,8 @@ def _confirm(batch: PaymentBatch, basis: str, actor, note: str) -> None:
     open_flags = DuplicateFlag.objects.filter(line__batch=batch, status=FlagStatus.OPEN).count()
     if open_flags:
         raise ApplicationError(
-            f"批次中还有 {open_flags} 条重复发放提示尚未处理，请审核员处理后再确认发放",
+            _("批次中还有 %(open_flags)s 条重复发放提示尚未处理，请审核员处理后再确认发放")
+            % {"open_flags": open_flags},
             code="open_flags",
         )
     batch.status, batch.confirmed_on = BatchStatus.CONFIRMED, basis
@@ -254,7 +255,7 @@ def _sheet_suffix(content: bytes) -> str:
         if content.startswith(magic):
             return suffix
     raise ApplicationError(
-        "签领表请上传扫描件或照片：JPG、PNG 或 PDF 文件",
+        _("签领表请上传扫描件或照片：JPG、PNG 或 PDF 文件"),
         code="bad_type",
         details=[{"field": "file", "message": "只接受 JPG、PNG 或 PDF"}],
     )
@@ -268,7 +269,7 @@ def signed_sheet_upload(*, batch: PaymentBatch, content: bytes, name: str, actor
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     require_draft(batch)
     if not batch.lines.filter(cancelled=False).exists():
-        raise ApplicationError("批次中没有发放记录，无需上传签领表", code="batch_empty")
+        raise ApplicationError(_("批次中没有发放记录，无需上传签领表"), code="batch_empty")
     suffix = _sheet_suffix(content)
     batch.signed_sheet.save(f"batch-{batch.pk}{suffix}", ContentFile(content), save=False)
     batch.signed_sheet_name = (name or f"签领表{suffix}")[:255]
@@ -288,7 +289,7 @@ def signed_sheet_of(user, batch: PaymentBatch):
             "签领表含签名和身份证号码，只有发放单位的填报员、管理员和上级审核员可以查看"
         )
     if not batch.signed_sheet:
-        raise ApplicationError("尚未上传签领表", code="no_signed_sheet")
+        raise ApplicationError(_("尚未上传签领表"), code="no_signed_sheet")
     return batch.signed_sheet
 
 
@@ -304,10 +305,10 @@ def signed_sheet_confirm(*, batch: PaymentBatch, actor, note: str = "") -> Payme
     require_draft(batch)
     if not batch.signed_sheet:
         raise ApplicationError(
-            "尚未上传签字后的签领表（扫描件或照片），不能确认发放", code="no_signed_sheet"
+            _("尚未上传签字后的签领表（扫描件或照片），不能确认发放"), code="no_signed_sheet"
         )
     if not batch.lines.filter(cancelled=False).exists():
-        raise ApplicationError("批次中没有发放记录，不能确认", code="batch_empty")
+        raise ApplicationError(_("批次中没有发放记录，不能确认"), code="batch_empty")
     text = str(note or "").strip()[:150]
     _confirm(batch, Confirmation.SIGNED, actor, f"签领表已核对：{text}" if text else "签领表已核对")
     return batch

@@ -58,7 +58,9 @@ def require_writer(actor, unit, what: str) -> None:
             % {"what": what, "unit": unit.name}
         )
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再登记", code="retired_unit")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再登记") % {"unit": unit.name}, code="retired_unit"
+        )
 
 
 def require_campaign(actor, campaign) -> None:
@@ -71,7 +73,8 @@ def require_campaign(actor, campaign) -> None:
 def require_draft(batch: PaymentBatch) -> None:
     if batch.status != BatchStatus.DRAFT:
         raise ApplicationError(
-            f"批次“{batch.name}”已确认发放并锁定，不能再修改", code="batch_locked"
+            _("批次“%(batch)s”已确认发放并锁定，不能再修改") % {"batch": batch.name},
+            code="batch_locked",
         )
 
 
@@ -306,7 +309,7 @@ def _cancel(line: PaymentLine, actor, reason: str) -> PaymentLine:
     require_draft(batch)
     line = PaymentLine.objects.select_for_update().get(pk=line.pk)
     if line.cancelled:
-        raise ApplicationError("这条发放记录已经撤销", code="already_cancelled")
+        raise ApplicationError(_("这条发放记录已经撤销"), code="already_cancelled")
     line.cancelled = True
     line.save(update_fields=["cancelled"])
     _close_flags_of(line, actor, reason)
@@ -337,7 +340,7 @@ def flag_resolve(*, flag: DuplicateFlag, outcome: str, actor, reason: str = "") 
         raise NotPermitted(_("只有上级单位（或活动发起单位）的审核员可以处理重复发放提示"))
     flag = DuplicateFlag.objects.select_for_update().select_related("line").get(pk=flag.pk)
     if flag.status != FlagStatus.OPEN:
-        raise ApplicationError("这条提示已经处理过了", code="already_resolved")
+        raise ApplicationError(_("这条提示已经处理过了"), code="already_resolved")
     reason = clip(reason, 200)
     if outcome == FlagStatus.GENUINE and not reason:
         invalid("reason", "确属第二次发放时，请填写理由（例如：大病另行医疗救助）")

@@ -235,7 +235,9 @@ def household_import(
     if not can_edit_households(actor, unit):
         raise NotPermitted(_("您不能为%(unit)s建立困难职工档案") % {"unit": unit.name})
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再建档") % {"unit": unit.name}, code="retired_unit"
+        )
     report = on_progress or (lambda stage, done: None)
     with tempfile.TemporaryFile() as spool:
         check = household_import_check(
@@ -249,12 +251,12 @@ def household_import(
         )
         if check.error_count:
             raise ApplicationError(
-                f"{check.summary()}，未导入任何数据。请改正后重新导入。",
+                _("%(summary)s，未导入任何数据。请改正后重新导入。") % {"summary": check.summary()},
                 code="import_invalid",
                 details=check.errors,
             )
         if not check.valid:
-            raise ApplicationError("文件中没有可导入的数据行", code="import_empty")
+            raise ApplicationError(_("文件中没有可导入的数据行"), code="import_empty")
         report("checked", check.valid)
         spool.seek(0)
         try:

@@ -59,7 +59,7 @@ def _decidable(change: PendingChange, actor) -> PendingChange:
         .get(pk=change.pk)
     )
     if change.status != ChangeStatus.PENDING:
-        raise ApplicationError("这项变更已经审核过了", code="bad_status")
+        raise ApplicationError(_("这项变更已经审核过了"), code="bad_status")
     return change
 
 

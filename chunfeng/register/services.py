@@ -47,7 +47,9 @@ def household_create(
     if not can_edit_households(actor, unit):
         raise NotPermitted(_("您不能为%(unit)s建立困难职工档案") % {"unit": unit.name})
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再建档") % {"unit": unit.name}, code="retired_unit"
+        )
     fields = clean_household_data(data)
     refuse_second_file(fields["id_number"], actor)
     household = Household.objects.create(unit=unit, created_by=user_or_none(actor), **fields)
@@ -165,7 +167,7 @@ def household_escape(*, household: Household, on: dt.date, reason: str, actor) -
     if not can_edit_households(actor, household.unit):
         raise NotPermitted(_("您不能修改这份档案"))
     if household.status != HouseholdStatus.ACTIVE:
-        raise ApplicationError("这份档案已经是脱困状态", code="bad_status")
+        raise ApplicationError(_("这份档案已经是脱困状态"), code="bad_status")
     if not reason.strip():
         field_error("escaped_reason", "请填写脱困原因")
     household.status, household.escaped_on = HouseholdStatus.ESCAPED, on
@@ -192,7 +194,7 @@ def household_member_add(*, household: Household, data: dict, actor) -> Member:
     if not can_edit_households(actor, household.unit):
         raise NotPermitted(_("您不能修改这份档案"))
     if household.status != HouseholdStatus.ACTIVE:
-        raise ApplicationError("已脱困的档案不能再添加家庭成员", code="bad_status")
+        raise ApplicationError(_("已脱困的档案不能再添加家庭成员"), code="bad_status")
     name = str(data.get("name") or "").strip()
     if not name:
         field_error("name", "家庭成员的姓名不能为空")

@@ -61,7 +61,7 @@ def _parse_header(header: dict) -> dict:
             parsed["fill_date"] = dt.date.fromisoformat(str(raw)) if raw else None
         except ValueError:
             raise ApplicationError(
-                f"填报日期“{raw}”不是有效日期（格式：2012-01-08）",
+                _("填报日期“%(raw)s”不是有效日期（格式：2012-01-08）") % {"raw": raw},
                 code="bad_values",
                 details=[{"field": "fill_date", "message": "填报日期格式应为 YYYY-MM-DD"}],
             ) from None
@@ -73,7 +73,7 @@ def _clean_explanations(definition: FormDefinition, explanations: dict) -> dict:
     unknown = [k for k in explanations if k not in known]
     if unknown:
         raise ApplicationError(
-            f"说明对应的审核规则不存在或不是警告：{'、'.join(unknown)}",
+            _("说明对应的审核规则不存在或不是警告：%(items)s") % {"items": "、".join(unknown)},
             code="bad_values",
             details=[{"field": k, "message": "没有这条警告规则"} for k in unknown],
         )
@@ -251,7 +251,7 @@ def report_finalise(*, slot: ReportSlot, actor, values: dict[str, Value]) -> Rep
     part of closing the campaign, by its owner's reviewers or admins. Typed values, checked by
     the caller's roll-up; one transaction with the caller's."""
     if not slot.is_final:
-        raise ApplicationError("只有活动发起单位的最终报表可以定稿", code="not_final")
+        raise ApplicationError(_("只有活动发起单位的最终报表可以定稿"), code="not_final")
     if not can_close_campaign(actor, slot.unit):
         raise NotPermitted(
             _("只有%(unit)s的审核员或管理员可以结束活动、定稿最终报表") % {"unit": slot.unit.name}
@@ -265,7 +265,7 @@ def report_finalise(*, slot: ReportSlot, actor, values: dict[str, Value]) -> Rep
             defaults={"form_version": slot.campaign_form.form_version},
         )
         if report.status == ReportStatus.APPROVED:
-            raise ApplicationError("最终报表已经定稿，活动已结束", code="closed")
+            raise ApplicationError(_("最终报表已经定稿，活动已结束"), code="closed")
         old = report_values(report, definition)
         changes = _write_values(report, definition, old, values)
         report.status = ReportStatus.APPROVED

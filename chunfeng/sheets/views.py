@@ -68,7 +68,7 @@ def report_upload(request, campaign_id: int, unit_code: str, form_code: str, own
 
 def _import(request, slot, upload):
     if upload is None:
-        raise ApplicationError("请选择要上传的文件", code="no_file")
+        raise ApplicationError(_("请选择要上传的文件"), code="no_file")
     result = report_import(slot=slot, data=upload.read(), name=upload.name, actor=request.user)
     return {
         "errors": [(r, [result.cells[c] for c in r.fields]) for r in result.outcome.errors],

@@ -2,17 +2,26 @@
 messages that actions produce and the API's error answers, with English selected.
 
 The rule. With English chosen, a Han character (CJK ideograph) may appear in a page only
-  (a) inside an element whose ``lang`` starts with ``zh`` — the official form texts (a form's
-      title, item and blank labels, notes, which are printed exactly as the form prescribes)
-      and data the page marks as Chinese for screen readers (names of units and people,
-      campaign titles); such an element may not hold controls (a form, button, input, select,
-      textarea or table), so marking cannot hide the page's own words; or
-  (b) as data a user typed: the values this test stored (unit, person and campaign names,
-      addresses, descriptions …) are removed from the page's text before it is looked at.
+  (a) inside an element whose ``lang`` starts with ``zh``: text that is Chinese by nature and
+      is marked so for screen readers — the column headings and words an import file must
+      hold (姓名、身份证号码 …, 是/否), the language switch's own 简体中文, and the lines of a
+      case's log, which are kept as written when it happened (see below). Such an element may
+      not hold controls (a form, button, input, select, textarea or table), so a mark cannot
+      hide the page's own words;
+  (b) as data: what users typed and this test stored (unit, person and campaign names,
+      addresses, descriptions, file names), the configured 致困原因 and the districts named
+      after their unions; and
+  (c) as official form texts: every Chinese string of the form definitions (titles, header
+      fields, item and blank labels, units, notes, the paper form's sentences cut at their
+      blanks, the checks' own messages; also a 其中 part named on its own).
+  (b) and (c) are taken out of the page's text, longest first, before it is looked at.
 Everything else — text, the attributes a reader meets (title, placeholder, aria-label, alt,
-the label of a button) and the data-* attributes scripts show — is system text and must be
-English. CJK punctuation is not counted (it carries no words); the language switch's own
-option 简体中文 is (a): it is marked ``lang="zh-hans"``.
+label, a button's value) and the data-* attributes scripts show — is system text and must be
+English. CJK punctuation is not counted (it carries no words).
+
+Known exception, marked (a): a case's log (``cases.CaseEntry.text``) stores its lines as
+Chinese sentences when they are written, system lines ("按事发地分派至…") included; showing them
+in English needs the log to keep a message id and its values instead.
 """
 
 from __future__ import annotations
