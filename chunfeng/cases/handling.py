@@ -48,7 +48,7 @@ def _supervisor(actor, case: Case, what: str) -> None:
 def extension_request(*, case: Case, days: int, reason: str, actor) -> Extension:
     """申请延期: more working days, with a reason, for the supervising union to decide."""
     case = locked(case)
-    require_handler(actor, case, "为这件工单申请延期")
+    require_handler(actor, case, _("为这件工单申请延期"))
     require_open(case)
     if pending_extension(case) is not None:
         raise ApplicationError(_("这件工单已有一项延期申请待审批"), code="bad_status")
@@ -71,7 +71,7 @@ def extension_request(*, case: Case, days: int, reason: str, actor) -> Extension
 def extension_decide(*, extension: Extension, approve: bool, note: str, actor) -> Extension:
     """The supervising union approves (the limit moves on by the days asked) or refuses."""
     case = locked(extension.case)
-    _supervisor(actor, case, "审批延期申请")
+    _supervisor(actor, case, _("审批延期申请"))
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != ExtensionStatus.PENDING:
         raise ApplicationError(_("这项延期申请已经审批过了"), code="bad_status")
@@ -111,7 +111,7 @@ def case_close(
     recovered for the worker (元, e.g. 欠薪追回); ``at`` when, if not now (a paper record
     entered afterwards)."""
     case = locked(case, version)
-    require_handler(actor, case, "办结这件工单")
+    require_handler(actor, case, _("办结这件工单"))
     require_open(case)
     if outcome not in Outcome.values:
         raise field_error("outcome", "请选择办理结果：已解决、部分解决或未解决")
@@ -189,7 +189,7 @@ def case_reopen(*, case: Case, reason: str, actor, version: int | None = None) -
     """重新办理 (e.g. after an unsatisfied return visit): the same union handles it again,
     with a new limit counted from today."""
     case = locked(case, version)
-    _supervisor(actor, case, "重新办理已办结的工单")
+    _supervisor(actor, case, _("重新办理已办结的工单"))
     if case.is_open:
         raise ApplicationError(_("工单尚未办结"), code="bad_status")
     reason = (reason or "").strip()[:500]

@@ -141,7 +141,7 @@ def case_update(*, case: Case, data: dict, actor, version: int | None = None) ->
     """Change what the case says (the caller, the matter, its type and difficulty); the
     deadlines follow a new type or difficulty."""
     case = locked(case, version)
-    require_handler(actor, case, "修改这件工单")
+    require_handler(actor, case, _("修改这件工单"))
     require_open(case)
     given = {k: v for k, v in data.items() if k in CASE_FIELDS}
     current = {name: getattr(case, name) for name in CASE_FIELDS}
@@ -174,7 +174,7 @@ def case_acknowledge(
     """签收: the handling union has the case and starts on it (``at``: when, if not now — a
     paper record entered afterwards)."""
     case = locked(case, version)
-    require_handler(actor, case, "签收这件工单")
+    require_handler(actor, case, _("签收这件工单"))
     if case.status != Status.NEW:
         raise ApplicationError(
             _("工单 %(number)s 不是待签收状态") % {"number": case.number}, code="bad_status"
@@ -200,7 +200,7 @@ def case_transfer(
 ) -> Case:
     """转办: another union takes the case over (it acknowledges it anew); a reason is needed."""
     case = locked(case, version)
-    require_handler(actor, case, "转办这件工单")
+    require_handler(actor, case, _("转办这件工单"))
     require_open(case)
     reason = (reason or "").strip()[:300]
     if not reason:
@@ -237,7 +237,7 @@ def _ack_from(day: dt.date) -> dt.date:
 def case_log(*, case: Case, kind: str, text: str, actor, on: dt.date | None = None) -> CaseEntry:
     """办理记录: a call, a visit, mediation, legal aid, a referral to labour inspection …"""
     case = locked(case)
-    require_handler(actor, case, "记录这件工单的办理情况")
+    require_handler(actor, case, _("记录这件工单的办理情况"))
     require_open(case)
     if kind not in LOGGED_BY_HAND:
         raise field_error(
@@ -260,6 +260,6 @@ def case_log(*, case: Case, kind: str, text: str, actor, on: dt.date | None = No
 def case_numbers_reveal(*, case: Case, actor) -> tuple[str, str]:
     """The caller's full phone and ID number, for those who handle the case; each view is in
     the history (contract a)."""
-    require_handler(actor, case, "查看来电人的完整号码")
+    require_handler(actor, case, _("查看来电人的完整号码"))
     audit_record(actor=actor, action="case.reveal", target=case)
     return case.caller_phone, case.caller_id_number

@@ -160,7 +160,7 @@ def _match(live: list[PaymentLine], number: str, amount: Decimal) -> PaymentLine
 def bank_result_import(*, batch: PaymentBatch, rows, actor) -> BankResult:
     """Apply the bank's result file to ``batch`` (approved for payment by bank). A cell that
     cannot be read stops the whole file (every problem named, nothing saved)."""
-    require_writer(actor, batch.unit, f"确认{batch.unit.name}的发放批次")
+    require_writer(actor, batch.unit, _("确认%(unit)s的发放批次") % {"unit": batch.unit.name})
     batch = PaymentBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
     require_draft(batch)
     if batch.approved_at is None:
@@ -265,7 +265,7 @@ def _sheet_suffix(content: bytes) -> str:
 def signed_sheet_upload(*, batch: PaymentBatch, content: bytes, name: str, actor) -> PaymentBatch:
     """The paying union files the signed 签领表 of a cash or goods batch; a reviewer above
     confirms it (``signed_sheet_confirm``). A new upload replaces one not yet confirmed."""
-    require_writer(actor, batch.unit, f"上传{batch.unit.name}的签领表")
+    require_writer(actor, batch.unit, _("上传%(unit)s的签领表") % {"unit": batch.unit.name})
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     require_draft(batch)
     if not batch.lines.filter(cancelled=False).exists():

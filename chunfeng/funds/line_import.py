@@ -242,7 +242,7 @@ def _import_row(actor, campaign, rownum: int, row: dict, households: dict, error
 def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) -> Imported:
     """All-or-nothing: every row is checked first; any error (with its row and column) and
     nothing is saved. ``rows`` are (file row number, {column: value}) from ``read_line_rows``."""
-    require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
+    require_writer(actor, batch.unit, _("修改%(unit)s的发放批次") % {"unit": batch.unit.name})
     # the batch row only (not its campaign's, which would queue every payment of the campaign):
     # payments of one family are serialised by lock_households
     batch = (

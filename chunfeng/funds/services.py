@@ -84,7 +84,7 @@ def require_draft(batch: PaymentBatch) -> None:
 @transaction.atomic
 def batch_create(*, unit, campaign, name: str, actor) -> PaymentBatch:
     """发放批次: one real-name list of ``unit`` in ``campaign``."""
-    require_writer(actor, unit, f"为{unit.name}建立发放批次")
+    require_writer(actor, unit, _("为%(unit)s建立发放批次") % {"unit": unit.name})
     require_campaign(actor, campaign)
     name = clip(name, 100)
     if not name:
@@ -248,7 +248,7 @@ def line_add(
     actor's subtree; a person by ID and name; an enterprise by its code), paid within the
     campaign's activity period. Duplicates are flagged at once; ``line.new_flags`` and
     ``line.messages`` say so."""
-    require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
+    require_writer(actor, batch.unit, _("修改%(unit)s的发放批次") % {"unit": batch.unit.name})
     # the batch row only (not its campaign's, which would queue every payment of the campaign):
     # payments of one family are serialised by lock_households
     batch = (
@@ -320,7 +320,7 @@ def _cancel(line: PaymentLine, actor, reason: str) -> PaymentLine:
 @transaction.atomic
 def line_cancel(*, line: PaymentLine, actor, reason: str) -> PaymentLine:
     """Take a line out of a draft batch (entered by mistake, not handed out)."""
-    require_writer(actor, line.unit, f"修改{line.unit.name}的发放批次")
+    require_writer(actor, line.unit, _("修改%(unit)s的发放批次") % {"unit": line.unit.name})
     reason = clip(reason, 150)
     if not reason:
         invalid("reason", "请填写撤销原因")
