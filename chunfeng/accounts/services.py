@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import ANONYMOUS, SYSTEM
 from chunfeng.core.audit import audit_record
@@ -43,13 +44,19 @@ def user_create(
     email: str = "",
 ) -> User:
     if not can_manage(actor, unit):
-        raise NotPermitted(f"单位 {unit.code} 不在您的管辖范围内")
+        raise NotPermitted(_("单位 %(code)s 不在您的管辖范围内") % {"code": unit.code})
     if role not in Role.values:
-        raise ApplicationError(f"角色“{role}”无效，应为 {'/'.join(Role.values)}", code="bad_role")
+        raise ApplicationError(
+            _("角色“%(role)s”无效，应为 %(items)s")
+            % {"role": role, "items": "/".join(Role.values)},
+            code="bad_role",
+        )
     if User.objects.filter(username=username).exists():
-        raise ApplicationError(f"用户名 {username} 已存在", code="duplicate_user")
+        raise ApplicationError(
+            _("用户名 %(username)s 已存在") % {"username": username}, code="duplicate_user"
+        )
     if not unit.active:
-        raise ApplicationError(f"单位 {unit.code} 已撤销", code="retired_unit")
+        raise ApplicationError(_("单位 %(code)s 已撤销") % {"code": unit.code}, code="retired_unit")
     user = User(
         username=username, unit=unit, role=role, full_name=full_name, phone=phone, email=email
     )
@@ -63,18 +70,18 @@ def user_create(
 @transaction.atomic
 def user_update(*, user: User, actor, role: str | None = None, active: bool | None = None) -> User:
     if user.unit_id is None or not can_manage(actor, user.unit):
-        raise NotPermitted(f"用户 {user.username} 不在您的管辖范围内")
+        raise NotPermitted(_("用户 %(username)s 不在您的管辖范围内") % {"username": user.username})
     changes: dict[str, list] = {}
     if role is not None and role != user.role:
         if user.pk == getattr(actor, "pk", None):
-            raise ApplicationError("不能修改自己的角色", code="self_role")
+            raise ApplicationError(_("不能修改自己的角色"), code="self_role")
         if role not in Role.values:
-            raise ApplicationError(f"角色“{role}”无效", code="bad_role")
+            raise ApplicationError(_("角色“%(role)s”无效") % {"role": role}, code="bad_role")
         changes["role"] = [user.role, role]
         user.role = role
     if active is not None and active != user.is_active:
         if user.pk == getattr(actor, "pk", None) and not active:
-            raise ApplicationError("不能停用自己的账号", code="self_disable")
+            raise ApplicationError(_("不能停用自己的账号"), code="self_disable")
         changes["is_active"] = [user.is_active, active]
         user.is_active = active
     if changes:
@@ -90,14 +97,14 @@ def user_update(*, user: User, actor, role: str | None = None, active: bool | No
 def user_password_change(*, user: User, old_password: str, new_password: str, actor) -> User:
     """Someone changes their own password: the old one, then a new one the policy accepts."""
     if getattr(actor, "pk", None) != user.pk:
-        raise NotPermitted("只能修改自己的密码")
+        raise NotPermitted(_("只能修改自己的密码"))
     if not user.check_password(old_password):
         raise ApplicationError(
-            "原密码不正确", code="wrong_password", details=[{"field": "old_password"}]
+            _("原密码不正确"), code="wrong_password", details=[{"field": "old_password"}]
         )
     if new_password == old_password:
         raise ApplicationError(
-            "新密码不能与原密码相同", code="same_password", details=[{"field": "new_password"}]
+            _("新密码不能与原密码相同"), code="same_password", details=[{"field": "new_password"}]
         )
     _check_password(new_password, user, field="new_password")
     user.set_password(new_password)
@@ -112,7 +119,7 @@ def user_password_reset(*, user: User, actor) -> str:
     """An admin gives ``user`` a temporary password (returned, to be shown once), which they
     must change at their next login; the account is unlocked as well."""
     if not can_reset_account(actor, user):
-        raise NotPermitted(f"不能重置用户 {user.username} 的密码")
+        raise NotPermitted(_("不能重置用户 %(username)s 的密码") % {"username": user.username})
     password = temporary_password()
     _check_password(password, user)
     user.set_password(password)
@@ -130,7 +137,7 @@ def user_password_reset(*, user: User, actor) -> str:
 def user_unlock(*, user: User, actor) -> bool:
     """Forget ``user``'s failed logins, so that the account is no longer locked. Whether it was."""
     if not can_reset_account(actor, user):
-        raise NotPermitted(f"不能为用户 {user.username} 解锁")
+        raise NotPermitted(_("不能为用户 %(username)s 解锁") % {"username": user.username})
     was_locked = user.username in lockout.locked_usernames([user.username])
     lockout.account_forget(user.username)
     audit_record(actor=actor, action="user.unlock", target=user, was_locked=was_locked)
@@ -163,11 +170,11 @@ def token_create(*, user: User, name: str = "", days: int | None = None, actor=S
     """Create a token valid for ``days`` (``CHUNFENG_TOKEN_DAYS`` by default) and return it; it
     cannot be recovered later."""
     if not can_manage_account(actor, user):
-        raise NotPermitted(f"不能为用户 {user.username} 创建令牌")
+        raise NotPermitted(_("不能为用户 %(username)s 创建令牌") % {"username": user.username})
     days = settings.CHUNFENG_TOKEN_DAYS if days is None else days
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ApplicationError(
-            f"令牌有效天数应在 1 到 {MAX_TOKEN_DAYS} 之间",
+            _("令牌有效天数应在 1 到 %(days)s 之间") % {"days": MAX_TOKEN_DAYS},
             code="bad_days",
             details=[{"field": "days"}],
         )
@@ -185,9 +192,13 @@ def token_create(*, user: User, name: str = "", days: int | None = None, actor=S
 @transaction.atomic
 def token_revoke(*, token: ApiToken, actor) -> ApiToken:
     if not can_manage_account(actor, token.user):
-        raise NotPermitted(f"不能撤销用户 {token.user.username} 的令牌")
+        raise NotPermitted(
+            _("不能撤销用户 %(username)s 的令牌") % {"username": token.user.username}
+        )
     if token.revoked:
-        raise ApplicationError(f"令牌 {token.prefix}… 已撤销", code="token_revoked")
+        raise ApplicationError(
+            _("令牌 %(prefix)s… 已撤销") % {"prefix": token.prefix}, code="token_revoked"
+        )
     token.revoked = True
     token.save(update_fields=["revoked"])
     audit_record(

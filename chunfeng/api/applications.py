@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from pydantic import Field
 
@@ -131,7 +132,7 @@ def application_new(request: HttpRequest, response: HttpResponse, payload: Appli
     （code `category_unsupported`）。"""
     user = request.auth
     if user.unit_id is None:
-        raise NotPermitted("您不属于任何单位")
+        raise NotPermitted(_("您不属于任何单位"))
     unit = unit_for(user, payload.unit) if payload.unit else user.unit
     a = application_create(unit=unit, data=_data(payload), actor=user)
     send_version(response, a.version)
@@ -276,7 +277,7 @@ def document_new(request, response: HttpResponse, application_id: int, kind: str
     user = request.auth
     a = application_for(user, application_id)
     if not can_handle_application(user, a.unit):  # asked before the body is read
-        raise NotPermitted("只有受理的基层工会可以上传申请材料")
+        raise NotPermitted(_("只有受理的基层工会可以上传申请材料"))
     upload = uploaded_file(request, DOCUMENT_LIMIT)
     document_add(application=a, kind=kind, upload=upload, actor=user)
     return _one(request, response, application_id)

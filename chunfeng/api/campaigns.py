@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -105,7 +106,7 @@ def campaign_new(request: HttpRequest, payload: CampaignIn):
     不在管辖范围内的单位代码、未知的表单代码、顺序不对的日期都返回 400。"""
     user = request.auth
     if user.unit_id is None or not can_launch_campaign(user, user.unit):
-        raise NotPermitted("只有管理员可以发起活动")  # before the recipients are looked up
+        raise NotPermitted(_("只有管理员可以发起活动"))  # before the recipients are looked up
     forms = dict.fromkeys(payload.forms) if isinstance(payload.forms, list) else dict(payload.forms)
     recipients = _recipients(user, payload.recipients)
     _check_forms(forms)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -237,7 +238,7 @@ def case_new(request: HttpRequest, response: HttpResponse, payload: CaseIn):
     工会。答复中的 `duplicates` 列出该来电人其他未办结的工单（其他工会的只说明存在）。"""
     user = request.auth
     if user.unit_id is None:
-        raise NotPermitted("您不属于任何单位，不能受理工单")
+        raise NotPermitted(_("您不属于任何单位，不能受理工单"))
     unit = unit_for(user, payload.unit) if payload.unit else None
     case = case_create(intake_unit=user.unit, data=_given(payload, "unit"), actor=user, unit=unit)
     _tagged(response, case)

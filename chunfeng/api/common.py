@@ -1,4 +1,4 @@
-"""Small pieces shared by the endpoints: money as text, refused query parameters, page slicing,
+"""Small pieces shared by the endpoints: the caller's own unit, money as text, refused query parameters, page slicing,
 a file received only once its sender may send it, and the versions of contract (c) as HTTP
 headers."""
 
@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Header, Schema
 
 from chunfeng.core.errors import ApplicationError
@@ -18,6 +19,13 @@ from chunfeng.core.versions import etag, version_from
 
 CENT = Decimal("0.01")
 MAX_PAGE_SIZE = 200
+
+
+def own_unit(user):
+    """The caller's unit; 404 for a user who belongs to none."""
+    if user.unit_id is None:
+        raise Http404(_("您不属于任何单位"))
+    return user.unit
 
 
 def money(value) -> str:

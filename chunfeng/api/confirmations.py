@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -93,7 +94,9 @@ def bank_result(
     列出。全部入账后批次确认并锁定。无法识别的单元格：400，逐处列出，不导入任何结果。"""
     user = request.auth
     batch = batch_for(user, batch_id)
-    require_writer(user, batch.unit, f"确认{batch.unit.name}的发放批次")  # before the body
+    require_writer(
+        user, batch.unit, _("确认%(unit)s的发放批次") % {"unit": batch.unit.name}
+    )  # before the body
     file = uploaded_file(request, SHORT_LIST)
     mapping = {
         "number": column_number,
@@ -125,7 +128,9 @@ def signed_sheet(request: HttpRequest, batch_id: int):
     （multipart，字段名 file），再由上级单位审核员核对确认。名单变动后须重新上传。"""
     user = request.auth
     batch = batch_for(user, batch_id)
-    require_writer(user, batch.unit, f"上传{batch.unit.name}的签领表")  # before the body
+    require_writer(
+        user, batch.unit, _("上传%(unit)s的签领表") % {"unit": batch.unit.name}
+    )  # before the body
     file = uploaded_file(request, DOCUMENT)
     signed_sheet_upload(batch=batch, content=file.read(), name=file.name or "", actor=user)
     return _detail(user, batch.pk)

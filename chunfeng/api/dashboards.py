@@ -5,12 +5,14 @@ the API equals the one on the chart and in the table under it. Read within the c
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
 from chunfeng.dashboards import selectors as s
 from chunfeng.rollups.selectors import previous_summary, summary_visible_to
 
+from .common import own_unit
 from .errors import error_responses
 
 router = Router(tags=["看板"])
@@ -60,8 +62,7 @@ class OverviewOut(Schema):
 
 def _where(request: HttpRequest, campaign_id: int, unit: str | None):
     user = request.auth
-    if user.unit_id is None:
-        raise Http404("您不属于任何单位")
+    own_unit(user)  # 404 for a user of no unit
     return s.dashboard_campaign(user, campaign_id), s.dashboard_root(user, unit)
 
 
@@ -85,7 +86,10 @@ def chart(request: HttpRequest, campaign_id: int, name: str, unit: str | None = 
     money（各下级单位按来源筹集、发放与结余，元）、payments-daily（每日发放与累计，标注活动结束
     与春节）、coverage（各下级单位走访帮扶覆盖率）。"""
     if name not in s.CHARTS:
-        raise Http404(f"没有名为 {name} 的图表，可用：{'、'.join(s.CHARTS)}")
+        raise Http404(
+            _("没有名为 %(name)s 的图表，可用：%(names)s")
+            % {"name": name, "names": "、".join(s.CHARTS)}
+        )
     campaign, root = _where(request, campaign_id, unit)
     return s.CHARTS[name](campaign, root)
 
@@ -103,5 +107,5 @@ def composition(
     summary = summary_visible_to(request.auth, campaign_id, unit_code, form_code, status)
     found = s.composition(summary, previous_summary(summary))
     if found is None:
-        raise Http404("该表没有筹集与发放的填报项")
+        raise Http404(_("该表没有筹集与发放的填报项"))
     return found

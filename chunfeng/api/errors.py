@@ -3,13 +3,15 @@
 Application errors keep their own status (400, 403 for ``NotPermitted``, 409 for ``Stale``: a
 write based on an older version, contract (c)), except those whose code names a conflict with
 the object's current state (``bad_status``, ``batch_locked``, ``open_flags``: 409); a missing
-or out-of-reach object is 404; a request body of the wrong shape is 422. Messages are Chinese.
+or out-of-reach object is 404; a request body of the wrong shape is 422. Messages are Chinese, or English when the client asks for it (``Accept-Language: en``).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -41,46 +43,51 @@ _STATUS_BY_CODE = {
 }
 
 _HTTP_ERRORS = {
-    400: ("bad_request", "请求内容无法解析：应为有效的 JSON"),
-    401: ("unauthorized", "缺少或无效的访问令牌：请在请求头中提供 Authorization: Bearer <令牌>"),
-    403: ("forbidden", "您没有执行此操作的权限。"),
-    429: ("throttled", "请求过于频繁，请稍后再试"),
+    400: ("bad_request", gettext_lazy("请求内容无法解析：应为有效的 JSON")),
+    401: (
+        "unauthorized",
+        gettext_lazy("缺少或无效的访问令牌：请在请求头中提供 Authorization: Bearer <令牌>"),
+    ),
+    403: ("forbidden", gettext_lazy("您没有执行此操作的权限。")),
+    429: ("throttled", gettext_lazy("请求过于频繁，请稍后再试")),
 }
 
 # What an error answer that no endpoint made says (``middleware``): a path no route matches, a
 # method the path does not take, a failure.
 _STATUS_ERRORS = {
-    400: ("bad_request", "请求有误，无法处理"),
-    404: ("not_found", "没有这个接口，或请求的对象不存在：请查看 /api/v1/docs"),
-    405: ("method_not_allowed", "这个接口不支持该请求方法（见响应头 Allow）"),
-    413: ("too_large", "请求内容过大，未被接收"),
-    500: ("server_error", "服务器内部错误，请稍后再试；若一再出现，请联系系统管理员"),
+    400: ("bad_request", gettext_lazy("请求有误，无法处理")),
+    404: ("not_found", gettext_lazy("没有这个接口，或请求的对象不存在：请查看 /api/v1/docs")),
+    405: ("method_not_allowed", gettext_lazy("这个接口不支持该请求方法（见响应头 Allow）")),
+    413: ("too_large", gettext_lazy("请求内容过大，未被接收")),
+    500: ("server_error", gettext_lazy("服务器内部错误，请稍后再试；若一再出现，请联系系统管理员")),
 }
 
 
 def status_message(status: int) -> tuple[str, str]:
     """``(code, message)`` of an error answer by its status alone."""
     if status in _STATUS_ERRORS:
-        return _STATUS_ERRORS[status]
+        code, message = _STATUS_ERRORS[status]
+        return code, str(message)
     if status in _HTTP_ERRORS:
-        return _HTTP_ERRORS[status]
-    return f"http_{status}", f"请求未能完成（HTTP {status}）"
+        code, message = _HTTP_ERRORS[status]
+        return code, str(message)
+    return f"http_{status}", _("请求未能完成（HTTP %(status)s）") % {"status": status}
 
 
 # Chinese wording for the pydantic error types a malformed body most often produces.
 _TYPE_MESSAGES = {
-    "missing": "缺少此项",
-    "extra_forbidden": "不支持此项",
-    "dict_type": "应为 JSON 对象",
-    "model_attributes_type": "应为 JSON 对象",
-    "model_type": "应为 JSON 对象",
-    "string_type": "应为文本",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "bool_type": "应为 true 或 false",
-    "list_type": "应为数组",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "missing": gettext_lazy("缺少此项"),
+    "extra_forbidden": gettext_lazy("不支持此项"),
+    "dict_type": gettext_lazy("应为 JSON 对象"),
+    "model_attributes_type": gettext_lazy("应为 JSON 对象"),
+    "model_type": gettext_lazy("应为 JSON 对象"),
+    "string_type": gettext_lazy("应为文本"),
+    "int_type": gettext_lazy("应为整数"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "bool_type": gettext_lazy("应为 true 或 false"),
+    "list_type": gettext_lazy("应为数组"),
+    "date_from_datetime_parsing": gettext_lazy("应为日期（YYYY-MM-DD）"),
 }
 
 
@@ -137,29 +144,30 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return answer(request, 404, "not_found", str(exc) or "未找到请求的对象")
+        return answer(request, 404, "not_found", str(exc) or _("未找到请求的对象"))
 
     @api.exception_handler(ValidationError)
     def bad_body(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         details = [_field_problem(error) for error in exc.errors]
         listed = "；".join(f"{d['field']}：{d['message']}" for d in details)
-        return answer(request, 422, "invalid_request", f"请求内容格式不正确：{listed}", details)
+        message = _("请求内容格式不正确：%(problems)s") % {"problems": listed}
+        return answer(request, 422, "invalid_request", message, details)
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return answer(request, 413, "too_large", "请求内容过大，未被接收")
+        return answer(request, 413, "too_large", _("请求内容过大，未被接收"))
 
     @api.exception_handler(SuspiciousOperation)
     def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
         # too many fields or files, a malformed header: nothing an endpoint could use
-        return answer(request, 400, "bad_request", "请求有误，无法处理")
+        return answer(request, 400, "bad_request", _("请求有误，无法处理"))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc.__cause__, ApplicationError):  # ninja wraps the parser's refusals
             return application_error(request, exc.__cause__)
         code, message = _HTTP_ERRORS.get(exc.status_code, (f"http_{exc.status_code}", str(exc)))
-        response = answer(request, exc.status_code, code, message)
+        response = answer(request, exc.status_code, code, str(message))
         if isinstance(exc, AuthenticationError):
             response["WWW-Authenticate"] = "Bearer"
         return response
@@ -172,5 +180,8 @@ def _field_problem(error: dict) -> dict:
         loc = loc[2:]  # drop "body" and the parameter's name
     elif loc[:1] in (["path"], ["query"]):
         loc = loc[1:]
-    message = _TYPE_MESSAGES.get(error.get("type", ""), f"格式不正确（{error.get('msg', '')}）")
+    known = _TYPE_MESSAGES.get(error.get("type", ""))
+    message = (
+        str(known) if known else _("格式不正确（%(problem)s）") % {"problem": error.get("msg", "")}
+    )
     return {"field": ".".join(loc) or "body", "message": message}

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -29,7 +30,7 @@ from chunfeng.reconcile.computing import compute_explained
 from chunfeng.reconcile.figures import differences
 from chunfeng.reports.selectors import report_of, report_values
 
-from .common import choice, money, page_of
+from .common import choice, money, own_unit, page_of
 from .errors import error_responses
 from .values import StrictIn
 
@@ -38,11 +39,7 @@ router = Router(tags=["资金"])
 
 def _scope(user, code: str | None) -> OrgUnit:
     """``unit`` (404 outside the subtree), else the caller's own unit."""
-    if code:
-        return unit_for(user, code)
-    if user.unit_id is None:
-        raise Http404("您不属于任何单位")
-    return user.unit
+    return unit_for(user, code) if code else own_unit(user)
 
 
 # --- receipts ---------------------------------------------------------------------------------
@@ -373,7 +370,8 @@ def derived(request: HttpRequest, campaign_id: int, unit_code: str, form_code: s
     report = report_of(cform, unit)
     definition = definition_of(report.form_version if report else cform.form_version)
     if not definition.derived:
-        raise Http404(f"表单 {form_code} 没有声明由实名记录算出的填报项（derived）")
+        message = _("表单 %(form_code)s 没有声明由实名记录算出的填报项（derived）")
+        raise Http404(message % {"form_code": form_code})
     blanks = definition.blanks
     explained = compute_explained(definition, found, unit)
     recorded = explained.values

@@ -16,6 +16,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -253,12 +254,17 @@ def _editable(user, code: str | None) -> OrgUnit:
     """The unit to keep a file in: 404 outside the subtree, 403 for a role that does not write,
     400 for a retired unit."""
     if not code and user.unit_id is None:
-        raise NotPermitted("您不属于任何单位，不能建立档案")
+        raise NotPermitted(_("您不属于任何单位，不能建立档案"))
     unit = unit_for(user, code) if code else user.unit
     if not can_edit_households(user, unit):
-        raise NotPermitted(f"您不能为{unit.name}建立或导入困难职工档案（只有填报员、管理员可以）")
+        raise NotPermitted(
+            _("您不能为%(unit)s建立或导入困难职工档案（只有填报员、管理员可以）")
+            % {"unit": unit.name}
+        )
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再为其建立档案", code="unit_retired")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再为其建立档案") % {"unit": unit.name}, code="unit_retired"
+        )
     return unit
 
 

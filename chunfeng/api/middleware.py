@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from .errors import status_message
 
@@ -35,12 +36,14 @@ class JsonErrorsMiddleware:
 
 def as_json(response: HttpResponse) -> HttpResponse:
     """The same answer as ``{"code", "message", "details"}``: the page's own error when it
-    carries one (``core.web.error_page``), else the status's Chinese wording."""
+    carries one (``core.web.error_page``), else the status's wording, in the language the answer
+    was made in (its Content-Language: this middleware runs outside the locale middleware)."""
     error = getattr(response, "error", None)
     if error is not None:
         body = error.as_dict()
     else:
-        code, message = status_message(response.status_code)
+        with translation.override(response.get("Content-Language") or None):
+            code, message = status_message(response.status_code)
         body = {"code": code, "message": message, "details": []}
     answer = HttpResponse(
         json.dumps(body, ensure_ascii=False),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from pydantic import Field
 
@@ -37,7 +38,10 @@ class CommentIn(StrictIn):
 def _started(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
     slot = report_slot_for(request.auth, campaign_id, unit_code, form_code)
     if slot.report is None:
-        raise Http404(f"{slot.unit.name}尚未开始填写{slot.campaign_form.code}，没有可操作的报表")
+        raise Http404(
+            _("%(unit)s尚未开始填写%(code)s，没有可操作的报表")
+            % {"unit": slot.unit.name, "code": slot.campaign_form.code}
+        )
     return slot
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.personal import mask_id
 from chunfeng.core.rules import can_handle_application
@@ -45,7 +46,7 @@ def reviews_list(request):
 def file_review_view(request, household: int):
     found = household_for(request.user, household)
     if not can_handle_application(request.user, found.unit):
-        raise PermissionDenied("只有建档单位可以复核这份档案")
+        raise PermissionDenied(_("只有建档单位可以复核这份档案"))
     initial = {
         "on": timezone.localdate(),
         "family_size": found.family_size,
@@ -87,10 +88,10 @@ def standards_page(request):
             unit = unit_for(request.user, region if region in codes else region[:4] + "00")
             data["region_name"] = dict(choices)[region]
             if attempt(form, lambda: standard_create(unit=unit, data=data, actor=request.user)):
-                messages.success(request, "已保存低保标准")
+                messages.success(request, _("已保存低保标准"))
                 return redirect("application-standards")
     elif request.method == "POST":
-        raise PermissionDenied("您的角色不能设置低保标准")
+        raise PermissionDenied(_("您的角色不能设置低保标准"))
     status = 400 if request.method == "POST" else 200
     context = {"standards": standards_visible_to(request.user), "form": form}
     return render(request, "applications/standards.html", context, status=status)

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.errors import ApplicationError
@@ -76,9 +77,9 @@ def application_approve(
         )
     objections = list(application.objections.all())
     if any(o.resolved_at is None for o in objections):
-        raise ApplicationError("公示期间有尚未核实的异议，请先核实", code="open_objection")
+        raise ApplicationError(_("公示期间有尚未核实的异议，请先核实"), code="open_objection")
     if any(o.upheld for o in objections):
-        raise ApplicationError("公示异议成立，不能审批建档；请退回", code="objection_upheld")
+        raise ApplicationError(_("公示异议成立，不能审批建档；请退回"), code="objection_upheld")
     members = [
         {"name": m.name, "id_number": m.id_number, "relation": m.relation}
         for m in application.members.all()

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chunfeng.core.uploads import SHORT_LIST, upload_page
@@ -25,7 +26,7 @@ class ImportForm(forms.Form):
 
 def _may_import(request) -> None:
     if not units_applying_for(request.user).exists():
-        raise PermissionDenied("您的角色不能导入困难职工名单")
+        raise PermissionDenied(gettext("您的角色不能导入困难职工名单"))
 
 
 @login_required
@@ -45,7 +46,10 @@ def households_import_view(request):
             )
         )
         if error is None:
-            messages.success(request, f"已导入 {count} 户（{MODES[mode]}）")
+            messages.success(
+                request,
+                gettext("已导入 %(count)s 户（%(mode)s）") % {"count": count, "mode": MODES[mode]},
+            )
             return redirect("household-list" if mode == "filed" else "application-list")
         problems = [error.message, *(d.get("text", "") for d in error.details or [])]
     status = 400 if request.method == "POST" else 200

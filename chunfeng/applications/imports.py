@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_handle_application
@@ -52,7 +53,7 @@ def _rows(upload) -> list[tuple[int, dict]]:
     missing = [c for c in ("姓名", "身份证号码", "困难类别") if c not in names]
     if missing:
         raise ApplicationError(
-            "文件缺少必需的列",
+            _("文件缺少必需的列"),
             code="missing_columns",
             details=[cell_problem(header.row, c, "缺少这一列") for c in missing],
         )
@@ -123,9 +124,9 @@ def _application(unit, row: dict, actor, labels, on, note: str):
 def households_import(*, unit, upload, mode: str, actor) -> int:
     """Import the list into ``unit`` as ``mode`` (filed / applications): the number of rows."""
     if not can_handle_application(actor, unit):
-        raise NotPermitted(f"您不能为{unit.name}导入困难职工名单")
+        raise NotPermitted(_("您不能为%(unit)s导入困难职工名单") % {"unit": unit.name})
     if mode not in MODES:
-        raise ApplicationError("请选择导入方式", code="invalid", details=[{"field": "mode"}])
+        raise ApplicationError(_("请选择导入方式"), code="invalid", details=[{"field": "mode"}])
     rows, labels, on = _rows(upload), cause_labels(), timezone.localdate()
     note = f"{upload.name or '名单'}（{on:%Y-%m-%d} 导入）"
     take = _filed if mode == "filed" else _application
@@ -142,10 +143,10 @@ def households_import(*, unit, upload, mode: str, actor) -> int:
                 problems.append(cell_problem(number, column, d.get("message", exc.message)))
     if problems:
         raise ApplicationError(
-            f"名单中有 {len(problems)} 处问题，没有导入任何一户",
+            _("名单中有 %(count)s 处问题，没有导入任何一户") % {"count": len(problems)},
             code="import_rows",
             details=problems,
         )
     if not rows:
-        raise ApplicationError("名单中没有数据行", code="import_empty")
+        raise ApplicationError(_("名单中没有数据行"), code="import_empty")
     return len(rows)

@@ -7,6 +7,7 @@ import io
 from functools import partial
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -26,7 +27,7 @@ MARGIN = 18 * mm
 
 def notice_pdf(application: Application) -> bytes:
     if application.status not in (Status.NOTICE, Status.APPROVED) or not application.notice_from:
-        raise ApplicationError("申请尚未公示，没有公示书可打印", code="bad_status")
+        raise ApplicationError(_("申请尚未公示，没有公示书可打印"), code="bad_status")
     font = register_cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=24, alignment=TA_CENTER)

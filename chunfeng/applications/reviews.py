@@ -11,6 +11,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
@@ -63,9 +64,9 @@ def file_review(
     """年度复核 of ``household`` on ``on``."""
     household = Household.objects.select_for_update().select_related("unit").get(pk=household.pk)
     if not can_handle_application(actor, household.unit):
-        raise NotPermitted("您不能复核这份档案")
+        raise NotPermitted(_("您不能复核这份档案"))
     if household.status != HouseholdStatus.ACTIVE:
-        raise ApplicationError("这份档案已经脱困退出", code="bad_status")
+        raise ApplicationError(_("这份档案已经脱困退出"), code="bad_status")
     if outcome not in Outcome.values:
         raise field_error("outcome", "请选择复核结果：维持类别、调整类别或脱困退出")
     if on > timezone.localdate():

@@ -8,6 +8,7 @@ from collections import Counter
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.errors import NotPermitted
 from chunfeng.core.rules import (
@@ -37,7 +38,7 @@ def application_for(user, pk: int) -> Application:
         .first()
     )
     if found is None:
-        raise Http404("没有这份申请")
+        raise Http404(_("没有这份申请"))
     return found
 
 
@@ -68,10 +69,10 @@ def document_for(user, application_pk: int, pk: int) -> Document:
     application = application_for(user, application_pk)
     found = application.documents.filter(pk=pk).first()
     if found is None:
-        raise Http404("没有这份材料")
+        raise Http404(_("没有这份材料"))
     unit = application.unit
     if not (can_handle_application(user, unit) or can_act_as_help_centre(user, unit)):
-        raise NotPermitted("您的角色不能查看申请材料")
+        raise NotPermitted(_("您的角色不能查看申请材料"))
     return found
 
 
@@ -174,5 +175,5 @@ def standard_units(user) -> list[OrgUnit]:
 def objection_for(application: Application, pk: int):
     found = application.objections.filter(pk=pk).first()
     if found is None:
-        raise Http404("没有这条异议")
+        raise Http404(_("没有这条异议"))
     return found

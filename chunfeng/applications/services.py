@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -91,9 +92,11 @@ def application_create(
 ) -> Application:
     """An application filed for a worker of ``unit`` (the grassroots union that will check it)."""
     if source != Source.PUBLIC and not can_handle_application(actor, unit):
-        raise NotPermitted(f"您不能为{unit.name}的职工提交建档申请")
+        raise NotPermitted(_("您不能为%(unit)s的职工提交建档申请") % {"unit": unit.name})
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再受理申请", code="retired_unit")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再受理申请") % {"unit": unit.name}, code="retired_unit"
+        )
     fields = clean_application(data, cause_labels(), on=on or timezone.localdate())
     refuse_duplicate(fields, actor)
     members = fields.pop("members")
@@ -114,9 +117,9 @@ def application_amend(
     """Change a returned application (then resubmit it: ``workflow.application_resubmit``)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not can_handle_application(actor, application.unit):
-        raise NotPermitted("您不能修改这份申请")
+        raise NotPermitted(_("您不能修改这份申请"))
     if application.status != Status.RETURNED:
-        raise ApplicationError("只有退回的申请可以修改", code="bad_status")
+        raise ApplicationError(_("只有退回的申请可以修改"), code="bad_status")
     check_version(application, version)
     fields = clean_application(data, cause_labels(), on=timezone.localdate())
     refuse_duplicate(fields, actor, application)
@@ -137,9 +140,9 @@ def application_amend(
 @transaction.atomic
 def document_add(*, application: Application, kind: str, upload, actor) -> Document:
     if not can_handle_application(actor, application.unit):
-        raise NotPermitted("您不能为这份申请上传材料")
+        raise NotPermitted(_("您不能为这份申请上传材料"))
     if application.status == Status.APPROVED:
-        raise ApplicationError("已建档的申请不能再上传材料", code="bad_status")
+        raise ApplicationError(_("已建档的申请不能再上传材料"), code="bad_status")
     if kind not in DocumentKind.values:
         raise field_error("kind", "请选择材料类别")
     name = Path(upload.name or "").name
@@ -165,7 +168,7 @@ def document_add(*, application: Application, kind: str, upload, actor) -> Docum
 def standard_create(*, unit, data: dict, actor):
     """A region's 低保标准 from a date on, set by the city or district union of that region."""
     if not can_set_standards(actor, unit):
-        raise NotPermitted(f"您不能设置{unit.name}的低保标准")
+        raise NotPermitted(_("您不能设置%(unit)s的低保标准") % {"unit": unit.name})
     region = data["region_code"]
     if not (region == unit.code or region.startswith(unit.code[:4]) and unit.code.endswith("00")):
         raise field_error("region_code", f"{unit.name}只能设置本地区的低保标准")

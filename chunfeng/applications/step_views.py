@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.rules import can_handle_application
@@ -62,7 +63,7 @@ ACTIONS = {  # action → (form, call, done)
 def application_act(request, pk: int, action: str):
     application = application_for(request.user, pk)
     if action not in ACTIONS:
-        raise PermissionDenied("没有这个操作")
+        raise PermissionDenied(_("没有这个操作"))
     form_class, call, done = ACTIONS[action]
     form = form_class(request.POST)
     if not form.is_valid():
@@ -81,7 +82,7 @@ def objection_add_view(request, pk: int):
     if not form.is_valid():
         return _again(request, application, "objection_form", form)
     w.objection_add(application=application, actor=request.user, **form.cleaned_data)
-    messages.success(request, "已登记异议")
+    messages.success(request, _("已登记异议"))
     return redirect("application-detail", pk)
 
 
@@ -95,14 +96,14 @@ def objection_resolve_view(request, pk: int, objection: int):
     if not form.is_valid():
         return _again(request, application, "resolve_form", form)
     w.objection_resolve(objection=found, actor=request.user, **form.cleaned_data)
-    messages.success(request, "已记录异议核实结果")
+    messages.success(request, _("已记录异议核实结果"))
     return redirect("application-detail", pk)
 
 
 def _may_upload(request, pk: int) -> None:
     application = application_for(request.user, pk)
     if not can_handle_application(request.user, application.unit):
-        raise PermissionDenied("只有受理的基层工会可以上传申请材料")
+        raise PermissionDenied(_("只有受理的基层工会可以上传申请材料"))
 
 
 @login_required
@@ -120,5 +121,5 @@ def document_upload_view(request, pk: int):
         upload=form.cleaned_data["file"],
         actor=request.user,
     )
-    messages.success(request, "已上传材料")
+    messages.success(request, _("已上传材料"))
     return redirect("application-detail", pk)

@@ -9,6 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
@@ -42,9 +43,13 @@ def clean_uscc(raw: Any) -> str:
     try:
         uscc.validate(text)
     except InvalidChecksum:
-        raise ValueError(f"统一社会信用代码“{raw}”的校验码不正确（可能有字符录错）") from None
+        raise ValueError(
+            _("统一社会信用代码“%(raw)s”的校验码不正确（可能有字符录错）") % {"raw": raw}
+        ) from None
     except ValidationError:
-        raise ValueError(f"统一社会信用代码“{raw}”应为 18 位数字或大写字母") from None
+        raise ValueError(
+            _("统一社会信用代码“%(raw)s”应为 18 位数字或大写字母") % {"raw": raw}
+        ) from None
     return text
 
 
@@ -52,9 +57,11 @@ def _amount(raw: Any) -> Decimal:
     try:
         value = Decimal(_text(raw) or "0")
     except InvalidOperation:
-        raise ValueError(f"“{raw}”不是金额") from None
+        raise ValueError(_("“%(raw)s”不是金额") % {"raw": raw}) from None
     if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
-        raise ValueError(f"金额“{raw}”应在 0 至 {MAX_AMOUNT} 元之间")
+        raise ValueError(
+            _("金额“%(raw)s”应在 0 至 %(maximum)s 元之间") % {"raw": raw, "maximum": MAX_AMOUNT}
+        )
     return value.quantize(Decimal("0.01"))
 
 

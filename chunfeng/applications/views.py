@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from chunfeng.core.personal import mask_bank, mask_id, mask_phone
 from chunfeng.core.rules import (
@@ -77,7 +78,7 @@ def _form(request, data=None, initial=None):
 @login_required
 def application_new(request):
     if not units_applying_for(request.user).exists():
-        raise PermissionDenied("您的角色不能代职工提交建档申请")
+        raise PermissionDenied(_("您的角色不能代职工提交建档申请"))
     initial = {"unit": request.user.unit.code, "region_code": request.user.unit.code[:6]}
     form = _form(request, request.POST or None, initial)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,9 @@ def application_new(request):
             LABELS,
         )
         if created is not None:
-            messages.success(request, f"已提交 {created.name} 的建档申请，待初审")
+            messages.success(
+                request, _("已提交 %(name)s 的建档申请，待初审") % {"name": created.name}
+            )
             return redirect("application-detail", created.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "title": "困难职工建档申请"}
@@ -99,7 +102,7 @@ def application_new(request):
 def application_edit(request, pk: int):
     application = application_for(request.user, pk)
     if not may_take(request.user, application, "resubmit"):
-        raise PermissionDenied("只有受理的基层工会可以修改退回的申请")
+        raise PermissionDenied(_("只有受理的基层工会可以修改退回的申请"))
     form = _form(request, request.POST or None, f.initial_of(application))
     form.fields["unit"].disabled = True
     if request.method == "POST" and form.is_valid():
@@ -114,7 +117,7 @@ def application_edit(request, pk: int):
             LABELS,
         )
         if saved is not None:
-            messages.success(request, "已保存修改，请重新提交")
+            messages.success(request, _("已保存修改，请重新提交"))
             return redirect("application-detail", pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "title": f"修改申请：{application.name}", "application": application}

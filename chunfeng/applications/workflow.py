@@ -16,6 +16,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import (
@@ -32,7 +35,7 @@ from .services import field_error, step_record
 @dataclass(frozen=True)
 class Step:
     action: str
-    label: str
+    label: str | Promise  # translated when shown
     at: str  # the status the step is taken from
     to: str
     may: Callable[[Any, Any], bool]
@@ -41,14 +44,48 @@ class Step:
 STEPS = {
     s.action: s
     for s in (
-        Step("check", "初审通过", Status.SUBMITTED, Status.CHECKED, can_handle_application),
         Step(
-            "visit", "入户调查，报上级审核", Status.CHECKED, Status.VISITED, can_handle_application
+            "check",
+            gettext_lazy("初审通过"),
+            Status.SUBMITTED,
+            Status.CHECKED,
+            can_handle_application,
         ),
-        Step("review", "审核通过", Status.VISITED, Status.REVIEWED, can_act_as_help_centre),
-        Step("verify", "经济状况核对", Status.REVIEWED, Status.VERIFIED, can_act_as_help_centre),
-        Step("notice", "开始公示", Status.VERIFIED, Status.NOTICE, can_act_as_help_centre),
-        Step("approve", "审批建档", Status.NOTICE, Status.APPROVED, can_approve_application),
+        Step(
+            "visit",
+            gettext_lazy("入户调查，报上级审核"),
+            Status.CHECKED,
+            Status.VISITED,
+            can_handle_application,
+        ),
+        Step(
+            "review",
+            gettext_lazy("审核通过"),
+            Status.VISITED,
+            Status.REVIEWED,
+            can_act_as_help_centre,
+        ),
+        Step(
+            "verify",
+            gettext_lazy("经济状况核对"),
+            Status.REVIEWED,
+            Status.VERIFIED,
+            can_act_as_help_centre,
+        ),
+        Step(
+            "notice",
+            gettext_lazy("开始公示"),
+            Status.VERIFIED,
+            Status.NOTICE,
+            can_act_as_help_centre,
+        ),
+        Step(
+            "approve",
+            gettext_lazy("审批建档"),
+            Status.NOTICE,
+            Status.APPROVED,
+            can_approve_application,
+        ),
     )
 }
 BY_STATUS = {s.at: s for s in STEPS.values()}
@@ -77,11 +114,17 @@ def _locked(application: Application, action: str, actor, version) -> Applicatio
     step = STEPS.get(action) or next_step(application)
     if step is None or (action in STEPS and application.status != step.at):
         raise ApplicationError(
-            f"申请现为“{application.get_status_display()}”，不能{STEPS[action].label if action in STEPS else '退回'}",
+            _("申请现为“%(status)s”，不能%(step)s")
+            % {
+                "status": application.get_status_display(),
+                "step": STEPS[action].label if action in STEPS else _("退回"),
+            },
             code="bad_status",
         )
     if not step.may(actor, application.unit):
-        raise NotPermitted(f"您不能对这份申请{step.label if action in STEPS else '退回'}")
+        raise NotPermitted(
+            _("您不能对这份申请%(step)s") % {"step": step.label if action in STEPS else _("退回")}
+        )
     check_version(application, version)
     return application
 
@@ -174,10 +217,10 @@ def application_notice(
 @transaction.atomic
 def objection_add(*, application, actor, received_on: dt.date, text: str) -> Objection:
     if application.status != Status.NOTICE:
-        raise ApplicationError("只在公示期间登记异议", code="bad_status")
+        raise ApplicationError(_("只在公示期间登记异议"), code="bad_status")
     unit = application.unit
     if not (can_handle_application(actor, unit) or can_act_as_help_centre(actor, unit)):
-        raise NotPermitted("您不能为这份申请登记异议")
+        raise NotPermitted(_("您不能为这份申请登记异议"))
     if not text.strip():
         raise field_error("text", "请填写异议内容")
     objection = Objection.objects.create(
@@ -191,7 +234,7 @@ def objection_add(*, application, actor, received_on: dt.date, text: str) -> Obj
 def objection_resolve(*, objection: Objection, actor, upheld: bool, resolution: str) -> Objection:
     application = objection.application
     if not can_act_as_help_centre(actor, application.unit):
-        raise NotPermitted("您不能核实这条异议")
+        raise NotPermitted(_("您不能核实这条异议"))
     if not resolution.strip():
         raise field_error("resolution", "请填写核实结果")
     objection.upheld, objection.resolution = upheld, resolution.strip()[:500]
@@ -222,8 +265,8 @@ def application_resubmit(*, application, actor, note: str = "", version=None) ->
     )
     if not may_take(actor, application, "resubmit"):
         if application.status != Status.RETURNED:
-            raise ApplicationError("只有退回的申请可以重新提交", code="bad_status")
-        raise NotPermitted("您不能重新提交这份申请")
+            raise ApplicationError(_("只有退回的申请可以重新提交"), code="bad_status")
+        raise NotPermitted(_("您不能重新提交这份申请"))
     check_version(application, version)
     back = application.returned_from or Status.SUBMITTED
     _move(application, back, returned_from="", return_reason="")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, DateField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -143,7 +144,9 @@ def campaign_pass_down(
     then ``picked``). Passing again changes the deadline and notice for all the units it
     passed the campaign to and adds the new ones."""
     if not can_pass_down(actor, unit):
-        raise NotPermitted(f"只有{unit.name}或上级单位的管理员、审核员可以下发活动")
+        raise NotPermitted(
+            _("只有%(unit)s或上级单位的管理员、审核员可以下发活动") % {"unit": unit.name}
+        )
     if not campaign.recipients.filter(pk=unit.pk).exists():
         raise ApplicationError(
             f"{unit.name}不是活动“{campaign.name}”的报送单位，不能下发", code="not_recipient"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import units_visible_to
@@ -34,14 +35,18 @@ def campaign_for(user, campaign_id: int) -> Campaign:
     try:
         return campaigns_visible_to(user).get(pk=campaign_id)
     except Campaign.DoesNotExist:
-        raise Http404(f"没有编号为 {campaign_id} 的活动，或您无权查看") from None
+        raise Http404(
+            _("没有编号为 %(campaign_id)s 的活动，或您无权查看") % {"campaign_id": campaign_id}
+        ) from None
 
 
 def campaign_form(campaign: Campaign, code: str) -> CampaignForm:
     try:
         return campaign.forms.select_related("form_version").get(code=code)
     except CampaignForm.DoesNotExist:
-        raise Http404(f"活动“{campaign.name}”不包含表单 {code}") from None
+        raise Http404(
+            _("活动“%(campaign)s”不包含表单 %(code)s") % {"campaign": campaign.name, "code": code}
+        ) from None
 
 
 def recipients_visible_to(user, campaign: Campaign) -> QuerySet[OrgUnit]:

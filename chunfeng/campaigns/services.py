@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.accounts.models import User
 from chunfeng.core.actors import SYSTEM, user_or_none
@@ -21,9 +22,9 @@ from .passdown import deadlines_of
 
 def _check_dates(period_start: dt.date, period_end: dt.date, deadline: dt.date) -> None:
     if period_end < period_start:
-        raise ApplicationError("活动结束日期不能早于开始日期", code="bad_dates")
+        raise ApplicationError(_("活动结束日期不能早于开始日期"), code="bad_dates")
     if deadline < period_start:
-        raise ApplicationError("报送截止日期不能早于活动开始日期", code="bad_dates")
+        raise ApplicationError(_("报送截止日期不能早于活动开始日期"), code="bad_dates")
 
 
 def _latest_versions(codes) -> dict[str, FormVersion]:
@@ -33,7 +34,7 @@ def _latest_versions(codes) -> dict[str, FormVersion]:
     unknown = [code for code, fv in found.items() if fv is None]
     if unknown:
         raise ApplicationError(
-            f"没有代码为 {'、'.join(unknown)} 的表单",
+            _("没有代码为 %(items)s 的表单") % {"items": "、".join(unknown)},
             code="unknown_form",
             details=[{"field": "forms", "message": f"{c}：没有这个表单"} for c in unknown],
         )
@@ -57,23 +58,26 @@ def campaign_create(
 ) -> Campaign:
     """``forms`` maps form codes to their reference date (None: the activity period)."""
     if not can_launch_campaign(actor, owner):
-        raise NotPermitted("只有本单位或上级单位的管理员可以发起活动")
+        raise NotPermitted(_("只有本单位或上级单位的管理员可以发起活动"))
     if not name.strip():
-        raise ApplicationError("活动名称不能为空", code="bad_name")
+        raise ApplicationError(_("活动名称不能为空"), code="bad_name")
     _check_dates(period_start, period_end, deadline)
     if not forms:
-        raise ApplicationError("活动至少要包含一张表单", code="no_forms")
+        raise ApplicationError(_("活动至少要包含一张表单"), code="no_forms")
     if not recipients:
-        raise ApplicationError("活动至少要有一个报送单位", code="no_recipients")
+        raise ApplicationError(_("活动至少要有一个报送单位"), code="no_recipients")
     retired = [u.code for u in recipients if not u.active]
     if retired:
         raise ApplicationError(
-            f"以下单位已撤销，不能作为报送单位：{'、'.join(retired)}", code="bad_recipients"
+            _("以下单位已撤销，不能作为报送单位：%(items)s") % {"items": "、".join(retired)},
+            code="bad_recipients",
         )
     outside = [u.code for u in recipients if not u.is_within(owner) or u.pk == owner.pk]
     if outside:
         raise ApplicationError(
-            f"报送单位必须是{owner.name}的下级单位：{'、'.join(outside)}", code="bad_recipients"
+            _("报送单位必须是%(owner)s的下级单位：%(items)s")
+            % {"owner": owner.name, "items": "、".join(outside)},
+            code="bad_recipients",
         )
     versions = _latest_versions(forms)
     campaign = Campaign.objects.create(
@@ -141,10 +145,12 @@ def reminder_send(*, campaign: Campaign, actor, units: list[OrgUnit], message: s
     """催报 to each unit; they see it on their home page and by e-mail after commit. Without a
     message, each is told the deadline it was given (its pass-down's, else the campaign's)."""
     if not may_remind_at_all(actor):
-        raise NotPermitted("只有审核员或管理员可以催报")
+        raise NotPermitted(_("只有审核员或管理员可以催报"))
     outside = [u.code for u in units if not can_remind(actor, u)]
     if outside:
-        raise NotPermitted(f"不能向管辖范围以外的单位催报：{'、'.join(outside)}")
+        raise NotPermitted(
+            _("不能向管辖范围以外的单位催报：%(units)s") % {"units": "、".join(outside)}
+        )
     if not units:
         return []
     deadlines = deadlines_of(campaign, units)

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.panels import render_panels
@@ -45,7 +46,7 @@ def campaign_detail(request, pk: int):
 
 def may_launch(request) -> None:
     if not (request.user.unit_id and can_launch_campaign(request.user, request.user.unit)):
-        raise PermissionDenied("只有管理员可以发起活动")
+        raise PermissionDenied(_("只有管理员可以发起活动"))
 
 
 @login_required
@@ -72,7 +73,7 @@ def campaign_new(request):
             ),
         )
         if campaign is not None:
-            messages.success(request, f"已发起活动“{campaign.name}”。")
+            messages.success(request, _("已发起活动“%(campaign)s”。") % {"campaign": campaign.name})
             return redirect("campaign-detail", campaign.pk)
     return render(request, "campaigns/campaign_new.html", {"form": form})
 
@@ -84,7 +85,9 @@ def campaign_copy_view(request, pk: int):
     campaign = campaign_for(request.user, pk)
     name = request.POST.get("name", "").strip() or f"{campaign.name}（复制）"
     copy = campaign_copy(campaign=campaign, actor=request.user, name=name)
-    messages.success(request, f"已复制为“{copy.name}”，日期已顺延一年，请核对。")
+    messages.success(
+        request, _("已复制为“%(name)s”，日期已顺延一年，请核对。") % {"name": copy.name}
+    )
     return redirect("campaign-detail", copy.pk)
 
 
@@ -92,7 +95,7 @@ def campaign_copy_view(request, pk: int):
 def notice_file(request, pk: int):
     campaign = campaign_for(request.user, pk)
     if not campaign.notice_file:
-        raise Http404("该活动没有通知附件")
+        raise Http404(_("该活动没有通知附件"))
     return FileResponse(
         campaign.notice_file.open("rb"),
         as_attachment=True,
@@ -106,7 +109,7 @@ def campaign_pass_down_page(request, pk: int):
     campaign = campaign_for(request.user, pk)
     unit = request.user.unit
     if not can_pass_down(request.user, unit):
-        raise PermissionDenied("只有管理员或审核员可以下发活动")
+        raise PermissionDenied(_("只有管理员或审核员可以下发活动"))
     form = PassDownForm(request.POST or None, below=units_to_pass(unit))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -124,7 +127,11 @@ def campaign_pass_down_page(request, pk: int):
             labels={"units": "逐个选择的单位"},
         )
         if done is not None:
-            messages.success(request, f"已下发，本级报送截止日期 {done.deadline:%Y-%m-%d}。")
+            messages.success(
+                request,
+                _("已下发，本级报送截止日期 %(deadline)s。")
+                % {"deadline": f"{done.deadline:%Y-%m-%d}"},
+            )
             return redirect("campaign-detail", campaign.pk)
     context = {"campaign": campaign, "form": form, "own_deadline": deadline_of(campaign, unit)}
     return render(request, "campaigns/pass_down.html", context)

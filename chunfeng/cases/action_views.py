@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.web import back_on_error
@@ -165,7 +166,7 @@ def case_household_view(request, pk: int):
     if existing is not None:
         case_household_link(case=case, household=existing, actor=request.user)
         return _done(request, pk, f"已关联{existing.name}的困难职工档案")
-    messages.error(request, "本单位及下级没有这位职工在档的困难职工档案；请代职工提交建档申请")
+    messages.error(request, _("本单位及下级没有这位职工在档的困难职工档案；请代职工提交建档申请"))
     return redirect("case-detail", pk)
 
 

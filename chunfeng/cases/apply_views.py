@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from chunfeng.applications import forms as application_forms
 from chunfeng.applications.selectors import regions
@@ -36,9 +37,9 @@ def _form(case, data=None):
 def case_application_view(request, pk: int):
     case = case_for(request.user, pk)
     if not can_handle_case(request.user, case.unit) or not case.is_open:
-        raise PermissionDenied("您不能为这件工单的职工提交建档申请")
+        raise PermissionDenied(_("您不能为这件工单的职工提交建档申请"))
     if case.application_id or case.household_id:
-        messages.warning(request, "这件工单已有建档申请或困难职工档案")
+        messages.warning(request, _("这件工单已有建档申请或困难职工档案"))
         return redirect("case-detail", pk)
     form = _form(case, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -50,7 +51,9 @@ def case_application_view(request, pk: int):
             LABELS,
         )
         if created is not None:
-            messages.success(request, f"已提交 {created.name} 的建档申请，待初审")
+            messages.success(
+                request, _("已提交 %(name)s 的建档申请，待初审") % {"name": created.name}
+            )
             return redirect("case-detail", pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "title": f"代职工提交建档申请（工单 {case.number}）", "case": case}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -19,7 +20,7 @@ MAX_SIZE = 20 * 1024 * 1024
 
 @transaction.atomic
 def attachment_add(*, case: Case, upload, actor) -> Attachment:
-    require_handler(actor, case, "为这件工单上传附件")
+    require_handler(actor, case, _("为这件工单上传附件"))
     name = Path(upload.name or "").name
     if Path(name).suffix.lower() not in TYPES:
         raise field_error("file", f"附件只能是 {'、'.join(TYPES)} 文件")

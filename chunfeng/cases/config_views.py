@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -43,7 +44,7 @@ class DayForm(forms.Form):
 
 def _require(user) -> None:
     if not can_configure_cases(user):
-        raise PermissionDenied("只有最上级工会的管理员可以设置办理时限和工作日")
+        raise PermissionDenied(gettext("只有最上级工会的管理员可以设置办理时限和工作日"))
 
 
 def _page(request, limit_form=None, day_form=None, status=200):
@@ -75,7 +76,7 @@ def case_limit_set(request):
     if form.is_valid() and attempt(
         form, lambda: time_limit_set(actor=request.user, **form.cleaned_data)
     ):
-        messages.success(request, "已保存办理时限；新受理的工单按新时限计算")
+        messages.success(request, gettext("已保存办理时限；新受理的工单按新时限计算"))
         return redirect("case-config")
     return _page(request, limit_form=form, status=400)
 
@@ -88,7 +89,7 @@ def case_day_set(request):
     if form.is_valid() and attempt(
         form, lambda: calendar_day_set(actor=request.user, **form.cleaned_data)
     ):
-        messages.success(request, "已保存这一天的设置")
+        messages.success(request, gettext("已保存这一天的设置"))
         return redirect("case-config")
     return _page(request, day_form=form, status=400)
 

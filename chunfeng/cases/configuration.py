@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import NotPermitted
@@ -17,7 +18,7 @@ from .models import CalendarDay, Difficulty, RequestType, TimeLimit
 
 def _require(actor) -> None:
     if not can_configure_cases(actor):
-        raise NotPermitted("只有最上级工会的管理员可以设置办理时限和工作日")
+        raise NotPermitted(_("只有最上级工会的管理员可以设置办理时限和工作日"))
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -37,17 +38,20 @@ MAX_EXTENSION = 30  # working days one extension may add
 
 def _supervisor(actor, case: Case, what: str) -> None:
     if not can_supervise_case(actor, case.unit):
-        raise NotPermitted(f"只有{case.unit.name}的上级工会的审核员、管理员可以{what}")
+        raise NotPermitted(
+            _("只有%(unit)s的上级工会的审核员、管理员可以%(what)s")
+            % {"unit": case.unit.name, "what": what}
+        )
 
 
 @transaction.atomic
 def extension_request(*, case: Case, days: int, reason: str, actor) -> Extension:
     """申请延期: more working days, with a reason, for the supervising union to decide."""
     case = locked(case)
-    require_handler(actor, case, "为这件工单申请延期")
+    require_handler(actor, case, _("为这件工单申请延期"))
     require_open(case)
     if pending_extension(case) is not None:
-        raise ApplicationError("这件工单已有一项延期申请待审批", code="bad_status")
+        raise ApplicationError(_("这件工单已有一项延期申请待审批"), code="bad_status")
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION:
         raise field_error("days", f"延期天数应为 1～{MAX_EXTENSION} 个工作日")
     reason = (reason or "").strip()[:500]
@@ -67,10 +71,10 @@ def extension_request(*, case: Case, days: int, reason: str, actor) -> Extension
 def extension_decide(*, extension: Extension, approve: bool, note: str, actor) -> Extension:
     """The supervising union approves (the limit moves on by the days asked) or refuses."""
     case = locked(extension.case)
-    _supervisor(actor, case, "审批延期申请")
+    _supervisor(actor, case, _("审批延期申请"))
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != ExtensionStatus.PENDING:
-        raise ApplicationError("这项延期申请已经审批过了", code="bad_status")
+        raise ApplicationError(_("这项延期申请已经审批过了"), code="bad_status")
     note = (note or "").strip()[:500]
     if not approve and not note:
         raise field_error("note", "不批准延期时请说明理由")
@@ -107,7 +111,7 @@ def case_close(
     recovered for the worker (元, e.g. 欠薪追回); ``at`` when, if not now (a paper record
     entered afterwards)."""
     case = locked(case, version)
-    require_handler(actor, case, "办结这件工单")
+    require_handler(actor, case, _("办结这件工单"))
     require_open(case)
     if outcome not in Outcome.values:
         raise field_error("outcome", "请选择办理结果：已解决、部分解决或未解决")
@@ -149,9 +153,9 @@ def case_return_visit(
     """回访: the worker's satisfaction with a closed case."""
     case = locked(case)
     if not can_return_visit(actor, case.unit):
-        raise NotPermitted("只有承办工会及其上级工会的工作人员可以回访")
+        raise NotPermitted(_("只有承办工会及其上级工会的工作人员可以回访"))
     if case.is_open:
-        raise ApplicationError("工单办结后才能回访", code="bad_status")
+        raise ApplicationError(_("工单办结后才能回访"), code="bad_status")
     if satisfaction not in Satisfaction.values:
         raise field_error("satisfaction", "请选择满意度：满意、基本满意或不满意")
     on = on or timezone.localdate()
@@ -185,9 +189,9 @@ def case_reopen(*, case: Case, reason: str, actor, version: int | None = None) -
     """重新办理 (e.g. after an unsatisfied return visit): the same union handles it again,
     with a new limit counted from today."""
     case = locked(case, version)
-    _supervisor(actor, case, "重新办理已办结的工单")
+    _supervisor(actor, case, _("重新办理已办结的工单"))
     if case.is_open:
-        raise ApplicationError("工单尚未办结", code="bad_status")
+        raise ApplicationError(_("工单尚未办结"), code="bad_status")
     reason = (reason or "").strip()[:500]
     if not reason:
         raise field_error("reason", "请填写重新办理的理由")

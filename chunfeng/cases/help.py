@@ -6,6 +6,7 @@ legal aid. The case shows what was done and paid."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.applications.models import Application
 from chunfeng.applications.services import application_create
@@ -54,10 +55,10 @@ def case_application_submit(*, case: Case, data: dict, actor) -> Application:
     """代职工提交建档申请 from the case: an application to the case's union, linked to the case.
     The application's own checks apply (role, 一户一档, the fields)."""
     case = locked(case)
-    require_handler(actor, case, "为这件工单的职工提交建档申请")
+    require_handler(actor, case, _("为这件工单的职工提交建档申请"))
     require_open(case)
     if case.household_id or case.application_id:
-        raise ApplicationError("这件工单已有建档申请或困难职工档案", code="bad_status")
+        raise ApplicationError(_("这件工单已有建档申请或困难职工档案"), code="bad_status")
     application = application_create(unit=case.unit, data=data, actor=actor)
     case.application = application
     moved_on(case, ["application"])
@@ -75,7 +76,7 @@ def case_application_submit(*, case: Case, data: dict, actor) -> Application:
 def case_household_link(*, case: Case, household: Household, actor) -> Case:
     """Link the worker's file already on the register (a household the actor may see)."""
     case = locked(case)
-    require_handler(actor, case, "为这件工单关联困难职工档案")
+    require_handler(actor, case, _("为这件工单关联困难职工档案"))
     if household.status != HouseholdStatus.ACTIVE:
         raise field_error("household", f"{household.name}的档案已脱困，不在档")
     return _link(
@@ -98,7 +99,7 @@ def case_aid_pay(
     in ``campaign``) or in a new batch named after the case. The funds services check the
     rest: the role, the campaign, the amount, duplicates (不重复)."""
     case = locked(case)
-    require_handler(actor, case, "为这件工单发放帮扶款物")
+    require_handler(actor, case, _("为这件工单发放帮扶款物"))
     require_open(case)
     household = filed_household(case)
     if household is None:

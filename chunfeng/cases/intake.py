@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from chunfeng.core.errors import ApplicationError
 from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import search_token
@@ -26,7 +28,7 @@ def field_error(field: str, message: str) -> ApplicationError:
 def clean_phone(raw) -> str:
     text = re.sub(r"[\s()-]", "", str(raw or ""))
     if not PHONE.fullmatch(text):
-        raise ValueError(f"联系电话“{raw}”应为 11 位手机号码或带区号的固定电话")
+        raise ValueError(_("联系电话“%(raw)s”应为 11 位手机号码或带区号的固定电话") % {"raw": raw})
     return text
 
 
@@ -39,11 +41,11 @@ def clean_money(raw, label: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{label}“{raw}”不是数字") from None
+        raise ValueError(_("%(label)s“%(raw)s”不是数字") % {"label": label, "raw": raw}) from None
     if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
-        raise ValueError(f"{label}应为不小于 0 的金额（元）")
+        raise ValueError(_("%(label)s应为不小于 0 的金额（元）") % {"label": label})
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{label}“{raw}”最多保留两位小数")
+        raise ValueError(_("%(label)s“%(raw)s”最多保留两位小数") % {"label": label, "raw": raw})
     return value.quantize(Decimal("0.01"))
 
 
@@ -51,9 +53,11 @@ def _count(raw, label: str, minimum: int) -> int:
     try:
         value = int(str(raw).strip())
     except (TypeError, ValueError):
-        raise ValueError(f"{label}应为整数") from None
+        raise ValueError(_("%(label)s应为整数") % {"label": label}) from None
     if value < minimum or value > 100000:
-        raise ValueError(f"{label}应在 {minimum}～100000 之间")
+        raise ValueError(
+            _("%(label)s应在 %(minimum)s～100000 之间") % {"label": label, "minimum": minimum}
+        )
     return value
 
 
@@ -66,7 +70,9 @@ def _choice(raw, choices, label: str, default=None) -> str:
         return text
     if text in by_label:
         return by_label[text]
-    raise ValueError(f"{label}只能是：{'、'.join(by_label)}")
+    raise ValueError(
+        _("%(label)s只能是：%(items)s") % {"label": label, "items": "、".join(by_label)}
+    )
 
 
 def _bool(raw) -> bool:

@@ -13,6 +13,7 @@ import hmac
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.errors import ApplicationError
@@ -52,7 +53,7 @@ def hotline_unit() -> OrgUnit:
     found = OrgUnit.objects.filter(code=code) if code else OrgUnit.objects.filter(parent=None)
     unit = found.filter(active=True).order_by("path").first()
     if unit is None:
-        raise ApplicationError("热线尚未开通，请拨打 12351。", code="no_hotline")
+        raise ApplicationError(_("热线尚未开通，请拨打 12351。"), code="no_hotline")
     return unit
 
 

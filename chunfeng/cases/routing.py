@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 # re-exported for the cases' callers: the check lives in core.idnumbers (funds uses it too)
 from chunfeng.core.idnumbers import clean_uscc as clean_uscc
 from chunfeng.orgunits.models import OrgUnit
@@ -23,7 +25,9 @@ def employer_region(code: str) -> str:
 def clean_region(raw: str) -> str:
     text = re.sub(r"\s", "", str(raw or ""))
     if text and not REGION.fullmatch(text):
-        raise ValueError(f"地区代码“{raw}”应为 6 位（区县）、9 位（街道乡镇）或 12 位数字")
+        raise ValueError(
+            _("地区代码“%(raw)s”应为 6 位（区县）、9 位（街道乡镇）或 12 位数字") % {"raw": raw}
+        )
     return text
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chunfeng.core.personal import search_token
 from chunfeng.orgunits.encounters import Encounter
@@ -38,14 +39,16 @@ def case_for(user, pk: int) -> Case:
             .get(pk=pk)
         )
     except Case.DoesNotExist:
-        raise Http404("没有这件工单，或不在您的管辖范围内") from None
+        raise Http404(_("没有这件工单，或不在您的管辖范围内")) from None
 
 
 def case_by_number(user, number: str) -> Case:
     try:
         return cases_visible_to(user).get(number=number.strip())
     except Case.DoesNotExist:
-        raise Http404(f"没有编号为 {number} 的工单，或不在您的管辖范围内") from None
+        raise Http404(
+            _("没有编号为 %(number)s 的工单，或不在您的管辖范围内") % {"number": number}
+        ) from None
 
 
 FILTERS = ("unit", "status", "request_type", "category", "difficulty", "source")
@@ -129,7 +132,7 @@ def extension_for(case: Case, pk: int) -> Extension:
     try:
         return case.extensions.get(pk=pk)
     except Extension.DoesNotExist:
-        raise Http404("没有这项延期申请") from None
+        raise Http404(_("没有这项延期申请")) from None
 
 
 def duplicates_seen_by(user, case: Case) -> list[dict]:
@@ -161,14 +164,14 @@ def unit_by_code(units: QuerySet[OrgUnit], code: str) -> OrgUnit:
     try:
         return units.get(code=code)
     except OrgUnit.DoesNotExist:
-        raise Http404(f"没有代码为 {code} 的单位，或不在可选范围内") from None
+        raise Http404(_("没有代码为 %(code)s 的单位，或不在可选范围内") % {"code": code}) from None
 
 
 def attachment_for(case: Case, pk: int):
     try:
         return case.attachments.get(pk=pk)
     except case.attachments.model.DoesNotExist:
-        raise Http404("没有这个附件") from None
+        raise Http404(_("没有这个附件")) from None
 
 
 def case_attachments(case: Case):
@@ -188,11 +191,11 @@ def calendar_day_for(pk: int) -> CalendarDay:
     try:
         return CalendarDay.objects.get(pk=pk)
     except CalendarDay.DoesNotExist:
-        raise Http404("没有这一天的设置") from None
+        raise Http404(_("没有这一天的设置")) from None
 
 
 def time_limit_for(pk: int) -> TimeLimit:
     try:
         return TimeLimit.objects.get(pk=pk)
     except TimeLimit.DoesNotExist:
-        raise Http404("没有这条办理时限") from None
+        raise Http404(_("没有这条办理时限")) from None

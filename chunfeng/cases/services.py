@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import SYSTEM, user_or_none
 from chunfeng.core.audit import audit_record
@@ -62,13 +63,17 @@ def moved_on(case: Case, fields: list[str]) -> None:
 
 def require_handler(actor, case: Case, what: str) -> None:
     if not can_handle_case(actor, case.unit):
-        raise NotPermitted(f"您不能{what}（只有{case.unit.name}或其上级工会的填报员、管理员可以）")
+        raise NotPermitted(
+            _("您不能%(what)s（只有%(unit)s或其上级工会的填报员、管理员可以）")
+            % {"what": what, "unit": case.unit.name}
+        )
 
 
 def require_open(case: Case) -> None:
     if not case.is_open:
         raise ApplicationError(
-            f"工单 {case.number} 已办结；如需继续办理，请先重新办理", code="bad_status"
+            _("工单 %(number)s 已办结；如需继续办理，请先重新办理") % {"number": case.number},
+            code="bad_status",
         )
 
 
@@ -92,7 +97,7 @@ def case_create(
     place or employer (``unit`` to choose one in the taker's own subtree). ``case.duplicates``
     are the caller's other open cases (same phone or ID number)."""
     if not can_take_cases(actor, intake_unit):
-        raise NotPermitted(f"您不能在{intake_unit.name}受理工单")
+        raise NotPermitted(_("您不能在%(intake_unit)s受理工单") % {"intake_unit": intake_unit.name})
     fields = derive(clean_case(data))
     fields.setdefault("source", Source.HOTLINE)
     if unit is not None and actor is not SYSTEM and not unit.is_within(actor.unit):
@@ -136,7 +141,7 @@ def case_update(*, case: Case, data: dict, actor, version: int | None = None) ->
     """Change what the case says (the caller, the matter, its type and difficulty); the
     deadlines follow a new type or difficulty."""
     case = locked(case, version)
-    require_handler(actor, case, "修改这件工单")
+    require_handler(actor, case, _("修改这件工单"))
     require_open(case)
     given = {k: v for k, v in data.items() if k in CASE_FIELDS}
     current = {name: getattr(case, name) for name in CASE_FIELDS}
@@ -169,9 +174,11 @@ def case_acknowledge(
     """签收: the handling union has the case and starts on it (``at``: when, if not now — a
     paper record entered afterwards)."""
     case = locked(case, version)
-    require_handler(actor, case, "签收这件工单")
+    require_handler(actor, case, _("签收这件工单"))
     if case.status != Status.NEW:
-        raise ApplicationError(f"工单 {case.number} 不是待签收状态", code="bad_status")
+        raise ApplicationError(
+            _("工单 %(number)s 不是待签收状态") % {"number": case.number}, code="bad_status"
+        )
     case.status, case.acknowledged_at = Status.HANDLING, at or timezone.now()
     moved_on(case, ["status", "acknowledged_at"])
     day = local_date(case.acknowledged_at)
@@ -193,7 +200,7 @@ def case_transfer(
 ) -> Case:
     """转办: another union takes the case over (it acknowledges it anew); a reason is needed."""
     case = locked(case, version)
-    require_handler(actor, case, "转办这件工单")
+    require_handler(actor, case, _("转办这件工单"))
     require_open(case)
     reason = (reason or "").strip()[:300]
     if not reason:
@@ -230,7 +237,7 @@ def _ack_from(day: dt.date) -> dt.date:
 def case_log(*, case: Case, kind: str, text: str, actor, on: dt.date | None = None) -> CaseEntry:
     """办理记录: a call, a visit, mediation, legal aid, a referral to labour inspection …"""
     case = locked(case)
-    require_handler(actor, case, "记录这件工单的办理情况")
+    require_handler(actor, case, _("记录这件工单的办理情况"))
     require_open(case)
     if kind not in LOGGED_BY_HAND:
         raise field_error(
@@ -253,6 +260,6 @@ def case_log(*, case: Case, kind: str, text: str, actor, on: dt.date | None = No
 def case_numbers_reveal(*, case: Case, actor) -> tuple[str, str]:
     """The caller's full phone and ID number, for those who handle the case; each view is in
     the history (contract a)."""
-    require_handler(actor, case, "查看来电人的完整号码")
+    require_handler(actor, case, _("查看来电人的完整号码"))
     audit_record(actor=actor, action="case.reveal", target=case)
     return case.caller_phone, case.caller_id_number

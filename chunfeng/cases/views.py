@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import mask_id, mask_phone
@@ -89,7 +90,7 @@ def case_list(request):
 def case_new(request):
     user = request.user
     if not user.unit_id or not can_take_cases(user, user.unit):
-        raise PermissionDenied("您的角色不能受理工单")
+        raise PermissionDenied(_("您的角色不能受理工单"))
     units = active_units_visible_to(user)
     form = f.CaseForm(request.POST or None, units=units)
     duplicates = []
@@ -103,7 +104,11 @@ def case_new(request):
                 form, lambda: case_create(intake_unit=user.unit, data=data, actor=user, unit=unit)
             )
             if case is not None:
-                messages.success(request, f"已受理，工单编号 {case.number}，由{case.unit.name}办理")
+                messages.success(
+                    request,
+                    _("已受理，工单编号 %(number)s，由%(unit)s办理")
+                    % {"number": case.number, "unit": case.unit.name},
+                )
                 return redirect("case-detail", case.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "duplicates": duplicates, "title": "受理工单"}
@@ -159,7 +164,7 @@ def case_detail(request, pk: int):
 def case_reveal(request, pk: int):
     case = case_for(request.user, pk)
     if not can_see_caller_numbers(request.user, case.unit):
-        raise PermissionDenied("您的角色不能查看来电人的完整号码")
+        raise PermissionDenied(_("您的角色不能查看来电人的完整号码"))
     phone, number = case_numbers_reveal(case=case, actor=request.user)
     context = detail_context(request, case, phone=phone, id_number=number, revealed=True)
     return render(request, "cases/case_detail.html", context)
@@ -172,7 +177,7 @@ EDITABLE = [n for n in f.CaseForm.base_fields if n != "source"]
 def case_edit(request, pk: int):
     case = case_for(request.user, pk)
     if not can_handle_case(request.user, case.unit) or not case.is_open:
-        raise PermissionDenied("您不能修改这件工单")
+        raise PermissionDenied(_("您不能修改这件工单"))
     initial = {name: getattr(case, name) for name in EDITABLE}
     form = f.CaseForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +189,7 @@ def case_edit(request, pk: int):
             ),
         )
         if saved is not None:
-            messages.success(request, f"已保存工单 {case.number}")
+            messages.success(request, _("已保存工单 %(number)s") % {"number": case.number})
             return redirect("case-detail", case.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "case": case, "title": f"修改工单 {case.number}"}

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 
 class SystemActor:
     """The system itself. It may do whatever a service allows any role to do, belongs to no
@@ -22,7 +24,7 @@ class SystemActor:
     is_system = True
 
     def __str__(self) -> str:
-        return "系统"
+        return gettext("系统")
 
     def __repr__(self) -> str:
         return "SYSTEM"

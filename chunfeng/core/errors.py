@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class ApplicationError(Exception):
-    """A domain failure the user can act on. ``message`` is Chinese and names what is wrong."""
+    """A domain failure the user can act on. ``message`` names what is wrong, in the active language
+    (Chinese unless the user chose English)."""
 
     status = 400
 
@@ -21,5 +24,6 @@ class ApplicationError(Exception):
 class NotPermitted(ApplicationError):
     status = 403
 
-    def __init__(self, message: str = "您没有执行此操作的权限。", **kwargs):
+    def __init__(self, message: str = "", **kwargs):
+        message = message or gettext("您没有执行此操作的权限。")
         super().__init__(message, code=kwargs.pop("code", "forbidden"), **kwargs)

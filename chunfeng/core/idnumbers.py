@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
@@ -105,7 +106,9 @@ def clean_uscc(raw: str) -> str:
     try:
         uscc.validate(text)
     except InvalidChecksum:
-        raise ValueError(f"统一社会信用代码“{raw}”的校验码不正确（可能有字符录错）") from None
+        raise ValueError(
+            _("统一社会信用代码“%(raw)s”的校验码不正确（可能有字符录错）") % {"raw": raw}
+        ) from None
     except ValidationError:
         raise ValueError(
             f"统一社会信用代码“{raw}”应为 18 位数字或大写字母（不含 I、O、S、V、Z）"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 
 class AuditEvent(models.Model):
@@ -27,5 +28,5 @@ class AuditEvent(models.Model):
     def who(self) -> str:
         """The name the history shows: the user, or 系统 for the system itself."""
         if self.by_system:
-            return "系统"
+            return gettext("系统")
         return str(self.actor) if self.actor_id else "—"

@@ -33,6 +33,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .errors import ApplicationError
@@ -108,7 +109,7 @@ class BodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = content_length(request)
         if length is None:
-            return error_page(request, ApplicationError("请求的内容长度无效", code="bad_length"))
+            return error_page(request, ApplicationError(_("请求的内容长度无效"), code="bad_length"))
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not request.META.get("CONTENT_LENGTH"):
             return error_page(request, LengthRequired())
@@ -161,7 +162,7 @@ def receive(request: HttpRequest, limit: int) -> MultiValueDict:
         fields, files = request.POST, request.FILES
     except MultiPartParserError as exc:
         raise ApplicationError(
-            "上传的内容不完整或格式不正确，请重新选择文件上传", code="bad_upload"
+            _("上传的内容不完整或格式不正确，请重新选择文件上传"), code="bad_upload"
         ) from exc
     if nul_in(fields):
         raise nul_error()
@@ -194,7 +195,7 @@ def upload_page(*, limit: int, permit: Callable[..., Any]) -> Callable:
 
 def nul_error() -> ApplicationError:
     return ApplicationError(
-        "请求中含有不允许的空字符（NUL，\\x00），请检查输入内容后重试", code="nul_character"
+        _("请求中含有不允许的空字符（NUL，\\x00），请检查输入内容后重试"), code="nul_character"
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
 
@@ -62,9 +63,18 @@ def check_version(instance: Versioned, expected: int | None, changed: Iterable[d
     details = list(changed)
     what = "、".join(str(d.get("field")) for d in details if d.get("field"))
     raise Stale(
-        "保存失败：您打开之后，别人已修改并保存了这条记录"
-        + (f"（{what}）" if what else "")
-        + "。请查看对方的修改后再保存，您的修改没有覆盖对方的数据。",
+        (
+            _(
+                "保存失败：您打开之后，别人已修改并保存了这条记录（%(fields)s）。"
+                "请查看对方的修改后再保存，您的修改没有覆盖对方的数据。"
+            )
+            % {"fields": what}
+            if what
+            else _(
+                "保存失败：您打开之后，别人已修改并保存了这条记录。"
+                "请查看对方的修改后再保存，您的修改没有覆盖对方的数据。"
+            )
+        ),
         details=details,
         current=instance.version,
     )
@@ -81,7 +91,7 @@ def save_versioned(instance: Versioned, expected: int | None, fields: list[str])
     if not rows.update(version=F("version") + 1, **values):
         current = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True)
         raise Stale(
-            "保存失败：您打开之后，别人已修改并保存了这条记录。请刷新后再保存。",
+            _("保存失败：您打开之后，别人已修改并保存了这条记录。请刷新后再保存。"),
             current=current.first() or 0,
         )
     instance.refresh_from_db(fields=["version"])

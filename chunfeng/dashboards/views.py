@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.selectors import reminders_for
 from chunfeng.reports.selectors import review_queue, todo_for
@@ -43,7 +44,7 @@ def _json(found) -> JsonResponse:
 def chart_data(request, campaign_id: int, name: str):
     """One chart of a campaign over the user's subtree (``?unit=`` a unit within it)."""
     if name not in s.CHARTS:
-        raise Http404(f"没有名为 {name} 的图表")
+        raise Http404(_("没有名为 %(name)s 的图表") % {"name": name})
     campaign = s.dashboard_campaign(request.user, campaign_id)
     root = s.dashboard_root(request.user, request.GET.get("unit"))
     return _json(s.CHARTS[name](campaign, root))
@@ -63,5 +64,5 @@ def composition_data(request, campaign_id: int, unit_code: str, form_code: str):
     summary = summary_visible_to(request.user, campaign_id, unit_code, form_code, include)
     found = s.composition(summary, previous_summary(summary))
     if found is None:
-        raise Http404("该表没有筹集与发放的填报项")
+        raise Http404(_("该表没有筹集与发放的填报项"))
     return _json(found)

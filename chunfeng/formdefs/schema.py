@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy
+
 BLANK_TYPES = ("count", "wan", "yuan", "yesno")
 CHECK_LEVELS = ("error", "warning")
 MISSING_STRATEGIES = ("skip_if_any", "skip_if_all", "never")
@@ -15,9 +17,9 @@ PERIODS = ("campaign", "year")  # the activity period, or the calendar year the 
 # the 产业 (industrial unions') branch when the unit has reporting units in both.
 BRANCH_RULES = ("both", "territory", "industry")
 BRANCH_RULE_LABELS = {
-    "both": "本级＋属地＋产业",
-    "territory": "本级＋属地（产业与属地重叠，不相加）",
-    "industry": "本级＋产业（属地与产业重叠，不相加）",
+    "both": gettext_lazy("本级＋属地＋产业"),
+    "territory": gettext_lazy("本级＋属地（产业与属地重叠，不相加）"),
+    "industry": gettext_lazy("本级＋产业（属地与产业重叠，不相加）"),
 }
 
 

@@ -4,6 +4,7 @@ import json
 from functools import lru_cache
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .loader import build
 from .models import FormVersion
@@ -32,7 +33,7 @@ def form_versions_latest() -> list[FormVersion]:
 def form_version_latest(code: str) -> FormVersion:
     fv = FormVersion.objects.filter(code=code).order_by("-version").first()
     if fv is None:
-        raise Http404(f"没有代码为 {code} 的表单")
+        raise Http404(_("没有代码为 %(code)s 的表单") % {"code": code})
     return fv
 
 

@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from .schema import Blank, FormDefinition
 
 Value = int | Decimal | bool | None
@@ -42,12 +44,12 @@ def parse_value(blank: Blank, raw) -> Value:
     if blank.type == "yesno":
         return _parse_yesno(raw)
     if isinstance(raw, bool):
-        raise BadValue("应填数字")
+        raise BadValue(_("应填数字"))
     number = _to_decimal(raw)
     if not number.is_finite():
-        raise BadValue(f"“{raw}”不是数字")
+        raise BadValue(_("“%(value)s”不是数字") % {"value": raw})
     if number < 0:
-        raise BadValue("不能为负数")
+        raise BadValue(_("不能为负数"))
     return _parse_count(number) if blank.type == "count" else _parse_money(blank, number)
 
 
@@ -59,11 +61,11 @@ def _to_decimal(raw) -> Decimal:
         return Decimal(str(raw))
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not _NUMBER.fullmatch(text):
-        raise BadValue(f"“{raw}”不是数字")
+        raise BadValue(_("“%(value)s”不是数字") % {"value": raw})
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-        raise BadValue(f"“{raw}”不是数字") from None
+        raise BadValue(_("“%(value)s”不是数字") % {"value": raw}) from None
 
 
 def _parse_yesno(raw) -> bool:
@@ -74,24 +76,29 @@ def _parse_yesno(raw) -> bool:
         return True
     if text in _NO:
         return False
-    raise BadValue(f"“{raw}”不是“是”或“否”")
+    raise BadValue(_("“%(value)s”不是“是”或“否”") % {"value": raw})
 
 
 def _parse_count(number: Decimal) -> int:
     if number != number.to_integral_value():
-        raise BadValue("应填整数（人数、户数等不能有小数）")
+        raise BadValue(_("应填整数（人数、户数等不能有小数）"))
     if number > MAX_COUNT:
-        raise BadValue(f"数值过大（超过 {MAX_COUNT:,}），请核实")
+        raise BadValue(_("数值过大（超过 %(limit)s），请核实") % {"limit": f"{MAX_COUNT:,}"})
     return int(number)
 
 
 def _parse_money(blank: Blank, number: Decimal) -> Decimal:
     places = DECIMALS[blank.type]
     if not _fits(number, places):
-        raise BadValue(f"{blank.unit}最多保留 {places} 位小数")
+        raise BadValue(
+            _("%(unit)s最多保留 %(places)s 位小数") % {"unit": blank.unit, "places": places}
+        )
     limit = MAX_WAN if blank.type == "wan" else MAX_YUAN
     if number > limit:
-        raise BadValue(f"数值过大（超过 {limit:,} {blank.unit}），请核实")
+        raise BadValue(
+            _("数值过大（超过 %(limit)s %(unit)s），请核实")
+            % {"limit": f"{limit:,}", "unit": blank.unit}
+        )
     return number.quantize(Decimal(1).scaleb(-places))
 
 

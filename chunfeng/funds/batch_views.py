@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import is_search_token
@@ -72,7 +73,9 @@ def batch_new(request):
     )
     if refused:
         return refused
-    messages.success(request, f"已建立发放批次“{batch.name}”，请逐户添加或导入发放名单")
+    messages.success(
+        request, _("已建立发放批次“%(batch)s”，请逐户添加或导入发放名单") % {"batch": batch.name}
+    )
     return redirect("batch-detail", batch.pk)
 
 
@@ -158,7 +161,7 @@ def writable_batch(request, pk: int) -> PaymentBatch:
     """A batch the user may change (the precheck and the forms are shown only to them)."""
     batch = batch_for(request.user, pk)
     if not can_write_funds(request.user, batch.unit):
-        raise PermissionDenied("只有本单位或上级单位的填报员、管理员可以修改发放批次")
+        raise PermissionDenied(_("只有本单位或上级单位的填报员、管理员可以修改发放批次"))
     return batch
 
 
@@ -208,7 +211,10 @@ def line_add_view(request, pk: int):
     )
     if line is None:
         return render_batch(request, batch, status=400, line_form=form)
-    messages.success(request, f"已添加 {line.name}，{line.amount:,.2f} 元")
+    messages.success(
+        request,
+        _("已添加 %(line)s，%(amount)s 元") % {"line": line.name, "amount": f"{line.amount:,.2f}"},
+    )
     for text in line.messages:
         messages.warning(request, text)
     return redirect("batch-detail", batch.pk)
@@ -228,7 +234,7 @@ def line_import_view(request, pk: int):
     )
     if error is not None:
         return render_batch(request, batch, status=400, import_form=form, import_error=error)
-    messages.success(request, f"导入成功，共 {len(result.lines)} 户")
+    messages.success(request, _("导入成功，共 %(count)s 户") % {"count": len(result.lines)})
     for text in result.messages:
         messages.warning(request, text)
     return redirect("batch-detail", batch.pk)
@@ -239,7 +245,9 @@ def line_import_view(request, pk: int):
 @back_on_error(lambda request, pk: reverse("batch-detail", args=[pk]))
 def batch_approve_view(request, pk: int):
     batch = batch_approve(batch=batch_for(request.user, pk), actor=request.user)
-    messages.success(request, f"已审批批次“{batch.name}”，可以导出银行代发文件")
+    messages.success(
+        request, _("已审批批次“%(batch)s”，可以导出银行代发文件") % {"batch": batch.name}
+    )
     return redirect("batch-detail", batch.pk)
 
 
@@ -255,7 +263,7 @@ def line_cancel_view(request, pk: int):
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     line_cancel(line=line, reason=reason, actor=request.user)
-    messages.success(request, f"已撤销 {line.name} 的发放记录")
+    messages.success(request, _("已撤销 %(line)s 的发放记录") % {"line": line.name})
     return redirect("batch-detail", line.batch_id)
 
 

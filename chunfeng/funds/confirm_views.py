@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.uploads import DOCUMENT, SHORT_LIST, upload_page
@@ -49,9 +50,13 @@ def bank_result_view(request, pk: int):
     text = f"银行结果已导入：{len(result.paid)} 笔入账，{len(result.failed)} 笔失败"
     messages.success(request, text + ("，批次已确认发放" if result.confirmed else ""))
     if result.failed:
-        messages.warning(request, f"{len(result.failed)} 笔代发失败，已列入待重新发放名单")
+        messages.warning(
+            request, _("%(count)s 笔代发失败，已列入待重新发放名单") % {"count": len(result.failed)}
+        )
     if result.pending:
-        messages.warning(request, f"还有 {result.pending} 笔未见银行结果")
+        messages.warning(
+            request, _("还有 %(pending)s 笔未见银行结果") % {"pending": result.pending}
+        )
     for row in result.unmatched:
         messages.warning(request, row)
     return redirect("batch-detail", batch.pk)
@@ -81,7 +86,7 @@ def signed_sheet_view(request, pk: int):
     if error is not None:
         form.add_error("file", error.message)
         return render_batch(request, batch, status=400, sheet_form=form)
-    messages.success(request, "签领表已上传，请上级单位审核员核对后确认发放")
+    messages.success(request, _("签领表已上传，请上级单位审核员核对后确认发放"))
     return redirect("batch-detail", batch.pk)
 
 
@@ -100,5 +105,5 @@ def signed_sheet_confirm_view(request, pk: int):
     form = SheetConfirmForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     batch = signed_sheet_confirm(batch=batch_for(request.user, pk), actor=request.user, note=note)
-    messages.success(request, f"批次“{batch.name}”已确认发放，已锁定")
+    messages.success(request, _("批次“%(batch)s”已确认发放，已锁定") % {"batch": batch.name})
     return redirect("batch-detail", batch.pk)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -122,7 +123,7 @@ def _result_of(raw) -> str:
         return LineResult.FAILED
     if any(w in text for w in PAID_WORDS):
         return LineResult.PAID
-    raise ValueError(f"结果“{raw}”无法识别，应为“成功”或“失败”")
+    raise ValueError(_("结果“%(raw)s”无法识别，应为“成功”或“失败”") % {"raw": raw})
 
 
 def _shown(number: str) -> str:
@@ -159,7 +160,7 @@ def _match(live: list[PaymentLine], number: str, amount: Decimal) -> PaymentLine
 def bank_result_import(*, batch: PaymentBatch, rows, actor) -> BankResult:
     """Apply the bank's result file to ``batch`` (approved for payment by bank). A cell that
     cannot be read stops the whole file (every problem named, nothing saved)."""
-    require_writer(actor, batch.unit, f"确认{batch.unit.name}的发放批次")
+    require_writer(actor, batch.unit, _("确认%(unit)s的发放批次") % {"unit": batch.unit.name})
     batch = PaymentBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
     require_draft(batch)
     if batch.approved_at is None:
@@ -233,7 +234,8 @@ def _confirm(batch: PaymentBatch, basis: str, actor, note: str) -> None:
     open_flags = DuplicateFlag.objects.filter(line__batch=batch, status=FlagStatus.OPEN).count()
     if open_flags:
         raise ApplicationError(
-            f"批次中还有 {open_flags} 条重复发放提示尚未处理，请审核员处理后再确认发放",
+            _("批次中还有 %(open_flags)s 条重复发放提示尚未处理，请审核员处理后再确认发放")
+            % {"open_flags": open_flags},
             code="open_flags",
         )
     batch.status, batch.confirmed_on = BatchStatus.CONFIRMED, basis
@@ -253,7 +255,7 @@ def _sheet_suffix(content: bytes) -> str:
         if content.startswith(magic):
             return suffix
     raise ApplicationError(
-        "签领表请上传扫描件或照片：JPG、PNG 或 PDF 文件",
+        _("签领表请上传扫描件或照片：JPG、PNG 或 PDF 文件"),
         code="bad_type",
         details=[{"field": "file", "message": "只接受 JPG、PNG 或 PDF"}],
     )
@@ -263,11 +265,11 @@ def _sheet_suffix(content: bytes) -> str:
 def signed_sheet_upload(*, batch: PaymentBatch, content: bytes, name: str, actor) -> PaymentBatch:
     """The paying union files the signed 签领表 of a cash or goods batch; a reviewer above
     confirms it (``signed_sheet_confirm``). A new upload replaces one not yet confirmed."""
-    require_writer(actor, batch.unit, f"上传{batch.unit.name}的签领表")
+    require_writer(actor, batch.unit, _("上传%(unit)s的签领表") % {"unit": batch.unit.name})
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     require_draft(batch)
     if not batch.lines.filter(cancelled=False).exists():
-        raise ApplicationError("批次中没有发放记录，无需上传签领表", code="batch_empty")
+        raise ApplicationError(_("批次中没有发放记录，无需上传签领表"), code="batch_empty")
     suffix = _sheet_suffix(content)
     batch.signed_sheet.save(f"batch-{batch.pk}{suffix}", ContentFile(content), save=False)
     batch.signed_sheet_name = (name or f"签领表{suffix}")[:255]
@@ -287,7 +289,7 @@ def signed_sheet_of(user, batch: PaymentBatch):
             "签领表含签名和身份证号码，只有发放单位的填报员、管理员和上级审核员可以查看"
         )
     if not batch.signed_sheet:
-        raise ApplicationError("尚未上传签领表", code="no_signed_sheet")
+        raise ApplicationError(_("尚未上传签领表"), code="no_signed_sheet")
     return batch.signed_sheet
 
 
@@ -296,15 +298,17 @@ def signed_sheet_confirm(*, batch: PaymentBatch, actor, note: str = "") -> Payme
     """A reviewer of a union above the paying union, having looked at the signed sheet,
     confirms the batch: it is locked from then on."""
     if not can_confirm_signed_sheet(actor, batch.unit):
-        raise NotPermitted(f"只有{batch.unit.name}上级单位的审核员可以核对签领表并确认发放")
+        raise NotPermitted(
+            _("只有%(unit)s上级单位的审核员可以核对签领表并确认发放") % {"unit": batch.unit.name}
+        )
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     require_draft(batch)
     if not batch.signed_sheet:
         raise ApplicationError(
-            "尚未上传签字后的签领表（扫描件或照片），不能确认发放", code="no_signed_sheet"
+            _("尚未上传签字后的签领表（扫描件或照片），不能确认发放"), code="no_signed_sheet"
         )
     if not batch.lines.filter(cancelled=False).exists():
-        raise ApplicationError("批次中没有发放记录，不能确认", code="batch_empty")
+        raise ApplicationError(_("批次中没有发放记录，不能确认"), code="batch_empty")
     text = str(note or "").strip()[:150]
     _confirm(batch, Confirmation.SIGNED, actor, f"签领表已核对：{text}" if text else "签领表已核对")
     return batch

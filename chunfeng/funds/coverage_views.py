@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import mask_id, mask_phone
@@ -47,7 +48,9 @@ def coverage_visit(request, pk: int):
         for problem in problems:
             messages.error(request, f"{household.name}：{problem}")
         if visit is not None:
-            messages.success(request, f"已登记走访：{household.name}")
+            messages.success(
+                request, _("已登记走访：%(household)s") % {"household": household.name}
+            )
         return redirect(back("coverage", campaign))
     context = {
         "h": household,

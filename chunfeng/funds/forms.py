@@ -48,7 +48,7 @@ class BatchForm(_UnitForm):
     name = forms.CharField(
         label=_("批次名称"),
         max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": "春节慰问第一批"}),
+        widget=forms.TextInput(attrs={"placeholder": _("春节慰问第一批")}),
     )
 
 

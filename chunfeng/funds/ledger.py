@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import Campaign
 from chunfeng.orgunits.models import OrgUnit
@@ -56,8 +57,8 @@ class Figures:
     def sources(self) -> list[tuple[str, Decimal]]:
         """(label, amount) in the order of 附件1 item 05, then the transfers in and out."""
         return [(str(s.label), self.by_source[s.value]) for s in RAISED_SOURCES] + [
-            ("收到上级下拨", self.received),
-            ("下拨下级", self.passed_down),
+            (_("收到上级下拨"), self.received),
+            (_("下拨下级"), self.passed_down),
         ]
 
 
@@ -151,7 +152,7 @@ def ledger_for(user, campaign: Campaign, unit: OrgUnit | None = None) -> Ledger:
     each figure including its subtree, with the close-to-festival warning."""
     unit = unit or user.unit
     if not unit.is_within(user.unit):
-        raise Http404("该单位不在您的管辖范围内")
+        raise Http404(_("该单位不在您的管辖范围内"))
     figures = ledger_figures(campaign, unit)
     today = timezone.localdate()
 

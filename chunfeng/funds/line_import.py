@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError
@@ -74,7 +75,7 @@ def read_line_rows(upload) -> list[tuple[int, dict]]:
     missing = [c for c in IMPORT_REQUIRED if c not in names]
     if missing:
         raise ApplicationError(
-            "文件缺少必需的列",
+            _("文件缺少必需的列"),
             code="missing_columns",
             details=[cell_problem(header.row, c, "缺少这一列") for c in missing],
         )
@@ -241,7 +242,7 @@ def _import_row(actor, campaign, rownum: int, row: dict, households: dict, error
 def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) -> Imported:
     """All-or-nothing: every row is checked first; any error (with its row and column) and
     nothing is saved. ``rows`` are (file row number, {column: value}) from ``read_line_rows``."""
-    require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
+    require_writer(actor, batch.unit, _("修改%(unit)s的发放批次") % {"unit": batch.unit.name})
     # the batch row only (not its campaign's, which would queue every payment of the campaign):
     # payments of one family are serialised by lock_households
     batch = (
@@ -252,10 +253,12 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
     require_draft(batch)
     if not rows:
         raise ApplicationError(
-            "文件中没有数据行（第 1 行为列名，从第 2 行起每行一户）", code="import_empty"
+            _("文件中没有数据行（第 1 行为列名，从第 2 行起每行一户）"), code="import_empty"
         )
     if len(rows) > IMPORT_MAX_ROWS:
-        raise ApplicationError(f"一次最多导入 {IMPORT_MAX_ROWS} 行，请分批导入", code="too_many")
+        raise ApplicationError(
+            _("一次最多导入 %(rows)s 行，请分批导入") % {"rows": IMPORT_MAX_ROWS}, code="too_many"
+        )
     numbers = set()
     for _rownum, row in rows:
         try:
@@ -269,7 +272,8 @@ def lines_import(*, batch: PaymentBatch, rows: list[tuple[int, dict]], actor) ->
     ]
     if errors:
         raise ApplicationError(
-            f"导入失败：文件中有 {len(errors)} 处错误，没有导入任何记录。请改正后重新导入。",
+            _("导入失败：文件中有 %(count)s 处错误，没有导入任何记录。请改正后重新导入。")
+            % {"count": len(errors)},
             code="import_errors",
             details=errors,
         )

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import mask_id, mask_phone
@@ -27,7 +28,7 @@ def line_pick(request, pk: int):
     if request.POST.get("pick"):
         household = household_to_pay(batch, pk=request.POST["pick"])
         if household is None:
-            raise Http404("没有这份在档档案，或不在本批次单位的管辖范围内")
+            raise Http404(_("没有这份在档档案，或不在本批次单位的管辖范围内"))
         campaign = batch.campaign
         paid_on = min(max(timezone.localdate(), campaign.period_start), campaign.period_end)
         form = LineForm(

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from chunfeng.core.errors import ApplicationError
 
 MAX_LINE_AMOUNT = Decimal("9999999999.99")  # PaymentLine.amount: 12 digits, 2 decimals
@@ -28,15 +30,17 @@ def parse_amount(raw, *, maximum: Decimal = MAX_LINE_AMOUNT, label: str = "金�
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{label}“{raw}”不是数字") from None
+        raise ValueError(_("%(label)s“%(raw)s”不是数字") % {"label": label, "raw": raw}) from None
     if not value.is_finite():
-        raise ValueError(f"{label}“{raw}”不是数字")
+        raise ValueError(_("%(label)s“%(raw)s”不是数字") % {"label": label, "raw": raw})
     if value <= 0:
-        raise ValueError(f"{label}应大于 0")
+        raise ValueError(_("%(label)s应大于 0") % {"label": label})
     if value > maximum:  # before quantize, which cannot hold the digits of 1E+87
-        raise ValueError(f"{label}“{raw}”过大")
+        raise ValueError(_("%(label)s“%(raw)s”过大") % {"label": label, "raw": raw})
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{label}“{raw}”最多保留两位小数（元、角、分）")
+        raise ValueError(
+            _("%(label)s“%(raw)s”最多保留两位小数（元、角、分）") % {"label": label, "raw": raw}
+        )
     return value.quantize(Decimal("0.01"))
 
 
@@ -54,7 +58,7 @@ def parse_date(raw, *, label: str = "日期") -> dt.date:
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(raw))  # an Excel serial date
     text = str(raw or "").strip()
     if not text:
-        raise ValueError(f"{label}不能为空")
+        raise ValueError(_("%(label)s不能为空") % {"label": label})
     text = text.split(" ")[0] if re.match(r"\d{4}-\d{1,2}-\d{1,2} ", text) else text
     for pattern in _DATE_PATTERNS:
         m = re.fullmatch(pattern, text)
@@ -63,7 +67,9 @@ def parse_date(raw, *, label: str = "日期") -> dt.date:
                 return dt.date(*(int(g) for g in m.groups()))
             except ValueError:
                 break
-    raise ValueError(f"{label}“{raw}”无效，应写成 2012-01-05 的形式")
+    raise ValueError(
+        _("%(label)s“%(raw)s”无效，应写成 2012-01-05 的形式") % {"label": label, "raw": raw}
+    )
 
 
 def checked(field_name: str, parse, *args, **kwargs):
@@ -82,7 +88,10 @@ def choice(raw, choices, label: str, default=None) -> str:
         if text in (choice.value, str(choice.label)):
             return choice.value
     names = "、".join(str(c.label) for c in choices)
-    raise ValueError(f"{label}“{text}”无效，应为 {names} 之一")
+    raise ValueError(
+        _("%(label)s“%(text)s”无效，应为 %(names)s 之一")
+        % {"label": label, "text": text, "names": names}
+    )
 
 
 def clip(raw, limit: int) -> str:

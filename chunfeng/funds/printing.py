@@ -17,6 +17,7 @@ from functools import partial
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -256,12 +257,12 @@ def bank_csv(*, batch: PaymentBatch, user) -> bytes:
         )
     if batch.approved_at is None:
         raise ApplicationError(
-            "银行代发文件只能从经上级单位审核员审批的批次导出：请审核员审批本批次后再导出",
+            _("银行代发文件只能从经上级单位审核员审批的批次导出：请审核员审批本批次后再导出"),
             code="not_approved",
         )
     lines = [line for line in printable_lines(batch) if line.kind == PaymentKind.CASH]
     if not lines:
-        raise ApplicationError("批次中没有现金发放记录，无需生成银行代发文件", code="no_cash")
+        raise ApplicationError(_("批次中没有现金发放记录，无需生成银行代发文件"), code="no_cash")
     missing = [
         line for line in lines if line.household is None or not line.household.bank_account.strip()
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -21,7 +22,7 @@ def receipt_create(
     """筹集: money raised by ``unit`` for ``campaign`` (附件1 item 05, by source); or, with
     source 上级下拨, money a union above (``from_unit``: a unit or its code) passed down to it,
     which the giver raised and counts once."""
-    require_writer(actor, unit, f"为{unit.name}登记筹集资金")
+    require_writer(actor, unit, _("为%(unit)s登记筹集资金") % {"unit": unit.name})
     require_campaign(actor, campaign)
     source = checked("source", choice, source, Source, "来源")
     giver = _giver(unit, source, from_unit)

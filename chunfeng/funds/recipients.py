@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from chunfeng.core.idnumbers import InvalidIdNumber, clean_uscc, parse_id
 from chunfeng.core.personal import mask_id
 from chunfeng.register.models import Household, HouseholdStatus, Person
@@ -39,7 +41,9 @@ def household_on_file(actor, number: str) -> Household:
     if household is not None:
         return household
     if Household.objects.filter(id_number=number, unit__path__startswith=actor.unit.path).exists():
-        raise ValueError(f"身份证号码 {mask_id(number)} 的档案已脱困，不在档，不能发放")
+        raise ValueError(
+            _("身份证号码 %(id)s 的档案已脱困，不在档，不能发放") % {"id": mask_id(number)}
+        )
     member = Person.objects.filter(id_number=number, active=True, is_worker=False).first()
     if member is not None and member.household.unit.is_within(actor.unit):
         raise ValueError(

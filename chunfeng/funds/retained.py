@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import Campaign
 from chunfeng.core.panels import Panel, contribute
@@ -52,7 +53,7 @@ def retained_for(user, campaign: Campaign, unit: OrgUnit | None = None, today=No
     the selector the dashboards use."""
     unit = unit or user.unit
     if not unit.is_within(user.unit):
-        raise Http404("该单位不在您的管辖范围内")
+        raise Http404(_("该单位不在您的管辖范围内"))
     return retained_in(campaign, unit, today)
 
 

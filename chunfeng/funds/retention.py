@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat, LPad, TruncYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import NotPermitted
@@ -66,7 +67,7 @@ def households_anonymise(*, actor, dry_run: bool = False, today: dt.date | None 
     """Anonymise every household out of hardship for longer than the retention period, in one
     transaction, recorded as one event with the count (``dry_run``: only count them)."""
     if not can_anonymise_households(actor):
-        raise NotPermitted("只有系统（命令行 chunfeng anonymise-households）才能匿名化档案")
+        raise NotPermitted(_("只有系统（命令行 chunfeng anonymise-households）才能匿名化档案"))
     today = today or timezone.localdate()
     cutoff = escaped_before(today)
     due = households_due(cutoff)

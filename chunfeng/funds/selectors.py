@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import Campaign
 from chunfeng.campaigns.selectors import campaigns_visible_to
@@ -78,7 +79,9 @@ def funds_campaign_for(user, campaign_id) -> Campaign:
     try:
         return funds_campaigns_visible_to(user).get(pk=int(campaign_id))
     except (Campaign.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"没有编号为 {campaign_id} 的活动，或您无权查看") from None
+        raise Http404(
+            _("没有编号为 %(campaign_id)s 的活动，或您无权查看") % {"campaign_id": campaign_id}
+        ) from None
 
 
 def chosen_campaign(user, campaign_id=None) -> Campaign | None:
@@ -141,7 +144,7 @@ def batch_for(user, pk) -> PaymentBatch:
     try:
         return batches_visible_to(user).get(pk=pk)
     except PaymentBatch.DoesNotExist:
-        raise Http404("没有这个发放批次，或不在您的管辖范围内") from None
+        raise Http404(_("没有这个发放批次，或不在您的管辖范围内")) from None
 
 
 def line_for(user, pk) -> PaymentLine:
@@ -152,7 +155,7 @@ def line_for(user, pk) -> PaymentLine:
             .get(pk=pk)
         )
     except (PaymentLine.DoesNotExist, AttributeError):
-        raise Http404("没有这条发放记录，或不在您的管辖范围内") from None
+        raise Http404(_("没有这条发放记录，或不在您的管辖范围内")) from None
 
 
 def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
@@ -190,7 +193,7 @@ def flag_for(user, pk) -> DuplicateFlag:
     try:
         return flags_visible_to(user).get(pk=pk)
     except DuplicateFlag.DoesNotExist:
-        raise Http404("没有这条重复提示，或不在您的管辖范围内") from None
+        raise Http404(_("没有这条重复提示，或不在您的管辖范围内")) from None
 
 
 # ---- lists for the pages and the API ----------------------------------------------------------

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import SYSTEM, user_or_none
 from chunfeng.core.audit import audit_record
@@ -52,22 +53,28 @@ def flag_resolvable_by(user, flag: DuplicateFlag) -> bool:
 
 def require_writer(actor, unit, what: str) -> None:
     if not can_write_funds(actor, unit):
-        raise NotPermitted(f"您不能{what}（只有{unit.name}或其上级单位的填报员、管理员可以）")
+        raise NotPermitted(
+            _("您不能%(what)s（只有%(unit)s或其上级单位的填报员、管理员可以）")
+            % {"what": what, "unit": unit.name}
+        )
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再登记", code="retired_unit")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再登记") % {"unit": unit.name}, code="retired_unit"
+        )
 
 
 def require_campaign(actor, campaign) -> None:
     if actor is SYSTEM:
         return
     if not funds_campaigns_visible_to(actor).filter(pk=campaign.pk).exists():
-        raise NotPermitted(f"活动“{campaign.name}”不在您的范围内")
+        raise NotPermitted(_("活动“%(campaign)s”不在您的范围内") % {"campaign": campaign.name})
 
 
 def require_draft(batch: PaymentBatch) -> None:
     if batch.status != BatchStatus.DRAFT:
         raise ApplicationError(
-            f"批次“{batch.name}”已确认发放并锁定，不能再修改", code="batch_locked"
+            _("批次“%(batch)s”已确认发放并锁定，不能再修改") % {"batch": batch.name},
+            code="batch_locked",
         )
 
 
@@ -77,7 +84,7 @@ def require_draft(batch: PaymentBatch) -> None:
 @transaction.atomic
 def batch_create(*, unit, campaign, name: str, actor) -> PaymentBatch:
     """发放批次: one real-name list of ``unit`` in ``campaign``."""
-    require_writer(actor, unit, f"为{unit.name}建立发放批次")
+    require_writer(actor, unit, _("为%(unit)s建立发放批次") % {"unit": unit.name})
     require_campaign(actor, campaign)
     name = clip(name, 100)
     if not name:
@@ -241,7 +248,7 @@ def line_add(
     actor's subtree; a person by ID and name; an enterprise by its code), paid within the
     campaign's activity period. Duplicates are flagged at once; ``line.new_flags`` and
     ``line.messages`` say so."""
-    require_writer(actor, batch.unit, f"修改{batch.unit.name}的发放批次")
+    require_writer(actor, batch.unit, _("修改%(unit)s的发放批次") % {"unit": batch.unit.name})
     # the batch row only (not its campaign's, which would queue every payment of the campaign):
     # payments of one family are serialised by lock_households
     batch = (
@@ -302,7 +309,7 @@ def _cancel(line: PaymentLine, actor, reason: str) -> PaymentLine:
     require_draft(batch)
     line = PaymentLine.objects.select_for_update().get(pk=line.pk)
     if line.cancelled:
-        raise ApplicationError("这条发放记录已经撤销", code="already_cancelled")
+        raise ApplicationError(_("这条发放记录已经撤销"), code="already_cancelled")
     line.cancelled = True
     line.save(update_fields=["cancelled"])
     _close_flags_of(line, actor, reason)
@@ -313,7 +320,7 @@ def _cancel(line: PaymentLine, actor, reason: str) -> PaymentLine:
 @transaction.atomic
 def line_cancel(*, line: PaymentLine, actor, reason: str) -> PaymentLine:
     """Take a line out of a draft batch (entered by mistake, not handed out)."""
-    require_writer(actor, line.unit, f"修改{line.unit.name}的发放批次")
+    require_writer(actor, line.unit, _("修改%(unit)s的发放批次") % {"unit": line.unit.name})
     reason = clip(reason, 150)
     if not reason:
         invalid("reason", "请填写撤销原因")
@@ -330,10 +337,10 @@ def flag_resolve(*, flag: DuplicateFlag, outcome: str, actor, reason: str = "") 
     """A reviewer's decision on a flag: the two are different families (distinct), it is a
     genuine second payment (a reason is required), or the flagged line is cancelled."""
     if not flag_resolvable_by(actor, flag):
-        raise NotPermitted("只有上级单位（或活动发起单位）的审核员可以处理重复发放提示")
+        raise NotPermitted(_("只有上级单位（或活动发起单位）的审核员可以处理重复发放提示"))
     flag = DuplicateFlag.objects.select_for_update().select_related("line").get(pk=flag.pk)
     if flag.status != FlagStatus.OPEN:
-        raise ApplicationError("这条提示已经处理过了", code="already_resolved")
+        raise ApplicationError(_("这条提示已经处理过了"), code="already_resolved")
     reason = clip(reason, 200)
     if outcome == FlagStatus.GENUINE and not reason:
         invalid("reason", "确属第二次发放时，请填写理由（例如：大病另行医疗救助）")

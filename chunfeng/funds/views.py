@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import mask_id, mask_phone
@@ -60,7 +61,7 @@ def chosen(request):
 def posted_campaign(request):
     campaign = chosen(request)
     if campaign is None:
-        raise Http404("没有可登记的活动")
+        raise Http404(_("没有可登记的活动"))
     return campaign
 
 
@@ -73,7 +74,7 @@ def writer_unit(request, code: str):
     """The posted unit: 404 outside the subtree, 403 when the user may not write for it."""
     unit = unit_for(request.user, code)
     if not can_write_funds(request.user, unit):
-        raise PermissionDenied("您不能为该单位登记资金或发放（只有填报员、管理员可以）")
+        raise PermissionDenied(_("您不能为该单位登记资金或发放（只有填报员、管理员可以）"))
     return unit
 
 
@@ -211,7 +212,9 @@ def visit_add(request):
     if refused:
         return refused
     what = visit.household.name if visit.household else visit.enterprise
-    messages.success(request, f"已登记{visit.get_kind_display()}：{what}")
+    messages.success(
+        request, _("已登记%(kind)s：%(what)s") % {"kind": visit.get_kind_display(), "what": what}
+    )
     return redirect(back("visit-list", visit.campaign))
 
 
@@ -248,7 +251,7 @@ def flag_resolve_view(request, pk: int):
     flag = flag_for(request.user, pk)
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择处理结果")
+        messages.error(request, _("请选择处理结果"))
         return redirect(_flag_back(request, pk))
     flag = flag_resolve(
         flag=flag,
@@ -256,7 +259,11 @@ def flag_resolve_view(request, pk: int):
         reason=form.cleaned_data["reason"],
         actor=request.user,
     )
-    messages.success(request, f"已处理：{flag.line.name} — {flag.get_status_display()}")
+    messages.success(
+        request,
+        _("已处理：%(line)s — %(status)s")
+        % {"line": flag.line.name, "status": flag.get_status_display()},
+    )
     return redirect(_flag_back(request, pk))
 
 

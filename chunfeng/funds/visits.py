@@ -6,6 +6,7 @@ period."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -47,7 +48,7 @@ def visit_create(
 ) -> Visit:
     """走访慰问: an enterprise, a household (by the worker's ID number) or a person (by ID
     number and name, of a kind not on file)."""
-    require_writer(actor, unit, f"为{unit.name}登记走访")
+    require_writer(actor, unit, _("为%(unit)s登记走访") % {"unit": unit.name})
     require_campaign(actor, campaign)
     kind = checked("kind", choice, kind, VisitKind, "走访类别")
     visited_on = checked("visited_on", parse_date, visited_on, label="走访日期")

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,7 +14,7 @@ def job_status(request, pk: int):
     """The progress panel of a job (polled by htmx every second until it ends)."""
     job = job_of(request.user, pk)
     if job is None:
-        raise Http404("没有这个任务")
+        raise Http404(_("没有这个任务"))
     return render(request, "jobs/_status.html", {"job": job})
 
 
@@ -31,6 +32,6 @@ def job_file(request, pk: int):
     """The file a finished job made (an export), for the user who started it only."""
     job = job_of(request.user, pk)
     if job is None or job.status != "done" or not job.file:
-        raise Http404("没有这个文件")
+        raise Http404(_("没有这个文件"))
     name = job.result.get("filename") or job.file.name.rsplit("/", 1)[-1]
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)

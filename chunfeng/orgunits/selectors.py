@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import OrgUnit, UnitKind
 
@@ -23,7 +24,9 @@ def unit_for(user, code: str) -> OrgUnit:
     try:
         return units_visible_to(user).get(code=code)
     except OrgUnit.DoesNotExist:
-        raise Http404(f"没有代码为 {code} 的单位，或不在您的管辖范围内") from None
+        raise Http404(
+            _("没有代码为 %(code)s 的单位，或不在您的管辖范围内") % {"code": code}
+        ) from None
 
 
 def units_below(user, codes) -> dict[str, OrgUnit]:

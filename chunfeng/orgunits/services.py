@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.audit import audit_record
@@ -34,11 +35,15 @@ def _check_parent(kind: str, parent: OrgUnit | None, code: str) -> None:
     parent_kind = parent.kind if parent else None
     if parent_kind not in _ALLOWED_PARENTS[UnitKind(kind)]:
         raise ApplicationError(
-            f"单位 {code}：{UnitKind(kind).label}的上级应为{_wanted_parents(kind)}",
+            _("单位 %(code)s：%(kind)s的上级应为%(parents)s")
+            % {"code": code, "kind": UnitKind(kind).label, "parents": _wanted_parents(kind)},
             code="bad_parent",
         )
     if parent is not None and not parent.active:
-        raise ApplicationError(f"单位 {code}：上级单位 {parent.code} 已撤销", code="bad_parent")
+        raise ApplicationError(
+            _("单位 %(code)s：上级单位 %(parent)s 已撤销") % {"code": code, "parent": parent.code},
+            code="bad_parent",
+        )
 
 
 def _require_manager(actor, unit: OrgUnit | None, message: str) -> None:
@@ -50,7 +55,7 @@ def _require_below(actor, unit: OrgUnit) -> None:
     """Admins adjust the units below their own, never their own unit."""
     _require_manager(actor, unit, f"单位 {unit.code} 不在您的管辖范围内")
     if actor is not SYSTEM and unit.pk == actor.unit_id:
-        raise NotPermitted("不能调整或撤销本单位")
+        raise NotPermitted(_("不能调整或撤销本单位"))
 
 
 @transaction.atomic
@@ -67,12 +72,18 @@ def orgunit_create(
     _require_manager(actor, parent, "只有上级单位的管理员可以新增单位")
     code, name = code.strip(), name.strip()
     if not re.fullmatch(CODE_PATTERN, code):
-        raise ApplicationError(f"单位代码“{code}”只能由字母、数字、- 和 _ 组成", code="bad_code")
+        raise ApplicationError(
+            _("单位代码“%(code)s”只能由字母、数字、- 和 _ 组成") % {"code": code}, code="bad_code"
+        )
     if kind not in UnitKind.values:
-        raise ApplicationError(f"单位 {code}：类别“{kind}”无效", code="bad_kind")
+        raise ApplicationError(
+            _("单位 %(code)s：类别“%(kind)s”无效") % {"code": code, "kind": kind}, code="bad_kind"
+        )
     _check_parent(kind, parent, code)
     if OrgUnit.objects.filter(code=code).exists():
-        raise ApplicationError(f"单位代码 {code} 已存在", code="duplicate_code")
+        raise ApplicationError(
+            _("单位代码 %(code)s 已存在") % {"code": code}, code="duplicate_code"
+        )
     unit = OrgUnit(
         code=code,
         name=name,
@@ -86,7 +97,10 @@ def orgunit_create(
     try:
         unit.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(f"单位 {code}：{'；'.join(exc.messages)}", code="invalid") from exc
+        raise ApplicationError(
+            _("单位 %(code)s：%(items)s") % {"code": code, "items": "；".join(exc.messages)},
+            code="invalid",
+        ) from exc
     unit.save()
     audit_record(actor=actor, action="orgunit.create", target=unit, code=code, name=name)
     return unit
@@ -97,7 +111,9 @@ def orgunit_move(*, unit: OrgUnit, new_parent: OrgUnit, actor=SYSTEM) -> OrgUnit
     _require_below(actor, unit)
     _require_manager(actor, new_parent, f"单位 {new_parent.code} 不在您的管辖范围内")
     if new_parent.is_within(unit):
-        raise ApplicationError(f"不能把 {unit.name} 移到它自己的下级单位之下", code="cycle")
+        raise ApplicationError(
+            _("不能把 %(unit)s 移到它自己的下级单位之下") % {"unit": unit.name}, code="cycle"
+        )
     _check_parent(unit.kind, new_parent, unit.code)
     old_path, new_path = unit.path, _path_for(new_parent, unit.code)
     delta = new_parent.depth + 1 - unit.depth
@@ -120,10 +136,11 @@ def orgunit_retire(*, unit: OrgUnit, on: dt.date, actor=SYSTEM) -> OrgUnit:
     _require_below(actor, unit)
     if OrgUnit.objects.filter(parent=unit, active=True).exists():
         raise ApplicationError(
-            f"{unit.name} 还有在用的下级单位，请先撤销或移走它们", code="has_children"
+            _("%(unit)s 还有在用的下级单位，请先撤销或移走它们") % {"unit": unit.name},
+            code="has_children",
         )
     if unit.parent is None:
-        raise ApplicationError("不能撤销根单位", code="root")
+        raise ApplicationError(_("不能撤销根单位"), code="root")
     unit.active, unit.retired_on = False, on
     unit.save(update_fields=["active", "retired_on"])
     audit_record(actor=actor, action="orgunit.retire", target=unit, on=on.isoformat())
@@ -176,10 +193,10 @@ def orgunit_import(*, rows, actor) -> list[OrgUnit]:
     {column: text})`` with the column names of IMPORT_COLUMNS (blank rows are skipped). Every problem is collected first and raised together, each
     naming its row and column; parents are existing units the actor manages or earlier rows."""
     if actor is not SYSTEM and not (actor.unit_id and can_manage(actor, actor.unit)):
-        raise NotPermitted("只有管理员可以导入单位")
+        raise NotPermitted(_("只有管理员可以导入单位"))
     parsed = _import_rows(rows)
     if not parsed:
-        raise ApplicationError("文件中没有单位数据", code="import_empty")
+        raise ApplicationError(_("文件中没有单位数据"), code="import_empty")
     existing = _existing_units(parsed)
     problems = _Problems()
     for row in parsed:
@@ -188,7 +205,7 @@ def orgunit_import(*, rows, actor) -> list[OrgUnit]:
     _check_parents(parsed, existing, actor, problems)
     if problems:
         raise ApplicationError(
-            f"导入失败：共发现 {len(problems)} 处问题，没有导入任何单位。",
+            _("导入失败：共发现 %(count)s 处问题，没有导入任何单位。") % {"count": len(problems)},
             code="import_invalid",
             details=problems.messages(),
         )
@@ -297,6 +314,8 @@ def _import_create(parsed, existing: dict[str, OrgUnit], actor) -> list[OrgUnit]
             )
         except ApplicationError as exc:
             raise ApplicationError(
-                f"第 {row.number} 行：{exc.message}", code=exc.code, details=[exc.message]
+                _("第 %(number)s 行：%(message)s") % {"number": row.number, "message": exc.message},
+                code=exc.code,
+                details=[exc.message],
             ) from exc
     return list(created.values())

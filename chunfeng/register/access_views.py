@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from chunfeng.core.rules import audits_at_all
 from chunfeng.orgunits.selectors import unit_for, units_visible_to
@@ -23,7 +24,7 @@ PAGE_SIZE = 100
 @login_required
 def id_access_list(request):
     if not audits_at_all(request.user):
-        raise PermissionDenied("只有查看员、管理员可以查阅身份证号码查看记录")
+        raise PermissionDenied(_("只有查看员、管理员可以查阅身份证号码查看记录"))
     form = IdAccessFilterForm(
         request.GET or None,
         units=units_visible_to(request.user),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -234,9 +235,11 @@ def household_import(
     chunks inside one transaction. ``on_progress(stage, done)`` reports the rows "check"ed,
     "checked" once all are (before the transaction) and the rows "save"d."""
     if not can_edit_households(actor, unit):
-        raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
+        raise NotPermitted(_("您不能为%(unit)s建立困难职工档案") % {"unit": unit.name})
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再建档") % {"unit": unit.name}, code="retired_unit"
+        )
     report = on_progress or (lambda stage, done: None)
     with tempfile.TemporaryFile() as spool:
         check = household_import_check(
@@ -250,12 +253,12 @@ def household_import(
         )
         if check.error_count:
             raise ApplicationError(
-                f"{check.summary()}，未导入任何数据。请改正后重新导入。",
+                _("%(summary)s，未导入任何数据。请改正后重新导入。") % {"summary": check.summary()},
                 code="import_invalid",
                 details=check.errors,
             )
         if not check.valid:
-            raise ApplicationError("文件中没有可导入的数据行", code="import_empty")
+            raise ApplicationError(_("文件中没有可导入的数据行"), code="import_empty")
         report("checked", check.valid)
         spool.seek(0)
         try:

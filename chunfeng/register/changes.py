@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -51,14 +52,14 @@ def change_request(*, household: Household, field: str, value: str, actor) -> Pe
 
 def _decidable(change: PendingChange, actor) -> PendingChange:
     if not can_approve_personal_change(actor, change.household.unit):
-        raise NotPermitted("只有建档单位或其上级单位的审核员可以审核银行卡号、身份证号码的变更")
+        raise NotPermitted(_("只有建档单位或其上级单位的审核员可以审核银行卡号、身份证号码的变更"))
     change = (
         PendingChange.objects.select_for_update()
         .select_related("household__unit")
         .get(pk=change.pk)
     )
     if change.status != ChangeStatus.PENDING:
-        raise ApplicationError("这项变更已经审核过了", code="bad_status")
+        raise ApplicationError(_("这项变更已经审核过了"), code="bad_status")
     return change
 
 

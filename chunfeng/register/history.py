@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chunfeng.core.audit import audit_for
 from chunfeng.core.errors import NotPermitted
@@ -25,17 +27,32 @@ from .models import Household
 MASKS = {"id_number": mask_id, "bank_account": mask_bank, "phone": mask_phone}
 
 FIELD_LABELS = {
-    "name": "姓名", "id_number": "身份证号码", "phone": "联系电话", "employer": "工作单位",
-    "category": "困难类别", "family_size": "家庭人口", "income": "家庭月人均收入",
-    "is_migrant": "农民工", "is_model_worker": "劳模", "is_laid_off": "下岗失业",
-    "causes": "致困原因", "bank_account": "银行卡号", "escaped_reason": "脱困原因",
-    "members": "家庭成员", "relation": "与户主关系", "unit": "建档单位",
-}  # fmt: skip
+    "name": gettext_lazy("姓名"),
+    "id_number": gettext_lazy("身份证号码"),
+    "phone": gettext_lazy("联系电话"),
+    "employer": gettext_lazy("工作单位"),
+    "category": gettext_lazy("困难类别"),
+    "family_size": gettext_lazy("家庭人口"),
+    "income": gettext_lazy("家庭月人均收入"),
+    "is_migrant": gettext_lazy("农民工"),
+    "is_model_worker": gettext_lazy("劳模"),
+    "is_laid_off": gettext_lazy("下岗失业"),
+    "causes": gettext_lazy("致困原因"),
+    "bank_account": gettext_lazy("银行卡号"),
+    "escaped_reason": gettext_lazy("脱困原因"),
+    "members": gettext_lazy("家庭成员"),
+    "relation": gettext_lazy("与户主关系"),
+    "unit": gettext_lazy("建档单位"),
+}
 ACTIONS = {
-    "household.create": "建档", "household.update": "修改", "household.escape": "脱困",
-    "household.member_add": "添加家庭成员", "household.change_request": "申请变更",
-    "household.change_approve": "批准变更", "household.change_reject": "驳回变更",
-}  # fmt: skip
+    "household.create": gettext_lazy("建档"),
+    "household.update": gettext_lazy("修改"),
+    "household.escape": gettext_lazy("脱困"),
+    "household.member_add": gettext_lazy("添加家庭成员"),
+    "household.change_request": gettext_lazy("申请变更"),
+    "household.change_approve": gettext_lazy("批准变更"),
+    "household.change_reject": gettext_lazy("驳回变更"),
+}
 AUDIT_PURPOSE = "audit:history"
 
 
@@ -63,31 +80,33 @@ def _text(event) -> str:
     if event.action == "household.member_add":
         parts.append(" ".join(str(details.get(k, "")) for k in ("name", "relation", "id")))
     if details.get("reason") and event.action.startswith("household.change_"):
-        parts.append(f"理由：{details['reason']}")
+        parts.append(_("理由：%(reason)s") % {"reason": details["reason"]})
     return "；".join(parts)
 
 
 def household_history(household: Household, *, limit: int = 100) -> list[dict]:
     """The rows of the household page's history, newest first (each ``sealed`` when it keeps
     full values an auditor may open)."""
-    events = [
+    events: list[dict[str, Any]] = [
         {
             "id": event.pk,
             "at": event.created_at,
             "actor": event.who,
+            "kind": event.action,
             "action": ACTIONS.get(event.action, event.action),
             "text": _text(event),
             "sealed": bool((event.details or {}).get("sealed")),
         }
         for event in audit_for(household)[:limit]
     ]
-    if not any(e["action"] == "建档" for e in events):  # a file from a bulk import
+    if not any(e["kind"] == "household.create" for e in events):  # a file from a bulk import
         events.append(
             {
                 "id": None,
                 "at": household.created_at,
-                "actor": household.created_by or "系统",
-                "action": "建档（批量导入）",
+                "kind": "household.create",
+                "actor": household.created_by or _("系统"),
+                "action": _("建档（批量导入）"),
                 "text": "",
                 "sealed": False,
             }
@@ -98,16 +117,16 @@ def household_history(household: Household, *, limit: int = 100) -> list[dict]:
 def history_unseal(*, household: Household, event_id: int, actor) -> list[str]:
     """The full old and new values of one history row, for an auditor; logged."""
     if not can_audit(actor, household.unit):
-        raise NotPermitted("只有上级单位的查看员、管理员（审计）可以查看变更记录中的完整号码")
+        raise NotPermitted(_("只有上级单位的查看员、管理员（审计）可以查看变更记录中的完整号码"))
     event = audit_for(household).filter(pk=event_id).first()
     token = (event.details or {}).get("sealed") if event is not None else None
     if event is None or not token:
-        raise Http404("这条变更记录没有加密保存的号码")
+        raise Http404(_("这条变更记录没有加密保存的号码"))
     full = unseal(token)
     id_access_log(
         user=actor, household=household, purpose=AUDIT_PURPOSE, details={"event": event.pk}
     )
     return [
-        f"{FIELD_LABELS.get(k, k)}：{old or '（空）'} → {new or '（空）'}"
+        f"{FIELD_LABELS.get(k, k)}：{old or _('（空）')} → {new or _('（空）')}"
         for k, (old, new) in full.items()
     ]

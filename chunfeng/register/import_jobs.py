@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.rules import can_edit_households
@@ -44,7 +45,7 @@ def store_upload(upload) -> tuple[str, PurePosixPath]:
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise ApplicationError(
-            "只能导入 Excel（xlsx）或 CSV 文件；旧版 .xls 请另存为 xlsx", code="bad_type"
+            _("只能导入 Excel（xlsx）或 CSV 文件；旧版 .xls 请另存为 xlsx"), code="bad_type"
         )
     _sweep()
     token = uuid.uuid4().hex
@@ -55,7 +56,7 @@ def store_upload(upload) -> tuple[str, PurePosixPath]:
 def stored_path(token: str, suffix: str) -> PurePosixPath:
     """The stored name of an upload (in the storage, not necessarily on this machine)."""
     if not token.isalnum() or suffix not in SUFFIXES:
-        raise ApplicationError("无效的导入文件", code="bad_token")
+        raise ApplicationError(_("无效的导入文件"), code="bad_token")
     return PurePosixPath(UPLOAD_DIR) / f"{token}{suffix}"
 
 
@@ -176,7 +177,7 @@ def import_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -
     ``path`` is the upload's stored name, removed once imported."""
     unit, actor = job.unit, job.created_by
     if unit is None or actor is None or not can_edit_households(actor, unit):
-        raise ApplicationError("您不能为这个单位导入档案", code="forbidden")
+        raise ApplicationError(_("您不能为这个单位导入档案"), code="forbidden")
     with local_path(path) as local:
         result = _import_job(job, HouseholdFile(local, filename), mapping, next_url, unit, actor)
     discard_upload(path)
@@ -261,11 +262,11 @@ def import_upload_now(upload, *, unit, actor):
     """The API's import: the whole upload checked and imported at once (all or nothing), the
     file's columns those of the template. Who may import is asked before the file is read."""
     if not can_edit_households(actor, unit):
-        raise NotPermitted(f"您不能为{unit.name}导入困难职工档案")
+        raise NotPermitted(_("您不能为%(unit)s导入困难职工档案") % {"unit": unit.name})
     name = Path(upload.name or "").name
     if Path(name).suffix.lower() not in SUFFIXES:
         raise ApplicationError(
-            "只能导入 Excel（xlsx、xls）或 CSV 文件",
+            _("只能导入 Excel（xlsx、xls）或 CSV 文件"),
             code="bad_type",
             details=[{"row": None, "column": "", "message": f"文件“{name}”不是 Excel 或 CSV 文件"}],
         )
@@ -288,7 +289,8 @@ def _missing_columns(header) -> ApplicationError:
     present = {"".join(str(c).split()) for c in header.columns}
     missing = [c for c in CONTRACT if c not in present]
     return ApplicationError(
-        f"文件的列名与模板不符，缺少：{'、'.join(missing)}。第一行应为：{'、'.join(CONTRACT)}",
+        _("文件的列名与模板不符，缺少：%(items)s。第一行应为：%(header)s")
+        % {"items": "、".join(missing), "header": "、".join(CONTRACT)},
         code="bad_columns",
         details=[{"row": header.row, "column": c, "message": "缺少这一列"} for c in missing],
     )

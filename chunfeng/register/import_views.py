@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.uploads import HOUSEHOLD_LIST, upload_page
@@ -46,7 +47,7 @@ def _states(request) -> dict:
 def _state(request, token: str) -> dict:
     state = _states(request).get(token)
     if state is None:
-        raise Http404("没有这次导入，或已过期，请重新上传文件")
+        raise Http404(_("没有这次导入，或已过期，请重新上传文件"))
     return state
 
 
@@ -61,14 +62,14 @@ def _stored(token: str, state: dict):
     """The stored name of the import's upload (404 once it is gone)."""
     name = stored_path(token, state["suffix"])
     if not upload_exists(name):
-        raise Http404("上传的文件已不存在，请重新上传")
+        raise Http404(_("上传的文件已不存在，请重新上传"))
     return name
 
 
 def _import_units(user):
     units = editable_units(user)
     if not units.exists():
-        raise PermissionDenied("您的角色不能导入困难职工档案")
+        raise PermissionDenied(_("您的角色不能导入困难职工档案"))
     return units
 
 
@@ -218,7 +219,7 @@ def household_import_commit(request, token: str):
     state = _state(request, token)
     check = job_of(request.user, state.get("check_job"))
     if check is None or check.status != JobStatus.DONE or check.result.get("error_count"):
-        messages.error(request, "文件还没有通过检查，不能导入")
+        messages.error(request, _("文件还没有通过检查，不能导入"))
         return redirect("household-import-preview", token)
     running = job_of(request.user, state.get("import_job"))
     if running is not None and running.status != JobStatus.FAILED:

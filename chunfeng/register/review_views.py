@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.rules import reviews_at_all
@@ -32,7 +33,11 @@ def change_approve_view(request, pk: int):
         reason=request.POST.get("reason", ""),
         actor=request.user,
     )
-    messages.success(request, f"已批准：{change.get_field_display()}改为 {change.masked}")
+    messages.success(
+        request,
+        _("已批准：%(field)s改为 %(masked)s")
+        % {"field": change.get_field_display(), "masked": change.masked},
+    )
     return redirect("household-detail", change.household_id)
 
 
@@ -45,7 +50,11 @@ def change_reject_view(request, pk: int):
         reason=request.POST.get("reason", ""),
         actor=request.user,
     )
-    messages.success(request, f"已驳回：{change.get_field_display()}改为 {change.masked}")
+    messages.success(
+        request,
+        _("已驳回：%(field)s改为 %(masked)s")
+        % {"field": change.get_field_display(), "masked": change.masked},
+    )
     return redirect("household-detail", change.household_id)
 
 
@@ -53,7 +62,7 @@ def change_reject_view(request, pk: int):
 def changes_waiting_list(request):
     """The reviewer's queue: changes of bank accounts and ID numbers waiting in the subtree."""
     if not reviews_at_all(request.user):
-        raise PermissionDenied("只有审核员审核银行卡号、身份证号码的变更")
+        raise PermissionDenied(_("只有审核员审核银行卡号、身份证号码的变更"))
     changes = changes_waiting(request.user)[:500]
     return render(request, "register/changes_waiting.html", {"changes": changes})
 

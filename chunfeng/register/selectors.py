@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import is_search_token, mask_id, search_token
@@ -25,7 +26,7 @@ def household_for(user, pk: int) -> Household:
     try:
         return households_visible_to(user).get(pk=pk)
     except Household.DoesNotExist:
-        raise Http404("没有这份档案，或不在您的管辖范围内") from None
+        raise Http404(_("没有这份档案，或不在您的管辖范围内")) from None
 
 
 def full_id_number(text: str | None) -> str | None:
@@ -127,7 +128,7 @@ def change_for(user, pk: int) -> PendingChange:
     try:
         return changes_visible_to(user).get(pk=pk)
     except PendingChange.DoesNotExist:
-        raise Http404("没有这项变更申请，或不在您的管辖范围内") from None
+        raise Http404(_("没有这项变更申请，或不在您的管辖范围内")) from None
 
 
 def changes_waiting(user) -> QuerySet[PendingChange]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -44,9 +45,11 @@ def household_create(
     *, unit, data: dict, actor, members: tuple[dict, ...] | list[dict] = ()
 ) -> Household:
     if not can_edit_households(actor, unit):
-        raise NotPermitted(f"您不能为{unit.name}建立困难职工档案")
+        raise NotPermitted(_("您不能为%(unit)s建立困难职工档案") % {"unit": unit.name})
     if not unit.active:
-        raise ApplicationError(f"{unit.name}已撤销，不能再建档", code="retired_unit")
+        raise ApplicationError(
+            _("%(unit)s已撤销，不能再建档") % {"unit": unit.name}, code="retired_unit"
+        )
     fields = clean_household_data(data)
     refuse_second_file(fields["id_number"], actor)
     household = Household.objects.create(unit=unit, created_by=user_or_none(actor), **fields)
@@ -100,7 +103,7 @@ def household_update(
     account or ID number is not applied but asked for: a reviewer decides (``changes``);
     ``household.asked`` lists the changes asked."""
     if not can_edit_households(actor, household.unit):
-        raise NotPermitted("您不能修改这份档案")
+        raise NotPermitted(_("您不能修改这份档案"))
     household = Household.objects.select_for_update().select_related("unit").get(pk=household.pk)
     fields = clean_household_data({**_current(household), **data})
     check_version(household, version, _differing(household, data, fields))
@@ -162,9 +165,9 @@ def _current(h: Household) -> dict:
 def household_escape(*, household: Household, on: dt.date, reason: str, actor) -> Household:
     """脱困: the file leaves the register (附件1 03E counts those of the year)."""
     if not can_edit_households(actor, household.unit):
-        raise NotPermitted("您不能修改这份档案")
+        raise NotPermitted(_("您不能修改这份档案"))
     if household.status != HouseholdStatus.ACTIVE:
-        raise ApplicationError("这份档案已经是脱困状态", code="bad_status")
+        raise ApplicationError(_("这份档案已经是脱困状态"), code="bad_status")
     if not reason.strip():
         field_error("escaped_reason", "请填写脱困原因")
     household.status, household.escaped_on = HouseholdStatus.ESCAPED, on
@@ -189,9 +192,9 @@ def household_escape(*, household: Household, on: dt.date, reason: str, actor) -
 def household_member_add(*, household: Household, data: dict, actor) -> Member:
     """Add a family member; a member with an ID number counts for 一户一档 like the worker."""
     if not can_edit_households(actor, household.unit):
-        raise NotPermitted("您不能修改这份档案")
+        raise NotPermitted(_("您不能修改这份档案"))
     if household.status != HouseholdStatus.ACTIVE:
-        raise ApplicationError("已脱困的档案不能再添加家庭成员", code="bad_status")
+        raise ApplicationError(_("已脱困的档案不能再添加家庭成员"), code="bad_status")
     name = str(data.get("name") or "").strip()
     if not name:
         field_error("name", "家庭成员的姓名不能为空")

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.panels import collect, render_panels
@@ -68,13 +69,13 @@ def editable_unit(user, code: str):
     """The posted unit where the user means to keep files: 403 when they may not."""
     unit = editable_unit_of(user, code)
     if unit is None:
-        raise PermissionDenied(f"您不能为单位 {code} 建立或导入困难职工档案")
+        raise PermissionDenied(_("您不能为单位 %(code)s 建立或导入困难职工档案") % {"code": code})
     return unit
 
 
 def _require_edit(user, household: Household) -> None:
     if not can_edit_households(user, household.unit):
-        raise PermissionDenied("您可以查看这份档案，但不能修改它")
+        raise PermissionDenied(_("您可以查看这份档案，但不能修改它"))
 
 
 def error_summary(form) -> list[str]:
@@ -168,7 +169,7 @@ def household_list_export(request):
     chosen, households = _filtered(request.user, params)
     full = request.method == "POST" and source.get("full") == "1"
     if full and not can_see_full_ids(request.user, chosen or request.user.unit):
-        raise PermissionDenied("您的角色不能导出完整的身份证、电话和银行卡号码")
+        raise PermissionDenied(_("您的角色不能导出完整的身份证、电话和银行卡号码"))
     # the filter goes to the access log; a search text with digits might hold part of a number
     logged = {k: v for k, v in params.items() if v and (k != "q" or not any(map(str.isdigit, v)))}
     out = export_list(request.user, households, full=full, filters=logged)
@@ -211,7 +212,7 @@ def household_reveal(request, pk: int):
     """The full ID number, for users whose role needs it; every reveal is logged."""
     household = household_for(request.user, pk)
     if not can_see_full_ids(request.user, household.unit):
-        raise PermissionDenied("您的角色不能查看完整身份证号码")
+        raise PermissionDenied(_("您的角色不能查看完整身份证号码"))
     number = shown_id(request.user, household, reveal=True)
     if request.headers.get("HX-Request"):
         return render(request, "register/_id_number.html", {"number": number, "revealed": True})
@@ -226,7 +227,7 @@ def household_reveal(request, pk: int):
 def household_new(request):
     units = editable_units(request.user)
     if not units.exists():
-        raise PermissionDenied("您的角色不能建立困难职工档案")
+        raise PermissionDenied(_("您的角色不能建立困难职工档案"))
     form = HouseholdForm(
         request.POST or None, units=units, initial={"unit": request.user.unit.code}
     )
@@ -238,7 +239,9 @@ def household_new(request):
             FIELD_LABELS,
         )
         if household is not None:
-            messages.success(request, f"已为 {household.name} 建立困难职工档案")
+            messages.success(
+                request, _("已为 %(household)s 建立困难职工档案") % {"household": household.name}
+            )
             return redirect("household-detail", household.pk)
     return _form_page(request, form, title="新建困难职工档案")
 
@@ -298,7 +301,7 @@ def household_edit(request, pk: int):
 
 
 def _saved_messages(request, household) -> None:
-    messages.success(request, f"已保存 {household.name} 的档案")
+    messages.success(request, _("已保存 %(household)s 的档案") % {"household": household.name})
     for change in household.asked:
         messages.info(
             request,
@@ -311,7 +314,7 @@ def household_escape_view(request, pk: int):
     household = household_for(request.user, pk)
     _require_edit(request.user, household)
     if household.status != HouseholdStatus.ACTIVE:
-        messages.error(request, "这份档案已经是脱困状态")
+        messages.error(request, _("这份档案已经是脱困状态"))
         return redirect("household-detail", household.pk)
     form = EscapeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -326,7 +329,9 @@ def household_escape_view(request, pk: int):
             FIELD_LABELS,
         )
         if escaped is not None:
-            messages.success(request, f"已将 {household.name} 的档案标为脱困")
+            messages.success(
+                request, _("已将 %(household)s 的档案标为脱困") % {"household": household.name}
+            )
             return redirect("household-detail", household.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -357,7 +362,7 @@ def member_add(request, pk: int):
             FIELD_LABELS,
         )
         if member is not None:
-            messages.success(request, f"已添加家庭成员 {member.name}")
+            messages.success(request, _("已添加家庭成员 %(member)s") % {"member": member.name})
             return redirect("household-detail", household.pk)
     context = _detail_context(
         request.user, household, member_form=form, member_summary=error_summary(form)

@@ -19,6 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -30,6 +32,7 @@ from chunfeng.formdefs.values import format_value, parse_values, to_number
 from .models import Report, ReportValue
 from .selectors import ReportSlot
 from .services import (
+    EXPLANATION_MAX,
     _clean_explanations,
     _lock_or_create,
     _parse_header,
@@ -37,9 +40,12 @@ from .services import (
     header_history,
 )
 
-HEADER_FIELDS = {"filler_name": "填表人", "filler_phone": "联系电话", "fill_date": "填报日期"}
+HEADER_FIELDS = {
+    "filler_name": gettext_lazy("填表人"),
+    "filler_phone": gettext_lazy("联系电话"),
+    "fill_date": gettext_lazy("填报日期"),
+}
 EXPLANATION = "x-"  # an explanation's box is named x-<check id> on the entry page
-EXPLANATION_MAX = 1000  # characters (the box's maxlength)
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def report_save_blank(
     draft. Bad input raises ``ApplicationError`` naming the blank and nothing is stored; a save
     based on an older version raises ``Stale`` whose ``details`` hold the blank's stored value."""
     if not can_fill(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+        raise NotPermitted(_("只有%(unit)s的填报员可以填写本单位的报表") % {"unit": slot.unit.name})
     _require_open(slot)
     definition = slot.definition
     new_text = _canonical(definition, code, text)
@@ -83,8 +89,15 @@ def report_save_blank(
         old_text = "" if created else _stored_text(report, code, slot)
         if not created and version is not None and version != report.version:
             raise Stale(
-                f"{_name(definition, code)}：您打开之后，别人已修改并保存了本表，此处现为"
-                f"“{old_text or '空'}”，您填的“{new_text or '空'}”未保存。请核对后再填。",
+                _(
+                    "%(name)s：您打开之后，别人已修改并保存了本表，此处现为“%(current)s”，"
+                    "您填的“%(typed)s”未保存。请核对后再填。"
+                )
+                % {
+                    "name": _name(definition, code),
+                    "current": old_text or _("空"),
+                    "typed": new_text or _("空"),
+                },
                 details=[{"field": code, "current": old_text, "version": report.version}],
                 current=report.version,
             )
@@ -101,9 +114,9 @@ def report_save_blank(
 def _name(definition, code: str) -> str:
     """How a message names the blank: 填表人, 01A 当地职工总数, F1-W01 的说明."""
     if code in HEADER_FIELDS:
-        return HEADER_FIELDS[code]
+        return str(HEADER_FIELDS[code])
     if code.startswith(EXPLANATION):
-        return f"{code[len(EXPLANATION) :]} 的说明"
+        return _("%(check)s 的说明") % {"check": code[len(EXPLANATION) :]}
     return f"{code} {definition.blanks[code].label}"
 
 
@@ -115,15 +128,18 @@ def _canonical(definition, code: str, text: str) -> str:
         check = code[len(EXPLANATION) :]
         if len(text) > EXPLANATION_MAX:
             raise ApplicationError(
-                f"{check} 的说明超过 {EXPLANATION_MAX} 字（未保存），请精简",
+                _("%(check)s 的说明超过 %(max)s 字（未保存），请精简")
+                % {"check": check, "max": EXPLANATION_MAX},
                 code="bad_values",
-                details=[{"field": code, "message": f"说明最多 {EXPLANATION_MAX} 字"}],
+                details=[
+                    {"field": code, "message": _("说明最多 %(max)s 字") % {"max": EXPLANATION_MAX}}
+                ],
             )
         return _clean_explanations(definition, {check: text}).get(check, "")
     parsed, errors = parse_values(definition, {code: text})
     if errors:
         raise ApplicationError(
-            errors[0].message + "（未保存）",
+            _("%(error)s（未保存）") % {"error": errors[0].message},
             code="bad_values",
             details=[e.as_dict() for e in errors],
         )

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.campaigns.passdown import deadline_of
@@ -94,7 +95,7 @@ def remind_overdue(request, pk: int):
         campaign=campaign, actor=request.user, units=units, message=request.POST.get("message", "")
     )
     if sent:
-        messages.success(request, f"已向 {len(sent)} 个逾期单位发出催报。")
+        messages.success(request, _("已向 %(count)s 个逾期单位发出催报。") % {"count": len(sent)})
     else:
-        messages.info(request, "没有可以催报的逾期单位。")
+        messages.info(request, _("没有可以催报的逾期单位。"))
     return redirect("campaign-completeness", pk)

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import Campaign, CampaignForm
 from chunfeng.campaigns.passdown import deadlines_given_to
@@ -90,7 +91,10 @@ def report_slot_system(
         campaign = Campaign.objects.get(pk=campaign_id)
         unit = OrgUnit.objects.get(code=unit_code)
     except (Campaign.DoesNotExist, OrgUnit.DoesNotExist):
-        raise Http404(f"没有编号为 {campaign_id} 的活动或代码为 {unit_code} 的单位") from None
+        raise Http404(
+            _("没有编号为 %(campaign_id)s 的活动或代码为 %(unit_code)s 的单位")
+            % {"campaign_id": campaign_id, "unit_code": unit_code}
+        ) from None
     return _slot(campaign, unit, form_code, own)
 
 
@@ -106,7 +110,10 @@ def _slot(campaign: Campaign, unit: OrgUnit, form_code: str, own: bool = False) 
     cform = campaign_form(campaign, form_code)
     is_owner = unit.pk == campaign.owner_id
     if not is_owner and not campaign.recipients.filter(pk=unit.pk).exists():
-        raise Http404(f"{unit.name}不是活动“{campaign.name}”的报送单位")
+        raise Http404(
+            _("%(unit)s不是活动“%(campaign)s”的报送单位")
+            % {"unit": unit.name, "campaign": campaign.name}
+        )
     filings = {
         r.kind: r
         for r in Report.all_kinds.select_related("form_version", "updated_by").filter(
@@ -124,7 +131,7 @@ def _slot(campaign: Campaign, unit: OrgUnit, form_code: str, own: bool = False) 
         filed=filings.get(ReportKind.FILED),
     )
     if own and not slot.collects:
-        raise Http404(f"{unit.name}下面没有报送单位，不单独填报本级数字")
+        raise Http404(_("%(unit)s下面没有报送单位，不单独填报本级数字") % {"unit": unit.name})
     return slot
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
@@ -60,11 +62,14 @@ def _parse_header(header: dict) -> dict:
             parsed["fill_date"] = dt.date.fromisoformat(str(raw)) if raw else None
         except ValueError:
             raise ApplicationError(
-                f"填报日期“{raw}”不是有效日期（格式：2012-01-08）",
+                _("填报日期“%(raw)s”不是有效日期（格式：2012-01-08）") % {"raw": raw},
                 code="bad_values",
                 details=[{"field": "fill_date", "message": "填报日期格式应为 YYYY-MM-DD"}],
             ) from None
     return parsed
+
+
+EXPLANATION_MAX = 1000  # characters of a warning's explanation (its box's maxlength)
 
 
 def _clean_explanations(definition: FormDefinition, explanations: dict) -> dict:
@@ -72,11 +77,23 @@ def _clean_explanations(definition: FormDefinition, explanations: dict) -> dict:
     unknown = [k for k in explanations if k not in known]
     if unknown:
         raise ApplicationError(
-            f"说明对应的审核规则不存在或不是警告：{'、'.join(unknown)}",
+            _("说明对应的审核规则不存在或不是警告：%(items)s") % {"items": "、".join(unknown)},
             code="bad_values",
-            details=[{"field": k, "message": "没有这条警告规则"} for k in unknown],
+            details=[{"field": k, "message": _("没有这条警告规则")} for k in unknown],
         )
-    return {k: str(v).strip() for k, v in explanations.items() if str(v or "").strip()}
+    cleaned = {k: str(v).strip() for k, v in explanations.items() if str(v or "").strip()}
+    too_long = [k for k, v in cleaned.items() if len(v) > EXPLANATION_MAX]
+    if too_long:
+        raise ApplicationError(
+            _("%(checks)s 的说明超过 %(max)s 字（未保存），请精简")
+            % {"checks": "、".join(too_long), "max": EXPLANATION_MAX},
+            code="bad_values",
+            details=[
+                {"field": k, "message": _("说明最多 %(max)s 字") % {"max": EXPLANATION_MAX}}
+                for k in too_long
+            ],
+        )
+    return cleaned
 
 
 def report_save(
@@ -120,13 +137,18 @@ def report_write(
 
 def _save(slot, actor, values, explanations, header, version, via) -> tuple[Report, dict]:
     if not can_fill(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+        raise NotPermitted(_("只有%(unit)s的填报员可以填写本单位的报表") % {"unit": slot.unit.name})
     _require_open(slot)
     definition = slot.definition
     parsed, errors = parse_values(definition, values)
     if errors:
         raise ApplicationError(
-            f"有 {len(errors)} 处填写有误，未保存：" + "；".join(e.message for e in errors),
+            ngettext(
+                "有 %(count)s 处填写有误，未保存：%(errors)s",
+                "有 %(count)s 处填写有误，未保存：%(errors)s",
+                len(errors),
+            )
+            % {"count": len(errors), "errors": "；".join(e.message for e in errors)},
             code="bad_values",
             details=[e.as_dict() for e in errors],
         )
@@ -195,12 +217,17 @@ def _require_open(slot: ReportSlot) -> None:
     if slot.own and not slot.open:
         status = slot.filed.get_status_display() if slot.filed else ""
         raise NotPermitted(
-            f"本单位合计报表状态为“{status}”，本级数字不能再修改；需修改请先退回或重新打开合计报表",
+            _(
+                "本单位合计报表状态为“%(status)s”，本级数字不能再修改；"
+                "需修改请先退回或重新打开合计报表"
+            )
+            % {"status": status},
             code="locked",
         )
     if slot.report is not None and not slot.report.editable:
         raise NotPermitted(
-            f"报表状态为“{slot.report.get_status_display()}”，不能修改", code="locked"
+            _("报表状态为“%(status)s”，不能修改") % {"status": slot.report.get_status_display()},
+            code="locked",
         )
 
 
@@ -210,7 +237,12 @@ def _differing(definition: FormDefinition, stored: dict, mine: dict) -> Iterator
     for code, blank in definition.blanks.items():
         if stored.get(code) != mine.get(code):
             now, sent = format_value(blank, stored.get(code)), format_value(blank, mine.get(code))
-            message = f"{code} {blank.label}：现为“{now or '空'}”，您填的是“{sent or '空'}”"
+            message = _("%(code)s %(label)s：现为“%(current)s”，您填的是“%(typed)s”") % {
+                "code": code,
+                "label": blank.label,
+                "current": now or _("空"),
+                "typed": sent or _("空"),
+            }
             yield {"field": code, "message": message}
 
 
@@ -225,7 +257,10 @@ def _lock_or_create(slot: ReportSlot, actor) -> tuple[Report, bool]:
         },
     )
     if not report.editable:  # changed status since the slot was read
-        raise NotPermitted(f"报表状态为“{report.get_status_display()}”，不能修改", code="locked")
+        raise NotPermitted(
+            _("报表状态为“%(status)s”，不能修改") % {"status": report.get_status_display()},
+            code="locked",
+        )
     return report, created
 
 
@@ -256,9 +291,11 @@ def report_finalise(*, slot: ReportSlot, actor, values: dict[str, Value]) -> Rep
     part of closing the campaign, by its owner's reviewers or admins. Typed values, checked by
     the caller's roll-up; one transaction with the caller's."""
     if not slot.is_final:
-        raise ApplicationError("只有活动发起单位的最终报表可以定稿", code="not_final")
+        raise ApplicationError(_("只有活动发起单位的最终报表可以定稿"), code="not_final")
     if not can_close_campaign(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的审核员或管理员可以结束活动、定稿最终报表")
+        raise NotPermitted(
+            _("只有%(unit)s的审核员或管理员可以结束活动、定稿最终报表") % {"unit": slot.unit.name}
+        )
     definition = slot.definition
     with transaction.atomic():
         report, _created = Report.all_kinds.select_for_update().get_or_create(
@@ -268,7 +305,7 @@ def report_finalise(*, slot: ReportSlot, actor, values: dict[str, Value]) -> Rep
             defaults={"form_version": slot.campaign_form.form_version},
         )
         if report.status == ReportStatus.APPROVED:
-            raise ApplicationError("最终报表已经定稿，活动已结束", code="closed")
+            raise ApplicationError(_("最终报表已经定稿，活动已结束"), code="closed")
         old = report_values(report, definition)
         changes = _write_values(report, definition, old, values)
         report.status = ReportStatus.APPROVED

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.panels import render_panels
@@ -71,7 +72,7 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str, own:
     version = slot.report.version if slot.report else 0
     if request.method == "POST":
         if not editable:
-            raise PermissionDenied("您不能修改这张报表")
+            raise PermissionDenied(_("您不能修改这张报表"))
         texts, explanations, header = _posted(request.POST, definition)
         _saved, error = caught(  # the page it redirects to runs the checks
             lambda: report_write(
@@ -84,7 +85,7 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str, own:
             )
         )
         if error is None:
-            messages.success(request, "草稿已保存。")
+            messages.success(request, _("草稿已保存。"))
             return redirect(request.path)
         messages.error(request, error.message)
         status = 400
@@ -162,7 +163,7 @@ def work_report_download(request, campaign_id: int, unit_code: str, form_code: s
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
     work_report = work_report_of(slot.campaign, slot.unit)
     if work_report is None:
-        raise Http404("尚未上传工作报告")
+        raise Http404(_("尚未上传工作报告"))
     return FileResponse(
         work_report.file.open("rb"), as_attachment=True, filename=work_report.original_name
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import WORK_REPORT_TYPES, Campaign, WorkReport
 from chunfeng.core.actors import user_or_none
@@ -22,7 +23,7 @@ def work_report_of(campaign: Campaign, unit: OrgUnit) -> WorkReport | None:
 def require_work_report_uploader(unit: OrgUnit, actor) -> None:
     """Who may upload the unit's work report: asked before the page receives the file."""
     if not can_fill(actor, unit):
-        raise NotPermitted(f"只有{unit.name}的填报员可以上传本单位的工作报告")
+        raise NotPermitted(_("只有%(unit)s的填报员可以上传本单位的工作报告") % {"unit": unit.name})
 
 
 @transaction.atomic
@@ -30,9 +31,11 @@ def work_report_upload(*, campaign: Campaign, unit: OrgUnit, upload, actor) -> W
     """Upload (or replace, while a report of the unit is still editable) the work report."""
     require_work_report_uploader(unit, actor)
     if upload is None:
-        raise ApplicationError("请选择要上传的工作报告文件", code="no_file")
+        raise ApplicationError(_("请选择要上传的工作报告文件"), code="no_file")
     if not campaign.recipients.filter(pk=unit.pk).exists():
-        raise ApplicationError(f"{unit.name}不是本活动的报送单位", code="not_recipient")
+        raise ApplicationError(
+            _("%(unit)s不是本活动的报送单位") % {"unit": unit.name}, code="not_recipient"
+        )
     filed = Report.objects.filter(campaign_form__campaign=campaign, unit=unit)
     if filed.exists() and not filed.filter(status__in=EDITABLE_STATUSES).exists():
         raise ApplicationError(
@@ -43,11 +46,12 @@ def work_report_upload(*, campaign: Campaign, unit: OrgUnit, upload, actor) -> W
     name = upload.name or ""
     if not name.lower().endswith(WORK_REPORT_TYPES):
         raise ApplicationError(
-            f"工作报告“{name}”的格式不支持，请上传 {'、'.join(WORK_REPORT_TYPES)} 文件",
+            _("工作报告“%(name)s”的格式不支持，请上传 %(items)s 文件")
+            % {"name": name, "items": "、".join(WORK_REPORT_TYPES)},
             code="bad_file_type",
         )
     if upload.size > DOCUMENT:  # the page stops a larger upload while it streams in
-        raise ApplicationError("工作报告超过 20 MB，请压缩后再上传", code="file_too_large")
+        raise ApplicationError(_("工作报告超过 20 MB，请压缩后再上传"), code="file_too_large")
     existing = work_report_of(campaign, unit)
     if existing:
         existing.file.delete(save=False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chunfeng.campaigns.selectors import reviewing_unit
 from chunfeng.core.audit import audit_record
@@ -74,19 +76,31 @@ def submission_problems(report: Report, *, readiness=None, work_report=_UNKNOWN)
         readiness = report_readiness(definition, values, report.explanations, outcome)
     problems = []
     if readiness.empty:
+        count = len(readiness.empty)
         problems.append(
-            f"还有 {len(readiness.empty)} 个空未填（没有数据请填 0）："
-            + "、".join(readiness.empty[:10])
+            ngettext(
+                "还有 %(count)s 个空未填（没有数据请填 0）：%(blanks)s",
+                "还有 %(count)s 个空未填（没有数据请填 0）：%(blanks)s",
+                count,
+            )
+            % {"count": count, "blanks": "、".join(readiness.empty[:10])}
         )
     if readiness.errors:
-        problems.append(f"还有 {readiness.errors} 处自动审核错误")
+        problems.append(
+            ngettext(
+                "还有 %(count)s 处自动审核错误", "还有 %(count)s 处自动审核错误", readiness.errors
+            )
+            % {"count": readiness.errors}
+        )
     if readiness.unexplained:
-        problems.append("以下警告需要填写说明：" + "、".join(readiness.unexplained))
+        problems.append(
+            _("以下警告需要填写说明：%(checks)s") % {"checks": "、".join(readiness.unexplained)}
+        )
     campaign = report.campaign_form.campaign
     if work_report is _UNKNOWN and campaign.requires_work_report:
         work_report = work_report_of(campaign, report.unit)
     if campaign.requires_work_report and work_report is None:
-        problems.append("请先上传本单位的工作报告")
+        problems.append(_("请先上传本单位的工作报告"))
     return problems
 
 
@@ -94,16 +108,18 @@ def submission_problems(report: Report, *, readiness=None, work_report=_UNKNOWN)
 def report_submit(*, report: Report, actor) -> Report:
     report = _locked(report)
     if not can_fill(actor, report.unit):
-        raise NotPermitted(f"只有{report.unit.name}的填报员可以报送本单位的报表")
+        raise NotPermitted(
+            _("只有%(unit)s的填报员可以报送本单位的报表") % {"unit": report.unit.name}
+        )
     _require(report, (S.DRAFT, S.RETURNED), "报送")
     if report.unit_id == report.campaign_form.campaign.owner_id:
         raise ApplicationError(
-            "活动发起单位的报表是最终报表，不向上报送：结束活动时定稿", code="final_report"
+            _("活动发起单位的报表是最终报表，不向上报送：结束活动时定稿"), code="final_report"
         )
     problems = submission_problems(report)
     if problems:
         raise ApplicationError(
-            "不能报送：" + "；".join(problems),
+            _("不能报送：%(problems)s") % {"problems": "；".join(problems)},
             code="not_ready",
             details=[{"field": "report", "message": p} for p in problems],
         )
@@ -116,7 +132,9 @@ def report_submit(*, report: Report, actor) -> Report:
 
 def _reviewer_guard(report: Report, actor) -> None:
     if not can_review_report(actor, report):
-        raise NotPermitted(f"只有负责审核{report.unit.name}的上级单位审核员可以执行此操作")
+        raise NotPermitted(
+            _("只有负责审核%(unit)s的上级单位审核员可以执行此操作") % {"unit": report.unit.name}
+        )
 
 
 def _reason(reason: str) -> str:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.uploads import DOCUMENT, upload_page
@@ -44,7 +45,7 @@ def _transition(action: str, report, actor, reason: str) -> None:
 def report_action(request, campaign_id: int, unit_code: str, form_code: str, action: str):
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
     if slot.report is None:
-        raise Http404("这张报表还没有开始填写")
+        raise Http404(_("这张报表还没有开始填写"))
     _transition(action, slot.report, request.user, request.POST.get("reason", ""))
     messages.success(request, _DONE[action])
     return redirect(entry_url(request, campaign_id, unit_code, form_code))
@@ -63,5 +64,5 @@ def work_report_post(request, campaign_id: int, unit_code: str, form_code: str):
     slot = report_slot_for(request.user, campaign_id, unit_code, form_code)
     upload = request.FILES.get("file")
     work_report_upload(campaign=slot.campaign, unit=slot.unit, upload=upload, actor=request.user)
-    messages.success(request, f"工作报告“{upload.name}”已上传。")
+    messages.success(request, _("工作报告“%(file)s”已上传。") % {"file": upload.name})
     return redirect(entry_url(request, campaign_id, unit_code, form_code))

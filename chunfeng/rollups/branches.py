@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from chunfeng.formdefs.schema import BRANCH_RULE_LABELS, FormDefinition
 
 TERRITORY, INDUSTRY = "territory", "industry"
@@ -51,8 +53,8 @@ class Split:
 
     def rule_label(self, code: str) -> str:
         if len(self.present) < 2:
-            return "本级＋下级"
-        return BRANCH_RULE_LABELS[self.rules[code]]
+            return _("本级＋下级")
+        return str(BRANCH_RULE_LABELS[self.rules[code]])
 
 
 def split_totals(

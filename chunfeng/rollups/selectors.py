@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import BigIntegerField, Case, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Round
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import Campaign, CampaignForm
 from chunfeng.campaigns.selectors import campaign_for, campaign_form
@@ -215,7 +216,7 @@ def summary_visible_to(
     unit = unit_for(user, unit_code)
     cform = campaign_form(campaign, form_code)
     if include not in INCLUDE:
-        raise Http404("status 只能是 approved 或 submitted")
+        raise Http404(_("status 只能是 approved 或 submitted"))
     return summary_for(campaign, unit, cform, include)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.models import Campaign
 from chunfeng.core.audit import audit_record
@@ -20,7 +21,7 @@ def report_fill_from_children(*, slot: ReportSlot, actor, include: str = "approv
     reporting units' reports, by the form's branch rule. The filler can still adjust it before
     submitting. Yes/no blanks become 是 when any unit (or the 本级) says 是."""
     if not can_fill(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+        raise NotPermitted(_("只有%(unit)s的填报员可以填写本单位的报表") % {"unit": slot.unit.name})
     if include not in INCLUDE:
         raise ApplicationError(
             "汇总范围只能是“已审核通过”或“已报送和已审核通过”", code="bad_include"
@@ -58,7 +59,7 @@ def campaign_close(*, campaign: Campaign, actor) -> list[Report]:
     frozen, printable and exportable. Refused while an expected report is not approved."""
     owner = campaign.owner
     if not can_close_campaign(actor, owner):
-        raise NotPermitted(f"只有{owner.name}的审核员或管理员可以结束活动")
+        raise NotPermitted(_("只有%(owner)s的审核员或管理员可以结束活动") % {"owner": owner.name})
     finals = []
     for cform in campaign.forms.select_related("form_version"):
         slot = report_slot_system(campaign.pk, owner.code, cform.code)

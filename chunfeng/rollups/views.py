@@ -70,7 +70,7 @@ def drill_down(request, campaign_id: int, unit_code: str, form_code: str, code: 
     summary = _summary(request, campaign_id, unit_code, form_code)
     blank = summary.definition.blanks.get(code)
     if blank is None:
-        raise Http404(f"表单中没有填报项 {code}")
+        raise Http404(_("表单中没有填报项 %(code)s") % {"code": code})
     rows = [
         (u, total_text(blank, summary.per_unit[u.code].get(code)), summary.branch_of[u.code])
         for u in summary.included
@@ -158,5 +158,8 @@ def close_campaign(request, campaign_id: int):
     """结束活动: the owner's final reports become its 合计, frozen."""
     campaign = campaign_for(request.user, campaign_id)
     finals = campaign_close(campaign=campaign, actor=request.user)
-    messages.success(request, f"活动已结束，{len(finals)} 张最终报表已定稿，可打印和导出。")
+    messages.success(
+        request,
+        _("活动已结束，%(count)s 张最终报表已定稿，可打印和导出。") % {"count": len(finals)},
+    )
     return redirect(_campaign_page(request, campaign_id))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chunfeng.campaigns.selectors import campaign_for, campaign_form
 from chunfeng.jobs.models import Job
@@ -34,7 +35,7 @@ def export_is_large(user, campaign_id: int, unit_code: str, form_code: str, incl
     unit = unit_for(user, unit_code)
     campaign_form(campaign, form_code)
     if include not in INCLUDE:
-        raise Http404("status 只能是 approved 或 submitted")
+        raise Http404(_("status 只能是 approved 或 submitted"))
     below = campaign.recipients.filter(path__startswith=unit.path).exclude(pk=unit.pk)
     return below.count() > settings.CHUNFENG_EXPORT_IN_REQUEST_UNITS
 
@@ -43,7 +44,7 @@ def export_start(
     *, user, campaign_id: int, unit_code: str, form_code: str, include: str, what: str, ext: str
 ) -> Job:
     if (what, ext) not in BUILDERS:
-        raise Http404("不支持的文件类型")
+        raise Http404(_("不支持的文件类型"))
     unit = unit_for(user, unit_code)
     params = {
         "campaign_id": campaign_id,

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from chunfeng.core.errors import ApplicationError, NotPermitted
@@ -176,7 +177,7 @@ def _header(sheet: Sheet) -> dict:
 def require_importer(slot: ReportSlot, actor) -> None:
     """Who may import a template into the report: asked before its upload is received."""
     if not can_fill(actor, slot.unit):
-        raise NotPermitted(f"只有{slot.unit.name}的填报员可以填写本单位的报表")
+        raise NotPermitted(_("只有%(unit)s的填报员可以填写本单位的报表") % {"unit": slot.unit.name})
 
 
 def report_import(*, slot: ReportSlot, data: bytes, name: str, actor) -> ImportResult:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from chunfeng.core.errors import ApplicationError
 from chunfeng.core.uploads import FORM_FILE, upload_page
@@ -40,7 +41,7 @@ def report_file(
         return file_response(exports.report_xlsx(slot), _name(slot, ".xlsx"))
     if (kind, ext) == ("export", "pdf"):
         return file_response(exports.report_pdf(slot), _name(slot, ".pdf"))
-    raise Http404("不支持的文件类型")
+    raise Http404(_("不支持的文件类型"))
 
 
 def may_import(request, campaign_id: int, unit_code: str, form_code: str, own=False) -> None:
@@ -68,7 +69,7 @@ def report_upload(request, campaign_id: int, unit_code: str, form_code: str, own
 
 def _import(request, slot, upload):
     if upload is None:
-        raise ApplicationError("请选择要上传的文件", code="no_file")
+        raise ApplicationError(_("请选择要上传的文件"), code="no_file")
     return report_import(slot=slot, data=upload.read(), name=upload.name, actor=request.user)
 
 
@@ -91,7 +92,7 @@ def summary_file(request, campaign_id: int, unit_code: str, form_code: str, ext:
         return file_response(exports.summary_xlsx(summary), base + ".xlsx")
     if ext == "pdf":
         return file_response(exports.summary_pdf(summary), base + ".pdf")
-    raise Http404("不支持的文件类型")
+    raise Http404(_("不支持的文件类型"))
 
 
 @login_required
@@ -105,14 +106,14 @@ def unit_table_file(request, campaign_id: int, unit_code: str, form_code: str, e
         return file_response(exports.unit_table_xlsx(summary), base + ".xlsx")
     if ext == "csv":
         return file_response(exports.unit_table_csv(summary), base + ".csv")
-    raise Http404("不支持的文件类型")
+    raise Http404(_("不支持的文件类型"))
 
 
 def _in_background(request, campaign_id: int, unit_code: str, form_code: str, what, ext):
     """A large export: GET offers to make it in the background (a GET starts nothing), POST
     starts the job and shows its panel, which offers the download when the worker is done."""
     if (what, ext) not in BUILDERS:
-        raise Http404("不支持的文件类型")
+        raise Http404(_("不支持的文件类型"))
     context = {"campaign_id": campaign_id, "unit_code": unit_code, "form_code": form_code}
     if request.method == "POST":
         context["job"] = export_start(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from chunfeng.accounts.services import user_create
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.models import AuditEvent
@@ -123,3 +125,23 @@ def test_a_submitted_report_shows_its_explanations_as_text(fed, login, settings,
     page = client.get(entry_url(fed)).content.decode()
     assert "<textarea" not in page and f"说明：{WHY}" in page
     assert save(client, fed, "x-F1-W01", "改一下", v + 1).status_code == 403
+
+
+def test_a_whole_save_refuses_an_explanation_too_long_as_a_blank_save_does(fed):
+    """The limit belongs to the service: 保存草稿 and the API are held to it too."""
+    from chunfeng.core.errors import ApplicationError
+    from chunfeng.reports.models import Report
+    from chunfeng.reports.selectors import report_slot_system
+    from chunfeng.reports.services import EXPLANATION_MAX, report_save
+
+    slot = report_slot_system(fed.campaign.pk, fed.zs.code, "F1")
+    warning = next(c.id for c in slot.definition.checks if c.level == "warning")
+    with pytest.raises(ApplicationError) as refused:
+        report_save(
+            slot=slot,
+            actor=fed.user("zs", "filler"),
+            values={},
+            explanations={warning: "很" * (EXPLANATION_MAX + 1)},
+        )
+    assert warning in str(refused.value) and str(EXPLANATION_MAX) in str(refused.value)
+    assert not Report.objects.filter(unit=fed.zs).exists()

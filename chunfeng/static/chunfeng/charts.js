@@ -14,7 +14,7 @@
     return value === null || value === undefined ? null : Number(value);
   }
 
-  function option(data) {
+  function option(data, el) {
     var horizontal = HORIZONTAL[data.chart] === true;
     var drawn = data.series.filter(function (s) { return s.kind !== "table"; });
     var series = drawn.map(function (s, i) {
@@ -42,7 +42,7 @@
     if (data.unit === "%") { value.max = 100; }
     var axes = horizontal ? { xAxis: value, yAxis: Object.assign(category, { inverse: true }) } : { xAxis: category, yAxis: value };
     if (data.chart === "payments-daily") {
-      axes.yAxis = [value, { type: "value", name: "累计", axisLabel: { hideOverlap: true }, splitLine: { show: false } }];
+      axes.yAxis = [value, { type: "value", name: el.getAttribute("data-chart-cumulative") || "累计", axisLabel: { hideOverlap: true }, splitLine: { show: false } }];
     }
     return Object.assign({
       color: COLORS,
@@ -66,7 +66,7 @@
           el.style.height = Math.min(40 + 30 * data.categories.length, 1600) + "px";  // CSSOM: allowed by the CSP
         }
         var chart = echarts.init(el, null, { renderer: "canvas" });
-        chart.setOption(option(data));
+        chart.setOption(option(data, el));
         chart.on("click", function (params) {
           var link = data.links && data.links[params.dataIndex];
           if (link) window.location.href = link;
@@ -76,7 +76,7 @@
       })
       .catch(function () {
         el.classList.add("chart-failed");
-        el.textContent = "图表未能加载，请查看下方数据表。";
+        el.textContent = el.getAttribute("data-chart-failed") || "图表未能加载，请查看下方数据表。";
       });
   }
 
