@@ -49,7 +49,7 @@ def summary_differences(request, *, summary, **_context) -> Panel | None:
             )
         )
     ]
-    if not total and not per_unit and (asked or not summary.included):
+    if not total and not per_unit and (asked or not summary.counts.included):
         return None
     query = request.GET.copy()
     query[UNITS_PARAM] = "1"
