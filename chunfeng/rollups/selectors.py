@@ -22,6 +22,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Max,
     OuterRef,
     Q,
@@ -86,15 +87,16 @@ class Summary:
 
     @cached_property
     def included(self) -> QuerySet[OrgUnit]:
-        return self.contributors.filter(Exists(self.reports.filter(unit=OuterRef("pk"))))
+        return with_report(self.contributors, self.campaign_form, self.include).filter(
+            summed__isnull=False
+        )
 
     @cached_property
     def missing(self) -> QuerySet[OrgUnit]:
         """Expected units without a qualifying report; a unit retired on or before the
         deadline is not expected (its report, if it filed one, is still summed)."""
-        return self.contributors.filter(_expected(self.campaign)).exclude(
-            Exists(self.reports.filter(unit=OuterRef("pk")))
-        )
+        found = with_report(self.contributors, self.campaign_form, self.include)
+        return found.filter(_expected(self.campaign), summed__isnull=True)
 
     @cached_property
     def per_unit(self) -> UnitValues:
@@ -108,6 +110,19 @@ class Summary:
 
 def qualifying(campaign_form: CampaignForm, include: str) -> QuerySet[Report]:
     return Report.objects.filter(campaign_form=campaign_form, status__in=INCLUDE[include])
+
+
+def with_report(
+    units: QuerySet[OrgUnit], campaign_form: CampaignForm, include: str
+) -> QuerySet[OrgUnit]:
+    """``units`` with their qualifying filed report of the form joined as ``summed`` (null
+    where there is none): one join, not a look-up per unit (a unit files one per form)."""
+    condition = Q(
+        reports__campaign_form=campaign_form,
+        reports__kind=ReportKind.FILED,
+        reports__status__in=INCLUDE[include],
+    )
+    return units.annotate(summed=FilteredRelation("reports", condition=condition))
 
 
 def _expected(campaign: Campaign) -> Q:
@@ -148,7 +163,7 @@ def summary_for(
     own = own_values(campaign_form, unit, definition)
     industry = industry_paths(campaign, unit)
     reports = qualifying(campaign_form, include).filter(unit__in=units)
-    counts = _counts(campaign, units, reports)
+    counts = _counts(campaign, units, campaign_form, include)
     sums = branch_sums(definition, reports, industry) if counts.included else {}
     present = branch_present(units, industry) if counts.contributors else set()
     split = split_totals(definition, own, sums.items(), present)
@@ -168,13 +183,14 @@ def summary_for(
     )
 
 
-def _counts(campaign: Campaign, units: QuerySet[OrgUnit], reports: QuerySet[Report]) -> Counts:
+def _counts(
+    campaign: Campaign, units: QuerySet[OrgUnit], campaign_form: CampaignForm, include: str
+) -> Counts:
     """How many units are expected, included and missing: one query."""
-    filed = Q(Exists(reports.filter(unit=OuterRef("pk"))))
-    found = units.order_by().aggregate(
+    found = with_report(units.order_by(), campaign_form, include).aggregate(
         contributors=Count("pk"),
-        included=Count("pk", filter=filed),
-        missing=Count("pk", filter=~filed & _expected(campaign)),
+        included=Count("summed"),
+        missing=Count("pk", filter=Q(summed__isnull=True) & _expected(campaign)),
     )
     return Counts(found["contributors"], found["included"], found["missing"])
 
