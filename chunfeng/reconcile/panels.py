@@ -2,6 +2,7 @@
 beside the totals and each unit's figures on a 汇总 page."""
 
 from chunfeng.core.panels import Panel, contribute
+from chunfeng.rollups.per_unit import unit_rows
 
 from .computing import compute_explained
 from .figures import derived_figures, differences
@@ -42,12 +43,8 @@ def summary_differences(request, *, summary, **_context) -> Panel | None:
     asked = request.GET.get(UNITS_PARAM) == "1"
     per_unit = [
         (u, diffs)
-        for u in (summary.included if asked else [])
-        if (
-            diffs := differences(
-                definition, summary.per_unit[u.code], derived_figures(definition, campaign, u)
-            )
-        )
+        for u, figures in (unit_rows(summary) if asked else [])
+        if (diffs := differences(definition, figures, derived_figures(definition, campaign, u)))
     ]
     if not total and not per_unit and (asked or not summary.counts.included):
         return None

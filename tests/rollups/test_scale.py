@@ -17,7 +17,7 @@ from chunfeng.campaigns.services import campaign_create
 from chunfeng.orgunits.models import UnitKind
 from chunfeng.orgunits.services import orgunit_create
 from chunfeng.reports.models import Report, ReportStatus, ReportValue
-from chunfeng.rollups.per_unit import PAGE_SIZE
+from chunfeng.rollups.per_unit import PAGE_SIZE, unit_rows
 from chunfeng.rollups.selectors import summary_for
 
 
@@ -63,6 +63,18 @@ def test_totals_are_exact_decimal_sums(fed):
     assert summary.values["12A"] == sum(int(v["12A"]) for v in filled.values())
     assert summary.values["05B"] == sum(int(v["05B"]) for v in filled.values())
     assert summary.per_unit["2102G0003"]["05A"] == filled["2102G0003"]["05A"]
+
+
+def test_unit_rows_stream_each_units_figures_in_path_order(fed):
+    filled = add_units(fed, 12, missing_every=5)
+    summary = summary_for(fed.campaign, fed.city, campaign_form(fed.campaign, "F2"))
+    rows = list(unit_rows(summary))
+    assert [u.code for u, _figures in rows] == sorted(filled)
+    for unit, figures in rows:
+        assert figures["05A"] == filled[unit.code]["05A"]
+        assert figures["12A"] == int(filled[unit.code]["12A"])
+        assert figures["05B"] is bool(filled[unit.code]["05B"])
+        assert figures == summary.per_unit[unit.code]
 
 
 def queries(run) -> int:
