@@ -137,7 +137,8 @@ def unit_table_page(
     ).values_list("report__unit_id", "code", "value")
     for unit_id, code, value in rows:
         values[unit_id].append((code, value))
-    page.object_list = [(u, _figures(summary.definition, values[u.pk])) for u in found]
+    shown: list = [(u, _figures(summary.definition, values[u.pk])) for u in found]
+    page.object_list = shown
     return page
 
 

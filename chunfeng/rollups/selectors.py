@@ -87,16 +87,15 @@ class Summary:
 
     @cached_property
     def included(self) -> QuerySet[OrgUnit]:
-        return with_report(self.contributors, self.campaign_form, self.include).filter(
-            summed__isnull=False
-        )
+        found = with_report(self.contributors, self.campaign_form, self.include)
+        return found.filter(Q(summed__isnull=False))
 
     @cached_property
     def missing(self) -> QuerySet[OrgUnit]:
         """Expected units without a qualifying report; a unit retired on or before the
         deadline is not expected (its report, if it filed one, is still summed)."""
         found = with_report(self.contributors, self.campaign_form, self.include)
-        return found.filter(_expected(self.campaign), summed__isnull=True)
+        return found.filter(_expected(self.campaign), Q(summed__isnull=True))
 
     @cached_property
     def per_unit(self) -> UnitValues:
