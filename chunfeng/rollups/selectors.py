@@ -160,7 +160,7 @@ def summary_for(
     definition = campaign_form.form_version.definition
     units = contributors(campaign, unit)
     own = own_values(campaign_form, unit, definition)
-    industry = industry_paths(campaign, unit)
+    industry = industry_paths(unit)
     reports = qualifying(campaign_form, include).filter(unit__in=units)
     counts = _counts(campaign, units, campaign_form, include)
     sums = branch_sums(definition, reports, industry) if counts.included else {}
@@ -206,7 +206,7 @@ def own_values(campaign_form: CampaignForm, unit: OrgUnit, definition: FormDefin
     }
 
 
-def industry_paths(campaign: Campaign, unit: OrgUnit) -> list[str]:
+def industry_paths(unit: OrgUnit) -> list[str]:
     """The paths of the industrial unions strictly below ``unit`` (one query; a few)."""
     below = OrgUnit.objects.filter(path__startswith=unit.path, kind=UnitKind.INDUSTRY)
     return list(below.exclude(pk=unit.pk).values_list("path", flat=True))
