@@ -1,14 +1,17 @@
-"""Benchmark: the 汇总 service (``rollups.selectors.summary_for``) of a county with N
-grassroots unions, each with an approved 附件1 (77 blanks), against the bare SQL aggregate of
-the same values (``SUM(value) GROUP BY code`` over the subtree's approved reports).
+"""Benchmark: the 汇总 of a county with N grassroots unions, each with an approved 附件1
+(77 blanks) — the service (``rollups.selectors.summary_for``), the 汇总 page and the API's
+answer — against the bare SQL aggregate of the same values (``SUM(value) GROUP BY code`` over
+the subtree's approved reports) and a trivial page.
 
     python bench/bench_summary.py --units 1000                               # its own SQLite
     python bench/bench_summary.py --units 10000 \\
         --database-url postgres://postgres@127.0.0.1:5432/chunfeng_bench_summary
 
 The federation is ``chunfeng.demo.national`` shaped as one city, one county and ``--units``
-grassroots unions (no households). Interleaved rounds, median of the per-round ratios; nothing
-is asserted. With a PostgreSQL URL the database is dropped and created again first, so its
+grassroots unions (no households). The page and the API are asked through Django's test
+client, logged in as the county's viewer (the API with its token); the trivial page is
+``/bench/trivial-page/`` (login required, renders ``base.html``). Interleaved rounds (bare,
+service, trivial page, page, API, …), median of the per-round ratios; nothing is asserted. With a PostgreSQL URL the database is dropped and created again first, so its
 name must contain "bench"."""
 
 from __future__ import annotations
@@ -37,7 +40,10 @@ def main() -> None:
 
     from django.db import connection
     from django.db.models import Sum
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
+    from chunfeng.accounts.services import token_create, user_create
     from chunfeng.campaigns.models import CampaignForm
     from chunfeng.demo.national import Shape, national_build
     from chunfeng.orgunits.models import OrgUnit, UnitKind
@@ -49,6 +55,14 @@ def main() -> None:
     print(f"database: {connection.vendor}; built in {time.perf_counter() - start:.1f} s")
     county = OrgUnit.objects.get(kind=UnitKind.COUNTY)
     cform = CampaignForm.objects.get(campaign=built.campaign, code="F1")
+    viewer = user_create(
+        username="bench_viewer", unit=county, role="viewer", password="bench-pass-123"
+    )
+    client = Client()
+    client.force_login(viewer)
+    token = token_create(user=viewer, name="bench")
+    page_url = f"/campaigns/{built.campaign.pk}/summary/{county.code}/F1/"
+    api_url = f"/api/v1/campaigns/{built.campaign.pk}/summary/{county.code}/F1"
 
     def service():
         return summary_for(built.campaign, county, cform, "approved").values
@@ -61,6 +75,19 @@ def main() -> None:
         ).exclude(report__unit=county)
         return dict(rows.values("code").annotate(total=Sum("value")).values_list("code", "total"))
 
+    def page():
+        response = client.get(page_url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    def api():
+        response = client.get(api_url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 200, response.status_code
+        return response
+
+    def trivial_page():
+        assert client.get("/bench/trivial-page/").status_code == 200
+
     def timed(run) -> float:
         t = time.perf_counter()
         run()
@@ -68,18 +95,36 @@ def main() -> None:
 
     summed, expected = service(), bare()
     assert all(summed[c] == expected[c] for c in expected), "the service and SQL disagree"
-    print(f"{len(summary_for(built.campaign, county, cform).included):,} reports summed")
-    ratios, secs = [], []
+    summary = summary_for(built.campaign, county, cform)
+    print(f"{summary.counts.included:,} reports summed")
+    for name, run in (("page", page), ("API", api)):
+        run()  # warm-up: per-process caches (form definitions, session, templates)
+        with CaptureQueriesContext(connection) as ctx:
+            size = len(run().content)
+        print(f"{name}: {len(ctx.captured_queries)} queries, {size / 1024:.0f} KB")
+    with CaptureQueriesContext(connection) as ctx:
+        service()
+    print(f"service: {len(ctx.captured_queries)} queries")
+    runs = {"bare": bare, "service": service, "trivial": trivial_page, "page": page, "api": api}
+    secs: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(args.rounds):
-        b, s = timed(bare), timed(service)
-        ratios.append(s / b)
-        secs.append((s, b))
-    s_med = statistics.median(s for s, _b in secs) * 1000
-    b_med = statistics.median(b for _s, b in secs) * 1000
-    print(
-        f"summary_for / bare aggregate: {statistics.median(ratios):.2f}× "
-        f"(median of {args.rounds}; {s_med:.0f} ms vs {b_med:.0f} ms)"
-    )
+        for name, run in runs.items():
+            secs[name].append(timed(run))
+    for name, values in secs.items():
+        print(f"  {name:8s} median {statistics.median(values) * 1000:.0f} ms")
+    for top, bottom in (
+        ("service", "bare"),
+        ("page", "bare"),
+        ("api", "bare"),
+        ("page", "trivial"),
+        ("api", "trivial"),
+    ):
+        ratios = [t / b for t, b in zip(secs[top], secs[bottom], strict=True)]
+        print(
+            f"  {top} / {bottom}: {statistics.median(ratios):.2f}× "
+            f"(median of {args.rounds} per-round ratios)"
+        )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from chunfeng.core.errors import ApplicationError
 from chunfeng.formdefs.values import format_value
 from chunfeng.orgunits.selectors import unit_for
 from chunfeng.rollups.branches import INDUSTRY, TERRITORY
+from chunfeng.rollups.per_unit import branch_codes, unit_codes
 from chunfeng.rollups.selectors import INCLUDE, summary_for
 from chunfeng.rollups.services import campaign_close
 
@@ -100,12 +101,9 @@ def summary(
             }
             for code in blanks
         },
-        "branches": {
-            branch: [u.code for u in found.contributors if found.branch_of[u.code] == branch]
-            for branch in (TERRITORY, INDUSTRY)
-        },
-        "units": [u.code for u in found.included],
-        "missing": [u.code for u in found.missing],
+        "branches": {TERRITORY: [], INDUSTRY: [], **branch_codes(found)},
+        "units": unit_codes(found.included),
+        "missing": unit_codes(found.missing),
         **found.outcome.as_dict(),
     }
 

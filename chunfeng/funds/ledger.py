@@ -109,7 +109,23 @@ def ledger_figures(
     """unit id → (unit, own figures, subtree figures) for every unit of ``root``'s subtree.
     Three GROUP BY queries; the roll-up walks each unit's path (units are few, rows are many)."""
     units = {u.pk: u for u in OrgUnit.objects.filter(path__startswith=root.path)}
-    own: dict[int, Figures] = defaultdict(Figures)
+    own = own_figures(campaign, root)
+    by_code = {u.code: u.pk for u in units.values()}
+    totals: dict[int, Figures] = defaultdict(Figures)
+    for unit_id, figures in own.items():
+        unit = units.get(unit_id)
+        if unit is None:
+            continue
+        for code in ancestor_codes(unit):
+            if code in by_code:
+                totals[by_code[code]].add(figures)
+    return {pk: (u, own[pk], totals[pk]) for pk, u in units.items()}
+
+
+def own_figures(campaign: Campaign, root: OrgUnit) -> defaultdict[int, Figures]:
+    """unit id → its own receipts and payments, for the units of ``root``'s subtree that have
+    any (three GROUP BY queries; no unit is loaded)."""
+    own: defaultdict[int, Figures] = defaultdict(Figures)
     receipts = (
         Receipt.objects.filter(campaign=campaign, unit__path__startswith=root.path)
         .values("unit_id", "source")
@@ -135,16 +151,7 @@ def ledger_figures(
     )
     for row in paid:
         own[row["unit_id"]].paid += row["total"] or ZERO
-    by_code = {u.code: u.pk for u in units.values()}
-    totals: dict[int, Figures] = defaultdict(Figures)
-    for unit_id, figures in own.items():
-        unit = units.get(unit_id)
-        if unit is None:
-            continue
-        for code in ancestor_codes(unit):
-            if code in by_code:
-                totals[by_code[code]].add(figures)
-    return {pk: (u, own[pk], totals[pk]) for pk, u in units.items()}
+    return own
 
 
 def ledger_for(user, campaign: Campaign, unit: OrgUnit | None = None) -> Ledger:

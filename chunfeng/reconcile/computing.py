@@ -5,10 +5,11 @@ lack of an answer (a migrant caller's unknown birth year) counted beside them.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from chunfeng.campaigns.models import CampaignForm
 from chunfeng.orgunits.models import OrgUnit
@@ -59,25 +60,39 @@ def kept_kinds(scope: Scope, unit: OrgUnit) -> set[str]:
     return {kind for kind, rows in KINDS.items() if rows(scope, unit).exists()}
 
 
+def _prefixes(path: str) -> Iterator[str]:
+    """``/a/b/c/`` → ``/a/``, ``/a/b/``, ``/a/b/c/``: the paths of a unit and its ancestors."""
+    end = path.find("/", 1)
+    while end != -1:
+        yield path[: end + 1]
+        end = path.find("/", end + 1)
+
+
 def comparable_codes(definition, campaign, root: OrgUnit, units) -> set[str]:
     """The record-based blanks of a total over ``units`` (within ``root``'s subtree) that the
     records can answer: those whose records every one of ``units`` keeps. A 汇总 where one
     district keeps a register and another does not is not compared on the register's figures —
     the records would miss all of the other's. One query per kind of records, however many
-    units."""
+    units, and linear in units + record-holding units (each record path's ancestors are
+    collected once, so a unit keeps a kind when its path is among them)."""
     scope = scope_for(definition, campaign, "campaign")
-    paths = {
-        kind: set(rows(scope, root).values_list("unit__path", flat=True).distinct())
+    keeping = {
+        kind: {
+            prefix
+            for path in rows(scope, root).values_list("unit__path", flat=True).distinct()
+            for prefix in _prefixes(path)
+        }
         for kind, rows in KINDS.items()
     }
-
-    def keeps(unit: OrgUnit, kind: str) -> bool:
-        return any(path.startswith(unit.path) for path in paths[kind])
-
+    if isinstance(units, QuerySet):
+        units = units.values_list("path", flat=True)
+    else:
+        units = [u.path for u in units]
+    paths = list(units)
     return {
         d.code
         for d in definition.derived
-        if all(any(keeps(u, k) for k in RECORD_SETS[d.records].needs) for u in units)
+        if all(any(path in keeping[k] for k in RECORD_SETS[d.records].needs) for path in paths)
     }
 
 

@@ -2,6 +2,7 @@
 beside the totals and each unit's figures on a 汇总 page."""
 
 from chunfeng.core.panels import Panel, contribute
+from chunfeng.rollups.per_unit import unit_rows
 
 from .computing import comparable_codes, compute_explained
 from .figures import derived_figures, differences
@@ -46,14 +47,10 @@ def summary_differences(request, *, summary, **_context) -> Panel | None:
     asked = request.GET.get(UNITS_PARAM) == "1"
     per_unit = [
         (u, diffs)
-        for u in (summary.included if asked else [])
-        if (
-            diffs := differences(
-                definition, summary.per_unit[u.code], derived_figures(definition, campaign, u)
-            )
-        )
+        for u, figures in (unit_rows(summary) if asked else [])
+        if (diffs := differences(definition, figures, derived_figures(definition, campaign, u)))
     ]
-    if not total and not per_unit and (asked or not summary.included):
+    if not total and not per_unit and (asked or not summary.counts.included):
         return None
     query = request.GET.copy()
     query[UNITS_PARAM] = "1"

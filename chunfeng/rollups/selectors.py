@@ -2,18 +2,35 @@
 subtree, laid out as the same form (the formula and the 属地/产业 rule: ``branches``).
 
 Only the topmost reporting units below the unit are summed (a district's report already holds
-its grassroots unions' figures), so nothing is counted twice. Counts sum as integers, money as
+its grassroots unions' figures), so nothing is counted twice. The database finds them, sums
+their reports and counts them: nothing is done per unit in Python for the totals, and the
+units' own figures are read (a page or a stream at a time: ``per_unit``) only by the views
+that show them. Counts sum as integers, money as
 Decimal in the blank's own unit (万元 keeps 4 decimals, 元 2), and a yes/no blank rolls up as
 the number of units answering 是."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
-from django.db.models import BigIntegerField, Case, F, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Round
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -27,76 +44,129 @@ from chunfeng.orgunits.models import OrgUnit, UnitKind
 from chunfeng.orgunits.selectors import unit_for
 from chunfeng.reports.models import Report, ReportKind, ReportStatus, ReportValue
 
-from .branches import BRANCHES, INDUSTRY, TERRITORY, Split, branch_of, split_totals
+from .branches import BRANCHES, INDUSTRY, TERRITORY, Split, split_totals
+from .per_unit import PathOrder, UnitValues, typed
 
 INCLUDE = {
     "approved": (ReportStatus.APPROVED,),
     "submitted": (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
 }
+MISSING_NAMED = 20  # the missing units a page names; the rest are counted (the API lists all)
+
+
+@dataclass(frozen=True)
+class Counts:
+    contributors: int  # the units whose reports are expected in this sum
+    included: int  # those whose reports qualified and were summed
+    missing: int  # expected, without a qualifying report (see ``Summary.missing``)
 
 
 @dataclass
 class Summary:
+    """A 汇总. Its totals are computed; the units behind them are querysets (read, a page or a
+    stream at a time, only by the views that show them: the unit table, the drill-down, the
+    exports, the API's lists), so a 汇总 over 10,000 units holds no per-unit row in memory."""
+
     campaign: Campaign
     unit: OrgUnit
     campaign_form: CampaignForm
     definition: FormDefinition
     include: str
-    contributors: list[OrgUnit]  # the units whose reports are expected in this sum
-    included: list[OrgUnit]  # those whose reports qualified and were summed
+    contributors: QuerySet[OrgUnit]  # the topmost recipients below the unit, in path order
+    counts: Counts
     values: dict[str, int | Decimal]  # 合计: 本级 + 下级合计 by the form's branch rule
-    per_unit: Mapping[str, dict[str, int | Decimal | bool]] = field(default_factory=dict)
-    outcome: Outcome | None = None
-    split: Split | None = None  # 本级, the branches, 下级合计 and 合计 per blank
-    branch_of: dict[str, str] = field(default_factory=dict)  # contributor code → branch
+    outcome: Outcome
+    split: Split  # 本级, the branches, 下级合计 and 合计 per blank
+    industry_paths: list[str]  # the industrial unions below the unit: the 产业 branch
     has_own: bool = False  # the unit keeps a 本级 filing with figures in it
+    memo: dict = field(default_factory=dict, repr=False)  # what is read once per 汇总
 
-    @property
-    def missing(self) -> list[OrgUnit]:
+    @cached_property
+    def reports(self) -> QuerySet[Report]:
+        """The contributors' filed reports that qualify (``include``): the ones summed."""
+        return qualifying(self.campaign_form, self.include).filter(unit__in=self.contributors)
+
+    @cached_property
+    def included(self) -> QuerySet[OrgUnit]:
+        found = with_report(self.contributors, self.campaign_form, self.include)
+        return found.filter(Q(summed__isnull=False))
+
+    @cached_property
+    def missing(self) -> QuerySet[OrgUnit]:
         """Expected units without a qualifying report; a unit retired on or before the
         deadline is not expected (its report, if it filed one, is still summed)."""
-        included = {u.pk for u in self.included}
-        deadline = self.campaign.deadline
-        return [
-            u
-            for u in self.contributors
-            if u.pk not in included and (u.active or (u.retired_on and u.retired_on > deadline))
-        ]
+        found = with_report(self.contributors, self.campaign_form, self.include)
+        return found.filter(_expected(self.campaign), Q(summed__isnull=True))
+
+    @cached_property
+    def per_unit(self) -> UnitValues:
+        """Each included unit's typed figures by unit code, read when first asked for."""
+        return UnitValues(self.definition, self.reports)
+
+    def branch(self) -> Case | Value:
+        """The branch of a unit of ``contributors`` (an annotation)."""
+        return branch_expression(self.industry_paths)
 
 
-def contributors(campaign: Campaign, unit: OrgUnit) -> list[OrgUnit]:
-    """The topmost recipients strictly below ``unit``. Sorted by path (in Python: a database's
-    collation may ignore the slashes), a unit's descendants follow it, so one pass keeps each
-    unit that is not below the last one kept — linear in N."""
-    below = campaign.recipients.filter(path__startswith=unit.path).exclude(pk=unit.pk)
-    topmost: list[OrgUnit] = []
-    for candidate in sorted(below, key=lambda u: u.path):
-        if not topmost or not candidate.path.startswith(topmost[-1].path):
-            topmost.append(candidate)
-    return topmost
+def qualifying(campaign_form: CampaignForm, include: str) -> QuerySet[Report]:
+    return Report.objects.filter(campaign_form=campaign_form, status__in=INCLUDE[include])
+
+
+def with_report(
+    units: QuerySet[OrgUnit], campaign_form: CampaignForm, include: str
+) -> QuerySet[OrgUnit]:
+    """``units`` with their qualifying filed report of the form joined as ``summed`` (null
+    where there is none): one join, not a look-up per unit (a unit files one per form)."""
+    condition = Q(
+        reports__campaign_form=campaign_form,
+        reports__kind=ReportKind.FILED,
+        reports__status__in=INCLUDE[include],
+    )
+    return units.annotate(summed=FilteredRelation("reports", condition=condition))
+
+
+def _expected(campaign: Campaign) -> Q:
+    return Q(active=True) | Q(retired_on__gt=campaign.deadline)
+
+
+def contributors(campaign: Campaign, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The topmost recipients strictly below ``unit``, in path order: found by the database
+    (a district's report already holds its grassroots unions', so these are not summed again).
+
+    A recipient below the unit is topmost when none of its ancestors strictly below the unit
+    is a recipient: one ``NOT EXISTS`` per level of the tree between them (looked up through
+    the parent link and the recipients' index), so the work is linear in the units below."""
+    recipients = Campaign.recipients.through.objects.filter(campaign_id=campaign.pk)
+    below = OrgUnit.objects.filter(campaigns=campaign, path__startswith=unit.path).exclude(
+        pk=unit.pk
+    )
+    deepest = below.aggregate(deepest=Max("depth"))["deepest"] or unit.depth
+    for up in range(1, deepest - unit.depth):
+        ancestor = "__".join(["parent"] * up)
+        has_recipient = Exists(recipients.filter(orgunit_id=OuterRef(ancestor)))
+        below = below.filter(Q(depth__lte=unit.depth + up) | ~has_recipient)
+    return below.only(*UNIT_FIELDS).order_by(PathOrder("path"))
+
+
+UNIT_FIELDS = ("pk", "code", "name", "path", "depth", "active", "retired_on")
 
 
 def summary_for(
     campaign: Campaign, unit: OrgUnit, campaign_form: CampaignForm, include: str = "approved"
 ) -> Summary:
-    """The 汇总 of ``unit``: a fixed number of queries, whatever the number of units."""
+    """The 汇总 of ``unit``: a fixed number of queries, whatever the number of units, and
+    nothing done per unit in Python (the database sums, counts and finds the contributors)."""
     if include not in INCLUDE:
         raise ValueError(include)
     definition = campaign_form.form_version.definition
     units = contributors(campaign, unit)
-    reports = Report.objects.filter(
-        campaign_form=campaign_form, unit__in=units, status__in=INCLUDE[include]
-    )
-    unit_of = dict(reports.values_list("pk", "unit_id"))
     own = own_values(campaign_form, unit, definition)
-    industry = _industry_units(unit, units)
-    codes = {u.code for u in industry}
-    branches = {u.code: branch_of(u.path, unit.path, codes) for u in units}
-    sums = branch_sums(definition, unit_of, [u.path for u in industry])
-    split = split_totals(definition, own, sums.items(), set(branches.values()))
-    filed = set(unit_of.values())
-    included = [u for u in units if u.pk in filed]
-    per_unit = UnitValues(definition, unit_of, {u.pk: u.code for u in included})
+    industry = industry_paths(unit)
+    reports = qualifying(campaign_form, include).filter(unit__in=units)
+    counts = _counts(campaign, units, campaign_form, include)
+    sums = branch_sums(definition, reports, industry) if counts.included else {}
+    present = branch_present(units, industry) if counts.contributors else set()
+    split = split_totals(definition, own, sums.items(), present)
     return Summary(
         campaign,
         unit,
@@ -104,14 +174,25 @@ def summary_for(
         definition,
         include,
         units,
-        included,
+        counts,
         split.total,
-        per_unit,
         run_checks(definition, split.total),
         split,
-        branches,
+        industry,
         bool(own),
     )
+
+
+def _counts(
+    campaign: Campaign, units: QuerySet[OrgUnit], campaign_form: CampaignForm, include: str
+) -> Counts:
+    """How many units are expected, included and missing: one query."""
+    found = with_report(units.order_by(), campaign_form, include).aggregate(
+        contributors=Count("pk"),
+        included=Count("summed"),
+        missing=Count("pk", filter=Q(summed__isnull=True) & _expected(campaign)),
+    )
+    return Counts(found["contributors"], found["included"], found["missing"])
 
 
 def own_values(campaign_form: CampaignForm, unit: OrgUnit, definition: FormDefinition) -> dict:
@@ -120,91 +201,85 @@ def own_values(campaign_form: CampaignForm, unit: OrgUnit, definition: FormDefin
         report__campaign_form=campaign_form, report__unit=unit, report__kind=ReportKind.OWN
     ).values_list("code", "value")
     return {
-        code: _typed(definition.blanks[code].type, value)
+        code: typed(definition.blanks[code].type, value)
         for code, value in rows
         if code in definition.blanks
     }
 
 
-def _industry_units(unit: OrgUnit, units: list[OrgUnit]) -> list[OrgUnit]:
-    """The industrial unions strictly below ``unit`` (one query; none when nobody reports)."""
-    if not units:
-        return []
+def industry_paths(unit: OrgUnit) -> list[str]:
+    """The paths of the industrial unions strictly below ``unit`` (one query; a few)."""
     below = OrgUnit.objects.filter(path__startswith=unit.path, kind=UnitKind.INDUSTRY)
-    return list(below.exclude(pk=unit.pk).only("pk", "code", "path"))
+    return list(below.exclude(pk=unit.pk).values_list("path", flat=True))
+
+
+def branch_expression(paths: list[str], prefix: str = "") -> Case | Value:
+    """产业 for a unit (at ``prefix``, a relation to it) under one of the industrial unions at
+    ``paths`` (or one of them), else 属地: decided by the database, by path prefix."""
+    if not paths:
+        return Value(TERRITORY)
+    under = Q()
+    for path in paths:
+        under |= Q(**{f"{prefix}path__startswith": path})
+    return Case(When(under, then=Value(INDUSTRY)), default=Value(TERRITORY))
+
+
+def branch_present(units: QuerySet[OrgUnit], paths: list[str]) -> set[str]:
+    """The branches that have reporting units (filed or not) below the unit: one query."""
+    if not paths:
+        return {TERRITORY}
+    found = units.order_by().annotate(branch=branch_expression(paths)).values("branch")
+    return set(found.distinct().values_list("branch", flat=True))
 
 
 SCALE = 10**4  # ReportValue.value has 4 decimal places: summed as whole ten-thousandths
 
 
-def branch_sums(
-    definition: FormDefinition, unit_of: dict[int, int], industry_paths: list[str]
-) -> dict[str, dict[str, int | Decimal]]:
-    """下级合计 per branch and blank, summed by the database in one grouped query.
+def exact_sum(vendor: str) -> Sum:
+    """``SUM`` of the stored values, exact on every database: PostgreSQL sums ``numeric``
+    exactly; SQLite keeps decimals as floating point, so there each value is scaled to a whole
+    number of ten-thousandths first (a scaled integer is exact up to 2**53, far beyond any
+    figure of a form) and turned back into the blank's type after."""
+    if vendor == "postgresql":
+        return Sum("value")
+    return Sum(Cast(Round(F("value") * SCALE), BigIntegerField()))
 
-    Exact on every database: each value is scaled to a whole number of ten-thousandths before
-    ``SUM`` (SQLite keeps decimals as floating point and would sum them inexactly; a scaled
-    integer is exact up to 2**53, far beyond any figure of a form), and turned back into the
-    blank's type here. A report's branch is decided in SQL: 产业 when its unit lies under an
-    industrial union below the unit (by path prefix), else 属地."""
+
+def branch_sums(
+    definition: FormDefinition, reports: QuerySet[Report], industry: list[str]
+) -> dict[str, dict[str, int | Decimal]]:
+    """下级合计 per branch and blank, summed by the database in one grouped query over the
+    qualifying reports (a subquery, not a list of ids). A report's branch is decided in SQL
+    (``branch_expression``)."""
     sums: dict[str, dict[str, int | Decimal]] = {b: {} for b in BRANCHES}
-    if not unit_of:
-        return sums
-    branch: Case | Value = Value(TERRITORY)
-    if industry_paths:
-        under = Q()
-        for path in industry_paths:
-            under |= Q(report__unit__path__startswith=path)
-        branch = Case(When(under, then=Value(INDUSTRY)), default=Value(TERRITORY))
-    scaled = Cast(Round(F("value") * SCALE), BigIntegerField())
+    vendor = connection.vendor
     rows = (
-        ReportValue.objects.filter(report_id__in=list(unit_of), code__in=list(definition.blanks))
-        .annotate(branch=branch)
+        ReportValue.objects.filter(report__in=reports.values("pk"))
+        .annotate(branch=branch_expression(industry, "report__unit__"))
         .values("branch", "code")
-        .annotate(total=Sum(scaled))
+        .annotate(total=exact_sum(vendor))
         .values_list("branch", "code", "total")
     )
+    blanks = definition.blanks
     for name, code, total in rows:
-        sums[name][code] = _from_scaled(definition.blanks[code].type, int(total))
+        if code in blanks:  # a stored value the definition no longer names is not summed
+            sums[name][code] = _from_sum(blanks[code].type, total, vendor)
     return sums
 
 
-def _from_scaled(btype: str, total: int) -> int | Decimal:
+def _from_sum(btype: str, total, vendor: str) -> int | Decimal:
+    if vendor == "postgresql":
+        return typed_total(btype, Decimal(total))
     if btype in ("count", "yesno"):
-        return total // SCALE
-    return (Decimal(total) / SCALE).quantize(Decimal(1).scaleb(-DECIMALS[btype]))
+        return int(total) // SCALE
+    return (Decimal(int(total)) / SCALE).quantize(Decimal(1).scaleb(-DECIMALS[btype]))
 
 
-class UnitValues(Mapping):
-    """Each included unit's typed figures (unit code → blank → value), read from the database
-    only when a view needs them (the unit table, the drill-down, the exports), streamed."""
-
-    def __init__(self, definition: FormDefinition, unit_of: dict[int, int], codes: dict):
-        self._definition, self._unit_of, self._codes = definition, unit_of, codes
-        self._data: dict[str, dict] | None = None
-
-    def _load(self) -> dict[str, dict]:
-        if self._data is None:
-            data: dict[str, dict] = {code: {} for code in self._codes.values()}
-            rows = ReportValue.objects.filter(report_id__in=list(self._unit_of))
-            blanks = self._definition.blanks
-            for report_id, code, value in rows.values_list("report_id", "code", "value").iterator(
-                chunk_size=5000
-            ):
-                if code in blanks:
-                    unit_code = self._codes[self._unit_of[report_id]]
-                    data[unit_code][code] = _typed(blanks[code].type, value)
-            self._data = data
-        return self._data
-
-    def __getitem__(self, code: str) -> dict:
-        return self._load()[code]
-
-    def __iter__(self):
-        return iter(self._codes.values())
-
-    def __len__(self) -> int:
-        return len(self._codes)
+def typed_total(btype: str, total: Decimal) -> int | Decimal:
+    """A sum of stored values in its blank's type (a yes/no sum counts the 是 answers)."""
+    if btype in ("count", "yesno"):
+        return int(total)
+    return total.quantize(Decimal(1).scaleb(-DECIMALS[btype]))
 
 
 def summary_visible_to(
@@ -221,7 +296,14 @@ def summary_visible_to(
 
 
 def previous_summary(summary: Summary) -> Summary | None:
-    """The same 汇总 in the owner's previous campaign that asked for the same form."""
+    """The same 汇总 in the owner's previous campaign that asked for the same form. Computed
+    once per 汇总: the page and the panels on it (the composition chart) ask for it each."""
+    if "previous" not in summary.memo:
+        summary.memo["previous"] = _previous_summary(summary)
+    return summary.memo["previous"]
+
+
+def _previous_summary(summary: Summary) -> Summary | None:
     code = summary.campaign_form.code
     previous = previous_campaign(summary.campaign, code)
     if previous is None:
@@ -230,25 +312,6 @@ def previous_summary(summary: Summary) -> Summary | None:
     if cform is None:
         return None
     return summary_for(previous, summary.unit, cform, summary.include)
-
-
-def _typed(btype: str, value: Decimal):
-    if btype == "count":
-        return int(value)
-    if btype == "yesno":
-        return bool(value)
-    return value.quantize(Decimal(1).scaleb(-DECIMALS[btype]))
-
-
-def sum_values(definition: FormDefinition, rows) -> dict[str, int | Decimal]:
-    """Exact totals per blank over rows of typed values; yes/no counts the 是 answers."""
-    totals: dict[str, int | Decimal] = defaultdict(int)
-    seen: set[str] = set()
-    for row in rows:
-        for code, value in row.items():
-            seen.add(code)
-            totals[code] += int(value) if isinstance(value, bool) else value
-    return {code: totals[code] for code in definition.blanks if code in seen}
 
 
 def previous_campaign(campaign: Campaign, form_code: str) -> Campaign | None:

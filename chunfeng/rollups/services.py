@@ -12,6 +12,7 @@ from chunfeng.reports.models import Report
 from chunfeng.reports.selectors import ReportSlot, report_slot_system
 from chunfeng.reports.services import report_finalise, report_save
 
+from .per_unit import unit_codes
 from .selectors import INCLUDE, summary_for
 
 
@@ -27,7 +28,7 @@ def report_fill_from_children(*, slot: ReportSlot, actor, include: str = "approv
             "汇总范围只能是“已审核通过”或“已报送和已审核通过”", code="bad_include"
         )
     summary = summary_for(slot.campaign, slot.unit, slot.campaign_form, include)
-    if not summary.included and not summary.has_own:
+    if not summary.counts.included and not summary.has_own:
         raise ApplicationError(
             f"{slot.unit.name}下级单位还没有{'审核通过' if include == 'approved' else '已报送'}"
             "的报表，无法汇总",
@@ -46,7 +47,7 @@ def report_fill_from_children(*, slot: ReportSlot, actor, include: str = "approv
         action="report.fill_from_children",
         target=report,
         include=include,
-        units=[u.code for u in summary.included],
+        units=unit_codes(summary.included),
         own=summary.has_own,
     )
     return report, outcome, summary
@@ -64,13 +65,14 @@ def campaign_close(*, campaign: Campaign, actor) -> list[Report]:
     for cform in campaign.forms.select_related("form_version"):
         slot = report_slot_system(campaign.pk, owner.code, cform.code)
         summary = summary_for(campaign, owner, slot.campaign_form, "approved")
-        if summary.missing:
+        if summary.counts.missing:
+            missing = unit_codes(summary.missing)
             names = "、".join(u.name for u in summary.missing[:10])
             raise ApplicationError(
-                f"{cform.code}：还有 {len(summary.missing)} 个单位的报表未审核通过（{names}），"
+                f"{cform.code}：还有 {len(missing)} 个单位的报表未审核通过（{names}），"
                 "不能结束活动",
                 code="not_complete",
-                details=[{"field": u.code, "message": "报表未审核通过"} for u in summary.missing],
+                details=[{"field": code, "message": "报表未审核通过"} for code in missing],
             )
         values: dict[str, Value] = {
             code: bool(total) if summary.definition.blanks[code].type == "yesno" else total

@@ -20,7 +20,8 @@ from chunfeng.reports.presenters import paper_items
 from chunfeng.reports.selectors import campaign_closed, report_slot_for
 
 from .branches import split_rows
-from .selectors import compare, previous_summary, summary_visible_to
+from .per_unit import drill_rows, unit_table_page
+from .selectors import MISSING_NAMED, compare, previous_summary, summary_visible_to
 from .services import campaign_close, report_fill_from_children
 
 
@@ -58,11 +59,20 @@ def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
         "diff_codes": data.get("diff_codes", {}),
         "split_rows": split_rows(definition, summary.split, total_text),
         "both_branches": len(summary.split.present) > 1,
+        "missing_named": list(summary.missing[:MISSING_NAMED]) if summary.counts.missing else [],
+        "drill_base": _drill_base(summary),
     }
     if summary.unit.pk == summary.campaign.owner_id:
         context["closed"] = campaign_closed(summary.campaign)
         context["may_close"] = can_close_campaign(request.user, summary.unit)
     return render(request, "rollups/summary.html", context)
+
+
+def _drill_base(summary) -> str:
+    """The drill-down URL of a blank is this followed by its code and a slash: reversed once
+    for the page's 77 blanks rather than once each."""
+    args = [summary.campaign.pk, summary.unit.code, summary.campaign_form.code, "CODE"]
+    return reverse("summary-drill", args=args).removesuffix("CODE/")
 
 
 @login_required
@@ -71,10 +81,7 @@ def drill_down(request, campaign_id: int, unit_code: str, form_code: str, code: 
     blank = summary.definition.blanks.get(code)
     if blank is None:
         raise Http404(_("表单中没有填报项 %(code)s") % {"code": code})
-    rows = [
-        (u, total_text(blank, summary.per_unit[u.code].get(code)), summary.branch_of[u.code])
-        for u in summary.included
-    ]
+    rows = [(u, total_text(blank, value), branch) for u, value, branch in drill_rows(summary, code)]
     split = summary.split
     context = {
         "summary": summary,
@@ -96,18 +103,8 @@ def unit_table(request, campaign_id: int, unit_code: str, form_code: str):
     summary = _summary(request, campaign_id, unit_code, form_code)
     blanks = list(summary.definition.blanks.values())
     sort, desc = request.GET.get("sort", ""), request.GET.get("dir") == "desc"
-    units = list(summary.included)
-    if sort in summary.definition.blanks:
-        units.sort(
-            key=lambda u: (
-                summary.per_unit[u.code].get(sort) is None,
-                summary.per_unit[u.code].get(sort) or 0,
-            ),
-            reverse=desc,
-        )
-    rows = [
-        (u, [total_text(b, summary.per_unit[u.code].get(b.code)) for b in blanks]) for u in units
-    ]
+    page = unit_table_page(summary, sort=sort, desc=desc, number=request.GET.get("page"))
+    rows = [(u, [total_text(b, values.get(b.code)) for b in blanks]) for u, values in page]
     totals = [total_text(b, summary.values.get(b.code)) for b in blanks]
     split = summary.split
     lines = [(_("本级"), split.own), (_("下级合计"), split.children)]
@@ -118,6 +115,7 @@ def unit_table(request, campaign_id: int, unit_code: str, form_code: str):
         "summary": summary,
         "blanks": blanks,
         "rows": rows,
+        "page": page,
         "totals": totals,
         "split_lines": [
             (label, [total_text(b, values.get(b.code)) for b in blanks]) for label, values in lines
@@ -142,7 +140,7 @@ def fill_from_children(request, campaign_id: int, unit_code: str, form_code: str
         slot=slot, actor=request.user, include=include
     )
     messages.success(
-        request, f"已按 {len(summary.included)} 个下级单位的报表汇总填入，请核对后保存或报送。"
+        request, f"已按 {summary.counts.included} 个下级单位的报表汇总填入，请核对后保存或报送。"
     )
     return redirect(_entry(request, campaign_id, unit_code, form_code))
 

@@ -15,7 +15,7 @@ from chunfeng.reconcile.computing import compute
 from chunfeng.reports.models import Report, ReportKind, ReportStatus
 from chunfeng.reports.selectors import report_slot_for, report_values
 from chunfeng.reports.workflow import report_submit
-from chunfeng.rollups.selectors import summary_for
+from chunfeng.rollups.selectors import contributors, summary_for
 from chunfeng.rollups.services import campaign_close
 
 from .tree import approve, build_tree, figures, fill, save, submit
@@ -144,3 +144,26 @@ def test_records_compare_like_with_like(tree):
     assert compute(definition, tree.campaign, tree.city, own=True)["05A"] == Decimal("3.0000")
     assert compute(definition, tree.campaign, tree.city)["05A"] == Decimal("3.5000")
     assert compute(definition, tree.campaign, tree.district, own=True)["05A"] == Decimal("0.5000")
+
+
+@pytest.mark.parametrize(
+    ("not_recipients", "below_province", "below_city"),
+    [
+        ((), ["210200"], ["210202", "2102C01"]),
+        # the grassroots unions' grandparent (the city) is not one, their parent is
+        (("210200",), ["210202", "2102C01"], ["210202", "2102C01"]),
+        (("210200", "210202"), ["210202001", "210202002", "2102C01"], None),
+        (("210200", "2102C01"), ["210202", "2102C01001"], None),
+        (("210202",), ["210200"], ["210202001", "210202002", "2102C01"]),
+    ],
+)
+def test_contributors_are_the_topmost_recipients_at_any_depth(
+    tree, not_recipients, below_province, below_city
+):
+    """Found by the database a level at a time (a recipient under a recipient below the unit,
+    its parent or its grandparent, is not topmost), in path order."""
+    units = [tree.city, tree.district, tree.industry]
+    tree.campaign.recipients.remove(*[u for u in units if u.code in not_recipients])
+    assert [u.code for u in contributors(tree.campaign, tree.province)] == below_province
+    if below_city is not None:
+        assert [u.code for u in contributors(tree.campaign, tree.city)] == below_city
