@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 
 from chunfeng.core.audit import audit_record
 from chunfeng.core.personal import mask_bank, mask_id, mask_phone
-from chunfeng.core.safe import is_dangerous, put_text
+from chunfeng.core.safe import row_value
 
 from .access import id_access_log_each
 from .models import Household
@@ -78,17 +78,9 @@ def write_list(households: QuerySet[Household], out: IO[bytes], *, full: bool) -
     keys = []
     for household in households.iterator(chunk_size=CHUNK):
         keys.append(household.pk)
-        sheet.append([_safe(sheet, value) for value in household_row(household, full)])
+        sheet.append([row_value(sheet, value) for value in household_row(household, full)])
     book.save(out)
     return keys
-
-
-def _safe(sheet, value):
-    if not is_dangerous(value):
-        return value
-    cell = WriteOnlyCell(sheet)
-    put_text(cell, value)
-    return cell
 
 
 def export_list(user, households: QuerySet[Household], *, full: bool, filters: dict) -> IO[bytes]:
