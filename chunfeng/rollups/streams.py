@@ -16,10 +16,11 @@ UNITS_PER_QUERY = 1000
 
 
 def unit_values_streamed(
-    summary: Summary, *, units_per_query: int = UNITS_PER_QUERY
+    summary: Summary, *, units_per_query: int | None = None
 ) -> Iterator[tuple[OrgUnit, dict]]:
     """Each unit of ``summary.included``, in that order, with its typed figures (blank code →
-    value); one query per ``units_per_query`` units."""
+    value); one query per ``units_per_query`` units (``UNITS_PER_QUERY``)."""
+    units_per_query = units_per_query or UNITS_PER_QUERY
     blanks = summary.definition.blanks
     statuses = INCLUDE[summary.include]
     for start in range(0, len(summary.included), units_per_query):
