@@ -35,9 +35,7 @@ def test_xlsx_rows_in_the_summarys_order(table):
     client, base, summary = table
     sheet = openpyxl.load_workbook(io.BytesIO(body(client.get(base + "xlsx")))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert [r[0] for r in rows[1 : 1 + len(summary.included)]] == [
-        u.code for u in summary.included
-    ]
+    assert [r[0] for r in rows[1 : 1 + len(summary.included)]] == [u.code for u in summary.included]
     column = rows[0].index(next(h for h in rows[0] if str(h).startswith("05A ")))
     for unit, row in zip(summary.included, rows[1:], strict=False):
         assert row[column] == pytest.approx(float(summary.per_unit[unit.code]["05A"]))
@@ -48,9 +46,7 @@ def test_xlsx_rows_in_the_summarys_order(table):
 def test_csv_rows_and_totals(table):
     client, base, summary = table
     rows = list(csv.reader(io.StringIO(body(client.get(base + "csv")).decode("utf-8-sig"))))
-    assert [r[0] for r in rows[1 : 1 + len(summary.included)]] == [
-        u.code for u in summary.included
-    ]
+    assert [r[0] for r in rows[1 : 1 + len(summary.included)]] == [u.code for u in summary.included]
     assert [r[0] for r in rows[1 + len(summary.included) :]][-2:] == ["下级合计", "合计"]
 
 
