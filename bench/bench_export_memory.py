@@ -38,6 +38,11 @@ from bench_entry_page import _fresh_pg_database  # noqa: E402 - after the path i
 
 SMALL_UNIT = "N860101001"  # the county's first grassroots union
 EXPORTS = ("summary.xlsx", "summary.pdf", "table.xlsx", "table.csv", "register.xlsx")
+PAGES = ("summary.page", "table.page")
+BATCH = (
+    "batch.sign.pdf",
+    "batch.notice.pdf",
+)  # a payment batch's prints (--batch-lines)  # the 汇总 page and the unit table page, for comparison
 
 
 def _django(url: str | None, data_dir: str, *, in_request: bool) -> None:
@@ -77,17 +82,40 @@ def build(args) -> None:
     user_create(username="bench_viewer", unit=built.root, role="viewer", password="x" * 12)
     state = {"campaign": built.campaign.pk, "county": county.code}
     Path(args.data_dir, "bench.json").write_text(json.dumps(state))
+    big_batch(args)
     print(
         f"built in {time.perf_counter() - start:.0f} s: {built.reports:,} approved reports, "
         f"{built.households:,} households"
     )
 
 
+def big_batch(args) -> None:
+    """One payment batch given ``--batch-lines`` of the campaign's lines (each grassroots union's
+    own batch holds a handful), for its prints; once per data folder."""
+    from chunfeng.funds.models import PaymentBatch, PaymentLine
+
+    state = json.loads(Path(args.data_dir, "bench.json").read_text())
+    if "batch" in state:
+        return
+    batch = PaymentBatch.objects.filter(campaign_id=state["campaign"]).order_by("pk").first()
+    lines = PaymentLine.objects.filter(campaign_id=state["campaign"]).order_by("pk")
+    keys = list(lines.values_list("pk", flat=True)[: args.batch_lines])
+    PaymentLine.objects.filter(pk__in=keys).update(batch=batch)
+    state["batch"] = batch.pk
+    Path(args.data_dir, "bench.json").write_text(json.dumps(state))
+    print(f"batch {batch.pk}: {len(keys):,} lines")
+
+
 def _request(client, export: str, state: dict, method: str = "get"):
+    if export.startswith("batch."):
+        name = {"sign": "sign-sheet.pdf", "notice": "notice.pdf"}[export.split(".")[1]]
+        return getattr(client, method)(f"/funds/batches/{state['batch']}/{name}")
     if export == "register.xlsx":
         return getattr(client, method)("/register/export.xlsx")
     what, ext = export.split(".")
     base = f"/campaigns/{state['campaign']}/summary/{state['county']}/F1/"
+    if ext == "page":
+        return getattr(client, method)(base + ("" if what == "summary" else "table/"))
     return getattr(client, method)(base + ("file." if what == "summary" else "table.") + ext)
 
 
@@ -130,6 +158,8 @@ def measure(args) -> None:
 def _direct(client, state):
     def make(export: str, warm: bool = False) -> int:
         if warm:  # a grassroots union with nothing below it: the same code, next to no data
+            if export.startswith("batch."):  # another grassroots union's batch of a few lines
+                return _consume(_request(client, export, {**state, "batch": state["batch"] + 1}))
             if export == "register.xlsx":
                 return _consume(client.get("/register/export.xlsx", {"unit": SMALL_UNIT}))
             return _consume(_request(client, export, {**state, "county": SMALL_UNIT}))
@@ -180,9 +210,12 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--data-dir", help="reuse a built SQLite data folder")
-    parser.add_argument("--only", nargs="*", choices=EXPORTS, default=list(EXPORTS))
+    parser.add_argument("--batch-lines", type=int, default=5000)
+    parser.add_argument(
+        "--only", nargs="*", choices=EXPORTS + PAGES + BATCH, default=list(EXPORTS + BATCH)
+    )
     parser.add_argument("--worker", action="store_true", help="the exports made by jobs")
-    parser.add_argument("--measure", choices=EXPORTS, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=EXPORTS + PAGES + BATCH, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -191,6 +224,9 @@ def main() -> None:
     if not args.data_dir:
         args.data_dir = tempfile.mkdtemp(prefix="chunfeng-bench-exports-")
         build(args)
+    elif any(e in BATCH for e in args.only):
+        _django(args.database_url, args.data_dir, in_request=True)
+        big_batch(args)
     print(f"data folder: {args.data_dir} ({'worker' if args.worker else 'in the request'})")
     for export in args.only:
         rss, trace = _child(args, export, False), _child(args, export, True)
