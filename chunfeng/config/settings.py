@@ -266,6 +266,10 @@ CHUNFENG_JOB_FILE_DAYS = int(os.environ.get("CHUNFENG_JOB_FILE_DAYS", "7"))
 # Exports larger than this many units (汇总 tables, the xlsx and PDF of a 汇总) are made by a
 # worker and downloaded when done, instead of inside the request.
 CHUNFENG_EXPORT_IN_REQUEST_UNITS = int(os.environ.get("CHUNFENG_EXPORT_IN_REQUEST_UNITS", "200"))
+# The register list's export of more households than this is made by a worker too.
+CHUNFENG_EXPORT_IN_REQUEST_ROWS = int(os.environ.get("CHUNFENG_EXPORT_IN_REQUEST_ROWS", "10000"))
+# A bank result file of more rows than this is applied to its batch by a worker.
+CHUNFENG_BANK_ROWS_IN_REQUEST = int(os.environ.get("CHUNFENG_BANK_ROWS_IN_REQUEST", "2000"))
 CHUNFENG_JOB_HEARTBEAT_EVERY = 5  # seconds between a running job's signs of life
 # a running job without a sign of life for this long is marked failed (its worker is gone)
 CHUNFENG_JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("CHUNFENG_JOB_HEARTBEAT_TIMEOUT", "300"))

@@ -1,5 +1,7 @@
 """Neutralise text that a spreadsheet would run as a formula (CSV/formula injection)."""
 
+from openpyxl.cell import WriteOnlyCell
+
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -19,3 +21,13 @@ def put_text(cell, value) -> None:
     if is_dangerous(value):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+def row_value(sheet, value):
+    """For a row appended to a write-only xlsx sheet: the value itself, or a text cell with the
+    quote prefix when a spreadsheet would run it as a formula."""
+    if not is_dangerous(value):
+        return value
+    cell = WriteOnlyCell(sheet)
+    put_text(cell, value)
+    return cell

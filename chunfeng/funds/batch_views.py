@@ -88,6 +88,7 @@ def confirmation_context(request, batch: PaymentBatch, writable: bool, forms: di
         or (BankResultForm() if writable and batch.approved_at else None),
         "bank_error": forms.get("bank_error"),
         "bank_result": forms.get("bank_result"),
+        "bank_job": forms.get("bank_job"),
         "sheet_form": forms.get("sheet_form") or (SignedSheetForm() if writable else None),
         "can_confirm_sheet": draft
         and bool(batch.signed_sheet)

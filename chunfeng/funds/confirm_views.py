@@ -1,4 +1,5 @@
-"""确认发放 pages: the bank's result file (with its column mapping and a template), the signed
+"""确认发放 pages: the bank's result file (with its column mapping and a template; a long one
+applied by a worker, ``bank_jobs``), the signed
 sheet of a cash or goods batch (uploaded by the paying union) and a reviewer's confirmation of
 it. Uploads are bounded and their sender's right checked before the body is read."""
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from chunfeng.core.uploads import DOCUMENT, SHORT_LIST, upload_page
 from chunfeng.core.web import back_on_error, caught
 
+from .bank_jobs import bank_file_is_long, bank_result_start
 from .batch_views import render_batch, writable_batch
 from .confirmation import (
     bank_result_import,
@@ -38,13 +40,16 @@ def bank_result_view(request, pk: int):
     if not form.is_valid():
         return render_batch(request, batch, status=400, bank_form=form)
     upload = form.cleaned_data["file"]
-    result, error = caught(
-        lambda: bank_result_import(
-            batch=batch,
-            rows=read_bank_rows(upload.read(), upload.name or "", form.mapping()),
-            actor=request.user,
+    rows, error = caught(lambda: read_bank_rows(upload.read(), upload.name or "", form.mapping()))
+    if error is None and bank_file_is_long(rows):  # applied by a worker; its panel shows how
+        job = bank_result_start(
+            batch=batch, upload=upload, mapping=form.mapping(), actor=request.user
         )
-    )
+        return render_batch(request, batch, bank_form=form, bank_job=job)
+    if error is None:
+        result, error = caught(
+            lambda: bank_result_import(batch=batch, rows=rows, actor=request.user)
+        )
     if error is not None:
         return render_batch(request, batch, status=400, bank_form=form, bank_error=error)
     text = f"银行结果已导入：{len(result.paid)} 笔入账，{len(result.failed)} 笔失败"

@@ -8,9 +8,10 @@ its heartbeat is failed by ``jobs_fail_stale``, a periodic function of ``schedul
 from __future__ import annotations
 
 import datetime as dt
+from typing import IO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,11 +33,13 @@ def job_start(*, kind: str, target: str, params: dict, actor, unit=None, file=No
     return job
 
 
-def job_attach(job: Job, filename: str, data: bytes) -> None:
+def job_attach(job: Job, filename: str, data: bytes | IO[bytes]) -> None:
     """Keep a job's result file through the storage API (local folder or object storage), so
-    that any server can hand it out; ``filename`` is the name the download is given."""
+    that any server can hand it out; ``filename`` is the name the download is given. ``data``
+    is the content, or a binary file read from where it stands (copied in blocks)."""
     suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
-    job.file.save(f"job-{job.pk}.{suffix}", ContentFile(data), save=False)
+    content = ContentFile(data) if isinstance(data, bytes) else File(data)
+    job.file.save(f"job-{job.pk}.{suffix}", content, save=False)
     Job.objects.filter(pk=job.pk).update(file=job.file.name)
 
 

@@ -43,15 +43,19 @@ def id_access_log(
     )
 
 
+LOG_BLOCK = 1000
+
+
 def id_access_log_each(*, user, purpose: str, household_ids: Iterable[int], details: dict) -> int:
     """One row per household of an export (``details``: the batch or the filter it used)."""
     who = user_or_none(user)
-    rows = [
-        IdAccess(user=who, household_id=pk, purpose=purpose, details=details)
-        for pk in dict.fromkeys(household_ids)
-    ]
-    IdAccess.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    ids = list(dict.fromkeys(household_ids))
+    for start in range(0, len(ids), LOG_BLOCK):  # rows made a block at a time: flat memory
+        IdAccess.objects.bulk_create(
+            IdAccess(user=who, household_id=pk, purpose=purpose, details=details)
+            for pk in ids[start : start + LOG_BLOCK]
+        )
+    return len(ids)
 
 
 def id_access_visible_to(user) -> QuerySet[IdAccess]:

@@ -10,10 +10,10 @@ from chunfeng.core.idnumbers import InvalidIdNumber, parse_id
 from chunfeng.core.personal import is_search_token, mask_id, search_token
 from chunfeng.core.rules import can_edit_households, can_see_full_ids
 from chunfeng.orgunits.models import OrgUnit
-from chunfeng.orgunits.selectors import units_visible_to
+from chunfeng.orgunits.selectors import unit_for, units_visible_to
 
 from .access import id_access_log
-from .models import ChangeStatus, Household, PendingChange
+from .models import ChangeStatus, Household, HouseholdStatus, PendingChange
 
 
 def households_visible_to(user) -> QuerySet[Household]:
@@ -67,6 +67,25 @@ def households_matching(
     elif q and q.strip():
         households = households.filter(name__icontains=q.strip())
     return households.order_by("-pk")
+
+
+LIST_FILTERS = ("q", "status", "category", "unit", "id_token")
+
+
+def households_listed(user, params: dict) -> tuple[OrgUnit | None, QuerySet[Household]]:
+    """The register list as the page (and its export) filter it by ``params`` (the keys of
+    ``LIST_FILTERS``, text): the scope (the chosen unit, or None for the user's subtree; a unit
+    outside it is 404) and the households."""
+    chosen = unit_for(user, params["unit"]) if params.get("unit") else None
+    households = households_matching(
+        user,
+        unit=chosen,
+        status=params.get("status") if params.get("status") in HouseholdStatus.values else None,
+        category=params.get("category") or None,
+        q=params.get("q", ""),
+        id_token=params.get("id_token") or None,
+    )
+    return chosen, households
 
 
 def shown_id(user, household: Household, *, reveal: bool = False, purpose: str = "view") -> str:

@@ -32,18 +32,26 @@ from chunfeng.core.rules import (
 )
 from chunfeng.core.versions import Stale
 from chunfeng.core.web import apply_errors, attempt, caught
-from chunfeng.orgunits.selectors import unit_for
 
 from .forms import EscapeForm, FilterForm, HouseholdForm, MemberForm
 from .history import FIELD_LABELS, household_history
-from .list_export import XLSX, export_list, file_name
+from .list_export import (
+    XLSX,
+    export_list,
+    file_name,
+    list_export_start,
+    list_is_large,
+    logged_filters,
+    rows_in_request,
+)
 from .models import CAUSES, Household, HouseholdStatus
 from .selectors import (
+    LIST_FILTERS,
     editable_unit_of,
     editable_units,
     filter_units,
     household_for,
-    households_matching,
+    households_listed,
     id_token_of,
     keyset_page,
     pending_changes_of,
@@ -89,25 +97,9 @@ def error_summary(form) -> list[str]:
 
 # --- list and detail ------------------------------------------------------------------------
 
-FILTERS = ("q", "status", "category", "unit", "id_token")
-
 
 def _pk_param(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() and len(text) < 19 else None
-
-
-def _filtered(user, params: dict):
-    """The list's scope (the chosen unit, or None for the user's subtree) and households."""
-    chosen = unit_for(user, params["unit"]) if params["unit"] else None
-    households = households_matching(
-        user,
-        unit=chosen,
-        status=params["status"] if params["status"] in HouseholdStatus.values else None,
-        category=params["category"] or None,
-        q=params["q"],
-        id_token=params["id_token"] or None,
-    )
-    return chosen, households
 
 
 @login_required
@@ -117,14 +109,14 @@ def household_list(request):
     the number's search token (``id_token``), never the number: URLs reach access logs,
     browser histories and proxies."""
     source = request.POST if request.method == "POST" else request.GET
-    params = {k: source.get(k, "").strip() for k in FILTERS}
+    params = {k: source.get(k, "").strip() for k in LIST_FILTERS}
     token = id_token_of(params["q"])
     if request.method == "POST" or token:  # a number typed into the URL by hand goes too
         if token:
             params["q"], params["id_token"] = "", token
         query = urlencode({k: v for k, v in params.items() if v})
         return redirect(f"{reverse('household-list')}{'?' + query if query else ''}")
-    chosen, households = _filtered(request.user, params)
+    chosen, households = households_listed(request.user, params)
     keep = urlencode({k: v for k, v in params.items() if v})
     exact = request.GET.get("count") == "exact"
     if exact and request.headers.get("HX-Request"):  # the count alone, asked by its button
@@ -154,6 +146,7 @@ def household_list(request):
         "id_query": found.masked_id if found is not None else "",
         "can_edit": editable_units(request.user).exists(),
         "can_export_full": can_see_full_ids(request.user, chosen or request.user.unit),
+        "export_in_background": page.capped or page.count > rows_in_request(),
         "kept": [(k, v) for k, v in params.items() if v],
         "file_panels": file_panels,
     }
@@ -163,16 +156,21 @@ def household_list(request):
 @login_required
 def household_list_export(request):
     """The list as filtered, as xlsx (``list_export``): masked by a link (GET); full numbers by
-    a posted form, for a role that may see them at the list's scope — logged."""
+    a posted form, for a role that may see them at the list's scope — logged. A list longer
+    than ``CHUNFENG_EXPORT_IN_REQUEST_ROWS`` is made by a worker: a GET offers it, a POST
+    starts the job and shows its panel, which offers the download when it is done."""
     source = request.POST if request.method == "POST" else request.GET
-    params = {k: source.get(k, "").strip() for k in FILTERS}
-    chosen, households = _filtered(request.user, params)
+    params = {k: source.get(k, "").strip() for k in LIST_FILTERS}
+    chosen, households = households_listed(request.user, params)
     full = request.method == "POST" and source.get("full") == "1"
     if full and not can_see_full_ids(request.user, chosen or request.user.unit):
         raise PermissionDenied(_("您的角色不能导出完整的身份证、电话和银行卡号码"))
-    # the filter goes to the access log; a search text with digits might hold part of a number
-    logged = {k: v for k, v in params.items() if v and (k != "q" or not any(map(str.isdigit, v)))}
-    out = export_list(request.user, households, full=full, filters=logged)
+    if list_is_large(households):
+        context = {"kept": [(k, v) for k, v in params.items() if v], "full": full}
+        if request.method == "POST":
+            context["job"] = list_export_start(user=request.user, params=params, full=full)
+        return render(request, "register/list_export_job.html", context)
+    out = export_list(request.user, households, full=full, filters=logged_filters(params))
     return FileResponse(out, as_attachment=True, filename=file_name(), content_type=XLSX)
 
 

@@ -18,12 +18,12 @@ from chunfeng.rollups.selectors import INCLUDE, summary_visible_to
 from . import exports
 
 TARGET = "chunfeng.sheets.export_jobs:summary_export"
-# (what, ext) → the builder and the file name's ending
-BUILDERS = {
-    ("summary", "xlsx"): (exports.summary_xlsx, "汇总.xlsx"),
-    ("summary", "pdf"): (exports.summary_pdf, "汇总.pdf"),
-    ("table", "xlsx"): (exports.unit_table_xlsx, "分单位明细.xlsx"),
-    ("table", "csv"): (exports.unit_table_csv, "分单位明细.csv"),
+# (what, ext) → the file name's ending (``exports.WRITERS`` makes each)
+ENDINGS = {
+    ("summary", "xlsx"): "汇总.xlsx",
+    ("summary", "pdf"): "汇总.pdf",
+    ("table", "xlsx"): "分单位明细.xlsx",
+    ("table", "csv"): "分单位明细.csv",
 }
 
 
@@ -43,7 +43,7 @@ def export_is_large(user, campaign_id: int, unit_code: str, form_code: str, incl
 def export_start(
     *, user, campaign_id: int, unit_code: str, form_code: str, include: str, what: str, ext: str
 ) -> Job:
-    if (what, ext) not in BUILDERS:
+    if (what, ext) not in ENDINGS:
         raise Http404(_("不支持的文件类型"))
     unit = unit_for(user, unit_code)
     params = {
@@ -61,11 +61,11 @@ def summary_export(
     job: Job, *, campaign_id: int, unit_code: str, form_code: str, include: str, what: str, ext: str
 ) -> dict:
     """Job target: the 汇总 as its creator may see it now, made into the file asked for."""
-    build, ending = BUILDERS[(what, ext)]
     job_progress(job, 0, 2, "正在计算汇总…")
     summary = summary_visible_to(job.created_by, campaign_id, unit_code, form_code, include)
     job_progress(job, 1, 2, "正在生成文件…")
-    filename = f"{summary.unit.name}-{summary.definition.title}-{ending}"
-    job_attach(job, filename, build(summary))
+    filename = f"{summary.unit.name}-{summary.definition.title}-{ENDINGS[(what, ext)]}"
+    with exports.spooled(what, ext, summary) as out:
+        job_attach(job, filename, out)
     job_progress(job, 2, 2)
     return {"message": f"已生成 {filename}（{len(summary.included)} 个单位）", "filename": filename}

@@ -1,20 +1,26 @@
 """Reports and 汇总 as files: the official xlsx layout, the PDF print, and the unit-by-blank
-table as xlsx and CSV."""
+table as xlsx and CSV (written as a stream, a block of units at a time)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from collections.abc import Iterator
+from itertools import chain
+from typing import IO
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from chunfeng.core.safe import csv_text, put_text
+from chunfeng.core.safe import csv_text, row_value
 from chunfeng.formdefs.values import format_value
 from chunfeng.reports.selectors import ReportSlot, report_values
 from chunfeng.rollups.branches import split_rows
 from chunfeng.rollups.selectors import Summary
+from chunfeng.rollups.streams import unit_values_streamed
 
 from .pdf import render_form_pdf
 from .xlsx_form import SheetContext, build_workbook
@@ -131,13 +137,21 @@ def _cell_value(blank, value):
     return value
 
 
-def _table_rows(summary: Summary, fmt=total_text):
-    blanks = list(summary.definition.blanks.values())
-    head = ["单位代码", "单位名称"] + [f"{b.code} {b.label}（{b.unit}）" for b in blanks]
-    rows = [
-        [u.code, u.name] + [fmt(b, summary.per_unit[u.code].get(b.code)) for b in blanks]
-        for u in summary.included
+def _table_head(summary: Summary) -> list[str]:
+    return ["单位代码", "单位名称"] + [
+        f"{b.code} {b.label}（{b.unit}）" for b in summary.definition.blanks.values()
     ]
+
+
+def _table_rows(summary: Summary, fmt=total_text) -> Iterator[list]:
+    """A row per included unit, read a block of units at a time (``rollups.streams``)."""
+    blanks = list(summary.definition.blanks.values())
+    for unit, values in unit_values_streamed(summary):
+        yield [unit.code, unit.name] + [fmt(b, values.get(b.code)) for b in blanks]
+
+
+def _table_totals(summary: Summary, fmt=total_text) -> list[list]:
+    blanks = list(summary.definition.blanks.values())
     split = summary.split
     lines = [("本级", split.own)]
     if len(split.present) > 1:
@@ -146,30 +160,57 @@ def _table_rows(summary: Summary, fmt=total_text):
             ("产业小计", split.branches["industry"]),
         ]
     lines += [("下级合计", split.children), ("合计", summary.values)]
-    total = [[label, ""] + [fmt(b, values.get(b.code)) for b in blanks] for label, values in lines]
-    return head, rows, total
+    return [[label, ""] + [fmt(b, values.get(b.code)) for b in blanks] for label, values in lines]
 
 
-def unit_table_csv(summary: Summary) -> bytes:
-    head, rows, total = _table_rows(summary)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in [head, *rows, *total]:
+def unit_table_csv(summary: Summary, out: IO[bytes]) -> None:
+    """The unit-by-blank table as CSV (UTF-8 with a BOM, for Excel), written row by row."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    writer = csv.writer(text)
+    writer.writerow(_table_head(summary))
+    for row in chain(_table_rows(summary), _table_totals(summary)):
         writer.writerow([csv_text(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    text.flush()
+    text.detach()  # ``out`` stays open for its reader
 
 
-def unit_table_xlsx(summary: Summary) -> bytes:
-    head, rows, total = _table_rows(summary, _cell_value)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "分单位明细"
-    for r, row in enumerate([head, *rows, *total], start=1):
-        for c, value in enumerate(row, start=1):
-            put_text(ws.cell(row=r, column=c), value)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "C2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+def unit_table_xlsx(summary: Summary, out: IO[bytes]) -> None:
+    """The unit-by-blank table as xlsx in openpyxl's write-only mode: rows go to a temporary
+    file as they come, so memory does not grow with the number of units."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("分单位明细")
+    sheet.freeze_panes = "C2"
+    bold = Font(bold=True)
+    header = []
+    for title in _table_head(summary):
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    rows = chain(_table_rows(summary, _cell_value), _table_totals(summary, _cell_value))
+    for row in rows:
+        sheet.append([row_value(sheet, v) for v in row])
+    book.save(out)
+
+
+def _bytes_of(build):
+    return lambda summary, out: out.write(build(summary))
+
+
+# (what, ext) → a function writing the file of a 汇总 to a binary stream. The 汇总 itself and
+# its PDF are the size of the form whatever the number of units; the table grows with them.
+WRITERS = {
+    ("summary", "xlsx"): _bytes_of(summary_xlsx),
+    ("summary", "pdf"): _bytes_of(summary_pdf),
+    ("table", "xlsx"): unit_table_xlsx,
+    ("table", "csv"): unit_table_csv,
+}
+
+
+def spooled(what: str, ext: str, summary: Summary) -> IO[bytes]:
+    """The file in a temporary file (on disk, not in memory), rewound for its reader."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
+    WRITERS[(what, ext)](summary, out)
+    out.seek(0)
+    return out

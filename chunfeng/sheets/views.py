@@ -1,7 +1,7 @@
 """Downloads and uploads of report and 汇总 files."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from chunfeng.reports.selectors import report_slot_for
 from chunfeng.rollups.selectors import summary_visible_to
 
 from . import exports
-from .export_jobs import BUILDERS, export_is_large, export_start
+from .export_jobs import ENDINGS, export_is_large, export_start
 from .importer import cells_of, report_import, require_importer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,37 +83,31 @@ def checks_with_cells(outcome, cells: dict[str, str]) -> dict:
 
 @login_required
 def summary_file(request, campaign_id: int, unit_code: str, form_code: str, ext: str):
-    include = request.GET.get("status", "approved")
-    if export_is_large(request.user, campaign_id, unit_code, form_code, include):
-        return _in_background(request, campaign_id, unit_code, form_code, "summary", ext)
-    summary = summary_visible_to(request.user, campaign_id, unit_code, form_code, include)
-    base = f"{summary.unit.name}-{summary.definition.title}-汇总"
-    if ext == "xlsx":
-        return file_response(exports.summary_xlsx(summary), base + ".xlsx")
-    if ext == "pdf":
-        return file_response(exports.summary_pdf(summary), base + ".pdf")
-    raise Http404(_("不支持的文件类型"))
+    return _export(request, campaign_id, unit_code, form_code, "summary", ext)
 
 
 @login_required
 def unit_table_file(request, campaign_id: int, unit_code: str, form_code: str, ext: str):
-    include = request.GET.get("status", "approved")
-    if export_is_large(request.user, campaign_id, unit_code, form_code, include):
-        return _in_background(request, campaign_id, unit_code, form_code, "table", ext)
-    summary = summary_visible_to(request.user, campaign_id, unit_code, form_code, include)
-    base = f"{summary.unit.name}-{summary.definition.title}-分单位明细"
-    if ext == "xlsx":
-        return file_response(exports.unit_table_xlsx(summary), base + ".xlsx")
-    if ext == "csv":
-        return file_response(exports.unit_table_csv(summary), base + ".csv")
-    raise Http404(_("不支持的文件类型"))
+    return _export(request, campaign_id, unit_code, form_code, "table", ext)
 
 
-def _in_background(request, campaign_id: int, unit_code: str, form_code: str, what, ext):
+def _export(request, campaign_id: int, unit_code: str, form_code: str, what: str, ext: str):
+    """A small export is made now into a temporary file (on disk) and sent from it; a large
+    one by a worker (``export_jobs``)."""
+    if (what, ext) not in ENDINGS:
+        raise Http404(_("不支持的文件类型"))
+    args = (campaign_id, unit_code, form_code, request.GET.get("status", "approved"))
+    if export_is_large(request.user, *args):
+        return _in_background(request, *args, what, ext)
+    summary = summary_visible_to(request.user, *args)
+    name = f"{summary.unit.name}-{summary.definition.title}-{ENDINGS[(what, ext)]}"
+    out = exports.spooled(what, ext, summary)
+    return FileResponse(out, as_attachment=True, filename=name, content_type=TYPES[ext])
+
+
+def _in_background(request, campaign_id: int, unit_code: str, form_code: str, include, what, ext):
     """A large export: GET offers to make it in the background (a GET starts nothing), POST
     starts the job and shows its panel, which offers the download when the worker is done."""
-    if (what, ext) not in BUILDERS:
-        raise Http404(_("不支持的文件类型"))
     context = {"campaign_id": campaign_id, "unit_code": unit_code, "form_code": form_code}
     if request.method == "POST":
         context["job"] = export_start(
@@ -121,7 +115,7 @@ def _in_background(request, campaign_id: int, unit_code: str, form_code: str, wh
             campaign_id=campaign_id,
             unit_code=unit_code,
             form_code=form_code,
-            include=request.GET.get("status", "approved"),
+            include=include,
             what=what,
             ext=ext,
         )

@@ -112,18 +112,23 @@ def test_the_summary_files_carry_own_children_and_total(approved, login):
     client = login(approved.user("city", "filler"))
     post_own(client, approved.campaign, {"05A": "5", "05E": "5"})
     base = f"/campaigns/{approved.campaign.pk}/summary/210200/F1/"
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(base + "file.xlsx").content))
+    wb = openpyxl.load_workbook(io.BytesIO(body(client.get(base + "file.xlsx"))))
     rows = {r[0]: r for r in wb["本级下级合计"].iter_rows(values_only=True)}
     assert rows["代码"][2:] == ("本级", "属地", "产业", "下级合计", "合计", "合计规则")
     assert rows["05A"][2:6] == ("5.0000", "3.7345", "10.0000", "13.7345")
     assert rows["05A"][6] == "18.7345"
     assert rows["01A"][3:7] == ("150", "30", "150", "150") and "不相加" in rows["01A"][7]
-    csv = client.get(base + "table.csv").content.decode("utf-8-sig")
+    csv = body(client.get(base + "table.csv")).decode("utf-8-sig")
     assert "本级," in csv and "产业小计," in csv and "下级合计," in csv
     table = text(client.get(base + "table/"))
     assert "属地小计" in table and "下级合计" in table
     pdf = client.get(base + "file.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and body(pdf).startswith(b"%PDF")
+
+
+def body(response) -> bytes:
+    """A file sent from the temporary file it was written to."""
+    return b"".join(response.streaming_content)
 
 
 def test_the_owner_closes_with_a_frozen_final_report(approved, login):

@@ -25,7 +25,12 @@ def base(fed) -> str:
 
 @pytest.mark.parametrize(
     "tail, ending",
-    [("file.xlsx", "汇总.xlsx"), ("file.pdf", "汇总.pdf"), ("table.csv", "明细.csv")],
+    [
+        ("file.xlsx", "汇总.xlsx"),
+        ("file.pdf", "汇总.pdf"),
+        ("table.csv", "明细.csv"),
+        ("table.xlsx", "明细.xlsx"),
+    ],
 )
 def test_a_large_export_runs_as_a_job_and_is_downloaded(
     fed, login, large, django_capture_on_commit_callbacks, tail, ending
@@ -58,6 +63,9 @@ def test_a_large_export_runs_as_a_job_and_is_downloaded(
         assert str(wb.worksheets[0][cells["05A"]].value) == "3.2346"
     if tail == "table.csv":
         assert "合计" in data.decode("utf-8-sig")
+    if tail == "table.xlsx":
+        rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+        assert [r[0] for r in rows[1:3]] == ["210202", "210203"] and rows[-1][0] == "合计"
 
 
 def test_only_its_creator_downloads_the_file(fed, login, large, django_capture_on_commit_callbacks):

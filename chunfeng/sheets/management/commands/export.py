@@ -28,25 +28,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            data = self._data(o)
+            if o["summary"]:
+                self._summary(o)
+            else:
+                Path(o["output"]).write_bytes(self._report(o))
         except Http404 as exc:
             raise CommandError(str(exc)) from None
-        Path(o["output"]).write_bytes(data)
         self.stdout.write(f"已写入 {o['output']}")
 
-    def _data(self, o) -> bytes:
-        if not o["summary"]:
-            if o["format"] == "csv":
-                raise CommandError("CSV 只用于汇总的分单位明细表，请加 --summary")
-            slot = report_slot_system(o["campaign"], o["unit"], o["form"])
-            return exports.report_xlsx(slot) if o["format"] == "xlsx" else exports.report_pdf(slot)
+    def _report(self, o) -> bytes:
+        if o["format"] == "csv":
+            raise CommandError("CSV 只用于汇总的分单位明细表，请加 --summary")
+        slot = report_slot_system(o["campaign"], o["unit"], o["form"])
+        return exports.report_xlsx(slot) if o["format"] == "xlsx" else exports.report_pdf(slot)
+
+    def _summary(self, o) -> None:
         campaign = Campaign.objects.filter(pk=o["campaign"]).first()
         unit = OrgUnit.objects.filter(code=o["unit"]).first()
         if campaign is None or unit is None:
             raise CommandError("活动或单位不存在")
         summary = summary_for(campaign, unit, campaign_form(campaign, o["form"]), o["status"])
-        return {
-            "xlsx": exports.summary_xlsx,
-            "pdf": exports.summary_pdf,
-            "csv": exports.unit_table_csv,
-        }[o["format"]](summary)
+        what = "table" if o["format"] == "csv" else "summary"
+        with Path(o["output"]).open("wb") as out:  # the table is written row by row
+            exports.WRITERS[(what, o["format"])](summary, out)
