@@ -19,8 +19,8 @@ from chunfeng.core.safe import csv_text, row_value
 from chunfeng.formdefs.values import format_value
 from chunfeng.reports.selectors import ReportSlot, report_values
 from chunfeng.rollups.branches import split_rows
+from chunfeng.rollups.per_unit import unit_rows
 from chunfeng.rollups.selectors import Summary
-from chunfeng.rollups.streams import unit_values_streamed
 
 from .pdf import render_form_pdf
 from .xlsx_form import SheetContext, build_workbook
@@ -144,9 +144,9 @@ def _table_head(summary: Summary) -> list[str]:
 
 
 def _table_rows(summary: Summary, fmt=total_text) -> Iterator[list]:
-    """A row per included unit, read a block of units at a time (``rollups.streams``)."""
+    """A row per included unit, streamed (``rollups.per_unit.unit_rows``)."""
     blanks = list(summary.definition.blanks.values())
-    for unit, values in unit_values_streamed(summary):
+    for unit, values in unit_rows(summary):
         yield [unit.code, unit.name] + [fmt(b, values.get(b.code)) for b in blanks]
 
 
