@@ -15,6 +15,7 @@ from chunfeng.core import rules
 from chunfeng.funds.coverage import coverage
 from chunfeng.funds.models import FlagStatus
 from chunfeng.funds.selectors import flags_of
+from chunfeng.orgunits.selectors import unit_trail, units_collecting_below
 from chunfeng.reports.completeness import FILED, completeness
 
 from . import selectors as s
@@ -101,10 +102,10 @@ def home_context(user, campaign_id, todo: list[dict], unit_code: str | None = No
     if not s.has_children(root):
         context["next"] = next_steps(user, campaign, todo, root)
         if picked:
-            context["trail"] = s.dashboard_trail(user, root)
+            context["trail"] = unit_trail(user, root)
         return context
-    context["trail"] = s.dashboard_trail(user, root) if picked else [root]
-    context["unit_choices"] = s.dashboard_choices(root)
+    context["trail"] = unit_trail(user, root) if picked else [root]
+    context["unit_choices"] = units_collecting_below(root)
     query = f"?{urlencode({'unit': root.code})}" if picked else ""
     charts = []
     for name, css, head in CHART_CARDS:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,26 +106,6 @@ def dashboard_campaign(user, campaign_id=None) -> Campaign | None:
 
 def dashboard_root(user, unit_code: str | None = None) -> OrgUnit:
     return unit_for(user, unit_code) if unit_code else user.unit
-
-
-def dashboard_trail(user, root: OrgUnit) -> list[OrgUnit]:
-    """The units from the user's own down to ``root``, the picked dashboard (its breadcrumb):
-    one query however deep."""
-    codes = root.path.strip("/").split("/")[user.unit.depth :]
-    found = {u.code: u for u in OrgUnit.objects.filter(code__in=codes).only("code", "name", "path")}
-    return [found[c] for c in codes if c in found]
-
-
-def dashboard_choices(root: OrgUnit) -> list[OrgUnit]:
-    """The dashboards one step down from ``root``: its child units that have units below them
-    (a grassroots union's work is its own home's). One query however many units."""
-    below = OrgUnit.objects.filter(parent=OuterRef("pk"))
-    return list(
-        OrgUnit.objects.filter(parent=root, active=True)
-        .filter(Exists(below))
-        .only("code", "name", "path")
-        .order_by("path")
-    )
 
 
 def children_of(root: OrgUnit) -> list[OrgUnit]:

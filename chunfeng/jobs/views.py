@@ -6,7 +6,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import health
-from .selectors import job_of
+from .selectors import MY_JOBS, job_of, jobs_of
+
+
+@login_required
+def job_list(request):
+    """The user's own background jobs, newest first: where a large export started on another
+    page is downloaded later (a running job's panel keeps polling)."""
+    return render(request, "jobs/list.html", {"jobs": jobs_of(request.user), "limit": MY_JOBS})
 
 
 @login_required

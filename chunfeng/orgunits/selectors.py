@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -51,3 +51,23 @@ def admin_unit_choices(user) -> dict[str, QuerySet[OrgUnit]]:
         "parents": active.exclude(kind=UnitKind.GRASSROOTS),
         "below": active.exclude(pk=user.unit_id),
     }
+
+
+def unit_trail(user, root: OrgUnit) -> list[OrgUnit]:
+    """The units from the user's own down to ``root`` (a breadcrumb, e.g. of a dashboard picked
+    below): one query however deep."""
+    codes = root.path.strip("/").split("/")[user.unit.depth :]
+    found = {u.code: u for u in OrgUnit.objects.filter(code__in=codes).only("code", "name", "path")}
+    return [found[c] for c in codes if c in found]
+
+
+def units_collecting_below(root: OrgUnit) -> list[OrgUnit]:
+    """``root``'s active child units that have units below them (the dashboards one step down;
+    a grassroots union's work is its own home's). One query however many units."""
+    below = OrgUnit.objects.filter(parent=OuterRef("pk"))
+    return list(
+        OrgUnit.objects.filter(parent=root, active=True)
+        .filter(Exists(below))
+        .only("code", "name", "path")
+        .order_by("path")
+    )
