@@ -57,6 +57,13 @@
   var queue = Promise.resolve();
   var pending = 0;
 
+  // The words this script shows come from the page (data-word-* on the entry form), translated
+  // there with the rest of it; the Chinese here only if an older page lacks them.
+  function words(name, fallback) {
+    var form = document.getElementById("entry-form");
+    return (form && form.getAttribute("data-word-" + name)) || fallback;
+  }
+
   function status(text, level) {
     var el = document.getElementById("save-status");
     if (!el) return;
@@ -96,7 +103,10 @@
           el.classList.remove("save-refused", "save-stale");
           el.removeAttribute("aria-invalid");
           el.setAttribute("data-saved", "");
-          status((isExplanation(el) ? data.code.slice(2) + " 的说明" : data.code) + " 已保存", "ok");
+          var what = isExplanation(el)
+            ? words("explanation", "{check} 的说明").replace("{check}", data.code.slice(2))
+            : data.code;
+          status(words("saved", "{what} 已保存").replace("{what}", what), "ok");
         } else if (code === 409) {
           el.value = data.current;
           el.classList.add("save-stale");
@@ -105,12 +115,12 @@
           el.classList.add("save-refused");
           el.setAttribute("aria-invalid", "true");
           el.removeAttribute("data-saved");
-          status(data.error || "保存失败", "error");
+          status(data.error || words("failed", "保存失败"), "error");
         }
       })
       .catch(function () {
         el.removeAttribute("data-saving");
-        status("网络错误，未保存；请稍后再试或点击“保存草稿”", "error");
+        status(words("offline", "网络错误，未保存；请稍后再试或点击“保存草稿”"), "error");
       })
       .then(function () {
         // an explanation changes what still stands before 报送: check again (entry.html's
