@@ -1,4 +1,4 @@
-"""The workers' public page (no login, phone-sized, Chinese): submit a request as text, and
+"""The workers' public page (no login, phone-sized, Chinese first, in the chosen language): submit a request as text, and
 check one's own case by its number and the phone given. Nothing else of the system is reachable
 from it: its template extends no page of the staff's, and its answers name no other case."""
 
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from chunfeng.core.errors import ApplicationError
@@ -18,23 +19,25 @@ PUBLIC_CATEGORIES = [c for c in Category.choices if c[0] != Category.SUGGESTION]
 
 
 class RequestForm(forms.Form):
-    caller_name = forms.CharField(label="您的姓名", max_length=64)
-    caller_phone = forms.CharField(label="手机号码", max_length=20)
-    caller_is_migrant = forms.BooleanField(label="我是农民工", required=False)
-    region = forms.ChoiceField(label="事发地区", required=False)
-    category = forms.ChoiceField(label="求助类别", choices=PUBLIC_CATEGORIES)
+    caller_name = forms.CharField(label=_("您的姓名"), max_length=64)
+    caller_phone = forms.CharField(label=_("手机号码"), max_length=20)
+    caller_is_migrant = forms.BooleanField(label=_("我是农民工"), required=False)
+    region = forms.ChoiceField(label=_("事发地区"), required=False)
+    category = forms.ChoiceField(label=_("求助类别"), choices=PUBLIC_CATEGORIES)
     description = forms.CharField(
-        label="请说明您遇到的困难或问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("请说明您遇到的困难或问题"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "不清楚"), *public_regions()]
+        self.fields["region"].choices = [("", _("不清楚")), *public_regions()]
 
 
 class StatusForm(forms.Form):
-    number = forms.CharField(label="工单编号", max_length=20)
-    phone = forms.CharField(label="求助时留的电话", max_length=20)
+    number = forms.CharField(label=_("工单编号"), max_length=20)
+    phone = forms.CharField(label=_("求助时留的电话"), max_length=20)
 
 
 @require_http_methods(["GET", "POST"])

@@ -424,3 +424,21 @@ def test_the_rule_finds_chinese_outside_marked_elements():
     assert any("已保存" in f for f in found)
     assert not any("中山区" in f for f in found)
     assert check_page("<p>The report of 孙立 was saved</p>", ["孙立"]) == []
+
+
+def test_the_workers_public_12351_pages_in_english(fed, django_capture_on_commit_callbacks):
+    """The public request and status pages (no login) in English too: the form, its answer with
+    the case number, and a lookup that finds nothing. The region choices are unit names (data)."""
+    from chunfeng.cases.public import public_regions
+    from tests.cases.test_public import REQUEST
+
+    regions = [name for _code, name in public_regions()]
+    client = english(Client())
+    assert check_page(client.get("/12351/").content.decode(), regions) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/12351/", REQUEST)
+    assert answer.status_code == 200 and 'id="case-number"' in answer.content.decode()
+    assert check_page(answer.content.decode(), regions) == []
+    status = client.post("/12351/status/", {"number": "NOPE", "phone": "13900000000"})
+    assert 'id="not-found"' in status.content.decode()
+    assert check_page(status.content.decode(), []) == []
