@@ -32,7 +32,6 @@ from chunfeng.formdefs.values import format_value, parse_values, to_number
 from .models import Report, ReportValue
 from .selectors import ReportSlot
 from .services import (
-    EXPLANATION_MAX,
     _clean_explanations,
     _lock_or_create,
     _parse_header,
@@ -126,15 +125,6 @@ def _canonical(definition, code: str, text: str) -> str:
         return _header_text_of(_parse_header({code: text})[code])
     if code.startswith(EXPLANATION):
         check = code[len(EXPLANATION) :]
-        if len(text) > EXPLANATION_MAX:
-            raise ApplicationError(
-                _("%(check)s 的说明超过 %(max)s 字（未保存），请精简")
-                % {"check": check, "max": EXPLANATION_MAX},
-                code="bad_values",
-                details=[
-                    {"field": code, "message": _("说明最多 %(max)s 字") % {"max": EXPLANATION_MAX}}
-                ],
-            )
         return _clean_explanations(definition, {check: text}).get(check, "")
     parsed, errors = parse_values(definition, {code: text})
     if errors:

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from chunfeng.core.versions import Stale, version_from
 from chunfeng.core.web import caught
 
-from .blank_saves import EXPLANATION, EXPLANATION_MAX, report_save_blank
+from .blank_saves import EXPLANATION, report_save_blank
 from .selectors import report_slot_for
+from .services import EXPLANATION_MAX
 
 
 @login_required
