@@ -24,7 +24,7 @@ from chunfeng.formdefs.schema import FormDefinition
 from chunfeng.formdefs.selectors import definition_of
 from chunfeng.formdefs.values import Value
 from chunfeng.orgunits.models import OrgUnit
-from chunfeng.orgunits.selectors import unit_for
+from chunfeng.orgunits.selectors import unit_for, units_visible_to
 
 from .history import group_blank_saves
 from .models import Report, ReportKind, ReportValue
@@ -79,8 +79,32 @@ def report_slot_for(
     user, campaign_id: int, unit_code: str, form_code: str, *, own: bool = False
 ) -> ReportSlot:
     """The one lookup every report page and endpoint uses; 404 outside the user's reach.
-    ``own``: the unit's 本级 filing (only a unit that collects reports keeps one)."""
-    return _slot(campaign_for(user, campaign_id), unit_for(user, unit_code), form_code, own)
+    ``own``: the unit's 本级 filing (only a unit that collects reports keeps one).
+
+    Every page and save of a report starts here, so the usual case asks plain queries only:
+    the campaign's form with its campaign and owner, the unit in the user's subtree, whether
+    it is a recipient. Whether the user sees the campaign (``campaigns_visible_to``) follows
+    from those: the owner sits in the user's subtree, or above it with the requested unit (in
+    the subtree) a recipient. Anything else takes the scoped lookups, which say what is wrong."""
+    cform = (
+        CampaignForm.objects.select_related("campaign__owner", "form_version")
+        .filter(campaign_id=campaign_id, code=form_code)
+        .first()
+    )
+    unit = units_visible_to(user).filter(code=unit_code).first() if cform else None
+    if cform is None or unit is None:
+        return _slot_scoped(user, campaign_id, unit_code, form_code, own)
+    campaign, here = cform.campaign, user.unit.path
+    owner_here = campaign.owner.path.startswith(here)
+    recipient = campaign.recipients.filter(pk=unit.pk).exists()
+    if not (owner_here or (recipient and here.startswith(campaign.owner.path))):
+        return _slot_scoped(user, campaign_id, unit_code, form_code, own)
+    return _slot(campaign, unit, cform, own, recipient=recipient)
+
+
+def _slot_scoped(user, campaign_id: int, unit_code: str, form_code: str, own: bool) -> ReportSlot:
+    campaign = campaign_for(user, campaign_id)
+    return _slot(campaign, unit_for(user, unit_code), campaign_form(campaign, form_code), own)
 
 
 def report_slot_system(
@@ -95,7 +119,7 @@ def report_slot_system(
             _("没有编号为 %(campaign_id)s 的活动或代码为 %(unit_code)s 的单位")
             % {"campaign_id": campaign_id, "unit_code": unit_code}
         ) from None
-    return _slot(campaign, unit, form_code, own)
+    return _slot(campaign, unit, campaign_form(campaign, form_code), own)
 
 
 def collects(campaign: Campaign, unit: OrgUnit) -> bool:
@@ -104,24 +128,34 @@ def collects(campaign: Campaign, unit: OrgUnit) -> bool:
     return below.exists()
 
 
-def _slot(campaign: Campaign, unit: OrgUnit, form_code: str, own: bool = False) -> ReportSlot:
+def _slot(
+    campaign: Campaign,
+    unit: OrgUnit,
+    cform: CampaignForm,
+    own: bool = False,
+    *,
+    recipient: bool | None = None,
+) -> ReportSlot:
     """A recipient's report; the owner's is its final report. A 本级 filing only where the
-    unit collects reports from below."""
-    cform = campaign_form(campaign, form_code)
+    unit collects reports from below. ``recipient``: already known (else asked)."""
     is_owner = unit.pk == campaign.owner_id
-    if not is_owner and not campaign.recipients.filter(pk=unit.pk).exists():
+    if recipient is None:
+        recipient = campaign.recipients.filter(pk=unit.pk).exists()
+    if not is_owner and not recipient:
         raise Http404(
             _("%(unit)s不是活动“%(campaign)s”的报送单位")
             % {"unit": unit.name, "campaign": campaign.name}
         )
     filings = {
         r.kind: r
-        for r in Report.all_kinds.select_related("form_version", "updated_by").filter(
+        for r in Report.all_kinds.select_related("updated_by").filter(
             campaign_form=cform, unit=unit
         )
     }
     for filing in filings.values():  # already in hand: no query when a caller follows these
         cform.campaign, filing.campaign_form, filing.unit = campaign, cform, unit
+        if filing.form_version_id == cform.form_version_id:  # nearly always: not read twice
+            filing.form_version = cform.form_version
     slot = ReportSlot(
         campaign=campaign,
         campaign_form=cform,
