@@ -5,6 +5,8 @@ insert with executemany/COPY. See bench/README.md."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import marshal
 import tempfile
 from dataclasses import dataclass, field
@@ -301,6 +303,7 @@ def _insert_spooled(spool, *, unit, actor, report) -> int:
         meta.get_field(name).get_db_prep_save(value, connection)
         for name, value in constants.items()
     )
+    fixed_text = "\t".join(_copy_text(value) for value in fixed)
     table = qn(meta.db_table)
     columns = ", ".join(qn(meta.get_field(n).column) for n in (*_SPOOL, *constants))
     saved = 0
@@ -308,8 +311,7 @@ def _insert_spooled(spool, *, unit, actor, report) -> int:
         while (chunk := _spool_read(spool)) is not None:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in chunk:
-                        copy.write_row(row + fixed)
+                    copy.write(_copy_block(chunk, fixed_text))
             else:
                 marks = ", ".join(["%s"] * (len(_SPOOL) + len(fixed)))
                 cursor.executemany(
@@ -329,6 +331,43 @@ def _insert_spooled(spool, *, unit, actor, report) -> int:
         if cursor.rowcount != saved:  # cannot happen unless the table changed under us
             raise IntegrityError(f"{cursor.rowcount} persons for {saved} households")
     return saved
+
+
+# COPY's text format: a row is its values separated by tabs, \N for NULL, and a backslash,
+# tab, newline or carriage return inside a value escaped with a backslash.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value as COPY's text format writes it (the constant columns, once per import)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if hasattr(value, "obj"):  # psycopg's Jsonb wrapper of a JSON column's value
+        value = json.dumps(value.obj, ensure_ascii=False)
+    elif isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_block(rows: list[tuple], fixed_text: str) -> bytes:
+    """Spooled rows as lines of COPY's text format, the constant columns' text after each.
+
+    psycopg's ``write_row`` adapts every value by its type (22 a row, with the JSON column
+    serialised each time): several seconds for 200,000 rows, against a fraction of that here,
+    where the spool's order says what each value is (``_SPOOL``): the free texts (name,
+    phone, employer, bank account) escaped; the ID number, token, gender, dates, amounts and
+    category as validated (digits, letters, ``-`` and ``.``); the flags as t/f."""
+    esc = _COPY_ESCAPES
+    lines = [
+        f"{r[0].translate(esc)}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4].translate(esc)}\t"
+        f"{r[5].translate(esc)}\t{r[6]}\t{r[7]}\t{r[8]}\t{'t' if r[9] else 'f'}\t"
+        f"{'t' if r[10] else 'f'}\t{'t' if r[11] else 'f'}\t{r[12].translate(esc)}\t{r[13]}\t"
+        f"{fixed_text}\n"
+        for r in rows
+    ]
+    return "".join(lines).encode()
 
 
 @contextlib.contextmanager

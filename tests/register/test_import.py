@@ -381,3 +381,27 @@ def test_a_file_of_bad_ids_keeps_the_first_errors_and_counts_all(fed, tmp_path):
     check = household_import_check(rows=rows, columns={"id_number": "身份证号码"}, max_errors=100)
     assert (check.rows, check.bad_rows, check.error_count, check.valid) == (7000, 7000, 7000, 0)
     assert [e["row"] for e in check.errors] == list(range(2, 102))
+
+
+def test_texts_with_tabs_newlines_and_backslashes_are_stored_as_read(fed, tmp_path):
+    """PostgreSQL's COPY text format gives tab, newline and backslash a meaning of their own:
+    the import escapes them, and every text comes back exactly as the validation read it."""
+    from chunfeng.register.validation import clean_household
+
+    odd = {"姓名": "王\\五", "工作单位": "甲厂\t二车间\\班组\n（夜班）\r", "联系电话": "0411\\8"}
+    path = tmp_path / "h.xlsx"
+    path.write_bytes(xlsx_bytes([row(1, **odd), row(2)]))
+    file = HouseholdFile(path)
+    import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=SYSTEM)
+    stored = Household.objects.order_by("pk").first()
+    read = dict(zip(("name", "employer", "phone"), odd.values(), strict=True))
+    expected, problems = clean_household(read | {"id_number": make_id(1), "category": "B"})
+    assert not problems
+    assert "\\" in stored.name and "\t" in stored.employer and "\n" in stored.employer
+    assert (stored.name, stored.employer, stored.phone) == (
+        expected["name"],
+        expected["employer"],
+        expected["phone"],
+    )
+    assert stored.causes == [] and stored.status == "active" and stored.version == 1
+    assert Person.objects.get(household=stored).id_number == stored.id_number
