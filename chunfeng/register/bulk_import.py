@@ -4,24 +4,20 @@ insert with executemany/COPY. See bench/README.md."""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import json
-import marshal
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chunfeng.core.actors import user_or_none
 from chunfeng.core.audit import audit_record
 from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.personal import mask_id, search_tokener
 from chunfeng.core.rules import can_edit_households
 
-from .models import Household, HouseholdStatus, Person
+from .bulk_insert import SpoolSink, Target, insert_persons, insert_spooled, spooled
+from .models import Household, Person
 from .onefile import second_file_message
 from .validation import clean_household
 
@@ -60,12 +56,6 @@ def _id_key(number: str) -> int:
     return int(number[:17]) * 11 + (10 if number[17] == "X" else int(number[17]))
 
 
-# Spooled rows (marshal-friendly tuples): the fields of a household in this order.
-_SPOOL = ("name", "id_number", "gender", "birth_date", "phone", "employer", "family_size",
-          "income", "category", "is_migrant", "is_model_worker", "is_laid_off", "bank_account",
-          "id_token")  # fmt: skip
-
-
 @dataclass
 class ImportCheck:
     """What the validation of an import found. ``errors`` holds the first problems as
@@ -95,15 +85,16 @@ def household_import_check(
     rows,
     columns: dict[str, str],
     actor=None,
-    spool=None,
+    sink=None,
     on_progress=None,
     max_errors: int | None = 10_000,
     preview: int = 20,
 ) -> ImportCheck:
     """Validate household rows ``(row number, {field: raw value})`` streaming: every field,
     duplicates inside the file and 一户一档 against the database (one query per chunk). Only
-    the ID numbers seen and the errors are kept; valid rows go to ``spool`` (a binary file)
-    chunk by chunk when it is given. ``columns`` names each field's column for the errors;
+    the ID numbers seen and the errors are kept; while no error is found, valid rows go to
+    ``sink`` chunk by chunk when it is given (``_SpoolSink``, ``_CopySink``: ``ready()`` before
+    each chunk's query, ``write(rows)`` after it). ``columns`` names each field's column for the errors;
     ``actor`` decides what a 一户一档 conflict says of a file kept elsewhere (contract (d))."""
     actor_unit = actor.unit if getattr(actor, "unit_id", None) else None
     check = ImportCheck()
@@ -114,6 +105,8 @@ def household_import_check(
     id_token = search_tokener("id")
 
     def flush():
+        if sink is not None:
+            sink.ready()
         holders = holders_by_id(f["id_number"] for _, f in chunk) if chunk else {}
         good = []
         for row, fields in chunk:
@@ -134,8 +127,8 @@ def household_import_check(
         check.valid += len(good)
         for fields in good[: max(0, preview - len(check.preview))]:
             check.preview.append(_preview_row(fields))
-        if spool is not None and good:
-            _spool_write(spool, [_spooled(f, id_token) for f in good])
+        if sink is not None and good and not check.error_count:
+            sink.write([spooled(f, id_token) for f in good])
         chunk.clear()
         chunk_errors.clear()
         bad.clear()
@@ -187,40 +180,6 @@ def _preview_row(f: dict) -> dict:
     }
 
 
-def _spool_write(spool, rows: list[tuple]) -> None:
-    """A chunk of rows as one length-prefixed marshal block (marshal.load on a file reads in
-    small pieces and is slow)."""
-    data = marshal.dumps(rows)
-    spool.write(len(data).to_bytes(8, "little"))
-    spool.write(data)
-
-
-def _spool_read(spool) -> list[tuple] | None:
-    size = spool.read(8)
-    return marshal.loads(spool.read(int.from_bytes(size, "little"))) if size else None
-
-
-def _spooled(f: dict, id_token) -> tuple:
-    """The fields in ``_SPOOL`` order, as marshal writes them and the INSERT takes them
-    (``id_token``: ``search_tokener("id")``)."""
-    return (
-        f["name"],
-        f["id_number"],
-        f["gender"],
-        f["birth_date"].isoformat(),
-        f["phone"],
-        f["employer"],
-        f["family_size"],
-        str(f["income"]),
-        f["category"],
-        f["is_migrant"],
-        f["is_model_worker"],
-        f["is_laid_off"],
-        f["bank_account"],
-        id_token(f["id_number"]),
-    )
-
-
 def household_import(
     *,
     unit,
@@ -231,11 +190,15 @@ def household_import(
     on_progress=None,
     max_errors: int | None = 10_000,
 ) -> ImportCheck:
-    """All or nothing: validate every row first (``household_import_check``); when any is bad,
-    raise ``ApplicationError`` (code ``import_invalid``) whose details are ``{row, column,
-    message}`` and save nothing. Otherwise insert the households and their 一户一档 persons in
-    chunks inside one transaction. ``on_progress(stage, done)`` reports the rows "check"ed,
-    "checked" once all are (before the transaction) and the rows "save"d."""
+    """All or nothing: every row validated (``household_import_check``); when any is bad,
+    ``ApplicationError`` (code ``import_invalid``) whose details are ``{row, column, message}``,
+    and nothing saved. Otherwise the households and their 一户一档 persons, in one transaction.
+
+    On SQLite the valid rows are spooled to a temporary file while the file is checked and
+    inserted after it; ``on_progress(stage, done)`` reports the rows "check"ed, "checked" once
+    all are (before the transaction) and the rows "save"d. On PostgreSQL they are sent by COPY
+    while the next ones are checked (``copy_stream``), inside the transaction, which a bad row
+    rolls back; the stages are "stream" (rows checked and sent) and "save"."""
     if not can_edit_households(actor, unit):
         raise NotPermitted(_("您不能为%(unit)s建立困难职工档案") % {"unit": unit.name})
     if not unit.active:
@@ -243,144 +206,61 @@ def household_import(
             _("%(unit)s已撤销，不能再建档") % {"unit": unit.name}, code="retired_unit"
         )
     report = on_progress or (lambda stage, done: None)
-    with tempfile.TemporaryFile() as spool:
-        check = household_import_check(
-            rows=rows,
-            columns=columns,
-            actor=actor,
-            spool=spool,
-            max_errors=max_errors,
-            preview=0,
-            on_progress=lambda done: report("check", done),
+    target = Target(unit, actor)
+    check_rows = partial(household_import_check, rows=rows, columns=columns, actor=actor)
+    check_rows = partial(check_rows, max_errors=max_errors, preview=0)
+
+    def audit(count: int) -> None:  # in the import's transaction
+        audit_record(
+            actor=actor, action="household.import", target=unit, count=count, source=source
         )
-        if check.error_count:
-            raise ApplicationError(
-                _("%(summary)s，未导入任何数据。请改正后重新导入。") % {"summary": check.summary()},
-                code="import_invalid",
-                details=check.errors,
-            )
-        if not check.valid:
-            raise ApplicationError(_("文件中没有可导入的数据行"), code="import_empty")
+
+    try:
+        if connection.vendor == "postgresql":
+            return _import_streaming(check_rows, target, report, audit)
+        return _import_spooled(check_rows, target, report, audit)
+    except IntegrityError:
+        raise ApplicationError(
+            "导入过程中，有人同时为文件中的职工建立了档案，本次未导入任何数据。"
+            "请重新导入，系统会指出是哪些行。",
+            code="import_conflict",
+        ) from None
+
+
+def _refuse_bad(check: ImportCheck) -> None:
+    if check.error_count:
+        raise ApplicationError(
+            _("%(summary)s，未导入任何数据。请改正后重新导入。") % {"summary": check.summary()},
+            code="import_invalid",
+            details=check.errors,
+        )
+    if not check.valid:
+        raise ApplicationError(_("文件中没有可导入的数据行"), code="import_empty")
+
+
+def _import_spooled(check_rows, target: Target, report, audit) -> ImportCheck:
+    with tempfile.TemporaryFile() as spool:
+        check = check_rows(sink=SpoolSink(spool), on_progress=lambda done: report("check", done))
+        _refuse_bad(check)
         report("checked", check.valid)
         spool.seek(0)
-        try:
-            with transaction.atomic():
-                saved = _insert_spooled(spool, unit=unit, actor=actor, report=report)
-                audit_record(
-                    actor=actor, action="household.import", target=unit, count=saved, source=source
-                )
-        except IntegrityError:
-            raise ApplicationError(
-                "导入过程中，有人同时为文件中的职工建立了档案，本次未导入任何数据。"
-                "请重新导入，系统会指出是哪些行。",
-                code="import_conflict",
-            ) from None
+        with transaction.atomic():
+            saved = insert_spooled(spool, target, lambda done: report("save", done))
+            insert_persons(target, saved)
+            audit(saved)
     return check
 
 
-def _insert_spooled(spool, *, unit, actor, report) -> int:
-    """Insert the spooled households chunk by chunk, then their 一户一档 persons.
-
-    At this volume the ORM's per-value SQL compilation (``bulk_create``) costs several times
-    the database's own work, so the rows go in as prepared values: ``COPY … FROM STDIN`` on
-    PostgreSQL (its ``executemany`` is one round trip per row), ``executemany`` on SQLite.
-    Dates and amounts are spooled as text, which both read as Django writes them. The
-    constant columns are adapted once by their fields; the persons are one INSERT … SELECT
-    of the households this import made (same unit and creation time, no person yet)."""
-    qn = connection.ops.quote_name
-    constants = {
-        "unit": unit.pk,
-        "created_by": getattr(user_or_none(actor), "pk", None),
-        "created_at": timezone.now(),
-        "status": HouseholdStatus.ACTIVE,
-        "escaped_on": None,
-        "escaped_reason": "",
-        "causes": [],
-        "version": 1,
-    }
-    meta = Household._meta
-    fixed = tuple(
-        meta.get_field(name).get_db_prep_save(value, connection)
-        for name, value in constants.items()
-    )
-    fixed_text = "\t".join(_copy_text(value) for value in fixed)
-    table = qn(meta.db_table)
-    columns = ", ".join(qn(meta.get_field(n).column) for n in (*_SPOOL, *constants))
-    saved = 0
-    with connection.cursor() as cursor, _sqlite_cache(cursor):
-        while (chunk := _spool_read(spool)) is not None:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    copy.write(_copy_block(chunk, fixed_text))
-            else:
-                marks = ", ".join(["%s"] * (len(_SPOOL) + len(fixed)))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                    [row + fixed for row in chunk],
-                )
-            saved += len(chunk)
-            report("save", saved)
-        person = qn(Person._meta.db_table)
-        cursor.execute(
-            f"INSERT INTO {person} (id_number, household_id, is_worker, active) "
-            f"SELECT h.id_number, h.id, %s, %s FROM {table} h "
-            f"WHERE h.unit_id = %s AND h.created_at = %s AND h.status = %s AND NOT EXISTS "
-            f"(SELECT 1 FROM {person} p WHERE p.household_id = h.id)",
-            [True, True, unit.pk, fixed[2], HouseholdStatus.ACTIVE],
-        )
-        if cursor.rowcount != saved:  # cannot happen unless the table changed under us
-            raise IntegrityError(f"{cursor.rowcount} persons for {saved} households")
-    return saved
-
-
-# COPY's text format: a row is its values separated by tabs, \N for NULL, and a backslash,
-# tab, newline or carriage return inside a value escaped with a backslash.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """One value as COPY's text format writes it (the constant columns, once per import)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if hasattr(value, "obj"):  # psycopg's Jsonb wrapper of a JSON column's value
-        value = json.dumps(value.obj, ensure_ascii=False)
-    elif isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    return str(value).translate(_COPY_ESCAPES)
-
-
-def _copy_block(rows: list[tuple], fixed_text: str) -> bytes:
-    """Spooled rows as lines of COPY's text format, the constant columns' text after each.
-
-    psycopg's ``write_row`` adapts every value by its type (22 a row, with the JSON column
-    serialised each time): several seconds for 200,000 rows, against a fraction of that here,
-    where the spool's order says what each value is (``_SPOOL``): the free texts (name,
-    phone, employer, bank account) escaped; the ID number, token, gender, dates, amounts and
-    category as validated (digits, letters, ``-`` and ``.``); the flags as t/f."""
-    esc = _COPY_ESCAPES
-    lines = [
-        f"{r[0].translate(esc)}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4].translate(esc)}\t"
-        f"{r[5].translate(esc)}\t{r[6]}\t{r[7]}\t{r[8]}\t{'t' if r[9] else 'f'}\t"
-        f"{'t' if r[10] else 'f'}\t{'t' if r[11] else 'f'}\t{r[12].translate(esc)}\t{r[13]}\t"
-        f"{fixed_text}\n"
-        for r in rows
-    ]
-    return "".join(lines).encode()
-
-
-@contextlib.contextmanager
-def _sqlite_cache(cursor, kib: int = 65536):
-    """SQLite's page cache (2 MB by default) raised for a big insert: the household indexes
-    (ID number, phone, name) otherwise spill from it and the insert slows down by half."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    cursor.execute("PRAGMA cache_size")
-    before = cursor.fetchone()[0]
-    cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+@transaction.atomic
+def _import_streaming(check_rows, target: Target, report, audit) -> ImportCheck:
+    stream = target.copy_stream()
     try:
-        yield
+        check = check_rows(sink=stream, on_progress=lambda done: report("stream", done))
+        stream.wait()
     finally:
-        cursor.execute(f"PRAGMA cache_size = {int(before)}")
+        stream.close()
+    _refuse_bad(check)  # inside the transaction: what was sent is rolled back
+    insert_persons(target, check.valid)
+    audit(check.valid)
+    report("save", check.valid)
+    return check

@@ -195,6 +195,8 @@ def _import_job(job, file: HouseholdFile, mapping: dict, next_url: str, unit, ac
             job_progress(job, min(done, rows))
         elif stage == "checked":
             job_progress(job, rows, message=f"检查通过，正在写入 {done} 户…")
+        elif stage == "stream":  # PostgreSQL: checked and sent at once, in the transaction
+            side.update(min(2 * done, total))
         else:  # inside the transaction: only another connection's write is seen at once
             side.update(min(rows + done, total))
 

@@ -1,0 +1,212 @@
+"""The insert side of a household import: the validated rows as plain tuples (``spooled``),
+where they go while the file is checked (``SpoolSink`` on SQLite, ``CopyStream`` on
+PostgreSQL), and the households' 一户一档 persons made after them. See bench/README.md.
+
+At this volume the ORM's per-value SQL compilation (``bulk_create``) costs several times the
+database's own work, so the rows go in as prepared values: ``COPY … FROM STDIN`` on PostgreSQL
+(its ``executemany`` is one round trip per row), ``executemany`` on SQLite. Dates and amounts
+are spooled as text, which both read as Django writes them. The constant columns are adapted
+once by their fields."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import marshal
+from functools import cached_property
+
+from django.db import IntegrityError, connection
+from django.utils import timezone
+
+from chunfeng.core.actors import user_or_none
+
+from .models import Household, HouseholdStatus, Person
+
+# Spooled rows (marshal-friendly tuples): the fields of a household in this order.
+SPOOL = ("name", "id_number", "gender", "birth_date", "phone", "employer", "family_size",
+         "income", "category", "is_migrant", "is_model_worker", "is_laid_off", "bank_account",
+         "id_token")  # fmt: skip
+
+
+def spooled(f: dict, id_token) -> tuple:
+    """The fields in ``SPOOL`` order, as marshal writes them and the INSERT takes them
+    (``id_token``: ``search_tokener("id")``)."""
+    return (
+        f["name"],
+        f["id_number"],
+        f["gender"],
+        f["birth_date"].isoformat(),
+        f["phone"],
+        f["employer"],
+        f["family_size"],
+        str(f["income"]),
+        f["category"],
+        f["is_migrant"],
+        f["is_model_worker"],
+        f["is_laid_off"],
+        f["bank_account"],
+        id_token(f["id_number"]),
+    )
+
+
+class Target:
+    """Where an import's households go: the table, its columns (``SPOOL`` and then the
+    constant ones) and the constants' values, adapted once."""
+
+    def __init__(self, unit, actor):
+        self.unit = unit
+        constants = {
+            "unit": unit.pk,
+            "created_by": getattr(user_or_none(actor), "pk", None),
+            "created_at": timezone.now(),
+            "status": HouseholdStatus.ACTIVE,
+            "escaped_on": None,
+            "escaped_reason": "",
+            "causes": [],
+            "version": 1,
+        }
+        meta, qn = Household._meta, connection.ops.quote_name
+        self.fixed = tuple(
+            meta.get_field(name).get_db_prep_save(value, connection)
+            for name, value in constants.items()
+        )
+        self.created_at = self.fixed[2]
+        self.table = qn(meta.db_table)
+        self.columns = ", ".join(qn(meta.get_field(n).column) for n in (*SPOOL, *constants))
+
+    @cached_property
+    def fixed_text(self) -> str:
+        return "\t".join(_copy_text(value) for value in self.fixed)
+
+    def copy_stream(self) -> CopySink:
+        """PostgreSQL: a sink that sends each chunk by COPY while the next is checked. The
+        foreign keys are checked as each COPY ends (on the server, while the client checks
+        the next rows) rather than all at ``COMMIT``, when the import's transaction is the
+        outermost one (the setting lasts until it ends)."""
+        from .copy_stream import CopyStream  # psycopg: PostgreSQL only
+
+        if not connection.savepoint_ids:  # the import's own transaction, not a caller's
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        return CopySink(CopyStream(connection, self.table, self.columns), self.fixed_text)
+
+
+class SpoolSink:
+    """SQLite: valid rows kept in a temporary file until the whole file is checked."""
+
+    def __init__(self, spool):
+        self.spool = spool
+
+    def ready(self) -> None:
+        pass
+
+    def write(self, rows: list[tuple]) -> None:
+        """A chunk of rows as one length-prefixed marshal block (marshal.load on a file reads
+        in small pieces and is slow)."""
+        data = marshal.dumps(rows)
+        self.spool.write(len(data).to_bytes(8, "little"))
+        self.spool.write(data)
+
+
+class CopySink:
+    """PostgreSQL: each chunk of valid rows sent by COPY (``copy_stream.CopyStream``)."""
+
+    def __init__(self, stream, fixed_text: str):
+        self.stream, self.fixed_text = stream, fixed_text
+
+    def ready(self) -> None:  # before the check's next query on the connection
+        self.stream.wait()
+
+    def write(self, rows: list[tuple]) -> None:
+        self.stream.send(copy_block(rows, self.fixed_text))
+
+    def wait(self) -> None:
+        self.stream.wait()
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def _spool_read(spool) -> list[tuple] | None:
+    size = spool.read(8)
+    return marshal.loads(spool.read(int.from_bytes(size, "little"))) if size else None
+
+
+def insert_spooled(spool, target: Target, report) -> int:
+    """SQLite: the spooled households, chunk by chunk (``report(saved)`` after each)."""
+    marks = ", ".join(["%s"] * (len(SPOOL) + len(target.fixed)))
+    sql = f"INSERT INTO {target.table} ({target.columns}) VALUES ({marks})"
+    saved = 0
+    with connection.cursor() as cursor, _sqlite_cache(cursor):
+        while (chunk := _spool_read(spool)) is not None:
+            cursor.executemany(sql, [row + target.fixed for row in chunk])
+            saved += len(chunk)
+            report(saved)
+    return saved
+
+
+def insert_persons(target: Target, saved: int) -> None:
+    """The 一户一档 persons of the households this import made (same unit and creation time,
+    no person yet), as one INSERT … SELECT."""
+    person = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {person} (id_number, household_id, is_worker, active) "
+            f"SELECT h.id_number, h.id, %s, %s FROM {target.table} h "
+            f"WHERE h.unit_id = %s AND h.created_at = %s AND h.status = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {person} p WHERE p.household_id = h.id)",
+            [True, True, target.unit.pk, target.created_at, HouseholdStatus.ACTIVE],
+        )
+        if cursor.rowcount != saved:  # cannot happen unless the table changed under us
+            raise IntegrityError(f"{cursor.rowcount} persons for {saved} households")
+
+
+# COPY's text format: a row is its values separated by tabs, \N for NULL, and a backslash,
+# tab, newline or carriage return inside a value escaped with a backslash.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value as COPY's text format writes it (the constant columns, once per import)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if hasattr(value, "obj"):  # psycopg's Jsonb wrapper of a JSON column's value
+        value = json.dumps(value.obj, ensure_ascii=False)
+    elif isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def copy_block(rows: list[tuple], fixed_text: str) -> bytes:
+    """Spooled rows as lines of COPY's text format, the constant columns' text after each.
+
+    psycopg's ``write_row`` adapts every value by its type (22 a row, with the JSON column
+    serialised each time): several seconds for 200,000 rows, against a fraction of that here,
+    where the spool's order says what each value is (``SPOOL``): the free texts (name,
+    phone, employer, bank account) escaped; the ID number, token, gender, dates, amounts and
+    category as validated (digits, letters, ``-`` and ``.``); the flags as t/f."""
+    esc = _COPY_ESCAPES
+    lines = [
+        f"{r[0].translate(esc)}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4].translate(esc)}\t"
+        f"{r[5].translate(esc)}\t{r[6]}\t{r[7]}\t{r[8]}\t{'t' if r[9] else 'f'}\t"
+        f"{'t' if r[10] else 'f'}\t{'t' if r[11] else 'f'}\t{r[12].translate(esc)}\t{r[13]}\t"
+        f"{fixed_text}\n"
+        for r in rows
+    ]
+    return "".join(lines).encode()
+
+
+@contextlib.contextmanager
+def _sqlite_cache(cursor, kib: int = 65536):
+    """SQLite's page cache (2 MB by default) raised for a big insert: the household indexes
+    (ID number, phone, name) otherwise spill from it and the insert slows down by half."""
+    cursor.execute("PRAGMA cache_size")
+    before = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(before)}")

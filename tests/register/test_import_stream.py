@@ -1,0 +1,69 @@
+"""The import in chunks: on PostgreSQL each chunk of valid rows goes to the server by COPY while
+the next is checked, inside the import's transaction (``register.copy_stream``); on SQLite it is
+spooled and inserted after the check. Either way all or nothing, whichever chunk goes wrong."""
+
+import pytest
+from django.db import DatabaseError, connection
+
+from chunfeng.core.actors import SYSTEM
+from chunfeng.core.audit import AuditEvent
+from chunfeng.core.errors import ApplicationError
+from chunfeng.register import bulk_import, bulk_insert
+from chunfeng.register.import_jobs import import_file
+from chunfeng.register.listfile import HouseholdFile, contract_mapping
+from chunfeng.register.models import Household, Person
+
+from .conftest import make_id, new_household, row, xlsx_bytes
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(bulk_import, "IMPORT_CHUNK", 2)  # seven rows: four chunks
+
+
+def run(fed, tmp_path, rows):
+    path = tmp_path / "h.xlsx"
+    path.write_bytes(xlsx_bytes(rows))
+    file = HouseholdFile(path)
+    return import_file(file, contract_mapping(file.header().columns), unit=fed.zs, actor=SYSTEM)
+
+
+def test_every_chunk_is_saved_with_its_persons_and_one_audit_row(fed, tmp_path, small_chunks):
+    check = run(fed, tmp_path, [row(i) for i in range(1, 8)])
+    assert check.valid == 7
+    ids = sorted(Household.objects.filter(unit=fed.zs).values_list("id_number", flat=True))
+    assert ids == sorted(make_id(i) for i in range(1, 8))
+    persons = Person.objects.filter(household__unit=fed.zs, active=True)
+    assert sorted(persons.values_list("id_number", flat=True)) == ids
+    assert AuditEvent.objects.filter(action="household.import").count() == 1
+
+
+def test_a_file_kept_elsewhere_found_in_a_later_chunk_saves_nothing(fed, tmp_path, small_chunks):
+    new_household(fed, fed.xg, 6)  # 西岗区 keeps the sixth person's file
+    with pytest.raises(ApplicationError) as err:
+        run(fed, tmp_path, [row(i) for i in range(1, 8)])
+    assert err.value.code == "import_invalid"
+    assert [(d["row"], d["column"]) for d in err.value.details] == [(7, "身份证号码")]
+    assert "已在西岗区总工会（210203）建档" in err.value.details[0]["message"]
+    assert list(Household.objects.values_list("unit", flat=True)) == [fed.xg.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_chunk_the_server_refuses_rolls_back_the_chunks_sent_before(
+    fed, tmp_path, small_chunks, monkeypatch
+):
+    sent = []
+    block = bulk_insert.copy_block
+
+    def third_is_broken(rows, fixed_text):
+        sent.append(len(rows))
+        data = block(rows, fixed_text)
+        return data if len(sent) != 3 else data.replace(b"\t", b"\t\t", 1)  # a column too many
+
+    monkeypatch.setattr(bulk_insert, "copy_block", third_is_broken)
+    with pytest.raises(DatabaseError):
+        run(fed, tmp_path, [row(i) for i in range(1, 8)])
+    assert sent == [2, 2, 2]  # the two chunks before were sent, and are gone with the third
+    assert not Household.objects.exists() and not Person.objects.exists()
+    assert not AuditEvent.objects.filter(action="household.import").exists()
+    assert run(fed, tmp_path, [row(1)]).valid == 1  # the connection works on
