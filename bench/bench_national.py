@@ -17,7 +17,9 @@ beside each figure:
 
 * the top-level 汇总: ``summary_for`` (the roll-up service) and the 汇总 page (Django's test
   Client) against the bare SQL computing the same totals (a recursive walk down to the first
-  approved unit of each branch, then ``SUM(value) … GROUP BY code`` over their reports);
+  approved unit of each branch, then ``SUM(value) … GROUP BY code`` over their reports); the
+  page and its 表实相符 comparison on request (``records/`` through htmx) against
+  ``/bench/trivial-page/``;
 * the completeness page against ``/bench/trivial-page/``;
 * the register list, first page, a middle page and the last page (by key, ``before=``) and the
   exact count on request (``?count=exact`` through htmx) against ``/bench/trivial-page/``; the bare
@@ -213,8 +215,15 @@ def main() -> None:
             lambda: summary_for(campaign, root, cform, "approved"),
             bare_sum, args.rounds, "the bare SQL",
         )  # fmt: skip
-        page = get(f"/campaigns/{campaign.pk}/summary/{root.code}/F1/")
+        summary_url = f"/campaigns/{campaign.pk}/summary/{root.code}/F1/"
+        page = get(summary_url)
         compare("汇总 page", page, bare_sum, args.rounds, "the bare SQL")
+        compare("汇总 page", page, trivial, args.rounds, "the trivial page")
+        # 表实相符 on request: the records' figures over the province's whole subtree
+        records = get(summary_url + "records/", HTTP_HX_REQUEST="true")
+        compare(
+            "汇总 comparison (records/, htmx)", records, trivial, args.rounds, "the trivial page"
+        )
     if "completeness" in only:
         compare(
             "completeness page",

@@ -56,6 +56,6 @@ def test_anonymous_is_refused(db, client, name, path, method):
 def test_the_guard_sees_the_routes():
     names = {name for name, _ in ROUTES}
     expected_names = ("report-entry", "summary", "campaign-completeness", "unit-list", "user-list")
-    for expected in (*expected_names, "household-list-export"):
+    for expected in (*expected_names, "household-list-export", "summary-records"):
         assert expected in names
     assert any(path.startswith("/api/v1/") for _, path in ROUTES)

@@ -1,5 +1,8 @@
 """表实相符 on the pages of the apps below: beside a report's figures on its entry page, and
-beside the totals and each unit's figures on a 汇总 page."""
+beside the totals and each unit's figures on a 汇总 page — both loaded on request (the slots
+``report.entry.records`` and ``summary.compare``), as they read the subtree's records."""
+
+from django.urls import reverse
 
 from chunfeng.core.panels import Panel, contribute
 from chunfeng.rollups.per_unit import unit_rows
@@ -32,11 +35,11 @@ UNITS_PARAM = "unit_diffs"  # ?unit_diffs=1: compare each reporting unit too (on
 
 def summary_differences(request, *, summary, **_context) -> Panel | None:
     """The totals against the records where every reporting unit keeps them (a fixed number
-    of queries); each unit's figures only
-    on demand (``?unit_diffs=1``): that costs a few queries per reporting unit, so a 汇总
-    page over thousands of units does not pay it on every view."""
+    of queries); each unit's figures only on demand (``?unit_diffs=1``): that costs a few
+    queries per reporting unit, so a 汇总 over thousands of units does not pay it at once.
+    The marks beside the totals are handed to the page as ``diff_codes``."""
     definition, campaign = summary.definition, summary.campaign
-    if not definition.derived:
+    if not definition.derived or not summary.counts.included:
         return None
     # the totals only where every reporting unit keeps the records (each unit on demand)
     comparable = comparable_codes(definition, campaign, summary.unit, summary.included)
@@ -50,17 +53,17 @@ def summary_differences(request, *, summary, **_context) -> Panel | None:
         for u, figures in (unit_rows(summary) if asked else [])
         if (diffs := differences(definition, figures, derived_figures(definition, campaign, u)))
     ]
-    if not total and not per_unit and (asked or not summary.counts.included):
-        return None
     query = request.GET.copy()
     query[UNITS_PARAM] = "1"
+    args = [campaign.pk, summary.unit.code, summary.campaign_form.code]
     return Panel(
         "reconcile/_summary_differences.html",
         {
             "record_diffs": total,
             "unit_diffs": per_unit,
             "units_asked": asked,
-            "units_query": query.urlencode(),
+            # the whole page with each unit compared (a link, not HTMX: it may take long)
+            "units_url": reverse("summary-records", args=args) + "?" + query.urlencode(),
         },
         data={"diff_codes": {d.code: d.recorded for d in total}},
     )
@@ -68,4 +71,4 @@ def summary_differences(request, *, summary, **_context) -> Panel | None:
 
 def register() -> None:
     contribute("report.entry.records", entry_records)
-    contribute("summary.records", summary_differences)
+    contribute("summary.compare", summary_differences)

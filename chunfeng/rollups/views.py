@@ -1,7 +1,11 @@
 """The 汇总 pages: the form with its totals, the drill-down per total, the unit-by-blank table,
 and the action that fills a unit's own report from its reporting units' reports.
 
-Apps above contribute to the summary page through the ``summary.records`` panel slot."""
+Apps above contribute to the summary page through the ``summary.records`` panel slot, and to
+its 表实相符 part through ``summary.compare``: the figures the real-name records give over the
+whole subtree, which grow with its households and payment lines, are computed only on request
+(``summary_records``: the panels and the marks on the totals for HTMX, else the page with
+them), never on the page's own GET."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.campaigns.selectors import campaign_for
-from chunfeng.core.panels import collect
+from chunfeng.core.panels import collect, render_panels
 from chunfeng.core.rules import can_close_campaign
 from chunfeng.core.web import back_on_error
 from chunfeng.formdefs.values import format_value
-from chunfeng.reports.presenters import paper_items
+from chunfeng.reports.presenters import BlankView, paper_items
 from chunfeng.reports.selectors import campaign_closed, report_slot_for
 
 from .branches import split_rows
@@ -40,14 +44,11 @@ def total_text(blank, total) -> str:
     return format_value(blank, total)
 
 
-@login_required
-def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
-    summary = _summary(request, campaign_id, unit_code, form_code)
+def _page_context(request, summary) -> dict:
     definition = summary.definition
     texts = {c: total_text(definition.blanks[c], v) for c, v in summary.values.items()}
     previous = previous_summary(summary)
     changes = compare(summary, previous) if previous is not None else []
-    records_panels, data = collect("summary.records", request, summary=summary)
     context = {
         "summary": summary,
         "definition": definition,
@@ -55,17 +56,60 @@ def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
         "previous": previous.campaign if previous else None,
         "changes": changes,
         "flagged": [c for c in changes if c.flagged],
-        "records_panels": records_panels,
-        "diff_codes": data.get("diff_codes", {}),
+        "records_panels": render_panels("summary.records", request, summary=summary),
         "split_rows": split_rows(definition, summary.split, total_text),
         "both_branches": len(summary.split.present) > 1,
         "missing_named": list(summary.missing[:MISSING_NAMED]) if summary.counts.missing else [],
         "drill_base": _drill_base(summary),
+        # 表实相符 is offered where there is something to compare: figures the records answer,
+        # and reports summed
+        "may_compare": bool(definition.derived and summary.counts.included),
     }
     if summary.unit.pk == summary.campaign.owner_id:
         context["closed"] = campaign_closed(summary.campaign)
         context["may_close"] = can_close_campaign(request.user, summary.unit)
+    return context
+
+
+@login_required
+def summary_page(request, campaign_id: int, unit_code: str, form_code: str):
+    """The totals, without the 表实相符 comparison: a button loads it (``summary_records``)."""
+    summary = _summary(request, campaign_id, unit_code, form_code)
+    return render(request, "rollups/summary.html", _page_context(request, summary))
+
+
+@login_required
+def summary_records(request, campaign_id: int, unit_code: str, form_code: str):
+    """表实相符 on request: the panels of ``summary.compare`` and the marks on the totals that
+    differ from the records. For HTMX the section alone, the marks swapped in out of band;
+    else the whole 汇总 page with them."""
+    summary = _summary(request, campaign_id, unit_code, form_code)
+    panels, data = collect("summary.compare", request, summary=summary)
+    diff_codes = data.get("diff_codes", {})
+    if request.headers.get("HX-Request"):
+        context = {"summary": summary, "compare_panels": panels, "diff_codes": diff_codes}
+        context["marked"] = _marked_parts(summary, diff_codes)
+        context["drill_base"] = _drill_base(summary)
+        return render(request, "rollups/_compare.html", context)
+    context = _page_context(request, summary)
+    context.update(compare_panels=panels, diff_codes=diff_codes)
     return render(request, "rollups/summary.html", context)
+
+
+def _marked_parts(summary, diff_codes: dict) -> list:
+    """The paper's totals that differ from the records, to be swapped in with their marks."""
+    if not diff_codes:
+        return []
+    definition = summary.definition
+    texts = {c: total_text(definition.blanks[c], v) for c, v in summary.values.items()}
+    items = paper_items(definition, texts, summary.outcome)
+    return [
+        part
+        for item in items
+        for line in item.lines
+        for part in line.parts
+        if isinstance(part, BlankView) and part.blank.code in diff_codes
+    ]
 
 
 def _drill_base(summary) -> str:

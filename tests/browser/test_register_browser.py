@@ -109,8 +109,15 @@ def test_import_pay_print_and_duplicate_seen_by_the_district(
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.APPROVED)
     city = session(browser, live_server, fed.user("city", "reviewer"))
     city.goto(f"{live_server.url}/campaigns/{fed.campaign.pk}/summary/210200/F1/")
+    assert city.locator("#record-diffs").count() == 0  # compared on request (htmx)
+    city.click("#load-compare")
     diffs = city.locator("#record-diffs")
     assert "06A" in diffs.text_content()  # the totals are compared at once, each unit on request
+    # the mark swapped in beside the total, which still opens its drill-down
+    assert "记录" in city.locator("[id='t-06A'] + .diff-note").text_content()
+    city.screenshot(path="test-artifacts/summary-compare.png", full_page=True)
+    city.click("[id='t-06A']")
+    city.locator("#drill", has_text="中山区总工会").wait_for()
     city.click("#record-diffs a:has-text('逐个报送单位核对')")
     city.wait_for_url("**unit_diffs=1**")
     diffs = city.locator("#record-diffs")

@@ -161,6 +161,9 @@ def test_summary_shows_where_a_districts_06A_differs(fed, records, login):
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.APPROVED)
     client = login(fed.user("city", "reviewer"))
     url = f"/campaigns/{fed.campaign.pk}/summary/210200/F1/"
+    # the 汇总 page offers the comparison, made on request (records/)
+    assert 'id="summary-compare"' in client.get(url).content.decode()
+    url += "records/"
     page = client.get(url).content.decode()
     # each unit is compared only on demand: the page links to it
     assert 'id="record-diffs"' in page and "unit_diffs=1" in page and "<h3>中山区总工会" not in page

@@ -232,25 +232,29 @@ def test_table_header_links_toggle_the_direction(filed, login):
 # --- refusals ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["", "table/", "drill/01A/"])
+@pytest.mark.parametrize("page", ["", "table/", "drill/01A/", "records/"])
 @pytest.mark.parametrize("status", ["draft", "all", "returned", "APPROVED"])
 def test_a_bad_status_is_404(filed, login, page, status):
     client = login(filed.user("city", "viewer"))
     assert client.get(url(filed.campaign, page=page, status=status)).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["", "table/", "drill/01A/"])
+@pytest.mark.parametrize("page", ["", "table/", "drill/01A/", "records/"])
 @pytest.mark.parametrize("unit", ["210200", "210203", "2102C01"])
 @pytest.mark.parametrize("role", ROLES)
 def test_a_district_cannot_open_the_city_or_a_sibling(filed, login, page, unit, role):
-    response = login(filed.user("zs", role)).get(url(filed.campaign, unit=unit, page=page))
-    assert response.status_code == 404
+    client = login(filed.user("zs", role))
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get(url(filed.campaign, unit=unit, page=page), headers=headers)
+        assert response.status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_district_opens_its_own_summary(filed, login, role):
     page = text(login(filed.user("zs", role)).get(url(filed.campaign, unit="210202")))
     assert "中山区总工会 › 汇总" in page
+    page = text(login(filed.user("zs", role)).get(url(filed.campaign, "210202", page="records/")))
+    assert "中山区总工会 › 汇总" in page and 'id="summary-compare"' in page
 
 
 def test_unknown_form_and_campaign_are_404(filed, login):
@@ -260,8 +264,9 @@ def test_unknown_form_and_campaign_are_404(filed, login):
     assert client.get(f"/campaigns/{missing}/summary/210200/F1/").status_code == 404
 
 
-def test_summary_needs_a_login(filed, client):
-    response = client.get(url(filed.campaign))
+@pytest.mark.parametrize("page", ["", "records/"])
+def test_summary_needs_a_login(filed, client, page):
+    response = client.get(url(filed.campaign, page=page), headers={"HX-Request": "true"})
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
