@@ -122,15 +122,16 @@ def ledger_figures(
     return {pk: (u, own[pk], totals[pk]) for pk, u in units.items()}
 
 
-def own_figures(campaign: Campaign, root: OrgUnit) -> defaultdict[int, Figures]:
+def own_figures(
+    campaign: Campaign, root: OrgUnit, *, receiving_only: bool = False
+) -> defaultdict[int, Figures]:
     """unit id → its own receipts and payments, for the units of ``root``'s subtree that have
-    any (three GROUP BY queries; no unit is loaded)."""
+    any (three GROUP BY queries; no unit is loaded). ``receiving_only``: the payments only of
+    units that received money (those that can hold a balance), so that a province's question
+    "who still holds money" does not add up the lines of every grassroots union."""
     own: defaultdict[int, Figures] = defaultdict(Figures)
-    receipts = (
-        Receipt.objects.filter(campaign=campaign, unit__path__startswith=root.path)
-        .values("unit_id", "source")
-        .annotate(total=Sum("amount"))
-    )
+    received = Receipt.objects.filter(campaign=campaign, unit__path__startswith=root.path)
+    receipts = received.values("unit_id", "source").annotate(total=Sum("amount"))
     for row in receipts:
         own[row["unit_id"]].by_source[row["source"]] += row["total"] or ZERO
     given = (
@@ -142,13 +143,12 @@ def own_figures(campaign: Campaign, root: OrgUnit) -> defaultdict[int, Figures]:
     )
     for row in given:
         own[row["from_unit_id"]].passed_down += row["total"] or ZERO
-    paid = (
-        PaymentLine.objects.filter(
-            campaign=campaign, cancelled=False, unit__path__startswith=root.path
-        )
-        .values("unit_id")
-        .annotate(total=Sum("amount"))
+    lines = PaymentLine.objects.filter(
+        campaign=campaign, cancelled=False, unit__path__startswith=root.path
     )
+    if receiving_only:
+        lines = lines.filter(unit_id__in=received.values("unit_id"))
+    paid = lines.values("unit_id").annotate(total=Sum("amount"))
     for row in paid:
         own[row["unit_id"]].paid += row["total"] or ZERO
     return own

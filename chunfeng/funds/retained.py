@@ -41,7 +41,8 @@ def retained_in(campaign: Campaign, root: OrgUnit, today: dt.date | None = None)
     whatever the size of the subtree: only the units that hold money are loaded."""
     if not period_over(campaign, today):
         return []
-    holding = {pk: own for pk, own in own_figures(campaign, root).items() if own.balance > 0}
+    figures = own_figures(campaign, root, receiving_only=True)  # no receipt, no balance
+    holding = {pk: own for pk, own in figures.items() if own.balance > 0}
     units = OrgUnit.objects.filter(pk__in=list(holding), path__startswith=root.path)
     found = [Retained(u, holding[u.pk].raised, holding[u.pk].paid) for u in units]
     return sorted(found, key=lambda r: r.unit.path)
