@@ -13,10 +13,11 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table
@@ -82,6 +83,7 @@ class NumberedCanvas(Canvas):
             self.drawCentredString(A4[0] / 2, 13.5 * mm, self._footer)
         self.restoreState()
         super().showPage()
+        _compress_now(self._doc.Pages.pages[-1])
 
     def save(self):
         for number in range(1, self._numbered + 1):
@@ -94,6 +96,23 @@ class NumberedCanvas(Canvas):
 
 def _page_form(number: int) -> str:
     return f"page-number-{number}"
+
+
+def _compress_now(page: pdfdoc.PDFPage) -> None:
+    """Encode a finished page's content as reportlab would when the document is saved (the
+    same filters, the same bytes), so that the document holds it compressed meanwhile."""
+    if not page.compression or not page.stream:
+        return
+    filters = [pdfdoc.PDFZCompress]
+    if rl_config.useA85:
+        filters.insert(0, pdfdoc.PDFBase85Encode)
+    content = page.stream
+    for step in reversed(filters):
+        content = step.encode(content)
+    names = pdfdoc.PDFArray([pdfdoc.PDFName(step.pdfname) for step in filters])
+    stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": names}), content)
+    stream.__Comment__ = "page stream"
+    page.Contents, page.stream = stream, None
 
 
 class StreamedTable(Flowable):

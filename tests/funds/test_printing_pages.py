@@ -150,3 +150,21 @@ def test_the_downloads_are_sent_from_a_file(fed, long_batch, login):
         assert response["Content-Type"] == "application/pdf"
         body = b"".join(response.streaming_content)
         assert body.startswith(b"%PDF") and int(response["Content-Length"]) == len(body)
+
+
+def test_pages_are_compressed_as_they_are_finished_to_the_same_bytes(fed, long_batch, monkeypatch):
+    """The document holds each finished page compressed (not its text until the file is
+    saved), and the file is byte for byte what reportlab writes compressing at the end."""
+    monkeypatch.setattr(printing, "_now", lambda: "2012-01-10 09:00")
+    held: list = []
+    compress = core_printing._compress_now
+
+    def compressing(page):
+        compress(page)
+        held.append((page.stream, page.Contents))
+
+    monkeypatch.setattr(core_printing, "_compress_now", compressing)
+    early = notice_pdf(batch=long_batch, start=START)
+    assert len(held) >= 3 and all(s is None and c is not None for s, c in held)
+    monkeypatch.setattr(core_printing, "_compress_now", lambda page: None)
+    assert notice_pdf(batch=long_batch, start=START) == early
