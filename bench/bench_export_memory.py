@@ -38,11 +38,8 @@ from bench_entry_page import _fresh_pg_database  # noqa: E402 - after the path i
 
 SMALL_UNIT = "N860101001"  # the county's first grassroots union
 EXPORTS = ("summary.xlsx", "summary.pdf", "table.xlsx", "table.csv", "register.xlsx")
-PAGES = ("summary.page", "table.page")
-BATCH = (
-    "batch.sign.pdf",
-    "batch.notice.pdf",
-)  # a payment batch's prints (--batch-lines)  # the 汇总 page and the unit table page, for comparison
+PAGES = ("summary.page", "table.page")  # the 汇总 page and the unit table page, for comparison
+BATCH = ("batch.sign.pdf", "batch.notice.pdf")  # a payment batch's prints (--batch-lines)
 
 
 def _django(url: str | None, data_dir: str, *, in_request: bool) -> None:
@@ -90,18 +87,22 @@ def build(args) -> None:
 
 
 def big_batch(args) -> None:
-    """One payment batch given ``--batch-lines`` of the campaign's lines (each grassroots union's
-    own batch holds a handful), for its prints; once per data folder."""
+    """One payment batch given the campaign's first ``--batch-lines`` lines (each grassroots
+    union's own batch holds a handful), for its prints. Asked again with another number, the
+    same batch is given that many: lines beyond it go to another grassroots union's batch (not
+    the one the warm-up prints)."""
     from chunfeng.funds.models import PaymentBatch, PaymentLine
 
     state = json.loads(Path(args.data_dir, "bench.json").read_text())
-    if "batch" in state:
+    if state.get("batch_lines") == args.batch_lines:
         return
-    batch = PaymentBatch.objects.filter(campaign_id=state["campaign"]).order_by("pk").first()
+    batches = PaymentBatch.objects.filter(campaign_id=state["campaign"]).order_by("pk")
+    batch, spare = batches[0], batches[2]
     lines = PaymentLine.objects.filter(campaign_id=state["campaign"]).order_by("pk")
     keys = list(lines.values_list("pk", flat=True)[: args.batch_lines])
+    PaymentLine.objects.filter(batch=batch).exclude(pk__in=keys).update(batch=spare)
     PaymentLine.objects.filter(pk__in=keys).update(batch=batch)
-    state["batch"] = batch.pk
+    state["batch"], state["batch_lines"] = batch.pk, args.batch_lines
     Path(args.data_dir, "bench.json").write_text(json.dumps(state))
     print(f"batch {batch.pk}: {len(keys):,} lines")
 

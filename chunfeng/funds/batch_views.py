@@ -4,10 +4,12 @@ bank's result or the signed sheet is ``confirm_views``."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chunfeng.core.personal import is_search_token
+from chunfeng.core.printing import spooled_pdf
 from chunfeng.core.rules import (
     can_approve_batch,
     can_confirm_signed_sheet,
@@ -277,19 +280,25 @@ def _file(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+def _pdf(write, filename: str) -> FileResponse:
+    """A print written page by page into a temporary file on disk, sent from it."""
+    out = spooled_pdf(write)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
 @login_required
 def batch_sign_sheet(request, pk: int):
     batch = batch_for(request.user, pk)
-    data = printing.sign_sheet_pdf(batch=batch, user=request.user)
-    return _file(data, f"签领表-{batch.unit.name}-{batch.name}.pdf", "application/pdf")
+    write = partial(printing.write_sign_sheet, batch=batch, user=request.user)
+    return _pdf(write, f"签领表-{batch.unit.name}-{batch.name}.pdf")
 
 
 @login_required
 def batch_notice(request, pk: int):
     batch = batch_for(request.user, pk)
     start, days = printing.notice_period(request.GET.get("start"), request.GET.get("days"))
-    data = printing.notice_pdf(batch=batch, start=start, days=days)
-    return _file(data, f"公示名单-{batch.unit.name}-{batch.name}.pdf", "application/pdf")
+    write = partial(printing.write_notice, batch=batch, start=start, days=days)
+    return _pdf(write, f"公示名单-{batch.unit.name}-{batch.name}.pdf")
 
 
 @login_required

@@ -156,7 +156,7 @@ def test_download_views(fed, paid, login):
     assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
     assert "attachment" in sheet["Content-Disposition"]
     notice = filler.get(f"/funds/batches/{b.pk}/notice.pdf?start=2012-01-10&days=5")
-    assert notice.status_code == 200 and notice.content.startswith(b"%PDF")
+    assert notice.status_code == 200 and b"".join(notice.streaming_content).startswith(b"%PDF")
     bank = filler.get(f"/funds/batches/{b.pk}/bank.csv")
     assert bank.status_code == 200 and bank.content.startswith("\ufeff姓名".encode())
     _people[1].bank_account = ""

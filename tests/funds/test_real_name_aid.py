@@ -192,7 +192,7 @@ def test_new_persons_numbers_are_masked_on_pages_and_prints(fed, users, login):
     assert LAOMO not in page and "2102**********" in page and "劳模、先进" in page
     assert USCC in page  # an enterprise's code is public
     sheet = reviewer.get(f"/funds/batches/{b.pk}/sign-sheet.pdf")
-    assert sheet.status_code == 200 and LAOMO.encode() not in sheet.content
+    assert sheet.status_code == 200 and LAOMO.encode() not in b"".join(sheet.streaming_content)
     event = AuditEvent.objects.filter(action="line.add").first()
     assert LAOMO not in str(event.details)
 
