@@ -14,10 +14,11 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from functools import partial
+from functools import partial, wraps
 from typing import IO
 from xml.sax.saxutils import escape
 
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -194,6 +195,25 @@ def _sign_table(font: str) -> Callable[[list, list[list], list | None], Table]:
     return make
 
 
+def one_snapshot(write):
+    """A print's totals and its lines, read in several queries while the pages are set, come
+    from one snapshot of the batch even if someone edits it meanwhile: one transaction,
+    REPEATABLE READ on PostgreSQL when the print's transaction is its own (SQLite's read
+    transaction keeps one snapshot by itself)."""
+
+    @wraps(write)
+    def in_one_snapshot(*args, **kwargs):
+        own = not connection.in_atomic_block
+        with transaction.atomic():
+            if own and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return write(*args, **kwargs)
+
+    return in_one_snapshot
+
+
+@one_snapshot
 def write_sign_sheet(out: IO[bytes], *, batch: PaymentBatch, user) -> None:
     """签领表: one line per recipient with room to sign, a total row and page numbers. ID
     numbers in full (logged) for those who may see them, masked otherwise. The table is set a
@@ -277,6 +297,7 @@ def _notice_table(font: str) -> Callable[[list, list[list], list | None], Table]
     return make
 
 
+@one_snapshot
 def write_notice(
     out: IO[bytes], *, batch: PaymentBatch, start: dt.date | None = None, days: int = NOTICE_DAYS
 ) -> None:
