@@ -177,7 +177,7 @@ def _detail(user, batch_id: int, *, reveal: bool = False) -> dict:
     lines = list(batch_lines(batch))
     full = reveal and can_see_full_ids(user, batch.unit)
     if full and lines:
-        log_export(user, batch, lines, BATCH_PURPOSE)
+        log_export(user, batch, [line.household_id for line in lines], BATCH_PURPOSE)
     flags = flags_by_line(lines)
     items = [line_answer(line, flags.get(line.pk, []), user, full=full) for line in lines]
     return {**batch_answer(batch), "revealed": full, "items": items}
