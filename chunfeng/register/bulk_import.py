@@ -253,12 +253,12 @@ def _import_spooled(check_rows, target: Target, report, audit) -> ImportCheck:
 
 @transaction.atomic
 def _import_streaming(check_rows, target: Target, report, audit) -> ImportCheck:
-    stream = target.copy_stream()
+    sink = target.copy_sink()
     try:
-        check = check_rows(sink=stream, on_progress=lambda done: report("stream", done))
-        stream.wait()
+        check = check_rows(sink=sink, on_progress=lambda done: report("stream", done))
+        sink.ready()
     finally:
-        stream.close()
+        sink.close()
     _refuse_bad(check)  # inside the transaction: what was sent is rolled back
     insert_persons(target, check.valid)
     audit(check.valid)

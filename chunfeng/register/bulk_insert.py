@@ -79,7 +79,7 @@ class Target:
     def fixed_text(self) -> str:
         return "\t".join(_copy_text(value) for value in self.fixed)
 
-    def copy_stream(self) -> CopySink:
+    def copy_sink(self) -> CopySink:
         """PostgreSQL: a sink that sends each chunk by COPY while the next is checked. The
         foreign keys are checked as each COPY ends (on the server, while the client checks
         the next rows) rather than all at ``COMMIT``, when the import's transaction is the
@@ -115,14 +115,12 @@ class CopySink:
     def __init__(self, stream, fixed_text: str):
         self.stream, self.fixed_text = stream, fixed_text
 
-    def ready(self) -> None:  # before the check's next query on the connection
+    def ready(self) -> None:
+        """The last chunk's result read: before the check's next query, and at the end."""
         self.stream.wait()
 
     def write(self, rows: list[tuple]) -> None:
         self.stream.send(copy_block(rows, self.fixed_text))
-
-    def wait(self) -> None:
-        self.stream.wait()
 
     def close(self) -> None:
         self.stream.close()

@@ -14,6 +14,7 @@ from chunfeng.campaigns.selectors import (
     campaign_for,
     campaign_form,
     campaigns_visible_to,
+    is_recipient,
     recipients_visible_to,
     reviewing_unit,
 )
@@ -96,7 +97,7 @@ def report_slot_for(
         return _slot_scoped(user, campaign_id, unit_code, form_code, own)
     campaign, here = cform.campaign, user.unit.path
     owner_here = campaign.owner.path.startswith(here)
-    recipient = campaign.recipients.filter(pk=unit.pk).exists()
+    recipient = is_recipient(campaign, unit)
     if not (owner_here or (recipient and here.startswith(campaign.owner.path))):
         return _slot_scoped(user, campaign_id, unit_code, form_code, own)
     return _slot(campaign, unit, cform, own, recipient=recipient)
@@ -140,7 +141,7 @@ def _slot(
     unit collects reports from below. ``recipient``: already known (else asked)."""
     is_owner = unit.pk == campaign.owner_id
     if recipient is None:
-        recipient = campaign.recipients.filter(pk=unit.pk).exists()
+        recipient = is_recipient(campaign, unit)
     if not is_owner and not recipient:
         raise Http404(
             _("%(unit)s不是活动“%(campaign)s”的报送单位")

@@ -140,9 +140,9 @@ def world(fed, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from chunfeng.applications.services import application_create
     from chunfeng.campaigns.passdown import campaign_pass_down
-    from chunfeng.cases.services import case_create
     from chunfeng.funds.receipts import receipt_create
     from tests.applications.conftest import app_data, make_standard
+    from tests.cases.helpers import call
 
     zs_filler, zsg_filler = fed.user("zs", "filler"), fed.user("zsg", "filler")
     campaign_pass_down(
@@ -171,19 +171,7 @@ def world(fed, settings, tmp_path):
     pay(b, zs_filler, h2)
     make_standard(fed)
     application = application_create(unit=fed.zs_g1, data=app_data(1), actor=zsg_filler)
-    case = case_create(
-        intake_unit=fed.city,
-        data={
-            "caller_name": "王大山",
-            "caller_phone": "13904110001",
-            "request_type": "service",
-            "category": "wages",
-            "description": "工地拖欠三个月工资",
-            "region": "210202001",
-        },
-        actor=fed.user("city", "filler"),
-        received_at=dt.datetime(2012, 1, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-    )
+    case = call(fed)  # a hotline call taken at the city on 2012-01-20
     c = fed.campaign.pk
     urls = [
         "/",
