@@ -4,7 +4,6 @@ insert with executemany/COPY. See bench/README.md."""
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -16,7 +15,7 @@ from chunfeng.core.errors import ApplicationError, NotPermitted
 from chunfeng.core.personal import mask_id, search_tokener
 from chunfeng.core.rules import can_edit_households
 
-from .bulk_insert import SpoolSink, Target, insert_persons, insert_spooled, spooled
+from .bulk_insert import Target, insert_persons, row_of
 from .models import Household, Person
 from .onefile import second_file_message
 from .validation import clean_household
@@ -93,7 +92,7 @@ def household_import_check(
     """Validate household rows ``(row number, {field: raw value})`` streaming: every field,
     duplicates inside the file and 一户一档 against the database (one query per chunk). Only
     the ID numbers seen and the errors are kept; while no error is found, valid rows go to
-    ``sink`` chunk by chunk when it is given (``_SpoolSink``, ``_CopySink``: ``ready()`` before
+    ``sink`` chunk by chunk when it is given (``ThreadSink``, ``CopySink``: ``ready()`` before
     each chunk's query, ``write(rows)`` after it). ``columns`` names each field's column for the errors;
     ``actor`` decides what a 一户一档 conflict says of a file kept elsewhere (contract (d))."""
     actor_unit = actor.unit if getattr(actor, "unit_id", None) else None
@@ -128,7 +127,7 @@ def household_import_check(
         for fields in good[: max(0, preview - len(check.preview))]:
             check.preview.append(_preview_row(fields))
         if sink is not None and good and not check.error_count:
-            sink.write([spooled(f, id_token) for f in good])
+            sink.write([row_of(f, id_token) for f in good])
         chunk.clear()
         chunk_errors.clear()
         bad.clear()
@@ -194,11 +193,13 @@ def household_import(
     ``ApplicationError`` (code ``import_invalid``) whose details are ``{row, column, message}``,
     and nothing saved. Otherwise the households and their 一户一档 persons, in one transaction.
 
-    On SQLite the valid rows are spooled to a temporary file while the file is checked and
-    inserted after it; ``on_progress(stage, done)`` reports the rows "check"ed, "checked" once
-    all are (before the transaction) and the rows "save"d. On PostgreSQL they are sent by COPY
-    while the next ones are checked (``copy_stream``), inside the transaction, which a bad row
-    rolls back; the stages are "stream" (rows checked and sent) and "save"."""
+    The valid rows are written while the next ones are checked, inside the transaction, which a
+    bad row rolls back: on PostgreSQL by COPY, which the server runs while the client goes on
+    (``copy_stream``); on SQLite by a thread of the import's own (``bulk_insert.ThreadSink``).
+    ``on_progress(stage, done)`` reports the rows checked and sent ("stream") and, at the end,
+    those saved ("save"). The transaction is open while the file is checked: on SQLite, the
+    one writer, other writes wait for it (up to the connection's timeout), as they waited for
+    the insert before."""
     if not can_edit_households(actor, unit):
         raise NotPermitted(_("您不能为%(unit)s建立困难职工档案") % {"unit": unit.name})
     if not unit.active:
@@ -216,9 +217,7 @@ def household_import(
         )
 
     try:
-        if connection.vendor == "postgresql":
-            return _import_streaming(check_rows, target, report, audit)
-        return _import_spooled(check_rows, target, report, audit)
+        return _import_streaming(check_rows, target, report, audit)
     except IntegrityError:
         raise ApplicationError(
             "导入过程中，有人同时为文件中的职工建立了档案，本次未导入任何数据。"
@@ -238,22 +237,9 @@ def _refuse_bad(check: ImportCheck) -> None:
         raise ApplicationError(_("文件中没有可导入的数据行"), code="import_empty")
 
 
-def _import_spooled(check_rows, target: Target, report, audit) -> ImportCheck:
-    with tempfile.TemporaryFile() as spool:
-        check = check_rows(sink=SpoolSink(spool), on_progress=lambda done: report("check", done))
-        _refuse_bad(check)
-        report("checked", check.valid)
-        spool.seek(0)
-        with transaction.atomic():
-            saved = insert_spooled(spool, target, lambda done: report("save", done))
-            insert_persons(target, saved)
-            audit(saved)
-    return check
-
-
 @transaction.atomic
 def _import_streaming(check_rows, target: Target, report, audit) -> ImportCheck:
-    sink = target.copy_sink()
+    sink = target.copy_sink() if connection.vendor == "postgresql" else target.thread_sink()
     try:
         check = check_rows(sink=sink, on_progress=lambda done: report("stream", done))
         sink.ready()

@@ -1,19 +1,18 @@
-"""The insert side of a household import: the validated rows as plain tuples (``spooled``),
-where they go while the file is checked (``SpoolSink`` on SQLite, ``CopyStream`` on
+"""The insert side of a household import: the validated rows as plain tuples (``row_of``),
+where they go while the file is checked (``ThreadSink`` on SQLite, ``CopySink`` on
 PostgreSQL), and the households' 一户一档 persons made after them. See bench/README.md.
 
 At this volume the ORM's per-value SQL compilation (``bulk_create``) costs several times the
 database's own work, so the rows go in as prepared values: ``COPY … FROM STDIN`` on PostgreSQL
-(its ``executemany`` is one round trip per row), ``executemany`` on SQLite. Dates and amounts
-are spooled as text, which both read as Django writes them. The constant columns are adapted
+(its ``executemany`` is one round trip per row), one ``INSERT … SELECT`` over a JSON array a
+chunk on SQLite. Dates and amounts are sent as text, which both read as Django writes them. The constant columns are adapted
 once by their fields."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import marshal
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import cached_property
 
 from django.db import IntegrityError, connection
@@ -23,14 +22,18 @@ from chunfeng.core.actors import user_or_none
 
 from .models import Household, HouseholdStatus, Person
 
-# Spooled rows (marshal-friendly tuples): the fields of a household in this order.
-SPOOL = ("name", "id_number", "gender", "birth_date", "phone", "employer", "family_size",
+# SQLite's page cache (2 MB by default) for a big insert: the households' indexes (ID number,
+# phone, name) otherwise spill from it and the insert slows down by half.
+_IMPORT_CACHE_KIB = 65536
+
+# Valid rows as plain tuples (JSON- and COPY-friendly): the fields of a household in this order.
+ROW = ("name", "id_number", "gender", "birth_date", "phone", "employer", "family_size",
          "income", "category", "is_migrant", "is_model_worker", "is_laid_off", "bank_account",
          "id_token")  # fmt: skip
 
 
-def spooled(f: dict, id_token) -> tuple:
-    """The fields in ``SPOOL`` order, as marshal writes them and the INSERT takes them
+def row_of(f: dict, id_token) -> tuple:
+    """The fields in ``ROW`` order, as the sinks send them
     (``id_token``: ``search_tokener("id")``)."""
     return (
         f["name"],
@@ -51,7 +54,7 @@ def spooled(f: dict, id_token) -> tuple:
 
 
 class Target:
-    """Where an import's households go: the table, its columns (``SPOOL`` and then the
+    """Where an import's households go: the table, its columns (``ROW`` and then the
     constant ones) and the constants' values, adapted once."""
 
     def __init__(self, unit, actor):
@@ -73,7 +76,7 @@ class Target:
         )
         self.created_at = self.fixed[2]
         self.table = qn(meta.db_table)
-        self.columns = ", ".join(qn(meta.get_field(n).column) for n in (*SPOOL, *constants))
+        self.columns = ", ".join(qn(meta.get_field(n).column) for n in (*ROW, *constants))
 
     @cached_property
     def fixed_text(self) -> str:
@@ -91,22 +94,73 @@ class Target:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         return CopySink(CopyStream(connection, self.table, self.columns), self.fixed_text)
 
+    def thread_sink(self) -> ThreadSink:
+        """SQLite: a sink that inserts each chunk on a thread of its own while the next is
+        checked (``ThreadSink``)."""
+        head = ", ".join(f"value ->> {i}" for i in range(len(ROW)))
+        marks = ", ".join(["?"] * len(self.fixed))
+        sql = f"INSERT INTO {self.table} ({self.columns}) SELECT {head}, {marks} FROM json_each(?)"
+        return ThreadSink(connection, sql, self.fixed)
 
-class SpoolSink:
-    """SQLite: valid rows kept in a temporary file until the whole file is checked."""
 
-    def __init__(self, spool):
-        self.spool = spool
+class ThreadSink:
+    """SQLite: each chunk of valid rows inserted while the next chunk is checked.
+
+    A chunk goes in as one ``INSERT … SELECT … FROM json_each(?)`` (the rows as one JSON
+    array): a single step of the statement, during which the sqlite3 module releases the GIL,
+    so SQLite parses, writes the rows and maintains the indexes on the second core while
+    Python validates the next rows (``executemany`` would take the GIL back after every row
+    and wait for the validating thread to give it up). The thread uses the import's own
+    connection (the DB-API object, inside the import's transaction), never at the same time
+    as the validating thread: ``ready()`` waits for it before that thread's next query."""
+
+    def __init__(self, db, sql: str, fixed: tuple):
+        self.db, self.sql, self.fixed = db, sql, fixed
+        self.raw = db.connection  # created with check_same_thread=False by Django
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="household-import")
+        self.pending: Future | None = None
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            self.cache = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
 
     def ready(self) -> None:
-        pass
+        """The chunk sent last is in (its error raised here, wrapped as Django's)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            with self.db.wrap_database_errors:
+                pending.result()
 
     def write(self, rows: list[tuple]) -> None:
-        """A chunk of rows as one length-prefixed marshal block (marshal.load on a file reads
-        in small pieces and is slow)."""
-        data = marshal.dumps(rows)
-        self.spool.write(len(data).to_bytes(8, "little"))
-        self.spool.write(data)
+        self.ready()
+        self.pending = self.pool.submit(self._insert, json_block(rows), len(rows))
+
+    def _insert(self, blob: str, count: int) -> None:
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(self.sql, (*self.fixed, blob))
+            if cursor.rowcount != count:  # cannot happen unless SQLite read the JSON otherwise
+                raise IntegrityError(f"{cursor.rowcount} households for {count} rows")
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        """Wait for the thread whatever happened (an error is raised by ``ready``), so that
+        the connection is the validating thread's alone again."""
+        try:
+            if self.pending is not None:
+                wait([self.pending])
+            self.pending = None
+            self.pool.shutdown()
+        finally:
+            with self.db.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {self.cache}")
+
+
+def json_block(rows: list[tuple]) -> str:
+    """Rows as one JSON array of arrays, which ``json_each`` and ``->>`` take apart in SQLite
+    (texts unescaped, numbers as numbers, true/false as 1/0)."""
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 class CopySink:
@@ -124,24 +178,6 @@ class CopySink:
 
     def close(self) -> None:
         self.stream.close()
-
-
-def _spool_read(spool) -> list[tuple] | None:
-    size = spool.read(8)
-    return marshal.loads(spool.read(int.from_bytes(size, "little"))) if size else None
-
-
-def insert_spooled(spool, target: Target, report) -> int:
-    """SQLite: the spooled households, chunk by chunk (``report(saved)`` after each)."""
-    marks = ", ".join(["%s"] * (len(SPOOL) + len(target.fixed)))
-    sql = f"INSERT INTO {target.table} ({target.columns}) VALUES ({marks})"
-    saved = 0
-    with connection.cursor() as cursor, _sqlite_cache(cursor):
-        while (chunk := _spool_read(spool)) is not None:
-            cursor.executemany(sql, [row + target.fixed for row in chunk])
-            saved += len(chunk)
-            report(saved)
-    return saved
 
 
 def insert_persons(target: Target, saved: int) -> None:
@@ -183,7 +219,7 @@ def copy_block(rows: list[tuple], fixed_text: str) -> bytes:
 
     psycopg's ``write_row`` adapts every value by its type (22 a row, with the JSON column
     serialised each time): several seconds for 200,000 rows, against a fraction of that here,
-    where the spool's order says what each value is (``SPOOL``): the free texts (name,
+    where the order of ``ROW`` says what each value is: the free texts (name,
     phone, employer, bank account) escaped; the ID number, token, gender, dates, amounts and
     category as validated (digits, letters, ``-`` and ``.``); the flags as t/f."""
     esc = _COPY_ESCAPES
@@ -195,16 +231,3 @@ def copy_block(rows: list[tuple], fixed_text: str) -> bytes:
         for r in rows
     ]
     return "".join(lines).encode()
-
-
-@contextlib.contextmanager
-def _sqlite_cache(cursor, kib: int = 65536):
-    """SQLite's page cache (2 MB by default) raised for a big insert: the household indexes
-    (ID number, phone, name) otherwise spill from it and the insert slows down by half."""
-    cursor.execute("PRAGMA cache_size")
-    before = cursor.fetchone()[0]
-    cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        cursor.execute(f"PRAGMA cache_size = {int(before)}")

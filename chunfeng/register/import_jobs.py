@@ -187,18 +187,12 @@ def import_job(job, *, path: str, filename: str, mapping: dict, next_url: str) -
 def _import_job(job, file: HouseholdFile, mapping: dict, next_url: str, unit, actor) -> dict:
     rows = file.estimate_rows()
     total = 2 * rows
-    job_progress(job, 0, total, "正在检查文件…")
+    job_progress(job, 0, total, "正在检查文件并写入档案…")
     side = _ProgressLine(job)
 
     def progress(stage: str, done: int) -> None:
-        if stage == "check":
-            job_progress(job, min(done, rows))
-        elif stage == "checked":
-            job_progress(job, rows, message=f"检查通过，正在写入 {done} 户…")
-        elif stage == "stream":  # PostgreSQL: checked and sent at once, in the transaction
-            side.update(min(2 * done, total))
-        else:  # inside the transaction: only another connection's write is seen at once
-            side.update(min(rows + done, total))
+        # inside the import's transaction: only another connection's write is seen at once
+        side.update(min(2 * done if stage == "stream" else rows + done, total))
 
     try:
         check = import_file(
@@ -225,9 +219,9 @@ def _import_job(job, file: HouseholdFile, mapping: dict, next_url: str, unit, ac
 
 
 class _ProgressLine:
-    """Progress written while the import's transaction is open. PostgreSQL: on a second
-    connection, so the page sees it at once. SQLite allows one writer, so it waits for the
-    commit (the bar then jumps to the end). Neither when the job itself runs inside a
+    """Progress written while the import's transaction is open (the rows are written while
+    they are checked). PostgreSQL: on a second connection, so the page sees it at once. SQLite
+    allows one writer, the import, so the bar shows the message and jumps to the end. Neither when the job itself runs inside a
     transaction (the immediate task backend in tests): no other connection sees its row."""
 
     def __init__(self, job):

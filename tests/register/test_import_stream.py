@@ -1,6 +1,7 @@
-"""The import in chunks: on PostgreSQL each chunk of valid rows goes to the server by COPY while
-the next is checked, inside the import's transaction (``register.copy_stream``); on SQLite it is
-spooled and inserted after the check. Either way all or nothing, whichever chunk goes wrong."""
+"""The import in chunks: each chunk of valid rows is written while the next is checked, inside
+the import's transaction: on PostgreSQL by COPY, which the server runs while the client goes on
+(``register.copy_stream``); on SQLite by a thread of the import's own (``ThreadSink``). Either
+way all or nothing, whichever chunk goes wrong."""
 
 import pytest
 from django.db import DatabaseError, connection
@@ -67,3 +68,49 @@ def test_a_chunk_the_server_refuses_rolls_back_the_chunks_sent_before(
     assert not Household.objects.exists() and not Person.objects.exists()
     assert not AuditEvent.objects.filter(action="household.import").exists()
     assert run(fed, tmp_path, [row(1)]).valid == 1  # the connection works on
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the insert thread is SQLite's")
+def test_a_chunk_sqlite_refuses_rolls_back_the_chunks_inserted_before(
+    fed, tmp_path, small_chunks, monkeypatch
+):
+    sent = []
+    block = bulk_insert.json_block
+
+    def third_is_broken(rows):
+        sent.append(len(rows))
+        return block(rows) if len(sent) != 3 else block(rows)[:-1]  # malformed JSON
+
+    monkeypatch.setattr(bulk_insert, "json_block", third_is_broken)
+    with pytest.raises(DatabaseError):
+        run(fed, tmp_path, [row(i) for i in range(1, 8)])
+    assert sent == [2, 2, 2]  # the two chunks before were inserted, and are gone with the third
+    assert not Household.objects.exists() and not Person.objects.exists()
+    assert not AuditEvent.objects.filter(action="household.import").exists()
+    assert run(fed, tmp_path, [row(1)]).valid == 1  # the connection works on
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the insert thread is SQLite's")
+def test_sqlite_inserts_on_a_thread_of_its_own_between_the_checks(
+    fed, tmp_path, small_chunks, monkeypatch
+):
+    """Each chunk goes in on the sink's thread while the validating thread goes on, and that
+    thread waits for it before its next query (the next chunk's 一户一档 look-up)."""
+    import threading
+
+    events = []
+    insert, lookup = bulk_insert.ThreadSink._insert, bulk_import.holders_by_id
+
+    def inserting(self, blob, count):
+        events.append(("insert", threading.current_thread() is threading.main_thread()))
+        return insert(self, blob, count)
+
+    def looking_up(numbers):
+        events.append(("lookup", threading.current_thread() is threading.main_thread()))
+        return lookup(numbers)
+
+    monkeypatch.setattr(bulk_insert.ThreadSink, "_insert", inserting)
+    monkeypatch.setattr(bulk_import, "holders_by_id", looking_up)
+    assert run(fed, tmp_path, [row(i) for i in range(1, 8)]).valid == 7
+    assert events == [("lookup", True), ("insert", False)] * 4
+    assert Household.objects.filter(unit=fed.zs).count() == 7
