@@ -218,6 +218,82 @@ def phase_import(path: Path, *, expect_errors: bool, trace: bool = False) -> dic
     return out
 
 
+def phase_floor(path: Path) -> dict:
+    """The database's own share of an import, with no validation and no Django in the timing:
+    the valid rows are checked and prepared first (untimed: the COPY text or the parameter
+    tuples the import would send), then only the database's work is timed — the households'
+    ``COPY`` (PostgreSQL, 2,000 rows a statement, foreign keys immediate as in the import) or
+    ``executemany`` on the DB-API connection (SQLite), the 一户一档 persons' ``INSERT … SELECT``
+    and the ``COMMIT``. Any import must do at least this after the sheet is loaded (calamine
+    hands out the first row only once the whole sheet is in memory: nearly all of (a))."""
+    _django()
+    from django.db import connection, transaction
+
+    from chunfeng.core.actors import SYSTEM
+    from chunfeng.orgunits.models import OrgUnit
+    from chunfeng.register.bulk_import import household_import_check
+    from chunfeng.register.bulk_insert import ROW, Target, copy_block, insert_persons
+    from chunfeng.register.import_jobs import mapping_for_cli
+    from chunfeng.register.listfile import HouseholdFile
+
+    _empty_register()
+    target = Target(OrgUnit.objects.get(code="210202"), SYSTEM)
+    chunks: list[list[tuple]] = []
+
+    class Keep:  # a sink that keeps the valid rows, as the import's sinks receive them
+        def ready(self) -> None:
+            pass
+
+        def write(self, rows: list[tuple]) -> None:
+            chunks.append(rows)
+
+    file = HouseholdFile(path)
+    mapping = mapping_for_cli(file)
+    household_import_check(
+        rows=file.records(mapping), columns=file.columns_of(mapping), actor=SYSTEM, sink=Keep()
+    )
+    rows = sum(len(chunk) for chunk in chunks)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        prepared: list = [copy_block(chunk, target.fixed_text) for chunk in chunks]
+    else:
+        prepared = [[row + target.fixed for row in chunk] for chunk in chunks]
+    marks = ", ".join(["?"] * (len(ROW) + len(target.fixed)))
+    started = time.perf_counter()
+    with transaction.atomic():
+        raw = connection.connection.cursor()  # the DB-API cursor: no Django per statement
+        if postgres:
+            raw.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for block in prepared:
+                with raw.copy(f"COPY {target.table} ({target.columns}) FROM STDIN") as copy:
+                    copy.write(block)
+        else:
+            raw.execute("PRAGMA cache_size = -65536")  # as the import sets it
+            sql = f"INSERT INTO {target.table} ({target.columns}) VALUES ({marks})"
+            for params in prepared:
+                raw.executemany(sql, params)
+        inserted = time.perf_counter()
+        insert_persons(target, rows)
+        persons = time.perf_counter()
+    committed = time.perf_counter()
+    return {
+        "seconds": committed - started,
+        "households": inserted - started,
+        "persons": persons - inserted,
+        "commit": committed - persons,
+        "rows": rows,
+    }
+
+
+def phase_load(path: Path) -> dict:
+    """calamine's load of the sheet alone (before the first row can be read)."""
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    return {"seconds": time.perf_counter() - started}
+
+
 def child(args) -> None:
     import tracemalloc
 
@@ -226,6 +302,10 @@ def child(args) -> None:
         if args.trace:
             tracemalloc.start()
         out = phase_read(path)
+    elif args.phase == "floor":
+        out = phase_floor(path)
+    elif args.phase == "load":
+        out = phase_load(path)
     else:
         out = phase_import(path, expect_errors=args.phase == "validate", trace=args.trace)
     if args.trace:
@@ -301,6 +381,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also measure the database's own insert of the same rows (no validation, no "
+        "Django) and calamine's sheet load, in each round",
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
@@ -318,11 +404,14 @@ def main() -> None:
             f"{planted['invalid']} invalid rows, {planted['duplicates']} duplicates"
         )
         run_child("read", valid, db.env)  # warm-up: the file in the page cache
-        reads, imports, checks = [], [], []
+        reads, imports, checks, loads, floors = [], [], [], [], []
         for _ in range(args.repeat):  # interleaved: read, import, validate, read, import …
             reads.append(run_child("read", valid, db.env))
             imports.append(run_child("import", valid, db.env_for_run()))
             checks.append(run_child("validate", invalid, db.env_for_run()))
+            if args.floor:
+                loads.append(run_child("load", valid, db.env))
+                floors.append(run_child("floor", valid, db.env_for_run()))
         traced = {}
         if not args.no_trace:
             traced = {
@@ -369,8 +458,27 @@ def main() -> None:
         f"all import runs: {[round(r['seconds'], 2) for r in imports]} s; "
         f"validation runs: {[round(r['seconds'], 2) for r in checks]} s"
     )
+    if floors:
+        _print_floor(reads, loads, floors)
     if any(r.get("unexpected") for r in imports + checks):
         print("WARNING: an import did not end as expected:", imports, checks)
+
+
+def _print_floor(reads: list[dict], loads: list[dict], floors: list[dict]) -> None:
+    """The least any import can take, as a multiple of the read: the sheet's load (no row
+    before it) plus the database's own insert, commit included, with nothing else."""
+    med = statistics.median
+    rounds = list(zip(reads, loads, floors, strict=True))
+    print(
+        f"floor (median of {len(rounds)} rounds): sheet load {med(lo['seconds'] for _, lo, _ in rounds):.2f} s "
+        f"= {med(lo['seconds'] / r['seconds'] for r, lo, _ in rounds):.2f}× the read; the "
+        f"database alone {med(f['seconds'] for *_, f in rounds):.2f} s "
+        f"(households {med(f['households'] for *_, f in rounds):.2f}, persons "
+        f"{med(f['persons'] for *_, f in rounds):.2f}, commit {med(f['commit'] for *_, f in rounds):.2f}) "
+        f"= {med(f['seconds'] / r['seconds'] for r, _, f in rounds):.2f}× the read; load + "
+        f"database = {med((lo['seconds'] + f['seconds']) / r['seconds'] for r, lo, f in rounds):.2f}× "
+        "the read"
+    )
 
 
 if __name__ == "__main__":
