@@ -97,7 +97,8 @@ class Target:
     def thread_sink(self) -> ThreadSink:
         """SQLite: a sink that inserts each chunk on a thread of its own while the next is
         checked (``ThreadSink``)."""
-        head = ", ".join(f"value ->> {i}" for i in range(len(ROW)))
+        # json_extract rather than ->> (SQLite 3.38): Django's JSON fields need the same JSON1
+        head = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(ROW)))
         marks = ", ".join(["?"] * len(self.fixed))
         sql = f"INSERT INTO {self.table} ({self.columns}) SELECT {head}, {marks} FROM json_each(?)"
         return ThreadSink(connection, sql, self.fixed)
@@ -116,13 +117,13 @@ class ThreadSink:
 
     def __init__(self, db, sql: str, fixed: tuple):
         self.db, self.sql, self.fixed = db, sql, fixed
-        self.raw = db.connection  # created with check_same_thread=False by Django
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="household-import")
-        self.pending: Future | None = None
         with db.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             self.cache = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
+        self.raw = db.connection  # open now; Django makes it with check_same_thread=False
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="household-import")
+        self.pending: Future | None = None
 
     def ready(self) -> None:
         """The chunk sent last is in (its error raised here, wrapped as Django's)."""
@@ -158,8 +159,8 @@ class ThreadSink:
 
 
 def json_block(rows: list[tuple]) -> str:
-    """Rows as one JSON array of arrays, which ``json_each`` and ``->>`` take apart in SQLite
-    (texts unescaped, numbers as numbers, true/false as 1/0)."""
+    """Rows as one JSON array of arrays, which ``json_each`` and ``json_extract`` take apart in
+    SQLite (texts unescaped, numbers as numbers, true/false as 1/0)."""
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
