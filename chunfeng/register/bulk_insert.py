@@ -5,14 +5,14 @@ PostgreSQL), and the households' 一户一档 persons made after them. See bench
 At this volume the ORM's per-value SQL compilation (``bulk_create``) costs several times the
 database's own work, so the rows go in as prepared values: ``COPY … FROM STDIN`` on PostgreSQL
 (its ``executemany`` is one round trip per row), one ``INSERT … SELECT`` over a JSON array a
-chunk on SQLite. Dates and amounts are sent as text, which both read as Django writes them. The constant columns are adapted
-once by their fields."""
+chunk on SQLite. Dates and amounts are sent as text, which both read as Django writes them.
+The constant columns are adapted once by their fields."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 
 from django.db import IntegrityError, connection
@@ -149,10 +149,8 @@ class ThreadSink:
         """Wait for the thread whatever happened (an error is raised by ``ready``), so that
         the connection is the validating thread's alone again."""
         try:
-            if self.pending is not None:
-                wait([self.pending])
             self.pending = None
-            self.pool.shutdown()
+            self.pool.shutdown()  # waits for the chunk in hand
         finally:
             with self.db.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {self.cache}")

@@ -221,8 +221,9 @@ def _import_job(job, file: HouseholdFile, mapping: dict, next_url: str, unit, ac
 class _ProgressLine:
     """Progress written while the import's transaction is open (the rows are written while
     they are checked). PostgreSQL: on a second connection, so the page sees it at once. SQLite
-    allows one writer, the import, so the bar shows the message and jumps to the end. Neither when the job itself runs inside a
-    transaction (the immediate task backend in tests): no other connection sees its row."""
+    allows one writer, the import, so the bar shows the message and jumps to the end. Neither
+    when the job itself runs inside a transaction (the immediate task backend in tests): no
+    other connection sees its row."""
 
     def __init__(self, job):
         self.job = job
