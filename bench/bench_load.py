@@ -60,7 +60,9 @@ def prepare(users: int) -> dict:
     from chunfeng.reports.models import Report, ReportStatus
 
     if "bench" not in connection.settings_dict["NAME"]:
-        sys.exit("refusing: the database's name (an SQLite file's path) must contain 'bench' (the run writes)")
+        sys.exit(
+            "refusing: the database's name or SQLite path must contain 'bench' (the run writes)"
+        )
     root = OrgUnit.objects.get(code=ROOT_CODE)
     campaign = Campaign.objects.filter(owner=root).order_by("pk").first()  # not the previous
     half = users // 2
