@@ -469,15 +469,16 @@ def _print_floor(reads: list[dict], loads: list[dict], floors: list[dict]) -> No
     before it) plus the database's own insert, commit included, with nothing else."""
     med = statistics.median
     rounds = list(zip(reads, loads, floors, strict=True))
+    load = med(lo["seconds"] for _, lo, _ in rounds)
+    load_ratio = med(lo["seconds"] / r["seconds"] for r, lo, _ in rounds)
+    db = {k: med(f[k] for *_, f in rounds) for k in ("seconds", "households", "persons", "commit")}
+    db_ratio = med(f["seconds"] / r["seconds"] for r, _, f in rounds)
+    both = med((lo["seconds"] + f["seconds"]) / r["seconds"] for r, lo, f in rounds)
     print(
-        f"floor (median of {len(rounds)} rounds): sheet load {med(lo['seconds'] for _, lo, _ in rounds):.2f} s "
-        f"= {med(lo['seconds'] / r['seconds'] for r, lo, _ in rounds):.2f}× the read; the "
-        f"database alone {med(f['seconds'] for *_, f in rounds):.2f} s "
-        f"(households {med(f['households'] for *_, f in rounds):.2f}, persons "
-        f"{med(f['persons'] for *_, f in rounds):.2f}, commit {med(f['commit'] for *_, f in rounds):.2f}) "
-        f"= {med(f['seconds'] / r['seconds'] for r, _, f in rounds):.2f}× the read; load + "
-        f"database = {med((lo['seconds'] + f['seconds']) / r['seconds'] for r, lo, f in rounds):.2f}× "
-        "the read"
+        f"floor (median of {len(rounds)} rounds): sheet load {load:.2f} s = {load_ratio:.2f}× "
+        f"the read; the database alone {db['seconds']:.2f} s (households "
+        f"{db['households']:.2f}, persons {db['persons']:.2f}, commit {db['commit']:.2f}) = "
+        f"{db_ratio:.2f}× the read; load + database = {both:.2f}× the read"
     )
 
 
