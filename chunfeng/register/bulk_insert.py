@@ -214,7 +214,7 @@ def _copy_text(value) -> str:
 
 
 def copy_block(rows: list[tuple], fixed_text: str) -> bytes:
-    """Spooled rows as lines of COPY's text format, the constant columns' text after each.
+    """Rows (``row_of``) as lines of COPY's text format, the constant columns' text after each.
 
     psycopg's ``write_row`` adapts every value by its type (22 a row, with the JSON column
     serialised each time): several seconds for 200,000 rows, against a fraction of that here,
