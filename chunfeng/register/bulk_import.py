@@ -239,7 +239,7 @@ def _refuse_bad(check: ImportCheck) -> None:
 
 @transaction.atomic
 def _import_streaming(check_rows, target: Target, report, audit) -> ImportCheck:
-    sink = target.copy_sink() if connection.vendor == "postgresql" else target.thread_sink()
+    sink = target.sink()
     try:
         check = check_rows(sink=sink, on_progress=lambda done: report("stream", done))
         sink.ready()

@@ -82,7 +82,12 @@ class Target:
     def fixed_text(self) -> str:
         return "\t".join(_copy_text(value) for value in self.fixed)
 
-    def copy_sink(self) -> CopySink:
+    def sink(self) -> CopySink | ThreadSink:
+        """Where the valid rows go while the next are checked: ``CopySink`` on PostgreSQL,
+        ``ThreadSink`` on SQLite."""
+        return self._copy_sink() if connection.vendor == "postgresql" else self._thread_sink()
+
+    def _copy_sink(self) -> CopySink:
         """PostgreSQL: a sink that sends each chunk by COPY while the next is checked. The
         foreign keys are checked as each COPY ends (on the server, while the client checks
         the next rows) rather than all at ``COMMIT``, when the import's transaction is the
@@ -94,7 +99,7 @@ class Target:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         return CopySink(CopyStream(connection, self.table, self.columns), self.fixed_text)
 
-    def thread_sink(self) -> ThreadSink:
+    def _thread_sink(self) -> ThreadSink:
         """SQLite: a sink that inserts each chunk on a thread of its own while the next is
         checked (``ThreadSink``)."""
         # json_extract rather than ->> (SQLite 3.38): Django's JSON fields need the same JSON1

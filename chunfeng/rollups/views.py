@@ -44,15 +44,21 @@ def total_text(blank, total) -> str:
     return format_value(blank, total)
 
 
-def _page_context(request, summary) -> dict:
+def _paper(summary) -> list:
+    """The form laid out as on paper with the 汇总's totals in its blanks."""
     definition = summary.definition
     texts = {c: total_text(definition.blanks[c], v) for c, v in summary.values.items()}
+    return paper_items(definition, texts, summary.outcome)
+
+
+def _page_context(request, summary) -> dict:
+    definition = summary.definition
     previous = previous_summary(summary)
     changes = compare(summary, previous) if previous is not None else []
     context = {
         "summary": summary,
         "definition": definition,
-        "items": paper_items(definition, texts, summary.outcome),
+        "items": _paper(summary),
         "previous": previous.campaign if previous else None,
         "changes": changes,
         "flagged": [c for c in changes if c.flagged],
@@ -100,12 +106,9 @@ def _marked_parts(summary, diff_codes: dict) -> list:
     """The paper's totals that differ from the records, to be swapped in with their marks."""
     if not diff_codes:
         return []
-    definition = summary.definition
-    texts = {c: total_text(definition.blanks[c], v) for c, v in summary.values.items()}
-    items = paper_items(definition, texts, summary.outcome)
     return [
         part
-        for item in items
+        for item in _paper(summary)
         for line in item.lines
         for part in line.parts
         if isinstance(part, BlankView) and part.blank.code in diff_codes

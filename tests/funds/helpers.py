@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.idnumbers import check_digit
+from chunfeng.funds.models import Receipt
 from chunfeng.funds.services import batch_create, line_add
 from chunfeng.register.services import household_create
 
@@ -42,6 +44,13 @@ def household(
         "income": "500",
     }
     return household_create(unit=unit, data=data, actor=SYSTEM)
+
+
+def receive(fed, unit, amount: str, source: str = "union", on=dt.date(2011, 12, 25)) -> Receipt:
+    """Money the unit received for the campaign (stored as it is, without the services)."""
+    return Receipt.objects.create(
+        unit=unit, campaign=fed.campaign, source=source, amount=Decimal(amount), received_on=on
+    )
 
 
 def batch(fed, unit, user, name: str = "第一批", campaign=None):

@@ -18,10 +18,10 @@ from chunfeng.funds.confirmation import (
     signed_sheet_upload,
 )
 from chunfeng.funds.ledger import ledger_for
-from chunfeng.funds.models import BatchStatus, LineResult, PaymentLine, Receipt
+from chunfeng.funds.models import BatchStatus, LineResult, PaymentLine
 from chunfeng.funds.retained import retained_for, retained_in
 
-from .helpers import PNG, batch, household, pay, text
+from .helpers import PNG, batch, household, pay, receive, text
 
 ACCOUNTS = ("6222020000000000011", "6222020000000000022", "6222020000000000033")
 
@@ -139,13 +139,7 @@ def test_signed_sheet_needs_a_reviewer_above(fed):
 
 def test_money_left_after_the_period_is_flagged(fed, login):
     zs = fed.user("zs", "filler")
-    Receipt.objects.create(
-        unit=fed.zs,
-        campaign=fed.campaign,
-        source="union",
-        amount=Decimal("1000.00"),
-        received_on=dt.date(2011, 12, 25),
-    )
+    receive(fed, fed.zs, "1000.00")
     pay(batch(fed, fed.zs, zs), zs, household(fed.zs, 50), "600.00")
     during = dt.date(2012, 1, 20)
     assert retained_in(fed.campaign, fed.city, during) == []
@@ -160,13 +154,7 @@ def test_money_left_after_the_period_is_flagged(fed, login):
 
 
 def test_the_summary_of_f1_shows_money_retained(fed, login):
-    Receipt.objects.create(
-        unit=fed.xg,
-        campaign=fed.campaign,
-        source="government",
-        amount=Decimal("2500.00"),
-        received_on=dt.date(2011, 12, 25),
-    )
+    receive(fed, fed.xg, "2500.00", source="government")
     client = login(fed.user("city", "viewer"))
     page = text(client.get(f"/campaigns/{fed.campaign.pk}/summary/210200/F1/"))
     assert "资金滞留" in page and "西岗区总工会" in page and "2500.00" in page

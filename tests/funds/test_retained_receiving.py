@@ -8,21 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from chunfeng.funds.ledger import own_figures
-from chunfeng.funds.models import Receipt
 from chunfeng.funds.retained import retained_in
 
-from .helpers import batch, household, pay
+from .helpers import batch, household, pay, receive
 
 
 def test_only_receiving_unions_have_their_payments_summed(fed):
     zs, g1 = fed.user("zs", "filler"), fed.user("zsg", "filler")
-    Receipt.objects.create(
-        unit=fed.zs,
-        campaign=fed.campaign,
-        source="union",
-        amount=Decimal("1000.00"),
-        received_on=dt.date(2011, 12, 25),
-    )
+    receive(fed, fed.zs, "1000.00")
     pay(batch(fed, fed.zs, zs), zs, household(fed.zs, 50), "600.00")
     pay(batch(fed, fed.zs_g1, g1), g1, household(fed.zs_g1, 51), "300.00")  # no receipt there
     everything = own_figures(fed.campaign, fed.city)
