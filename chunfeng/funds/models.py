@@ -167,9 +167,11 @@ class PaymentLine(models.Model):
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
     # the resident ID (of the household's worker, or of the person named), or an enterprise's
-    # unified social credit code; a person's kept with its search token, shown masked
+    # unified social credit code; a person's kept with its search token, shown masked (the
+    # token not indexed: no line is looked up by it, and the duplicate checks go by
+    # (campaign, id_number); an index would be written with each of millions of lines a year)
     id_number = models.CharField(max_length=18)
-    id_token = models.CharField(max_length=40, db_index=True, blank=True, editable=False)
+    id_token = models.CharField(max_length=40, blank=True, editable=False)
     name = models.CharField(max_length=64)
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     kind = models.CharField(max_length=8, choices=PaymentKind.choices, default=PaymentKind.CASH)
@@ -273,7 +275,7 @@ class Visit(models.Model):
     recipient = models.CharField(max_length=16, choices=Recipient.choices, blank=True)
     person_name = models.CharField(_("姓名"), max_length=64, blank=True)
     id_number = models.CharField(max_length=18, blank=True)
-    id_token = models.CharField(max_length=40, db_index=True, blank=True, editable=False)
+    id_token = models.CharField(max_length=40, blank=True, editable=False)  # not looked up by
     is_hardship_enterprise = models.BooleanField(_("困难企业"), default=False)
     visited_on = models.DateField(_("走访日期"))
     visitors = models.CharField(_("走访人"), max_length=200)

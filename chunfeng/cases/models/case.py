@@ -40,9 +40,9 @@ class Case(Versioned):
     # the caller
     caller_name = models.CharField(_("来电人姓名"), max_length=64)
     caller_phone = models.CharField(_("联系电话"), max_length=32)
-    phone_token = models.CharField(max_length=40, db_index=True)
+    phone_token = models.CharField(max_length=40)
     caller_id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
-    id_token = models.CharField(max_length=40, blank=True, db_index=True)
+    id_token = models.CharField(max_length=40, blank=True)
     caller_birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
     caller_is_migrant = models.BooleanField(_("农民工"), default=False)
     # 新生代农民工 (a migrant born 1980 or later): None when the birth year is not known
@@ -115,7 +115,14 @@ class Case(Versioned):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["status", "due"])]
+        # the tokens looked up by equality only: B-trees without the ``LIKE`` index PostgreSQL
+        # adds for ``db_index`` (many cases share a caller's phone, or have no ID: no hash)
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "due"]),
+            models.Index(fields=["phone_token"], name="case_phone_token"),
+            models.Index(fields=["id_token"], name="case_id_token"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(workers__gte=1), name="case_has_workers"),
             models.CheckConstraint(
