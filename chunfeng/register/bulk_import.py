@@ -92,15 +92,19 @@ def household_import_check(
     """Validate household rows ``(row number, {field: raw value})`` streaming: every field,
     duplicates inside the file and 一户一档 against the database (one query per chunk). Only
     the ID numbers seen and the errors are kept; while no error is found, valid rows go to
-    ``sink`` chunk by chunk when it is given (``ThreadSink``, ``CopySink``: ``ready()`` before
-    each chunk's query, ``write(rows)`` after it). ``columns`` names each field's column for the errors;
-    ``actor`` decides what a 一户一档 conflict says of a file kept elsewhere (contract (d))."""
+    ``sink`` chunk by chunk when it is given (``ThreadSink``, ``CopySink``: ``prepare(row)`` as
+    a row is checked, ``ready()`` before each chunk's query, ``write(prepared rows)`` after it).
+    ``columns`` names each field's column for the errors; ``actor`` decides what a 一户一档
+    conflict says of a file kept elsewhere (contract (d))."""
     actor_unit = actor.unit if getattr(actor, "unit_id", None) else None
     check = ImportCheck()
     seen: dict[int, int] = {}
     chunk: list[tuple[int, dict]] = []
     chunk_errors: list[tuple[int, str, str]] = []
     bad: set[int] = set()
+    # each valid row as the sink sends it, made as the row is checked: meanwhile the database
+    # writes the chunk before, and would otherwise wait for it at ``write``
+    prepared: dict[int, object] = {}
     id_token = search_tokener("id")
 
     def flush():
@@ -115,7 +119,7 @@ def household_import_check(
                 chunk_errors.append((row, "id_number", message))
                 bad.add(row)
             elif row not in bad:
-                good.append(fields)
+                good.append((row, fields))
         chunk_errors.sort(key=lambda e: e[0])
         for row, name, message in chunk_errors:
             check.error_count += 1
@@ -124,11 +128,12 @@ def household_import_check(
                 check.errors.append({"row": row, "column": column, "message": message})
         check.bad_rows += len(bad)
         check.valid += len(good)
-        for fields in good[: max(0, preview - len(check.preview))]:
+        for _row, fields in good[: max(0, preview - len(check.preview))]:
             check.preview.append(_preview_row(fields))
         if sink is not None and good and not check.error_count:
-            sink.write([row_of(f, id_token) for f in good])
+            sink.write([prepared[row] for row, _fields in good])
         chunk.clear()
+        prepared.clear()
         chunk_errors.clear()
         bad.clear()
         if on_progress is not None:
@@ -152,6 +157,8 @@ def household_import_check(
         if errors:
             bad.add(row)
             chunk_errors.extend((row, name, message) for name, message in errors)
+        elif sink is not None and not check.error_count:
+            prepared[row] = sink.prepare(row_of(fields, id_token))
         if number is not None:
             chunk.append((row, fields))
         if len(chunk) >= IMPORT_CHUNK or len(chunk_errors) >= IMPORT_CHUNK:

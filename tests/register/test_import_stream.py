@@ -55,7 +55,7 @@ def test_a_chunk_the_database_refuses_rolls_back_the_chunks_written_before(
     """The third chunk spoilt as it is sent: on PostgreSQL a COPY line with a column too many,
     on SQLite the chunk's JSON cut short."""
     if connection.vendor == "postgresql":
-        name, spoil = "copy_block", lambda data: data.replace(b"\t", b"\t\t", 1)
+        name, spoil = "copy_data", lambda data: data.replace(b"\t", b"\t\t", 1)
     else:
         name, spoil = "json_block", lambda data: data[:-1]
     block, sent = getattr(bulk_insert, name), []
