@@ -220,20 +220,20 @@ def phase_import(path: Path, *, expect_errors: bool, trace: bool = False) -> dic
 
 def phase_floor(path: Path) -> dict:
     """The database's own share of an import, with no validation and no Django in the timing:
-    the valid rows are checked and prepared first (untimed: the COPY lines, or the tuples that
-    become each chunk's JSON), then only the database's work is timed: the chunks through the
-    import's own sink (``Target.sink()``) one after another (on PostgreSQL by ``COPY``, foreign
-    keys immediate as in the import; on SQLite by an ``INSERT … SELECT`` over each chunk's
-    JSON, on the sink's thread), the 一户一档 persons' ``INSERT … SELECT`` and the ``COMMIT``.
-    Any import must do at least this after the sheet is loaded (calamine hands out the first
-    row only once the whole sheet is in memory: nearly all of (a))."""
+    the valid rows are checked and prepared first (untimed: the COPY text or the statements and
+    parameters the import would send), then only the database's work is timed — the
+    households' ``COPY`` (PostgreSQL, 2,000 rows a statement, foreign keys immediate as in the
+    import) or ``INSERT … SELECT … FROM (VALUES …)`` on the DB-API connection (SQLite, 2,000
+    rows a statement, the fastest of the forms tried: bench/README.md), the 一户一档 persons'
+    ``INSERT … SELECT`` and the ``COMMIT``. Any import must do at least this after the sheet is loaded (calamine
+    hands out the first row only once the whole sheet is in memory: nearly all of (a))."""
     _django()
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from chunfeng.core.actors import SYSTEM
     from chunfeng.orgunits.models import OrgUnit
     from chunfeng.register.bulk_import import household_import_check
-    from chunfeng.register.bulk_insert import Target, insert_persons
+    from chunfeng.register.bulk_insert import Target, ThreadSink, copy_block, insert_persons
     from chunfeng.register.import_jobs import mapping_for_cli
     from chunfeng.register.listfile import HouseholdFile
 
@@ -257,16 +257,27 @@ def phase_floor(path: Path) -> dict:
         rows=file.records(mapping), columns=file.columns_of(mapping), actor=SYSTEM, sink=Keep()
     )
     rows = sum(len(chunk) for chunk in chunks)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        prepared: list = [copy_block(chunk, target.fixed_text) for chunk in chunks]
+    else:  # the import's own statements (one a chunk, its values bound)
+        connection.ensure_connection()
+        sink = ThreadSink(connection, target.table, target.columns, target.fixed)
+        prepared = [sink.statements(chunk) for chunk in chunks]
+        sink.close()
+    started = time.perf_counter()
     with transaction.atomic():
-        sink = target.sink()
-        prepared = [[sink.prepare(row) for row in chunk] for chunk in chunks]
-        started = time.perf_counter()
-        try:
-            for chunk in prepared:
-                sink.write(chunk)
-                sink.ready()  # one after another: nothing else runs meanwhile
-        finally:
-            sink.close()
+        raw = connection.connection.cursor()  # the DB-API cursor: no Django per statement
+        if postgres:
+            raw.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for block in prepared:
+                with raw.copy(f"COPY {target.table} ({target.columns}) FROM STDIN") as copy:
+                    copy.write(block)
+        else:
+            raw.execute("PRAGMA cache_size = -65536")  # as the import sets it
+            for statements in prepared:
+                for sql, params, _count in statements:
+                    raw.execute(sql, params)
         inserted = time.perf_counter()
         insert_persons(target, rows)
         persons = time.perf_counter()

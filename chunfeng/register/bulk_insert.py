@@ -4,7 +4,7 @@ PostgreSQL), and the households' 一户一档 persons made after them. See bench
 
 At this volume the ORM's per-value SQL compilation (``bulk_create``) costs several times the
 database's own work, so the rows go in as prepared values: ``COPY … FROM STDIN`` on PostgreSQL
-(its ``executemany`` is one round trip per row), one ``INSERT … SELECT`` over a JSON array a
+(its ``executemany`` is one round trip per row), one ``INSERT … SELECT … FROM (VALUES …)`` a
 chunk on SQLite. Dates and amounts are sent as text, which both read as Django writes them.
 The constant columns are adapted once by their fields."""
 
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
+from itertools import chain
 
 from django.db import IntegrityError, connection
 from django.utils import timezone
@@ -102,31 +104,33 @@ class Target:
     def _thread_sink(self) -> ThreadSink:
         """SQLite: a sink that inserts each chunk on a thread of its own while the next is
         checked (``ThreadSink``)."""
-        # json_extract rather than ->> (SQLite 3.38): Django's JSON fields need the same JSON1
-        head = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(ROW)))
-        marks = ", ".join(["?"] * len(self.fixed))
-        sql = f"INSERT INTO {self.table} ({self.columns}) SELECT {head}, {marks} FROM json_each(?)"
-        return ThreadSink(connection, sql, self.fixed)
+        return ThreadSink(connection, self.table, self.columns, self.fixed)
 
 
 class ThreadSink:
     """SQLite: each chunk of valid rows inserted while the next chunk is checked.
 
-    A chunk goes in as one ``INSERT … SELECT … FROM json_each(?)`` (the rows as one JSON
-    array): a single step of the statement, during which the sqlite3 module releases the GIL,
-    so SQLite parses, writes the rows and maintains the indexes on the second core while
-    Python validates the next rows (``executemany`` would take the GIL back after every row
-    and wait for the validating thread to give it up). The thread uses the import's own
+    A chunk goes in as one ``INSERT … SELECT … FROM (VALUES (?, …), …)``, its values bound as
+    parameters (``values_params``): a single step of the statement, during which the sqlite3
+    module releases the GIL, so SQLite writes the rows and maintains the indexes on the second
+    core while Python validates the next rows (``executemany`` would take the GIL back after
+    every row and wait for the validating thread to give it up; a chunk as one JSON array was
+    read again for each of its 14 values a row). A chunk has the same number of rows each time
+    but the last, so SQLite compiles the statement twice. The thread uses the import's own
     connection (the DB-API object, inside the import's transaction), never at the same time
     as the validating thread: ``ready()`` waits for it before that thread's next query."""
 
-    def __init__(self, db, sql: str, fixed: tuple):
-        self.db, self.sql, self.fixed = db, sql, fixed
+    def __init__(self, db, table: str, columns: str, fixed: tuple):
+        self.db, self.table, self.columns, self.fixed = db, table, columns, fixed
         with db.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             self.cache = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
         self.raw = db.connection  # open now; Django makes it with check_same_thread=False
+        # rows a statement: as many as SQLite takes parameters (32,766 unless built otherwise)
+        limit = self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self.per_statement = max(1, (limit - len(fixed)) // len(ROW))
+        self.sql: dict[int, str] = {}  # by number of rows
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="household-import")
         self.pending: Future | None = None
 
@@ -139,20 +143,37 @@ class ThreadSink:
 
     @staticmethod
     def prepare(row: tuple) -> tuple:
-        """A valid row (``row_of``) as ``write`` takes it: as it is (the chunk becomes one
-        JSON text as it is sent, which is quicker than a text a row)."""
+        """A valid row (``row_of``) as ``write`` takes it: as it is."""
         return row
 
     def write(self, rows: list[tuple]) -> None:
         self.ready()
-        self.pending = self.pool.submit(self._insert, json_block(rows), len(rows))
+        self.pending = self.pool.submit(self._insert, self.statements(rows))
 
-    def _insert(self, blob: str, count: int) -> None:
+    def statements(self, rows: list[tuple]) -> list[tuple[str, tuple, int]]:
+        """The statements that insert ``rows``: ``(sql, parameters, rows)`` each."""
+        parts = [rows[i : i + self.per_statement] for i in range(0, len(rows), self.per_statement)]
+        return [
+            (self._sql(len(part)), values_params(part, self.fixed), len(part)) for part in parts
+        ]
+
+    def _sql(self, count: int) -> str:
+        if count not in self.sql:
+            row = f"({', '.join(['?'] * len(ROW))})"
+            values = ", ".join(f"column{i + 1}" for i in range(len(ROW)))
+            self.sql[count] = (
+                f"INSERT INTO {self.table} ({self.columns}) SELECT {values}, "
+                f"{', '.join(['?'] * len(self.fixed))} FROM (VALUES {', '.join([row] * count)})"
+            )
+        return self.sql[count]
+
+    def _insert(self, statements: list[tuple[str, tuple, int]]) -> None:
         cursor = self.raw.cursor()
         try:
-            cursor.execute(self.sql, (*self.fixed, blob))
-            if cursor.rowcount != count:  # cannot happen unless SQLite read the JSON otherwise
-                raise IntegrityError(f"{cursor.rowcount} households for {count} rows")
+            for sql, params, count in statements:
+                cursor.execute(sql, params)
+                if cursor.rowcount != count:  # cannot happen
+                    raise IntegrityError(f"{cursor.rowcount} households for {count} rows")
         finally:
             cursor.close()
 
@@ -167,10 +188,10 @@ class ThreadSink:
                 cursor.execute(f"PRAGMA cache_size = {self.cache}")
 
 
-def json_block(rows: list[tuple]) -> str:
-    """Rows as one JSON array of arrays, which ``json_each`` and ``json_extract`` take apart in
-    SQLite (texts unescaped, numbers as numbers, true/false as 1/0)."""
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+def values_params(rows: list[tuple], fixed: tuple) -> tuple:
+    """The parameters of a chunk's statement: the constant columns (they come first in its
+    text), then each row's values in turn."""
+    return (*fixed, *chain.from_iterable(rows))
 
 
 class CopySink:

@@ -53,11 +53,11 @@ def test_a_chunk_the_database_refuses_rolls_back_the_chunks_written_before(
     fed, tmp_path, small_chunks, monkeypatch
 ):
     """The third chunk spoilt as it is sent: on PostgreSQL a COPY line with a column too many,
-    on SQLite the chunk's JSON cut short."""
+    on SQLite a value too few for the statement's parameters."""
     if connection.vendor == "postgresql":
         name, spoil = "copy_data", lambda data: data.replace(b"\t", b"\t\t", 1)
     else:
-        name, spoil = "json_block", lambda data: data[:-1]
+        name, spoil = "values_params", lambda params: params[:-1]
     block, sent = getattr(bulk_insert, name), []
 
     def third_is_broken(rows, *rest):
@@ -85,9 +85,9 @@ def test_sqlite_inserts_on_a_thread_of_its_own_between_the_checks(
     events = []
     insert, lookup = bulk_insert.ThreadSink._insert, bulk_import.holders_by_id
 
-    def inserting(self, blob, count):
+    def inserting(self, statements):
         events.append(("insert", threading.current_thread() is threading.main_thread()))
-        return insert(self, blob, count)
+        return insert(self, statements)
 
     def looking_up(numbers):
         events.append(("lookup", threading.current_thread() is threading.main_thread()))
@@ -98,3 +98,34 @@ def test_sqlite_inserts_on_a_thread_of_its_own_between_the_checks(
     assert run(fed, tmp_path, [row(i) for i in range(1, 8)]).valid == 7
     assert events == [("lookup", True), ("insert", False)] * 4
     assert Household.objects.filter(unit=fed.zs).count() == 7
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the parameters' limit is SQLite's")
+def test_sqlite_splits_a_chunk_into_as_many_statements_as_its_parameters_need(
+    fed, tmp_path, monkeypatch
+):
+    """A SQLite built to take fewer parameters than a chunk's values (999 before 3.32) gets
+    the chunk in several statements, all of it saved."""
+    import sqlite3
+
+    statements = []
+    insert = bulk_insert.ThreadSink._insert
+
+    def inserting(self, given):
+        statements.extend(count for _sql, _params, count in given)
+        return insert(self, given)
+
+    monkeypatch.setattr(bulk_insert.ThreadSink, "_insert", inserting)
+    connection.ensure_connection()
+    raw = connection.connection
+    constants = len(bulk_insert.Target(fed.zs, SYSTEM).fixed)  # their parameters come first
+    before = raw.setlimit(
+        sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, constants + 3 * len(bulk_insert.ROW)
+    )
+    try:
+        assert run(fed, tmp_path, [row(i) for i in range(1, 8)]).valid == 7
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+    assert statements == [3, 3, 1]
+    assert Household.objects.filter(unit=fed.zs).count() == 7
+    assert Person.objects.filter(household__unit=fed.zs, active=True).count() == 7
