@@ -18,7 +18,7 @@ from chunfeng.core.rules import can_edit_households
 from .bulk_insert import Target, insert_persons, row_of
 from .models import Household, Person
 from .onefile import second_file_message
-from .validation import clean_household
+from .validation import clean_household, quick_row
 
 IMPORT_CHUNK = 2000  # rows per 一户一档 query and per bulk insert
 
@@ -99,27 +99,28 @@ def household_import_check(
     actor_unit = actor.unit if getattr(actor, "unit_id", None) else None
     check = ImportCheck()
     seen: dict[int, int] = {}
-    chunk: list[tuple[int, dict]] = []
+    # (row, ID number, the row's data, its fields: None for a row that took ``quick_row``)
+    chunk: list[tuple[int, str, dict, dict | None]] = []
     chunk_errors: list[tuple[int, str, str]] = []
     bad: set[int] = set()
     # each valid row as the sink sends it, made as the row is checked: meanwhile the database
     # writes the chunk before, and would otherwise wait for it at ``write``
     prepared: dict[int, object] = {}
-    id_token = search_tokener("id")
+    id_token = search_tokener("id") if sink is not None else _no_token
 
     def flush():
         if sink is not None:
             sink.ready()
-        holders = holders_by_id(f["id_number"] for _, f in chunk) if chunk else {}
+        holders = holders_by_id(number for _, number, *_ in chunk) if chunk else {}
         good = []
-        for row, fields in chunk:
-            unit = holders.get(fields["id_number"])
+        for row, number, data, fields in chunk:
+            unit = holders.get(number)
             if unit is not None:
-                message = second_file_message(fields["id_number"], unit, actor_unit)
+                message = second_file_message(number, unit, actor_unit)
                 chunk_errors.append((row, "id_number", message))
                 bad.add(row)
             elif row not in bad:
-                good.append((row, fields))
+                good.append((row, data, fields))
         chunk_errors.sort(key=lambda e: e[0])
         for row, name, message in chunk_errors:
             check.error_count += 1
@@ -128,10 +129,10 @@ def household_import_check(
                 check.errors.append({"row": row, "column": column, "message": message})
         check.bad_rows += len(bad)
         check.valid += len(good)
-        for _row, fields in good[: max(0, preview - len(check.preview))]:
-            check.preview.append(_preview_row(fields))
+        for _row, data, fields in good[: max(0, preview - len(check.preview))]:
+            check.preview.append(_preview_row(fields or clean_household(data)[0]))
         if sink is not None and good and not check.error_count:
-            sink.write([prepared[row] for row, _fields in good])
+            sink.write([prepared[row] for row, *_ in good])
         chunk.clear()
         prepared.clear()
         chunk_errors.clear()
@@ -141,8 +142,12 @@ def household_import_check(
 
     for row, data in rows:
         check.rows += 1
-        fields, errors = clean_household(data)
-        number = fields.get("id_number")
+        quick = quick_row(data, id_token)
+        if quick is not None:
+            fields, errors, number = None, [], quick[1]
+        else:
+            fields, errors = clean_household(data)
+            number = fields.get("id_number")
         if number is not None:
             key = _id_key(number)
             first = seen.setdefault(key, row)
@@ -158,13 +163,18 @@ def household_import_check(
             bad.add(row)
             chunk_errors.extend((row, name, message) for name, message in errors)
         elif sink is not None and not check.error_count:
-            prepared[row] = sink.prepare(row_of(fields, id_token))
+            prepared[row] = sink.prepare(quick or row_of(fields, id_token))
         if number is not None:
-            chunk.append((row, fields))
+            chunk.append((row, number, data, fields))
         if len(chunk) >= IMPORT_CHUNK or len(chunk_errors) >= IMPORT_CHUNK:
             flush()
     flush()
     return check
+
+
+def _no_token(number: str) -> str:
+    """A check with nothing to write needs no search tokens."""
+    return ""
 
 
 def _preview_row(f: dict) -> dict:
