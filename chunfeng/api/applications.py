@@ -38,6 +38,7 @@ from chunfeng.orgunits.selectors import unit_for
 
 from .application_answers import ApplicationOut, ApplicationPageOut, answer
 from .common import (
+    RecordId,
     bad_parameter,
     choice,
     if_match_header,
@@ -56,7 +57,7 @@ READ_ERRORS = error_responses(400, 404)
 WRITE_ERRORS = error_responses(400, 403, 404, 409, 422)
 
 
-def _one(request, response, pk: int) -> dict:
+def _one(request, response, pk: RecordId) -> dict:
     a = application_for(request.auth, pk)
     send_version(response, a.version)
     return answer(a)
@@ -142,7 +143,7 @@ def application_new(request: HttpRequest, response: HttpResponse, payload: Appli
 @router.get(
     "/{int:application_id}", response={200: ApplicationOut, **READ_ERRORS}, summary="一份申请"
 )
-def application_get(request: HttpRequest, response: HttpResponse, application_id: int):
+def application_get(request: HttpRequest, response: HttpResponse, application_id: RecordId):
     return _one(request, response, application_id)
 
 
@@ -154,7 +155,7 @@ def application_get(request: HttpRequest, response: HttpResponse, application_id
 def application_change(
     request: HttpRequest,
     response: HttpResponse,
-    application_id: int,
+    application_id: RecordId,
     payload: ApplicationIn,
     if_match: str | None = if_match_header(),
 ):
@@ -214,7 +215,7 @@ def _take(action: str, a, user, p: StepIn, version):
 def application_step(
     request: HttpRequest,
     response: HttpResponse,
-    application_id: int,
+    application_id: RecordId,
     action: str,
     payload: StepIn,
     if_match: str | None = if_match_header(),
@@ -239,7 +240,7 @@ class ObjectionIn(StrictIn):
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="登记公示异议",
 )
-def objection_new(request, response: HttpResponse, application_id: int, payload: ObjectionIn):
+def objection_new(request, response: HttpResponse, application_id: RecordId, payload: ObjectionIn):
     a = application_for(request.auth, application_id)
     w.objection_add(application=a, actor=request.auth, **payload.model_dump())
     return _one(request, response, application_id)
@@ -256,7 +257,11 @@ class ResolveIn(StrictIn):
     summary="记录异议核实结果",
 )
 def objection_decide(
-    request, response: HttpResponse, application_id: int, objection_id: int, payload: ResolveIn
+    request,
+    response: HttpResponse,
+    application_id: RecordId,
+    objection_id: RecordId,
+    payload: ResolveIn,
 ):
     a = application_for(request.auth, application_id)
     found = objection_for(a, objection_id)
@@ -271,7 +276,7 @@ def objection_decide(
     url_name="application-document",
     openapi_extra=multipart_file("jpg、png 或 pdf，不超过 10 MB"),
 )
-def document_new(request, response: HttpResponse, application_id: int, kind: str):
+def document_new(request, response: HttpResponse, application_id: RecordId, kind: str):
     """multipart 上传（字段名 file）；`kind`：signed 签字申请书 / consent 核对授权书 /
     income / medical / photo / other。"""
     user = request.auth
@@ -304,7 +309,7 @@ def document_new(request, response: HttpResponse, application_id: int, kind: str
         }
     },
 )
-def document_get(request, application_id: int, document_id: int):
+def document_get(request, application_id: RecordId, document_id: RecordId):
     """受理的基层工会和上级帮扶中心可以下载；其他角色 403。"""
     document = document_for(request.auth, application_id, document_id)
     return FileResponse(

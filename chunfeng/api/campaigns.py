@@ -23,6 +23,7 @@ from chunfeng.formdefs.selectors import known_form_codes
 from chunfeng.orgunits.models import OrgUnit
 from chunfeng.orgunits.selectors import units_below
 
+from .common import RecordId
 from .errors import error_responses
 from .values import StrictIn
 
@@ -79,7 +80,7 @@ def campaign_list(request: HttpRequest):
 @router.get(
     "/{campaign_id}", response={200: CampaignOut, **error_responses(404)}, summary="一个活动"
 )
-def campaign_detail(request: HttpRequest, campaign_id: int):
+def campaign_detail(request: HttpRequest, campaign_id: RecordId):
     return campaign_with_details(request.auth, campaign_for(request.auth, campaign_id))
 
 

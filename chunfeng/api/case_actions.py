@@ -26,7 +26,7 @@ from chunfeng.cases.services import case_acknowledge, case_log, case_transfer
 from chunfeng.orgunits.selectors import unit_for
 
 from .cases import WRITE_ERRORS, CaseOut, _expected, _tagged, case_answer
-from .common import money
+from .common import RecordId, money
 from .errors import error_responses
 from .values import StrictIn
 
@@ -39,7 +39,7 @@ def _answer(request, response, case):
 
 
 @router.post("/{int:case_id}/acknowledge", response={200: CaseOut, **WRITE_ERRORS}, summary="签收")
-def case_acknowledge_endpoint(request: HttpRequest, response: HttpResponse, case_id: int):
+def case_acknowledge_endpoint(request: HttpRequest, response: HttpResponse, case_id: RecordId):
     case = case_for(request.auth, case_id)
     case = case_acknowledge(case=case, actor=request.auth, version=_expected(request))
     return _answer(request, response, case)
@@ -52,7 +52,7 @@ class CaseTransferIn(StrictIn):
 
 @router.post("/{int:case_id}/transfer", response={200: CaseOut, **WRITE_ERRORS}, summary="转办")
 def case_transfer_endpoint(
-    request: HttpRequest, response: HttpResponse, case_id: int, payload: CaseTransferIn
+    request: HttpRequest, response: HttpResponse, case_id: RecordId, payload: CaseTransferIn
 ):
     user = request.auth
     case = case_for(user, case_id)
@@ -73,7 +73,7 @@ class CaseLogIn(StrictIn):
 
 @router.post("/{int:case_id}/log", response={200: CaseOut, **WRITE_ERRORS}, summary="记录办理情况")
 def case_log_endpoint(
-    request: HttpRequest, response: HttpResponse, case_id: int, payload: CaseLogIn
+    request: HttpRequest, response: HttpResponse, case_id: RecordId, payload: CaseLogIn
 ):
     case = case_for(request.auth, case_id)
     case_log(case=case, actor=request.auth, kind=payload.kind, text=payload.text, on=payload.on)
@@ -102,7 +102,7 @@ def _extension(extension) -> dict:
     response={201: CaseExtensionOut, **WRITE_ERRORS},
     summary="申请延期",
 )
-def case_extend_endpoint(request: HttpRequest, case_id: int, payload: CaseExtensionIn):
+def case_extend_endpoint(request: HttpRequest, case_id: RecordId, payload: CaseExtensionIn):
     case = case_for(request.auth, case_id)
     extension = extension_request(
         case=case, days=payload.days, reason=payload.reason, actor=request.auth
@@ -121,7 +121,7 @@ class CaseDecisionIn(StrictIn):
     summary="审批延期（上级工会）",
 )
 def case_decide_endpoint(
-    request: HttpRequest, case_id: int, extension_id: int, payload: CaseDecisionIn
+    request: HttpRequest, case_id: RecordId, extension_id: RecordId, payload: CaseDecisionIn
 ):
     extension = extension_for(case_for(request.auth, case_id), extension_id)
     extension = extension_decide(
@@ -138,7 +138,7 @@ class CaseCloseIn(StrictIn):
 
 @router.post("/{int:case_id}/close", response={200: CaseOut, **WRITE_ERRORS}, summary="办结")
 def case_close_endpoint(
-    request: HttpRequest, response: HttpResponse, case_id: int, payload: CaseCloseIn
+    request: HttpRequest, response: HttpResponse, case_id: RecordId, payload: CaseCloseIn
 ):
     case = case_close(
         case=case_for(request.auth, case_id),
@@ -157,7 +157,7 @@ class CaseVisitIn(StrictIn):
 
 @router.post("/{int:case_id}/return-visit", response={200: CaseOut, **WRITE_ERRORS}, summary="回访")
 def case_return_visit_endpoint(
-    request: HttpRequest, response: HttpResponse, case_id: int, payload: CaseVisitIn
+    request: HttpRequest, response: HttpResponse, case_id: RecordId, payload: CaseVisitIn
 ):
     case_return_visit(
         case=case_for(request.auth, case_id), actor=request.auth, **payload.model_dump()
@@ -171,7 +171,7 @@ class CaseReopenIn(StrictIn):
 
 @router.post("/{int:case_id}/reopen", response={200: CaseOut, **WRITE_ERRORS}, summary="重新办理")
 def case_reopen_endpoint(
-    request: HttpRequest, response: HttpResponse, case_id: int, payload: CaseReopenIn
+    request: HttpRequest, response: HttpResponse, case_id: RecordId, payload: CaseReopenIn
 ):
     case = case_reopen(
         case=case_for(request.auth, case_id),

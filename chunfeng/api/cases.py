@@ -29,7 +29,7 @@ from chunfeng.core.rules import can_see_caller_numbers
 from chunfeng.core.versions import etag, version_from
 from chunfeng.orgunits.selectors import unit_for
 
-from .common import PageMeta, choice, money, page_of
+from .common import PageMeta, RecordId, choice, money, page_of
 from .errors import error_responses
 from .values import StrictIn
 
@@ -187,7 +187,7 @@ def case_list(
 
 
 @router.get("/{int:case_id}", response={200: CaseOut, **READ_ERRORS}, summary="一件工单")
-def case_get(request: HttpRequest, response: HttpResponse, case_id: int, reveal: bool = False):
+def case_get(request: HttpRequest, response: HttpResponse, case_id: RecordId, reveal: bool = False):
     """`?reveal=1`：承办单位及其上级的填报员、管理员看到完整的电话和身份证号码（记入历史）。"""
     user = request.auth
     case = case_for(user, case_id)
@@ -246,7 +246,9 @@ def case_new(request: HttpRequest, response: HttpResponse, payload: CaseIn):
 
 
 @router.patch("/{int:case_id}", response={200: CaseOut, **WRITE_ERRORS}, summary="修改工单")
-def case_change(request: HttpRequest, response: HttpResponse, case_id: int, payload: CaseFields):
+def case_change(
+    request: HttpRequest, response: HttpResponse, case_id: RecordId, payload: CaseFields
+):
     user = request.auth
     case = case_update(
         case=case_for(user, case_id), data=_given(payload), actor=user, version=_expected(request)

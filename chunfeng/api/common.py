@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Schema
+from pydantic import AfterValidator
 
 from chunfeng.core.errors import ApplicationError
 from chunfeng.core.uploads import receive
@@ -19,6 +21,19 @@ from chunfeng.core.versions import etag, version_from
 
 CENT = Decimal("0.01")
 MAX_PAGE_SIZE = 200
+MAX_ID = 2**63 - 1  # the largest number of a record: the databases' 64-bit integer
+
+
+def _held(number: int) -> int:
+    """A number beyond any database's integers names no record: 404 before any query (SQLite
+    cannot even bind it; Django spares only a lookup of the record's own key)."""
+    if not -MAX_ID - 1 <= number <= MAX_ID:
+        raise Http404(_("没有这个编号的记录"))
+    return number
+
+
+# A record's number as a path parameter (``household_id: RecordId``)
+RecordId = Annotated[int, AfterValidator(_held)]
 
 
 def own_unit(user):

@@ -22,6 +22,7 @@ from chunfeng.reports.completeness import (
     rates_for,
 )
 
+from .common import RecordId
 from .errors import error_responses
 
 router = Router(tags=["活动"])
@@ -81,7 +82,7 @@ class CompletenessOut(Schema):
 )
 def campaign_completeness(
     request: HttpRequest,
-    campaign_id: int,
+    campaign_id: RecordId,
     unit: str | None = None,
     level: str = "",
     page: int = 1,

@@ -23,7 +23,7 @@ from chunfeng.funds.models import PaymentLine
 from chunfeng.funds.selectors import batch_for
 from chunfeng.funds.services import require_writer
 
-from .common import money, multipart_file, uploaded_file
+from .common import RecordId, money, multipart_file, uploaded_file
 from .errors import error_responses
 from .payments import BatchDetailOut, _detail
 from .values import StrictIn
@@ -81,7 +81,7 @@ def bank_template(request: HttpRequest):
 )
 def bank_result(
     request: HttpRequest,
-    batch_id: int,
+    batch_id: RecordId,
     column_number: str = "",
     column_amount: str = "",
     column_result: str = "",
@@ -123,7 +123,7 @@ def bank_result(
     url_name="batch-signed-sheet",
     openapi_extra=multipart_file("签字后的签领表扫描件或照片：JPG、PNG 或 PDF，不超过 20 MB"),
 )
-def signed_sheet(request: HttpRequest, batch_id: int):
+def signed_sheet(request: HttpRequest, batch_id: RecordId):
     """现金、实物现场发放的批次，由发放单位（或上级单位）的填报员、管理员上传签字后的签领表
     （multipart，字段名 file），再由上级单位审核员核对确认。名单变动后须重新上传。"""
     user = request.auth
@@ -145,7 +145,7 @@ class SheetConfirmIn(StrictIn):
     response={200: BatchDetailOut, **error_responses(400, 403, 404, 409, 422)},
     summary="核对签领表并确认发放",
 )
-def signed_sheet_confirmed(request: HttpRequest, batch_id: int, payload: SheetConfirmIn):
+def signed_sheet_confirmed(request: HttpRequest, batch_id: RecordId, payload: SheetConfirmIn):
     """发放单位上级单位的审核员核对已上传的签领表后确认发放（其他角色 403），批次从此锁定。
     尚未上传签领表、没有发放记录时 400；仍有未处理的重复发放提示、或已确认时 409。"""
     user = request.auth

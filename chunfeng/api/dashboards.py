@@ -12,7 +12,7 @@ from pydantic import Field
 from chunfeng.dashboards import selectors as s
 from chunfeng.rollups.selectors import previous_summary, summary_visible_to
 
-from .common import own_unit
+from .common import RecordId, own_unit
 from .errors import error_responses
 
 router = Router(tags=["看板"])
@@ -60,7 +60,7 @@ class OverviewOut(Schema):
     overdue_reviews: int = Field(description="本单位及下级逾期未年审的困难职工档案（户）")
 
 
-def _where(request: HttpRequest, campaign_id: int, unit: str | None):
+def _where(request: HttpRequest, campaign_id: RecordId, unit: str | None):
     user = request.auth
     own_unit(user)  # 404 for a user of no unit
     return s.dashboard_campaign(user, campaign_id), s.dashboard_root(user, unit)
@@ -71,7 +71,7 @@ def _where(request: HttpRequest, campaign_id: int, unit: str | None):
     response={200: OverviewOut, **error_responses(404)},
     summary="看板：截止与春节倒计时、重复提示、工单",
 )
-def overview(request: HttpRequest, campaign_id: int, unit: str | None = None):
+def overview(request: HttpRequest, campaign_id: RecordId, unit: str | None = None):
     campaign, root = _where(request, campaign_id, unit)
     return s.overview(request.auth, campaign, root)
 
@@ -81,7 +81,7 @@ def overview(request: HttpRequest, campaign_id: int, unit: str | None = None):
     response={200: ChartOut, **error_responses(404)},
     summary="看板图表",
 )
-def chart(request: HttpRequest, campaign_id: int, name: str, unit: str | None = None):
+def chart(request: HttpRequest, campaign_id: RecordId, name: str, unit: str | None = None):
     """`name`：filing-units（各下级单位报送率、及时率）、filing-forms（各表报送率、及时率）、
     money（各下级单位按来源筹集、发放与结余，元）、payments-daily（每日发放与累计，标注活动结束
     与春节）、coverage（各下级单位走访帮扶覆盖率）。"""
@@ -100,7 +100,11 @@ def chart(request: HttpRequest, campaign_id: int, name: str, unit: str | None = 
     summary="汇总：筹集与发放构成，本次与上次活动",
 )
 def composition(
-    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, status: str = "approved"
+    request: HttpRequest,
+    campaign_id: RecordId,
+    unit_code: str,
+    form_code: str,
+    status: str = "approved",
 ):
     """筹集（05B–05E）与发放（06B、06C 与其他 = 06A − 06B − 06C）的构成，万元；本次活动与同一
     发起单位上一次要求同一表的活动并列。"""

@@ -16,7 +16,7 @@ from chunfeng.applications.selectors import reviews_due, standards_visible_to
 from chunfeng.core.personal import mask_id
 from chunfeng.register.selectors import household_for
 
-from .common import money
+from .common import RecordId, money
 from .errors import error_responses
 from .values import StrictIn
 
@@ -79,7 +79,7 @@ class ReviewOut(Schema):
     response={200: ReviewOut, **WRITE_ERRORS},
     summary="年度复核一份档案",
 )
-def review_new(request: HttpRequest, household_id: int, payload: ReviewIn):
+def review_new(request: HttpRequest, household_id: RecordId, payload: ReviewIn):
     household = household_for(request.auth, household_id)
     data = payload.model_dump() | {"income": str(payload.income)}
     r = file_review(household=household, actor=request.auth, **data)

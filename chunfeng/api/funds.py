@@ -30,7 +30,7 @@ from chunfeng.reconcile.computing import compute_explained
 from chunfeng.reconcile.figures import differences
 from chunfeng.reports.selectors import report_of, report_values
 
-from .common import choice, money, own_unit, page_of
+from .common import RecordId, choice, money, own_unit, page_of
 from .errors import error_responses
 from .values import StrictIn
 
@@ -360,7 +360,7 @@ class DerivedFiguresOut(Schema):
     summary="表实相符",
     tags=["表实相符"],
 )
-def derived(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
+def derived(request: HttpRequest, campaign_id: RecordId, unit_code: str, form_code: str):
     """`unit_code` 及其下级单位的实名记录算出的各项（表单定义中 `derived` 声明的项，如附件1 的
     03A–08C、附件2 的 10D），与该单位自己报表中的值比较。没有声明这类项的表单 404。"""
     user = request.auth

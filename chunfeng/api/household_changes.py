@@ -13,6 +13,7 @@ from pydantic import Field
 from chunfeng.register.changes import change_approve, change_reject
 from chunfeng.register.selectors import change_for, changes_waiting
 
+from .common import RecordId
 from .errors import error_responses
 from .values import StrictIn
 
@@ -67,7 +68,7 @@ DECISION_ERRORS = error_responses(400, 403, 404, 409, 422)
     response={200: ChangeOut, **DECISION_ERRORS},
     summary="批准号码变更",
 )
-def approve(request: HttpRequest, change_id: int, payload: DecisionIn):
+def approve(request: HttpRequest, change_id: RecordId, payload: DecisionIn):
     """批准后新号码改入档案（身份证号码同时更新一户一档登记与性别、出生日期），档案版本加 1。
     已审核过的返回 409；新身份证号码此间已在别处建档时返回 400。"""
     user = request.auth
@@ -80,7 +81,7 @@ def approve(request: HttpRequest, change_id: int, payload: DecisionIn):
     response={200: ChangeOut, **DECISION_ERRORS},
     summary="驳回号码变更",
 )
-def reject(request: HttpRequest, change_id: int, payload: DecisionIn):
+def reject(request: HttpRequest, change_id: RecordId, payload: DecisionIn):
     """驳回须填写理由（否则 400）；档案不变。已审核过的返回 409。"""
     user = request.auth
     change = change_reject(change=change_for(user, change_id), reason=payload.reason, actor=user)

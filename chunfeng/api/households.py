@@ -39,6 +39,7 @@ from chunfeng.register.services import household_create, household_escape, house
 
 from .common import (
     PageMeta,
+    RecordId,
     choice,
     if_match_header,
     money,
@@ -197,7 +198,7 @@ def page_answer(user, households, page: int, page_size: int, **extra) -> dict:
     summary="一份档案",
 )
 def household_get(
-    request: HttpRequest, response: HttpResponse, household_id: int, reveal: bool = False
+    request: HttpRequest, response: HttpResponse, household_id: RecordId, reveal: bool = False
 ):
     """`?reveal=1`：本单位或上级单位的填报员、管理员可看到完整的身份证号码、银行卡号与联系
     电话，每次查看都记入身份证号码查看记录；其他角色（审核员、查看员）仍得到掩码。
@@ -291,7 +292,7 @@ def household_new(request: HttpRequest, response: HttpResponse, payload: Househo
 def household_change(
     request: HttpRequest,
     response: HttpResponse,
-    household_id: int,
+    household_id: RecordId,
     payload: HouseholdPatch,
     if_match: str | None = if_match_header(),
 ):
@@ -325,7 +326,7 @@ class EscapeIn(StrictIn):
     response={200: HouseholdOut, **error_responses(400, 403, 404, 409, 422)},
     summary="标为脱困",
 )
-def household_mark_escaped(request: HttpRequest, household_id: int, payload: EscapeIn):
+def household_mark_escaped(request: HttpRequest, household_id: RecordId, payload: EscapeIn):
     """档案标为已脱困（附件1 03E 计入当年脱困户数），此人此后可以重新建档。已脱困的档案
     返回 409。"""
     user = request.auth

@@ -16,6 +16,7 @@ from chunfeng.campaigns.selectors import campaign_for
 from chunfeng.core.errors import ApplicationError
 from chunfeng.orgunits.selectors import unit_for, units_below
 
+from .common import RecordId
 from .errors import error_responses
 from .values import StrictIn
 
@@ -58,7 +59,7 @@ class DeadlineRowOut(Schema):
     response={201: PassDownOut, **error_responses(400, 403, 404, 422)},
     summary="向下级下发活动",
 )
-def pass_down(request: HttpRequest, campaign_id: int, payload: PassDownIn):
+def pass_down(request: HttpRequest, campaign_id: RecordId, payload: PassDownIn):
     """收到活动的单位把活动下发给下级单位（全部直属下级、全部基层工会或逐个选择），并定本级的
     报送截止日期与通知。截止日期晚于本单位自己的截止日期时返回 400（`code` 为
     `late_deadline`）；再次下发时修改截止日期与通知并加上新的单位。下级单位的逾期与及时率
@@ -105,7 +106,7 @@ def _answer(pd: PassDown) -> dict:
     response={200: list[DeadlineRowOut], **error_responses(404)},
     summary="各级报送截止日期",
 )
-def deadlines(request: HttpRequest, campaign_id: int):
+def deadlines(request: HttpRequest, campaign_id: RecordId):
     """活动的截止日期树：发起单位的截止日期，以及调用者本单位及下级、上级各单位下发时定的
     截止日期与通知，按树的顺序。"""
     user = request.auth

@@ -32,7 +32,7 @@ from chunfeng.funds.selectors import (
 from chunfeng.funds.services import batch_create, line_add
 from chunfeng.orgunits.selectors import unit_for
 
-from .common import fields_named, money
+from .common import RecordId, fields_named, money
 from .errors import error_responses
 from .values import StrictIn
 
@@ -172,7 +172,7 @@ def batch_answer(batch: PaymentBatch) -> dict:
     }
 
 
-def _detail(user, batch_id: int, *, reveal: bool = False) -> dict:
+def _detail(user, batch_id: RecordId, *, reveal: bool = False) -> dict:
     batch = batch_with_figures(user, batch_id)
     lines = list(batch_lines(batch))
     full = reveal and can_see_full_ids(user, batch.unit)
@@ -222,7 +222,7 @@ def batch_new(request: HttpRequest, payload: BatchIn):
 @router.get(
     "/{batch_id}", response={200: BatchDetailOut, **error_responses(404)}, summary="一个批次"
 )
-def batch_get(request: HttpRequest, batch_id: int, reveal: bool = False):
+def batch_get(request: HttpRequest, batch_id: RecordId, reveal: bool = False):
     """批次及其全部发放记录，每条记录带有它引起的重复发放提示。身份证号码为掩码；
     `?reveal=1` 时，本单位或上级单位的填报员、管理员得到完整号码（记入查看记录）。"""
     return _detail(request.auth, batch_id, reveal=reveal)
@@ -252,7 +252,7 @@ class LineIn(StrictIn):
     response={201: PaymentLineOut, **error_responses(400, 403, 404, 409, 422)},
     summary="添加发放记录",
 )
-def line_new(request: HttpRequest, batch_id: int, payload: LineIn):
+def line_new(request: HttpRequest, batch_id: RecordId, payload: LineIn):
     """按身份证号码（困难企业按统一社会信用代码）添加一笔发放，发放日期须在活动期间内（否则
     400，`details` 指明 date）。同一活动内该户已被任何单位发放过（同一身份证号），或疑似同一户
     （姓名和出生日期相同、联系电话相同）时，记录照常保存，`flags` 列出新产生的重复发放提示，
@@ -282,7 +282,7 @@ def line_new(request: HttpRequest, batch_id: int, payload: LineIn):
     response={200: BatchDetailOut, **error_responses(400, 403, 404, 409)},
     summary="审批批次（银行代发前）",
 )
-def approve(request: HttpRequest, batch_id: int):
+def approve(request: HttpRequest, batch_id: RecordId):
     """发放单位上级单位的审核员审批批次，此后才能导出银行代发文件（否则 403）。批次已确认、
     已审批或仍有未处理的重复发放提示时返回 409；没有发放记录时 400。审批后再添加或撤销
     发放记录，审批随即失效。"""

@@ -18,7 +18,7 @@ from chunfeng.reports.selectors import (
 )
 from chunfeng.reports.services import report_readiness, report_save
 
-from .common import if_match_header, read_version, send_version
+from .common import RecordId, if_match_header, read_version, send_version
 from .errors import error_responses
 from .values import CheckFailureOut, RawValue, StrictIn
 
@@ -81,7 +81,11 @@ class ReportIn(StrictIn):
 
 @router.get(PATH, response={200: ReportOut, **error_responses(404)}, summary="读取报表")
 def report_get(
-    request: HttpRequest, response: HttpResponse, campaign_id: int, unit_code: str, form_code: str
+    request: HttpRequest,
+    response: HttpResponse,
+    campaign_id: RecordId,
+    unit_code: str,
+    form_code: str,
 ):
     """报表的已填值、说明、表头与审核结果；尚未填写时 status 为 not_started。
 
@@ -95,7 +99,11 @@ def report_get(
     PATH + "/own", response={200: ReportOut, **error_responses(404)}, summary="读取本级数字"
 )
 def own_get(
-    request: HttpRequest, response: HttpResponse, campaign_id: int, unit_code: str, form_code: str
+    request: HttpRequest,
+    response: HttpResponse,
+    campaign_id: RecordId,
+    unit_code: str,
+    form_code: str,
 ):
     """汇总单位（下面有报送单位的单位，含活动发起单位）的本级数字：与报表同样的填报项和审核规则，
     不单独上报；本单位的合计 = 本级 + 下级合计（见汇总）。下面没有报送单位的单位为 404。
@@ -113,7 +121,7 @@ def own_get(
 def own_put(
     request: HttpRequest,
     response: HttpResponse,
-    campaign_id: int,
+    campaign_id: RecordId,
     unit_code: str,
     form_code: str,
     payload: ReportIn,
@@ -132,7 +140,7 @@ def own_put(
 def report_put(
     request: HttpRequest,
     response: HttpResponse,
-    campaign_id: int,
+    campaign_id: RecordId,
     unit_code: str,
     form_code: str,
     payload: ReportIn,

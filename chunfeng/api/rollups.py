@@ -15,6 +15,7 @@ from chunfeng.rollups.per_unit import branch_codes, unit_codes
 from chunfeng.rollups.selectors import INCLUDE, summary_for
 from chunfeng.rollups.services import campaign_close
 
+from .common import RecordId
 from .errors import error_responses
 from .values import CheckFailureOut
 
@@ -59,7 +60,7 @@ class SummaryOut(Schema):
 )
 def summary(
     request: HttpRequest,
-    campaign_id: int,
+    campaign_id: RecordId,
     unit_code: str,
     form_code: str,
     status: str = "approved",
@@ -118,7 +119,7 @@ class ClosedOut(Schema):
     response={200: ClosedOut, **error_responses(400, 403, 404)},
     summary="结束活动（最终报表定稿）",
 )
-def close(request: HttpRequest, campaign_id: int):
+def close(request: HttpRequest, campaign_id: RecordId):
     """活动发起单位的审核员或管理员结束活动：每张表的最终报表按本级 + 下级合计（合计规则）
     写入并定稿（已审核通过，不能再改），可打印、导出（`GET …/reports/{发起单位}/{表单}`）。
     还有报表未审核通过时 400（`not_complete`，`details` 列出单位）。"""

@@ -13,7 +13,7 @@ from chunfeng.sheets.exports import report_xlsx
 from chunfeng.sheets.importer import UnreadableCells, cells_of, report_import, require_importer
 from chunfeng.sheets.views import file_response
 
-from .common import multipart_file, uploaded_file
+from .common import RecordId, multipart_file, uploaded_file
 from .errors import ErrorOut, error_responses
 from .reports import PATH, ReportOut, report_answer
 
@@ -36,7 +36,7 @@ upload_route("api:report-import", FORM_FILE)
         }
     },
 )
-def template(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
+def template(request: HttpRequest, campaign_id: RecordId, unit_code: str, form_code: str):
     slot = report_slot_for(request.auth, campaign_id, unit_code, form_code)
     name = f"{slot.unit.name}-{slot.definition.title}-模板.xlsx"
     return file_response(report_xlsx(slot, "template"), name)
@@ -83,7 +83,7 @@ def _with_cells(results, cells: dict[str, str]) -> list[dict]:
     url_name="report-import",
     openapi_extra=multipart_file("填好的 xlsx/xls 模板，不超过 10 MB"),
 )
-def import_file(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
+def import_file(request: HttpRequest, campaign_id: RecordId, unit_code: str, form_code: str):
     """multipart 上传（字段名 file）。数值经过与网页填报相同的类型和审核检查，一次给出全部结果。
     各单元格都能读取时保存为草稿（200），并返回自动审核的错误和警告及其单元格（报送前须处理）。
     有无法读取的单元格（人数填了文字或小数、负数、公式等）时返回 400（`bad_values`，全是公式时

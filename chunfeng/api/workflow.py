@@ -17,6 +17,7 @@ from chunfeng.reports.models import Report
 from chunfeng.reports.selectors import ReportSlot, report_slot_for
 from chunfeng.reports.workflow import report_approve, report_reopen, report_return, report_submit
 
+from .common import RecordId
 from .errors import error_responses
 from .reports import PATH, ReportOut, report_answer
 from .values import StrictIn
@@ -35,7 +36,7 @@ class CommentIn(StrictIn):
     comment: str | None = Field(None, description="同 reason")
 
 
-def _started(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
+def _started(request: HttpRequest, campaign_id: RecordId, unit_code: str, form_code: str):
     slot = report_slot_for(request.auth, campaign_id, unit_code, form_code)
     if slot.report is None:
         raise Http404(
@@ -50,7 +51,7 @@ def _moved(slot: ReportSlot, report: Report) -> dict:
 
 
 @router.post(f"{PATH}/submit", response=RESPONSES, summary="报送")
-def submit(request: HttpRequest, campaign_id: int, unit_code: str, form_code: str):
+def submit(request: HttpRequest, campaign_id: RecordId, unit_code: str, form_code: str):
     """本单位填报员报送草稿或被退回的报表。报表须每空都已填写（没有数据填 0）、没有审核
     错误、每条警告都有说明，活动要求时还须已上传工作报告；否则返回 400（`not_ready`），
     `details` 逐条列出问题。"""
@@ -61,7 +62,7 @@ def submit(request: HttpRequest, campaign_id: int, unit_code: str, form_code: st
 @router.post(f"{PATH}/approve", response=RESPONSES, summary="审核通过")
 def approve(
     request: HttpRequest,
-    campaign_id: int,
+    campaign_id: RecordId,
     unit_code: str,
     form_code: str,
     payload: CommentIn | None = None,
@@ -74,7 +75,7 @@ def approve(
 
 @router.post(f"{PATH}/return", response=RESPONSES, summary="退回")
 def return_(
-    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, payload: ReasonIn
+    request: HttpRequest, campaign_id: RecordId, unit_code: str, form_code: str, payload: ReasonIn
 ):
     """审核员退回已报送的报表，须写明原因（空白时 400）；退回后填报员可修改并重新报送。"""
     slot = _started(request, campaign_id, unit_code, form_code)
@@ -83,7 +84,7 @@ def return_(
 
 @router.post(f"{PATH}/reopen", response=RESPONSES, summary="重新打开")
 def reopen(
-    request: HttpRequest, campaign_id: int, unit_code: str, form_code: str, payload: ReasonIn
+    request: HttpRequest, campaign_id: RecordId, unit_code: str, form_code: str, payload: ReasonIn
 ):
     """审核员重新打开已审核通过的报表（状态变为“已退回”），须写明原因（空白时 400）。"""
     slot = _started(request, campaign_id, unit_code, form_code)

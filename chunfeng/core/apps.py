@@ -6,4 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
+        from django.urls import register_converter  # once the apps are loaded
+
         from . import checks  # noqa: F401  registers the system checks
+        from .converters import RecordIdConverter  # registered before any URLconf is read
+
+        register_converter(RecordIdConverter, "id")

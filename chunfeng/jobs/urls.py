@@ -4,6 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.job_list, name="job-list"),
-    path("<int:pk>/", views.job_status, name="job-status"),
-    path("<int:pk>/file/", views.job_file, name="job-file"),
+    path("<id:pk>/", views.job_status, name="job-status"),
+    path("<id:pk>/file/", views.job_file, name="job-file"),
 ]

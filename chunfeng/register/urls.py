@@ -6,24 +6,24 @@ urlpatterns = [
     path("", views.household_list, name="household-list"),
     path("export.xlsx", views.household_list_export, name="household-list-export"),
     path("new/", views.household_new, name="household-new"),
-    path("<int:pk>/", views.household_detail, name="household-detail"),
-    path("<int:pk>/edit/", views.household_edit, name="household-edit"),
-    path("<int:pk>/escape/", views.household_escape_view, name="household-escape"),
-    path("<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
-    path("<int:pk>/members/", views.member_add, name="household-member-add"),
+    path("<id:pk>/", views.household_detail, name="household-detail"),
+    path("<id:pk>/edit/", views.household_edit, name="household-edit"),
+    path("<id:pk>/escape/", views.household_escape_view, name="household-escape"),
+    path("<id:pk>/reveal/", views.household_reveal, name="household-reveal"),
+    path("<id:pk>/members/", views.member_add, name="household-member-add"),
     path(
-        "<int:pk>/history/<int:event>/unseal/",
+        "<id:pk>/history/<id:event>/unseal/",
         review_views.history_unseal_view,
         name="household-history-unseal",
     ),
     path("changes/", review_views.changes_waiting_list, name="household-changes"),
     path(
-        "changes/<int:pk>/approve/",
+        "changes/<id:pk>/approve/",
         review_views.change_approve_view,
         name="household-change-approve",
     ),
     path(
-        "changes/<int:pk>/reject/", review_views.change_reject_view, name="household-change-reject"
+        "changes/<id:pk>/reject/", review_views.change_reject_view, name="household-change-reject"
     ),
     path("id-access/", access_views.id_access_list, name="id-access-list"),
     path("import/", import_views.household_import, name="household-import"),

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import blank_views, completeness_views, views, workflow_views
 
-prefix = "campaigns/<int:campaign_id>/reports/<str:unit_code>/<str:form_code>/"
+prefix = "campaigns/<id:campaign_id>/reports/<str:unit_code>/<str:form_code>/"
 urlpatterns = [
     path(prefix, views.report_entry, name="report-entry"),
     path(prefix + "check/", views.report_check, name="report-check"),
@@ -28,9 +28,9 @@ urlpatterns = [
         for action in ("submit", "approve", "return", "reopen")
     ),
     path(
-        "campaigns/<int:pk>/completeness/",
+        "campaigns/<id:pk>/completeness/",
         completeness_views.completeness_page,
         name="campaign-completeness",
     ),
-    path("campaigns/<int:pk>/remind/", completeness_views.remind_overdue, name="campaign-remind"),
+    path("campaigns/<id:pk>/remind/", completeness_views.remind_overdue, name="campaign-remind"),
 ]

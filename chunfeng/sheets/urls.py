@@ -2,8 +2,8 @@ from django.urls import path
 
 from . import views
 
-report = "campaigns/<int:campaign_id>/reports/<str:unit_code>/<str:form_code>/"
-summary = "campaigns/<int:campaign_id>/summary/<str:unit_code>/<str:form_code>/"
+report = "campaigns/<id:campaign_id>/reports/<str:unit_code>/<str:form_code>/"
+summary = "campaigns/<id:campaign_id>/summary/<str:unit_code>/<str:form_code>/"
 urlpatterns = [
     path(report + "file/<str:kind>.<str:ext>", views.report_file, name="report-file"),
     path(report + "import/", views.report_upload, name="report-import"),

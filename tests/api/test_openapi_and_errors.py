@@ -93,6 +93,22 @@ def test_an_id_out_of_reach_is_a_json_404(fed, client_as):
         _is_json_error(client_as("zs", "filler").get(path), 404, "not_found")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/campaigns/{n}/reports/210202/F1",  # looked up by a foreign key, not by its own
+        "/api/v1/campaigns/{n}/completeness",
+        "/api/v1/cases/{n}",
+        "/api/v1/payments/{n}",
+    ],
+)
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 18871923010804110007883268096])
+def test_a_number_beyond_the_databases_integers_is_a_json_404(fed, client_as, path, number):
+    """SQLite cannot bind it at all: found by schemathesis as a 500."""
+    response = client_as("city", "admin").get(path.format(n=number))
+    _is_json_error(response, 404, "not_found")
+
+
 def test_a_wrong_method_is_a_json_405_naming_the_allowed_ones(fed, client_as):
     response = client_as("zs", "filler").delete("/api/v1/forms")
     _is_json_error(response, 405, "method_not_allowed")
