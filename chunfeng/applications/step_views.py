@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from chunfeng.core.rules import can_handle_application
 from chunfeng.core.uploads import upload_page
+from chunfeng.core.versions import version_from
 from chunfeng.core.web import back_on_error
 
 from . import forms as f
@@ -28,8 +29,7 @@ def _back(request, pk: int, **_kwargs) -> str:
 
 
 def _version(request) -> int | None:
-    text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
+    return version_from(request.POST.get("version"))
 
 
 def _again(request, application, name: str, form):

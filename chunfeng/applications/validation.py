@@ -67,7 +67,7 @@ def _amount(raw: Any) -> Decimal:
 
 def _size(raw: Any) -> int:
     text = _text(raw)
-    return min(int(text), 99) if text.isdigit() else 0
+    return min(int(text), 99) if text.isdecimal() else 0
 
 
 def _members(raw: Any, problems: list) -> list[dict]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chunfeng.core.versions import version_from
 from chunfeng.core.web import back_on_error
 from chunfeng.funds.selectors import funds_campaign_for, funds_campaigns_visible_to
 from chunfeng.register.selectors import active_household_of, full_id_number
@@ -36,8 +37,7 @@ def _back(request, pk: int, **_kwargs) -> str:
 
 
 def _version(request) -> int | None:
-    text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
+    return version_from(request.POST.get("version"))
 
 
 def _again(request, case, name: str, form):

@@ -28,6 +28,7 @@ from chunfeng.core.rules import (
     can_supervise_case,
     can_take_cases,
 )
+from chunfeng.core.versions import version_from
 from chunfeng.core.web import attempt
 from chunfeng.funds.selectors import funds_campaigns_visible_to
 from chunfeng.orgunits.selectors import active_units_visible_to, unit_for, units_visible_to
@@ -185,7 +186,10 @@ def case_edit(request, pk: int):
         saved = attempt(
             form,
             lambda: case_update(
-                case=case, data=form.service_data(), actor=request.user, version=_int(version)
+                case=case,
+                data=form.service_data(),
+                actor=request.user,
+                version=version_from(version),
             ),
         )
         if saved is not None:
@@ -194,10 +198,6 @@ def case_edit(request, pk: int):
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "case": case, "title": f"修改工单 {case.number}"}
     return render(request, "cases/case_form.html", context, status=status)
-
-
-def _int(text) -> int | None:
-    return int(text) if str(text or "").isdigit() else None
 
 
 @login_required

@@ -266,7 +266,7 @@ def notice_period(start: str | None, days: str | None) -> tuple[dt.date | None, 
         first = dt.date.fromisoformat(start) if start else None
     except ValueError:
         first = None
-    length = int(days) if days and days.isdigit() else NOTICE_DAYS
+    length = int(days) if days and days.isdecimal() else NOTICE_DAYS
     return first, max(1, min(length, 60))
 
 

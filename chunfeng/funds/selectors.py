@@ -341,5 +341,5 @@ def household_to_pay(batch: PaymentBatch, *, pk=None, token: str = "") -> Househ
         status=HouseholdStatus.ACTIVE, unit__path__startswith=batch.unit.path
     ).select_related("unit")
     if pk is not None:
-        return files.filter(pk=pk).first() if str(pk).isdigit() else None
+        return files.filter(pk=pk).first() if str(pk).isdecimal() else None
     return files.filter(id_token=token).first() if token else None

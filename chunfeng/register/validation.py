@@ -118,7 +118,7 @@ def _family_size(raw: Any, errors: Problems) -> int:
     text = _text(raw)
     if not text:
         return 1
-    size = int(text) if text.isdigit() else 0
+    size = int(text) if text.isdecimal() else 0
     if not 1 <= size <= 30:
         errors.append(("family_size", f"家庭人口“{text}”应为 1～30 之间的整数"))
     return size
@@ -261,7 +261,7 @@ def quick_row(data: dict, id_token: Callable[[str], str]) -> tuple | None:
         return None
     if not size:
         size = 1
-    elif size.isdigit() and 1 <= int(size) <= 30:
+    elif size.isdecimal() and 1 <= int(size) <= 30:
         size = int(size)
     else:
         return None

@@ -99,7 +99,7 @@ def error_summary(form) -> list[str]:
 
 
 def _pk_param(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 19 else None
+    return int(text) if text and text.isdecimal() and len(text) < 19 else None
 
 
 @login_required

@@ -27,7 +27,7 @@ from .completeness import (
 
 def _page_number(request, name: str) -> int:
     raw = request.GET.get(name, "1")
-    return int(raw) if raw.isdigit() else 1
+    return int(raw) if raw.isdecimal() else 1
 
 
 @login_required

@@ -110,7 +110,7 @@ def report_entry(request, campaign_id: int, unit_code: str, form_code: str, own:
 
 def _page_number(request) -> int:
     text = request.GET.get("page", "1")
-    return int(text) if text.isdigit() and len(text) < 7 else 1
+    return int(text) if text.isdecimal() and len(text) < 7 else 1
 
 
 @login_required

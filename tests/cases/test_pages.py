@@ -75,6 +75,17 @@ def test_a_case_outside_the_subtree_is_404(fed, login):
     assert login(fed.user("xg", "admin")).post(f"/cases/{case.pk}/close/", {}).status_code == 404
 
 
+@pytest.mark.parametrize("version", ["①", "²", "9" * 30])
+def test_a_version_that_is_no_number_is_no_version_and_no_crash(fed, login, version):
+    """A digit that is not a decimal digit (int() refuses it) or a number no column holds, as
+    a posted version: the write is checked as one that sent none."""
+    case = call(fed)
+    client = login(fed.user("zs", "filler"))
+    response = client.post(f"/cases/{case.pk}/acknowledge/", {"version": version})
+    assert response.status_code == 302
+    assert Case.objects.get().status == Status.HANDLING
+
+
 def test_acknowledge_transfer_log_close_through_the_pages(fed, login):
     case = call(fed)
     client = login(fed.user("zs", "filler"))

@@ -42,7 +42,7 @@ TEXTS = st.one_of(
 )
 FLAGS = st.sampled_from(["是", "否", "", "Y", "yes", "√", "×", " 是", "也许", None, True, False])
 CATEGORIES = st.sampled_from(["B", "C", "D", "b", " C", "A", "低于当地最低生活保障线", "", None])
-SIZES = st.sampled_from(["", "1", "3", "30", "31", "0", "06", "３", "3.0", " 3", "-1", None, 3])
+SIZES = st.sampled_from(["", "1", "3", "30", "31", "0", "06", "３", "³", "①", "3.0", " 3", None, 3])
 AMOUNTS = st.one_of(
     st.sampled_from(["", "650", "650.5", "0650.125", "1,200", "800元", "1e3", "-1", "NaN"]),
     st.sampled_from(["9999999999.99", "10000000000", " 650", "650.", ".5", "１２", None, 650]),
@@ -127,3 +127,11 @@ def test_a_plain_row_takes_the_fast_path():
     for data in plain:
         fast = quick_row(data, token)
         assert fast == row_of(clean_household(data)[0], token), data
+
+
+def test_a_digit_that_is_no_decimal_digit_is_an_error_not_a_crash():
+    """``"³".isdigit()`` is true, but ``int("³")`` fails: a family size is read as a decimal."""
+    for size in ("³", "①"):
+        fields, problems = clean_household(PLAIN | {"family_size": size})
+        assert [field for field, _message in problems] == ["family_size"]
+        assert quick_row(PLAIN | {"family_size": size}, token) is None
