@@ -31,7 +31,7 @@ def walk(patterns, prefix="", namespace=""):
 
 
 def concrete(route: str) -> str:
-    route = re.sub(r"<int:[^>]+>", "1", route)
+    route = re.sub(r"<(?:int|id):[^>]+>", "1", route)
     route = re.sub(r"<(?:str:)?[^>]+>", "x", route)
     return "/" + route.lstrip("^").rstrip("$").replace("\\", "")
 
