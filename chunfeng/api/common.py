@@ -1,6 +1,6 @@
-"""Small pieces shared by the endpoints: the caller's own unit, money as text, refused query parameters, page slicing,
-a file received only once its sender may send it, and the versions of contract (c) as HTTP
-headers."""
+"""Small pieces shared by the endpoints: a record's number in a path (``RecordId``), the caller's
+own unit, money as text, refused query parameters, page slicing, a file received only once its
+sender may send it, and the versions of contract (c) as HTTP headers."""
 
 from __future__ import annotations
 
