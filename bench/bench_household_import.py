@@ -225,15 +225,16 @@ def phase_floor(path: Path) -> dict:
     households' ``COPY`` (PostgreSQL, 2,000 rows a statement, foreign keys immediate as in the
     import) or ``INSERT … SELECT … FROM (VALUES …)`` on the DB-API connection (SQLite, 2,000
     rows a statement, the fastest of the forms tried: bench/README.md), the 一户一档 persons'
-    ``INSERT … SELECT`` and the ``COMMIT``. Any import must do at least this after the sheet is loaded (calamine
-    hands out the first row only once the whole sheet is in memory: nearly all of (a))."""
+    ``INSERT … SELECT`` and the ``COMMIT``. Any import must do at least this after the sheet
+    is loaded (calamine hands out the first row only once the whole sheet is in memory:
+    nearly all of (a))."""
     _django()
     from django.db import connection, transaction
 
     from chunfeng.core.actors import SYSTEM
     from chunfeng.orgunits.models import OrgUnit
     from chunfeng.register.bulk_import import household_import_check
-    from chunfeng.register.bulk_insert import Target, ThreadSink, copy_block, insert_persons
+    from chunfeng.register.bulk_insert import Target, copy_data, copy_line, insert_persons
     from chunfeng.register.import_jobs import mapping_for_cli
     from chunfeng.register.listfile import HouseholdFile
 
@@ -259,12 +260,10 @@ def phase_floor(path: Path) -> dict:
     rows = sum(len(chunk) for chunk in chunks)
     postgres = connection.vendor == "postgresql"
     if postgres:
-        prepared: list = [copy_block(chunk, target.fixed_text) for chunk in chunks]
+        lines = ([copy_line(row, target.fixed_text) for row in chunk] for chunk in chunks)
+        prepared: list = [copy_data(chunk) for chunk in lines]
     else:  # the import's own statements (one a chunk, its values bound)
-        connection.ensure_connection()
-        sink = ThreadSink(connection, target.table, target.columns, target.fixed)
-        prepared = [sink.statements(chunk) for chunk in chunks]
-        sink.close()
+        prepared = [target.values_statements(chunk) for chunk in chunks]
     started = time.perf_counter()
     with transaction.atomic():
         raw = connection.connection.cursor()  # the DB-API cursor: no Django per statement

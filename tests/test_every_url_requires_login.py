@@ -1,10 +1,10 @@
 """No page or endpoint is left open: every URL the project routes, called without a session or
 token, is refused (login redirect for pages, 401 for the API), whatever the method."""
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
+
+from .routes import concrete, walk
 
 # api-root is ninja's index, which only answers 404
 PUBLIC = {
@@ -19,21 +19,6 @@ PUBLIC = {
 # the workers' 12351 page and its two endpoints: no login by design (rate limited)
 PUBLIC |= {"public-request", "public-status", "public-api:api-root"}
 PUBLIC |= {"public-api:worker_request", "public-api:worker_status"}
-
-
-def walk(patterns, prefix="", namespace=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            yield f"{namespace}{p.name}" if p.name else "", prefix + str(p.pattern)
-
-
-def concrete(route: str) -> str:
-    route = re.sub(r"<(?:int|id):[^>]+>", "1", route)
-    route = re.sub(r"<(?:str:)?[^>]+>", "x", route)
-    return "/" + route.lstrip("^").rstrip("$").replace("\\", "")
 
 
 ROUTES = sorted({(name, concrete(route)) for name, route in walk(get_resolver().url_patterns)})

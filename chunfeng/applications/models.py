@@ -87,7 +87,7 @@ class Application(Versioned):
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.STAFF)
     name = models.CharField(_("姓名"), max_length=64)
     id_number = models.CharField(_("身份证号码"), max_length=18)
-    id_token = models.CharField(max_length=40, blank=True, editable=False)  # not looked up by
+    id_token = models.CharField(max_length=40, blank=True, editable=False)  # no look-up: no index
     gender = models.CharField(max_length=1, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)

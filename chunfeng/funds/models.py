@@ -275,7 +275,7 @@ class Visit(models.Model):
     recipient = models.CharField(max_length=16, choices=Recipient.choices, blank=True)
     person_name = models.CharField(_("姓名"), max_length=64, blank=True)
     id_number = models.CharField(max_length=18, blank=True)
-    id_token = models.CharField(max_length=40, blank=True, editable=False)  # not looked up by
+    id_token = models.CharField(max_length=40, blank=True, editable=False)  # no look-up: no index
     is_hardship_enterprise = models.BooleanField(_("困难企业"), default=False)
     visited_on = models.DateField(_("走访日期"))
     visitors = models.CharField(_("走访人"), max_length=200)

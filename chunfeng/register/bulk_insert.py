@@ -104,33 +104,52 @@ class Target:
     def _thread_sink(self) -> ThreadSink:
         """SQLite: a sink that inserts each chunk on a thread of its own while the next is
         checked (``ThreadSink``)."""
-        return ThreadSink(connection, self.table, self.columns, self.fixed)
+        return ThreadSink(connection, self.values_statements)
+
+    def values_statements(self, rows: list[tuple]) -> list[tuple[str, tuple, int]]:
+        """SQLite: the statements that insert ``rows`` (``row_of``), ``(sql, parameters,
+        rows)`` each: ``INSERT … SELECT … FROM (VALUES (?, …), …)``, as many rows a statement
+        as SQLite takes parameters (32,766 unless it was built otherwise)."""
+        per = self._values_per_statement
+        parts = [rows[i : i + per] for i in range(0, len(rows), per)]
+        return [(self._values_sql(len(p)), values_params(p, self.fixed), len(p)) for p in parts]
+
+    @cached_property
+    def _values_per_statement(self) -> int:
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return max(1, (limit - len(self.fixed)) // len(ROW))
+
+    def _values_sql(self, count: int) -> str:
+        """The statement for ``count`` rows (a chunk has the same number each time but the
+        last, so SQLite compiles it twice: its module keeps the statements it compiled)."""
+        row = f"({', '.join(['?'] * len(ROW))})"
+        values = ", ".join(f"column{i + 1}" for i in range(len(ROW)))
+        return (
+            f"INSERT INTO {self.table} ({self.columns}) SELECT {values}, "
+            f"{', '.join(['?'] * len(self.fixed))} FROM (VALUES {', '.join([row] * count)})"
+        )
 
 
 class ThreadSink:
     """SQLite: each chunk of valid rows inserted while the next chunk is checked.
 
     A chunk goes in as one ``INSERT … SELECT … FROM (VALUES (?, …), …)``, its values bound as
-    parameters (``values_params``): a single step of the statement, during which the sqlite3
-    module releases the GIL, so SQLite writes the rows and maintains the indexes on the second
-    core while Python validates the next rows (``executemany`` would take the GIL back after
-    every row and wait for the validating thread to give it up; a chunk as one JSON array was
-    read again for each of its 14 values a row). A chunk has the same number of rows each time
-    but the last, so SQLite compiles the statement twice. The thread uses the import's own
+    parameters (``Target.values_statements``): a single step of the statement, during which the
+    sqlite3 module releases the GIL, so SQLite writes the rows and maintains the indexes on the
+    second core while Python validates the next rows (``executemany`` would take the GIL back
+    after every row and wait for the validating thread to give it up; a chunk as one JSON
+    array was read again for each of its 14 values a row). The thread uses the import's own
     connection (the DB-API object, inside the import's transaction), never at the same time
     as the validating thread: ``ready()`` waits for it before that thread's next query."""
 
-    def __init__(self, db, table: str, columns: str, fixed: tuple):
-        self.db, self.table, self.columns, self.fixed = db, table, columns, fixed
+    def __init__(self, db, statements):
+        self.db, self.statements = db, statements
         with db.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             self.cache = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
         self.raw = db.connection  # open now; Django makes it with check_same_thread=False
-        # rows a statement: as many as SQLite takes parameters (32,766 unless built otherwise)
-        limit = self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        self.per_statement = max(1, (limit - len(fixed)) // len(ROW))
-        self.sql: dict[int, str] = {}  # by number of rows
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="household-import")
         self.pending: Future | None = None
 
@@ -149,23 +168,6 @@ class ThreadSink:
     def write(self, rows: list[tuple]) -> None:
         self.ready()
         self.pending = self.pool.submit(self._insert, self.statements(rows))
-
-    def statements(self, rows: list[tuple]) -> list[tuple[str, tuple, int]]:
-        """The statements that insert ``rows``: ``(sql, parameters, rows)`` each."""
-        parts = [rows[i : i + self.per_statement] for i in range(0, len(rows), self.per_statement)]
-        return [
-            (self._sql(len(part)), values_params(part, self.fixed), len(part)) for part in parts
-        ]
-
-    def _sql(self, count: int) -> str:
-        if count not in self.sql:
-            row = f"({', '.join(['?'] * len(ROW))})"
-            values = ", ".join(f"column{i + 1}" for i in range(len(ROW)))
-            self.sql[count] = (
-                f"INSERT INTO {self.table} ({self.columns}) SELECT {values}, "
-                f"{', '.join(['?'] * len(self.fixed))} FROM (VALUES {', '.join([row] * count)})"
-            )
-        return self.sql[count]
 
     def _insert(self, statements: list[tuple[str, tuple, int]]) -> None:
         cursor = self.raw.cursor()
@@ -271,8 +273,3 @@ def copy_line(r: tuple, fixed_text: str, esc=_COPY_ESCAPES) -> str:
 def copy_data(lines: list[str]) -> bytes:
     """A chunk's lines (``copy_line``) as the data of one COPY."""
     return "".join(lines).encode()
-
-
-def copy_block(rows: list[tuple], fixed_text: str) -> bytes:
-    """Rows (``row_of``) as the data of one COPY."""
-    return copy_data([copy_line(r, fixed_text) for r in rows])
