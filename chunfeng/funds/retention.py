@@ -2,15 +2,16 @@
 (脱困) for longer than the retention period (``CHUNFENG_RETENTION_DAYS``) may be anonymised.
 
 What identifies the family is replaced — name, ID number, phone, bank account, employer, the
-reason of 脱困 (free text), the members' names and ID numbers, and the copies of the name and
-ID number on its payment lines. What the figures need stays: unit, category, gender, birth year
-(the date becomes 1 January), family size, income, causes, the migrant and model-worker flags,
-the dates, and the lines' amounts, kinds and dates — so every figure computed from the records
-for a past campaign is unchanged. Each family gets a pseudonym of its own (``ANON`` and its
-file number, never a valid ID number), so that a scan for duplicate payments in a past
-campaign still sees one family per file. Its ``Person`` rows stay inactive under the
-pseudonym: the same person may be filed again. The history keeps its rows (it is append-only;
-it holds personal numbers masked only)."""
+reason of 脱困 (free text), the members' names and ID numbers, the copies of the name and ID
+number on its payment lines and of the ID number on its visits, and the search tokens of them
+all (a search by the real number then finds nothing). What the figures need stays: unit,
+category, gender, birth year (the date becomes 1 January), family size, income, causes, the
+migrant and model-worker flags, the dates, and the lines' amounts, kinds and dates — so every
+figure computed from the records for a past campaign is unchanged. Each family gets a
+pseudonym of its own (``ANON`` and its file number, never a valid ID number), so that a scan
+for duplicate payments in a past campaign still sees one family per file. Its ``Person`` rows
+stay inactive under the pseudonym: the same person may be filed again. The history keeps its
+rows (it is append-only; it holds personal numbers masked only)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from chunfeng.core.errors import NotPermitted
 from chunfeng.core.rules import can_anonymise_households
 from chunfeng.register.models import Household, HouseholdStatus, Member, Person
 
-from .models import PaymentLine
+from .models import PaymentLine, Visit
 
 ANONYMOUS_NAME = "已匿名"
 
@@ -74,14 +75,17 @@ def households_anonymise(*, actor, dry_run: bool = False, today: dt.date | None 
     if dry_run:
         return Anonymised(due.count(), cutoff, dry_run=True)
     of_due = {"household__in": due.values("pk")}
+    # the search tokens go with the numbers: a search by the real number must find nothing
     PaymentLine.objects.filter(**of_due).update(
-        id_number=_pseudonym("household_id"), name=_name("household_id")
+        id_number=_pseudonym("household_id"), id_token="", name=_name("household_id")
     )
+    Visit.objects.filter(**of_due).update(id_number=_pseudonym("household_id"), id_token="")
     Member.objects.filter(**of_due).update(name=ANONYMOUS_NAME, id_number="")
     Person.objects.filter(**of_due).update(id_number=_pseudonym("household_id"), active=False)
     count = due.update(
         name=_name("id"),
         id_number=_pseudonym("id"),
+        id_token="",
         birth_date=TruncYear("birth_date"),
         phone="",
         employer="",

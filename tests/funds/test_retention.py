@@ -11,9 +11,10 @@ from django.utils import timezone
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.errors import NotPermitted
 from chunfeng.core.models import AuditEvent
+from chunfeng.core.personal import search_token
 from chunfeng.formdefs.loader import latest_builtin
 from chunfeng.funds.duplicates import duplicates_scan
-from chunfeng.funds.models import PaymentLine
+from chunfeng.funds.models import PaymentLine, Visit
 from chunfeng.funds.retention import households_anonymise
 from chunfeng.funds.visits import visit_create
 from chunfeng.reconcile.figures import derived_figures
@@ -96,8 +97,14 @@ def test_anonymising_keeps_every_figure_of_a_past_campaign(fed, past):
     assert (early.phone, early.bank_account, early.employer, early.escaped_reason) == ("",) * 4
     assert early.birth_date == dt.date(1982, 1, 1) and early.anonymised_on == timezone.localdate()
     assert Member.objects.get(household=early).name == "已匿名"
-    for model in (Household, Member, Person, PaymentLine):
+    for model in (Household, Member, Person, PaymentLine, Visit):
         assert not model.objects.filter(id_number__in=gone).exists()
+    tokens = [search_token("id", number) for number in gone]
+    for model in (Household, PaymentLine, Visit):  # a search by the real number finds nothing
+        assert not model.objects.filter(id_token__in=tokens).exists()
+    assert (
+        Visit.objects.get(household=past["in_year"]).id_number == f"ANON{past['in_year'].pk:014d}"
+    )
     assert not PaymentLine.objects.filter(name__in=["王早", "李同年"]).exists()
     for key in ("recent", "active"):  # not due: untouched
         h = Household.objects.get(pk=past[key].pk)
