@@ -18,8 +18,9 @@ tracemalloc peak of a separate traced run (tracemalloc slows Python down, so it 
 it does not see python-calamine's own Rust allocations, ru_maxrss does).
 
 Without --database-url it makes its own SQLite database in a temporary directory (via
-CHUNFENG_DATA_DIR) and runs ``migrate``; with a PostgreSQL URL it migrates that database and
-empties the register's tables before each import run. Nothing is asserted: it reports."""
+CHUNFENG_DATA_DIR) and runs ``migrate``; with a PostgreSQL URL it creates that database if
+missing, migrates it and empties the register's tables before each import run. Nothing is
+asserted: it reports."""
 
 from __future__ import annotations
 
@@ -335,6 +336,10 @@ class Database:
         }
         self.template = workdir / "template.sqlite3"
         self.env["DATABASE_URL"] = url or f"sqlite:///{self.template}"
+        if url and url.startswith("postgres"):
+            from bench_duplicates import _create_pg_database  # the bench beside this one
+
+            _create_pg_database(url)  # if missing
         subprocess.run(
             [sys.executable, "-m", "chunfeng", "migrate", "-v", "0"],
             env=self.env,
