@@ -23,31 +23,63 @@ from .validation import clean_household, quick_row
 IMPORT_CHUNK = 2000  # rows per 一户一档 query and per bulk insert
 
 
-def holders_by_id(id_numbers) -> dict:
-    """``{id_number: unit}`` for those of ``id_numbers`` already on an active file: one query
-    (written as SQL so that 2,000 numbers cost no ORM work each; ``WHERE p.active`` as in the
-    partial unique index, which the database then uses)."""
+def holders_by_id(id_numbers, db=connection) -> dict:
+    """``{id_number: unit id}`` for those of ``id_numbers`` already on an active file: one query
+    on ``db`` (written as SQL so that 2,000 numbers cost no ORM work each; ``WHERE p.active`` as
+    in the partial unique index, which the database then uses)."""
     numbers = list(id_numbers)
     if not numbers:
         return {}
-    qn = connection.ops.quote_name
+    qn = db.ops.quote_name
     person, household = qn(Person._meta.db_table), qn(Household._meta.db_table)
-    if connection.vendor == "postgresql":  # one array parameter parses faster than 2,000
+    if db.vendor == "postgresql":  # one array parameter parses faster than 2,000
         among, params = "= ANY(%s)", [numbers]
     else:
         among, params = f"IN ({', '.join(['%s'] * len(numbers))})", numbers
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             f"SELECT p.{qn('id_number')}, h.{qn('unit_id')} FROM {person} p "
             f"JOIN {household} h ON h.{qn('id')} = p.{qn('household_id')} "
             f"WHERE p.{qn('active')} AND p.{qn('id_number')} {among}",
             params,
         )
-        found = dict(cursor.fetchall())
-    if not found:
-        return {}
-    units = Household._meta.get_field("unit").related_model.objects.in_bulk(set(found.values()))
-    return {number: units[unit] for number, unit in found.items()}
+        return dict(cursor.fetchall())
+
+
+class Lookups:
+    """Where an import asks 一户一档 of each chunk. Its own transaction's writes are
+    households only until the end (the persons come last), so the question needs nothing of
+    them: when that transaction is the outermost one, a second connection (``separate``) asks
+    it while the import's connection is busy with the chunk before (PostgreSQL's COPY,
+    SQLite's insert thread), and the database never waits for the question. Inside a
+    caller's transaction (whose writes only the import's connection sees), or on an in-memory
+    SQLite database (a second connection would open another, empty one), the import's
+    connection asks it, after the chunk before is in."""
+
+    def __init__(self, separate=None):
+        self.separate = separate
+
+    @classmethod
+    def for_import(cls) -> Lookups:
+        """A second connection when the import's transaction is the outermost one (inside it)."""
+        memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        return cls(None if connection.savepoint_ids or memory else connection.copy())
+
+    def holders(self, numbers, sink=None) -> dict:
+        """``{id_number: unit}`` of the active files among ``numbers``."""
+        if self.separate is None and sink is not None:
+            sink.ready()
+        found = holders_by_id(numbers, self.separate or connection)
+        if not found:
+            return {}
+        if sink is not None:  # the units' names, on the import's connection: rare
+            sink.ready()
+        units = Household._meta.get_field("unit").related_model.objects.in_bulk(set(found.values()))
+        return {number: units[unit] for number, unit in found.items()}
+
+    def close(self) -> None:
+        if self.separate is not None:
+            self.separate.close()
 
 
 def _id_key(number: str) -> int:
@@ -88,13 +120,14 @@ def household_import_check(
     on_progress=None,
     max_errors: int | None = 10_000,
     preview: int = 20,
+    lookups: Lookups | None = None,
 ) -> ImportCheck:
     """Validate household rows ``(row number, {field: raw value})`` streaming: every field,
     duplicates inside the file and 一户一档 against the database (one query per chunk). Only
     the ID numbers seen and the errors are kept; while no error is found, valid rows go to
     ``sink`` chunk by chunk when it is given (``ThreadSink``, ``CopySink``: ``prepare(row)`` as
-    a row is checked, ``ready()`` before each chunk's query, ``write(prepared rows)`` after it).
-    ``columns`` names each field's column for the errors; ``actor`` decides what a 一户一档
+    a row is checked, ``ready()`` before the import's connection is used, ``write(prepared
+    rows)`` after the chunk's 一户一档 query, which ``lookups`` asks). ``columns`` names each field's column for the errors; ``actor`` decides what a 一户一档
     conflict says of a file kept elsewhere (contract (d))."""
     actor_unit = actor.unit if getattr(actor, "unit_id", None) else None
     check = ImportCheck()
@@ -107,11 +140,11 @@ def household_import_check(
     # writes the chunk before, and would otherwise wait for it at ``write``
     prepared: dict[int, object] = {}
     id_token = search_tokener("id") if sink is not None else _no_token
+    lookups = lookups or Lookups()
 
     def flush():
-        if sink is not None:
-            sink.ready()
-        holders = holders_by_id(number for _, number, *_ in chunk) if chunk else {}
+        numbers = [number for _, number, *_ in chunk]
+        holders = lookups.holders(numbers, sink) if numbers else {}
         good = []
         for row, number, data, fields in chunk:
             unit = holders.get(number)
@@ -256,12 +289,16 @@ def _refuse_bad(check: ImportCheck) -> None:
 
 @transaction.atomic
 def _import_streaming(check_rows, target: Target, report, audit) -> ImportCheck:
-    sink = target.sink()
+    sink, lookups = target.sink(), Lookups.for_import()
     try:
-        check = check_rows(sink=sink, on_progress=lambda done: report("stream", done))
+        progress = partial(report, "stream")
+        check = check_rows(sink=sink, lookups=lookups, on_progress=progress)
         sink.ready()
     finally:
-        sink.close()
+        try:
+            sink.close()
+        finally:
+            lookups.close()
     _refuse_bad(check)  # inside the transaction: what was sent is rolled back
     insert_persons(target, check.valid)
     audit(check.valid)

@@ -4,7 +4,7 @@ the import's transaction: on PostgreSQL by COPY, which the server runs while the
 way all or nothing, whichever chunk goes wrong."""
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.audit import AuditEvent
@@ -89,9 +89,9 @@ def test_sqlite_inserts_on_a_thread_of_its_own_between_the_checks(
         events.append(("insert", threading.current_thread() is threading.main_thread()))
         return insert(self, statements)
 
-    def looking_up(numbers):
+    def looking_up(numbers, db):
         events.append(("lookup", threading.current_thread() is threading.main_thread()))
-        return lookup(numbers)
+        return lookup(numbers, db)
 
     monkeypatch.setattr(bulk_insert.ThreadSink, "_insert", inserting)
     monkeypatch.setattr(bulk_import, "holders_by_id", looking_up)
@@ -129,3 +129,64 @@ def test_sqlite_splits_a_chunk_into_as_many_statements_as_its_parameters_need(
     assert statements == [3, 3, 1]
     assert Household.objects.filter(unit=fed.zs).count() == 7
     assert Person.objects.filter(household__unit=fed.zs, active=True).count() == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_its_own_transaction_the_import_asks_one_file_per_person_on_a_second_connection(
+    fed, tmp_path, small_chunks, monkeypatch
+):
+    """The import's transaction the outermost one: each chunk's 一户一档 question goes on a
+    connection of its own, while the import's connection writes the chunk before, and a file
+    kept elsewhere is still found (its union named, read on the import's connection once the
+    chunk before is in), with nothing saved; the second connection is closed after."""
+    new_household(fed, fed.xg, 6)  # committed: this test runs outside a test transaction
+    lookup, asked = bulk_import.holders_by_id, []
+
+    def looking_up(numbers, db):
+        asked.append(db)
+        return lookup(numbers, db)
+
+    monkeypatch.setattr(bulk_import, "holders_by_id", looking_up)
+    with pytest.raises(ApplicationError) as err:
+        run(fed, tmp_path, [row(i) for i in range(1, 8)])
+    assert [(d["row"], d["column"]) for d in err.value.details] == [(7, "身份证号码")]
+    assert "已在西岗区总工会（210203）建档" in err.value.details[0]["message"]
+    assert list(Household.objects.values_list("unit", flat=True)) == [fed.xg.pk]
+    assert len(asked) == 4 and len(set(map(id, asked))) == 1
+    own = connections["default"]  # the import's connection (``connection`` is its proxy)
+    assert asked[0] is not own and asked[0].connection is None  # closed
+
+    asked.clear()
+    assert run(fed, tmp_path, [row(i) for i in range(1, 6)]).valid == 5
+    assert len(asked) == 3 and Person.objects.filter(household__unit=fed.zs).count() == 5
+
+
+def test_inside_a_callers_transaction_the_import_asks_on_its_own_connection(
+    fed, tmp_path, small_chunks, monkeypatch
+):
+    """Within a transaction of the caller's (here the test's), a second connection would not
+    see the caller's writes: the file made just before in the same transaction is found."""
+    new_household(fed, fed.xg, 6)  # not committed: only this connection sees it
+    lookup, asked = bulk_import.holders_by_id, []
+
+    def looking_up(numbers, db):
+        asked.append(db)
+        return lookup(numbers, db)
+
+    monkeypatch.setattr(bulk_import, "holders_by_id", looking_up)
+    with pytest.raises(ApplicationError) as err:
+        run(fed, tmp_path, [row(i) for i in range(1, 8)])
+    assert "已在西岗区总工会（210203）建档" in err.value.details[0]["message"]
+    assert asked and all(db is connection for db in asked)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="an in-memory database is SQLite's")
+def test_an_in_memory_sqlite_database_is_asked_on_the_imports_own_connection(monkeypatch):
+    """A second connection to ``:memory:`` would open another, empty database."""
+    monkeypatch.setattr(connections["default"], "is_in_memory_db", lambda: True)
+    assert bulk_import.Lookups.for_import().separate is None
+    monkeypatch.undo()
+    lookups = bulk_import.Lookups.for_import()
+    assert lookups.separate is not None
+    lookups.close()
