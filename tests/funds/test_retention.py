@@ -2,6 +2,7 @@
 identifies a family goes, every figure of a past campaign stays."""
 
 import datetime as dt
+import importlib
 import io
 
 import pytest
@@ -135,3 +136,33 @@ def test_only_the_system_anonymises_and_the_command_says_how_many(fed, past, set
     call_command("anonymise-households", stdout=out)
     assert "已匿名化 0 户" in out.getvalue()
     assert not Household.objects.filter(anonymised_on__isnull=False).exists()
+
+
+def test_the_migration_clears_what_an_earlier_anonymisation_left(fed, past):
+    """Households anonymised before the tokens went with the numbers: funds 0008 clears their
+    tokens and their lines', and replaces the ID number their visits kept; others untouched."""
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("chunfeng.funds.migrations.0008_clear_anonymised_tokens")
+    in_year, active = past["in_year"], past["active"]
+    real = in_year.id_number
+    households_anonymise(actor=SYSTEM)
+    left = search_token("id", real)  # as the anonymisation left them before
+    Household.objects.filter(pk=in_year.pk).update(id_token=left)
+    PaymentLine.objects.filter(household=in_year).update(id_token=left)
+    Visit.objects.filter(household=in_year).update(id_number=real, id_token=left)
+    kept = {
+        model: sorted(model.objects.filter(household=active).values_list("id_number", "id_token"))
+        for model in (PaymentLine, Visit)
+    }
+
+    migration.clear(django_apps, None)
+    for model in (Household, PaymentLine, Visit):
+        assert not model.objects.filter(id_token=left).exists()
+    assert Visit.objects.get(household=in_year).id_number == f"ANON{in_year.pk:014d}"
+    assert Household.objects.get(pk=active.pk).id_token == search_token("id", active.id_number)
+    for model, rows in kept.items():
+        assert (
+            sorted(model.objects.filter(household=active).values_list("id_number", "id_token"))
+            == rows
+        )
