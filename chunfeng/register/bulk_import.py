@@ -4,10 +4,18 @@ insert with executemany/COPY. See bench/README.md."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils.translation import gettext as _
 
 from chunfeng.core.audit import audit_record
@@ -51,10 +59,13 @@ class Lookups:
     households only until the end (the persons come last), so the question needs nothing of
     them: when that transaction is the outermost one, a second connection (``separate``) asks
     it while the import's connection is busy with the chunk before (PostgreSQL's COPY,
-    SQLite's insert thread), and the database never waits for the question. Inside a
-    caller's transaction (whose writes only the import's connection sees), or on an in-memory
-    SQLite database (a second connection would open another, empty one), the import's
-    connection asks it, after the chunk before is in."""
+    SQLite's insert thread), and the database never waits for the question. That connection
+    is opened outside the process's pool, if one is configured (a pool of one would make the
+    import wait for itself), and only for the import. Inside a caller's transaction (whose
+    writes only the import's connection sees), on an in-memory SQLite database (a second
+    connection would open another, empty one), or when no second connection can be had (the
+    server's ``max_connections`` reached), the import's connection asks it, after the chunk
+    before is in."""
 
     def __init__(self, separate=None):
         self.separate = separate
@@ -63,7 +74,18 @@ class Lookups:
     def for_import(cls) -> Lookups:
         """A second connection when the import's transaction is the outermost one (inside it)."""
         memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
-        return cls(None if connection.savepoint_ids or memory else connection.copy())
+        if connection.savepoint_ids or memory:
+            return cls()
+        own = connections[connection.alias]
+        settings = copy.deepcopy(own.settings_dict)
+        settings["OPTIONS"].pop("pool", None)
+        separate = type(own)(settings, alias=own.alias)
+        try:
+            separate.ensure_connection()
+        except DatabaseError:
+            separate.close()
+            return cls()
+        return cls(separate)
 
     def holders(self, numbers, sink=None) -> dict:
         """``{id_number: unit}`` of the active files among ``numbers``."""
@@ -127,8 +149,9 @@ def household_import_check(
     the ID numbers seen and the errors are kept; while no error is found, valid rows go to
     ``sink`` chunk by chunk when it is given (``ThreadSink``, ``CopySink``: ``prepare(row)`` as
     a row is checked, ``ready()`` before the import's connection is used, ``write(prepared
-    rows)`` after the chunk's 一户一档 query, which ``lookups`` asks). ``columns`` names each field's column for the errors; ``actor`` decides what a 一户一档
-    conflict says of a file kept elsewhere (contract (d))."""
+    rows)`` after the chunk's 一户一档 query, which ``lookups`` asks). ``columns`` names each
+    field's column for the errors; ``actor`` decides what a 一户一档 conflict says of a file
+    kept elsewhere (contract (d))."""
     actor_unit = actor.unit if getattr(actor, "unit_id", None) else None
     check = ImportCheck()
     seen: dict[int, int] = {}
@@ -268,12 +291,23 @@ def household_import(
 
     try:
         return _import_streaming(check_rows, target, report, audit)
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as exc:
+        # a unique ID number taken meanwhile; or, on PostgreSQL, two imports of the same
+        # people in different orders, each waiting for the other's persons (a deadlock)
+        if isinstance(exc, OperationalError) and _sqlstate(exc) not in _CONFLICTS:
+            raise
         raise ApplicationError(
             "导入过程中，有人同时为文件中的职工建立了档案，本次未导入任何数据。"
             "请重新导入，系统会指出是哪些行。",
             code="import_conflict",
         ) from None
+
+
+_CONFLICTS = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(exc.__cause__, "sqlstate", None)
 
 
 def _refuse_bad(check: ImportCheck) -> None:
@@ -289,16 +323,17 @@ def _refuse_bad(check: ImportCheck) -> None:
 
 @transaction.atomic
 def _import_streaming(check_rows, target: Target, report, audit) -> ImportCheck:
-    sink, lookups = target.sink(), Lookups.for_import()
+    lookups = Lookups.for_import()
     try:
-        progress = partial(report, "stream")
-        check = check_rows(sink=sink, lookups=lookups, on_progress=progress)
-        sink.ready()
-    finally:
+        sink = target.sink()
         try:
-            sink.close()
+            progress = partial(report, "stream")
+            check = check_rows(sink=sink, lookups=lookups, on_progress=progress)
+            sink.ready()
         finally:
-            lookups.close()
+            sink.close()
+    finally:
+        lookups.close()
     _refuse_bad(check)  # inside the transaction: what was sent is rolled back
     insert_persons(target, check.valid)
     audit(check.valid)

@@ -141,7 +141,8 @@ class ThreadSink:
     after every row and wait for the validating thread to give it up; a chunk as one JSON
     array was read again for each of its 14 values a row). The thread uses the import's own
     connection (the DB-API object, inside the import's transaction), never at the same time
-    as the validating thread: ``ready()`` waits for it before that thread's next query."""
+    as the validating thread: ``ready()`` waits for it before that thread's next statement on
+    it (the 一户一档 questions go on a second connection meanwhile, ``bulk_import.Lookups``)."""
 
     def __init__(self, db, statements):
         self.db, self.statements = db, statements
@@ -203,7 +204,8 @@ class CopySink:
         self.stream, self.fixed_text = stream, fixed_text
 
     def ready(self) -> None:
-        """The last chunk's result read: before the check's next query, and at the end."""
+        """The last chunk's result read: before the import's connection is used again, and at
+        the end."""
         self.stream.wait()
 
     def prepare(self, row: tuple) -> str:

@@ -5,8 +5,10 @@ each chunk of valid rows is sent as one ``COPY … FROM STDIN`` inside the impor
 and the client does not wait for the server to finish it: it goes on validating the next chunk
 while the server (another process, on another core) parses the rows, writes them, maintains the
 indexes and checks the foreign keys (made immediate for the transaction, so that they run there
-rather than all at ``COMMIT``). Before the connection is used again (the next chunk's 一户一档
-query) the COPY's result is read, so an error surfaces at once and nothing runs out of order.
+rather than all at ``COMMIT``). Before the connection is used again (the next chunk's COPY, the
+names of the unions holding a file the check found, the persons' insert at the end) the COPY's
+result is read, so an error surfaces there and nothing runs out of order; the 一户一档 question
+of the next chunk goes meanwhile on a second connection (``bulk_import.Lookups``).
 Validation and the database's work overlap instead of following one another (bench/README.md,
 "Household import").
 

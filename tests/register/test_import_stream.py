@@ -4,7 +4,7 @@ the import's transaction: on PostgreSQL by COPY, which the server runs while the
 way all or nothing, whichever chunk goes wrong."""
 
 import pytest
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, OperationalError, connection, connections
 
 from chunfeng.core.actors import SYSTEM
 from chunfeng.core.audit import AuditEvent
@@ -131,53 +131,141 @@ def test_sqlite_splits_a_chunk_into_as_many_statements_as_its_parameters_need(
     assert Person.objects.filter(household__unit=fed.zs, active=True).count() == 7
 
 
-@pytest.mark.django_db(transaction=True)
-def test_in_its_own_transaction_the_import_asks_one_file_per_person_on_a_second_connection(
-    fed, tmp_path, small_chunks, monkeypatch
-):
-    """The import's transaction the outermost one: each chunk's 一户一档 question goes on a
-    connection of its own, while the import's connection writes the chunk before, and a file
-    kept elsewhere is still found (its union named, read on the import's connection once the
-    chunk before is in), with nothing saved; the second connection is closed after."""
-    new_household(fed, fed.xg, 6)  # committed: this test runs outside a test transaction
-    lookup, asked = bulk_import.holders_by_id, []
+@pytest.fixture
+def asked(monkeypatch):
+    """Each 一户一档 question as ``(connection asked, whether the import's sink still had a
+    chunk in hand that nobody had waited for)``."""
+    sinks, questions = [], []
+    make_sink, lookup = bulk_insert.Target.sink, bulk_import.holders_by_id
+
+    def sink(self):
+        sinks.append(make_sink(self))
+        return sinks[-1]
 
     def looking_up(numbers, db):
-        asked.append(db)
+        in_hand = sinks[-1].pending if hasattr(sinks[-1], "pending") else sinks[-1].stream.pending
+        questions.append((db, bool(in_hand)))
         return lookup(numbers, db)
 
+    monkeypatch.setattr(bulk_insert.Target, "sink", sink)
     monkeypatch.setattr(bulk_import, "holders_by_id", looking_up)
+    return questions
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_its_own_transaction_the_import_asks_one_file_per_person_on_a_second_connection(
+    fed, tmp_path, small_chunks, asked
+):
+    """The import's transaction the outermost one: each chunk's 一户一档 question goes on a
+    connection of its own while the import's connection writes the chunk before (not waited
+    for), and a file kept elsewhere is still found (its union named, read on the import's
+    connection once the chunk before is in), with nothing saved; the second connection is
+    closed after."""
+    new_household(fed, fed.xg, 6)  # committed: this test runs outside a test transaction
     with pytest.raises(ApplicationError) as err:
         run(fed, tmp_path, [row(i) for i in range(1, 8)])
     assert [(d["row"], d["column"]) for d in err.value.details] == [(7, "身份证号码")]
     assert "已在西岗区总工会（210203）建档" in err.value.details[0]["message"]
     assert list(Household.objects.values_list("unit", flat=True)) == [fed.xg.pk]
-    assert len(asked) == 4 and len(set(map(id, asked))) == 1
-    own = connections["default"]  # the import's connection (``connection`` is its proxy)
-    assert asked[0] is not own and asked[0].connection is None  # closed
+    second = asked[0][0]
+    assert second is not connections["default"] and second.connection is None  # closed
+    # the third chunk found the file: its union read after the second chunk was in, and
+    # nothing more was sent after the error
+    assert asked == [(second, False), (second, True), (second, True), (second, False)]
 
     asked.clear()
     assert run(fed, tmp_path, [row(i) for i in range(1, 6)]).valid == 5
-    assert len(asked) == 3 and Person.objects.filter(household__unit=fed.zs).count() == 5
+    assert [in_hand for _, in_hand in asked] == [False, True, True]
+    assert Person.objects.filter(household__unit=fed.zs).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_chunk_closes_the_second_connection_too(
+    fed, tmp_path, small_chunks, asked, monkeypatch
+):
+    if connection.vendor == "postgresql":
+        name, spoil = "copy_data", lambda data: data.replace(b"\t", b"\t\t", 1)
+    else:
+        name, spoil = "values_params", lambda params: params[:-1]
+    block, sent = getattr(bulk_insert, name), []
+
+    def second_is_broken(rows, *rest):
+        sent.append(len(rows))
+        data = block(rows, *rest)
+        return data if len(sent) != 2 else spoil(data)
+
+    monkeypatch.setattr(bulk_insert, name, second_is_broken)
+    with pytest.raises(DatabaseError):
+        run(fed, tmp_path, [row(i) for i in range(1, 8)])
+    assert asked[0][0] is not connections["default"] and asked[0][0].connection is None
+    assert not Household.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_second_connection_the_import_asks_on_its_own(
+    fed, tmp_path, small_chunks, asked, monkeypatch
+):
+    """No connection to be had (the server's ``max_connections`` reached): the import's own
+    connection asks, after each chunk is in."""
+    own = connections["default"]
+    ensure = type(own).ensure_connection
+
+    def refused(self):
+        if self is not own:
+            raise OperationalError("too many clients already")
+        return ensure(self)
+
+    monkeypatch.setattr(type(own), "ensure_connection", refused)
+    assert run(fed, tmp_path, [row(i) for i in range(1, 6)]).valid == 5
+    assert asked == [(connection, False)] * 3
+
+
+def test_the_second_connection_is_not_taken_from_the_pool(db, monkeypatch):
+    """A pool of one (``CHUNFENG_DB_POOL=1``) would have the import wait for itself."""
+    own = connections["default"]
+    monkeypatch.setitem(own.settings_dict, "OPTIONS", {**own.settings_dict["OPTIONS"], "pool": {}})
+    monkeypatch.setattr(own, "savepoint_ids", [])  # as in the import's own transaction
+    lookups = bulk_import.Lookups.for_import()
+    try:
+        assert "pool" not in lookups.separate.settings_dict["OPTIONS"]
+        assert lookups.separate.connection is not None
+    finally:
+        lookups.close()
+    assert own.settings_dict["OPTIONS"]["pool"] == {}  # the process's own settings unchanged
+
+
+@pytest.mark.parametrize("sqlstate", ["40P01", "40001"])
+def test_two_imports_of_the_same_people_waiting_for_each_other_say_so(
+    fed, tmp_path, monkeypatch, sqlstate
+):
+    """PostgreSQL ends one of two imports that wait for each other's persons (a deadlock):
+    the user reads the import conflict, not a server error; any other error stays one."""
+
+    def deadlocked(*args):
+        error = OperationalError("deadlock detected")
+        error.__cause__ = type("Cause", (Exception,), {"sqlstate": sqlstate})()
+        raise error
+
+    monkeypatch.setattr(bulk_import, "insert_persons", deadlocked)
+    with pytest.raises(ApplicationError) as err:
+        run(fed, tmp_path, [row(1)])
+    assert err.value.code == "import_conflict"
+    monkeypatch.setattr(bulk_import, "_CONFLICTS", set())
+    with pytest.raises(OperationalError):
+        run(fed, tmp_path, [row(1)])
 
 
 def test_inside_a_callers_transaction_the_import_asks_on_its_own_connection(
-    fed, tmp_path, small_chunks, monkeypatch
+    fed, tmp_path, small_chunks, asked
 ):
     """Within a transaction of the caller's (here the test's), a second connection would not
-    see the caller's writes: the file made just before in the same transaction is found."""
+    see the caller's writes: the file made just before in the same transaction is found, by
+    the import's own connection, after each chunk is in."""
     new_household(fed, fed.xg, 6)  # not committed: only this connection sees it
-    lookup, asked = bulk_import.holders_by_id, []
-
-    def looking_up(numbers, db):
-        asked.append(db)
-        return lookup(numbers, db)
-
-    monkeypatch.setattr(bulk_import, "holders_by_id", looking_up)
     with pytest.raises(ApplicationError) as err:
         run(fed, tmp_path, [row(i) for i in range(1, 8)])
     assert "已在西岗区总工会（210203）建档" in err.value.details[0]["message"]
-    assert asked and all(db is connection for db in asked)
+    assert asked == [(connection, False)] * 4
 
 
 @pytest.mark.django_db(transaction=True)
