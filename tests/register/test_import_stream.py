@@ -49,23 +49,29 @@ def test_a_file_kept_elsewhere_found_in_a_later_chunk_saves_nothing(fed, tmp_pat
     assert list(Household.objects.values_list("unit", flat=True)) == [fed.xg.pk]
 
 
-def test_a_chunk_the_database_refuses_rolls_back_the_chunks_written_before(
-    fed, tmp_path, small_chunks, monkeypatch
-):
-    """The third chunk spoilt as it is sent: on PostgreSQL a COPY line with a column too many,
-    on SQLite a value too few for the statement's parameters."""
+def broken_chunk(monkeypatch, number: int) -> list[int]:
+    """The ``number``-th chunk spoilt as it is sent: on PostgreSQL a COPY line with a column too
+    many, on SQLite a value too few for the statement's parameters. The sizes of the chunks
+    sent, in a list that grows as they go."""
     if connection.vendor == "postgresql":
         name, spoil = "copy_data", lambda data: data.replace(b"\t", b"\t\t", 1)
     else:
         name, spoil = "values_params", lambda params: params[:-1]
     block, sent = getattr(bulk_insert, name), []
 
-    def third_is_broken(rows, *rest):
+    def broken(rows, *rest):
         sent.append(len(rows))
         data = block(rows, *rest)
-        return data if len(sent) != 3 else spoil(data)
+        return data if len(sent) != number else spoil(data)
 
-    monkeypatch.setattr(bulk_insert, name, third_is_broken)
+    monkeypatch.setattr(bulk_insert, name, broken)
+    return sent
+
+
+def test_a_chunk_the_database_refuses_rolls_back_the_chunks_written_before(
+    fed, tmp_path, small_chunks, monkeypatch
+):
+    sent = broken_chunk(monkeypatch, 3)
     with pytest.raises(DatabaseError):
         run(fed, tmp_path, [row(i) for i in range(1, 8)])
     assert sent == [2, 2, 2]  # the two chunks before were written, and are gone with the third
@@ -183,18 +189,9 @@ def test_in_its_own_transaction_the_import_asks_one_file_per_person_on_a_second_
 def test_a_refused_chunk_closes_the_second_connection_too(
     fed, tmp_path, small_chunks, asked, monkeypatch
 ):
-    if connection.vendor == "postgresql":
-        name, spoil = "copy_data", lambda data: data.replace(b"\t", b"\t\t", 1)
-    else:
-        name, spoil = "values_params", lambda params: params[:-1]
-    block, sent = getattr(bulk_insert, name), []
-
-    def second_is_broken(rows, *rest):
-        sent.append(len(rows))
-        data = block(rows, *rest)
-        return data if len(sent) != 2 else spoil(data)
-
-    monkeypatch.setattr(bulk_insert, name, second_is_broken)
+    """The import's own transaction, its second chunk refused: nothing kept, and the second
+    connection closed."""
+    broken_chunk(monkeypatch, 2)
     with pytest.raises(DatabaseError):
         run(fed, tmp_path, [row(i) for i in range(1, 8)])
     assert asked[0][0] is not connections["default"] and asked[0][0].connection is None
