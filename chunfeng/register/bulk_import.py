@@ -4,18 +4,10 @@ insert with executemany/COPY. See bench/README.md."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.db import (
-    DatabaseError,
-    IntegrityError,
-    OperationalError,
-    connection,
-    connections,
-    transaction,
-)
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from chunfeng.core.audit import audit_record
@@ -76,10 +68,8 @@ class Lookups:
         memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
         if connection.savepoint_ids or memory:
             return cls()
-        own = connections[connection.alias]
-        settings = copy.deepcopy(own.settings_dict)
-        settings["OPTIONS"].pop("pool", None)
-        separate = type(own)(settings, alias=own.alias)
+        separate = connection.copy()  # its own deep copy of the settings
+        separate.settings_dict["OPTIONS"].pop("pool", None)
         try:
             separate.ensure_connection()
         except DatabaseError:
